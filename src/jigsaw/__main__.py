@@ -1,0 +1,5 @@
+"""``python -m jigsaw`` is the ``jigsaw`` command."""
+
+from jigsaw.cli import main
+
+main()

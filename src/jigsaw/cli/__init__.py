@@ -1,0 +1,43 @@
+"""The ``jigsaw`` command: exit 0 on success, 1 on a user error (one line), 2 on usage."""
+
+from __future__ import annotations
+
+import os
+import sys
+
+import click
+
+from .common import UserError
+from .feeds import import_command, quarantine, synth
+from .server import demo, migrate, serve
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="jigsaw")
+def cli() -> None:
+    """Jigsaw: the multi-agency picture of a child.
+
+    Every command uses JIGSAW_DATABASE_URL (default: a SQLite file under JIGSAW_DATA_DIR,
+    itself defaulting to ./.jigsaw).
+    """
+
+
+for command in (synth, import_command, quarantine, migrate, serve, demo):
+    cli.add_command(command)
+
+
+def main() -> None:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "jigsaw.settings")
+    try:
+        cli.main(standalone_mode=False)
+    except click.exceptions.Exit as exc:
+        sys.exit(exc.exit_code)
+    except click.exceptions.Abort:
+        click.echo("Aborted.", err=True)
+        sys.exit(1)
+    except click.ClickException as exc:
+        exc.show()
+        sys.exit(exc.exit_code)
+    except UserError as exc:
+        click.echo(f"jigsaw: {exc}", err=True)
+        sys.exit(1)

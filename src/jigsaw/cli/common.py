@@ -1,0 +1,86 @@
+"""What every subcommand shares: Django start-up, schema check, progress bars, errors."""
+
+from __future__ import annotations
+
+import os
+import sys
+from contextlib import contextmanager
+
+import click
+
+
+class UserError(Exception):
+    """A problem the user can fix; printed as one line, exit status 1."""
+
+
+def setup_django(migrate_if_embedded: bool = True) -> None:
+    """Start Django and make sure the schema is current.
+
+    The embedded SQLite database is created and migrated on first use, so a new user needs no
+    separate step; a server database must be migrated deliberately with ``jigsaw migrate``.
+    """
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "jigsaw.settings")
+    import django
+    from django.conf import settings
+
+    try:
+        django.setup()
+    except Exception as exc:  # ImproperlyConfigured and friends: say so in one line
+        raise UserError(f"configuration error: {exc}") from None
+    settings.DATA_DIR.mkdir(parents=True, exist_ok=True)
+    if migrate_if_embedded:
+        _check_schema()
+
+
+def _check_schema() -> None:
+    from django.db import DEFAULT_DB_ALIAS, OperationalError, connections
+    from django.db.migrations.executor import MigrationExecutor
+
+    connection = connections[DEFAULT_DB_ALIAS]
+    try:
+        executor = MigrationExecutor(connection)
+        plan = executor.migration_plan(executor.loader.graph.leaf_nodes())
+    except OperationalError as exc:
+        raise UserError(
+            f"cannot reach the database ({exc}); check JIGSAW_DATABASE_URL"
+        ) from None
+    if not plan:
+        return
+    if connection.vendor == "sqlite":
+        run_migrations(verbosity=0)
+    else:
+        raise UserError("the database schema is not up to date; run `jigsaw migrate` first")
+
+
+def run_migrations(verbosity: int = 1) -> None:
+    from django.core.management import call_command
+
+    call_command("migrate", interactive=False, verbosity=verbosity)
+
+
+@contextmanager
+def progress_bar(description: str, total: int | None):
+    """A rich progress bar on a terminal; nothing at all when output is not a terminal."""
+    if not sys.stderr.isatty():
+        yield lambda advance: None
+        return
+    from rich.progress import (BarColumn, Progress, TaskProgressColumn, TextColumn,
+                               TimeRemainingColumn)
+
+    columns = [TextColumn("{task.description}"), BarColumn(), TaskProgressColumn(),
+               TimeRemainingColumn()]
+    with Progress(*columns, transient=True, console=_stderr_console()) as bar:
+        task = bar.add_task(description, total=total)
+        yield lambda advance: bar.update(task, advance=advance)
+
+
+def _stderr_console():
+    from rich.console import Console
+
+    return Console(stderr=True)
+
+
+def echo_json(data: object) -> None:
+    import json
+
+    click.echo(json.dumps(data, indent=2, default=str))

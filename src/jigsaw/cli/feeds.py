@@ -1,0 +1,117 @@
+"""``jigsaw synth``, ``jigsaw import`` and ``jigsaw quarantine``."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from .common import UserError, echo_json, progress_bar, setup_django
+
+
+@click.command()
+@click.option("--children", type=click.IntRange(min=1), required=True, help="How many children.")
+@click.option("--seed", type=int, default=1, show_default=True, help="Same seed, same output.")
+@click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), required=True,
+              help="Folder to write one sub-folder per source system into, plus truth/.")
+def synth(children: int, seed: int, out_dir: Path) -> None:
+    """Write a synthetic partnership's feeds (and its ground truth)."""
+    from jigsaw.synth import write_partnership
+
+    if out_dir.exists() and any(out_dir.iterdir()):
+        raise UserError(f"{out_dir} is not empty; choose a new folder for the synthetic feeds")
+    with progress_bar("Generating children", children) as advance:
+        done = 0
+
+        def report(finished: int, _total: int) -> None:
+            nonlocal done
+            advance(finished - done)
+            done = finished
+
+        summary = write_partnership(out_dir, children=children, seed=seed, progress=report)
+    click.echo(
+        f"Wrote {summary.children:,} children ({summary.people:,} people, "
+        f"{summary.person_records:,} person records, {summary.events:,} events, "
+        f"{summary.patterns:,} injected patterns) for {len(summary.source_systems)} source "
+        f"systems to {out_dir} in {summary.seconds:.1f}s"
+    )
+
+
+@click.command("import")
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON object of counts.")
+def import_command(paths: tuple[Path, ...], as_json: bool) -> None:
+    """Validate and load feed files or folders of them."""
+    setup_django()
+    from jigsaw.feeds.readers import FeedFileError, discover
+    from jigsaw.records.importer import ImportBusyError, import_paths
+
+    try:
+        files = discover(list(paths))
+    except FeedFileError as exc:
+        raise UserError(str(exc)) from None
+    if not files:
+        raise UserError("no feed files found (expected people/events/relationships/"
+                        "involvements .csv or .jsonl)")
+    total = sum(f.stat().st_size for f in files)
+    try:
+        with progress_bar("Importing", total) as advance:
+            report = import_paths(files, progress=advance)
+    except ImportBusyError as exc:
+        raise UserError(str(exc)) from None
+    data = report.as_dict()
+    if as_json:
+        echo_json(data)
+    else:
+        for f in report.files:
+            if f.status == "refused":
+                click.echo(f"refused  {f.file}: {f.reason}", err=True)
+        click.echo(
+            f"{len(report.files)} files: read {data['read']:,}, accepted {data['accepted']:,}, "
+            f"quarantined {data['quarantined']:,}, unchanged {data['unchanged']:,}, "
+            f"warnings {data['warnings']:,}"
+        )
+        if data["quarantined"]:
+            click.echo("See the quarantined rows with `jigsaw quarantine list`.")
+    if report.refused:
+        raise SystemExit(1)
+
+
+@click.group()
+def quarantine() -> None:
+    """Rows that could not be loaded: list them, export them."""
+
+
+@quarantine.command("list")
+@click.option("--source", help="Only this source system.")
+@click.option("--all", "include_resolved", is_flag=True, help="Include resolved rows.")
+@click.option("--json", "as_json", is_flag=True)
+def quarantine_list(source: str | None, include_resolved: bool, as_json: bool) -> None:
+    """Quarantined rows: where they came from and why (not their content)."""
+    setup_django()
+    from jigsaw.records.quarantine import quarantined_rows
+
+    rows = list(quarantined_rows(source=source, include_resolved=include_resolved))
+    if as_json:
+        echo_json(rows)
+        return
+    if not rows:
+        click.echo("No quarantined rows.")
+        return
+    for r in rows:
+        click.echo(f"{r['status']:<8} {r['source_system'] or '-'} {r['file_name']}:{r['line']}  "
+                   f"{r['reason']}")
+    click.echo(f"{len(rows):,} rows")
+
+
+@quarantine.command("export")
+@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), required=True)
+@click.option("--source", help="Only this source system.")
+@click.option("--all", "include_resolved", is_flag=True, help="Include resolved rows.")
+def quarantine_export(out: Path, source: str | None, include_resolved: bool) -> None:
+    """Write quarantined rows, with their raw text, to a CSV for the sending agency to fix."""
+    setup_django()
+    from jigsaw.records.quarantine import export_csv
+
+    count = export_csv(out, source=source, include_resolved=include_resolved)
+    click.echo(f"Wrote {count:,} rows to {out}")

@@ -1,0 +1,78 @@
+"""``jigsaw migrate``, ``jigsaw serve`` and ``jigsaw demo``."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import click
+
+from .common import UserError, progress_bar, run_migrations, setup_django
+
+DEMO_CHILDREN = 3000
+
+
+@click.command()
+def migrate() -> None:
+    """Create or update the database schema."""
+    setup_django(migrate_if_embedded=False)
+    run_migrations(verbosity=1)
+
+
+def _serve(port: int) -> None:
+    from django.core.management import call_command
+
+    click.echo(f"Serving Jigsaw on http://127.0.0.1:{port}/ (Ctrl+C to stop)")
+    call_command("runserver", f"127.0.0.1:{port}", use_reloader=False, skip_checks=True)
+
+
+@click.command()
+@click.option("--port", type=click.IntRange(1, 65535), default=8000, show_default=True)
+def serve(port: int) -> None:
+    """Run the web application on 127.0.0.1."""
+    setup_django()
+    _serve(port)
+
+
+@click.command()
+@click.option("--children", type=click.IntRange(min=1), default=DEMO_CHILDREN, show_default=True)
+@click.option("--port", type=click.IntRange(1, 65535), default=8000, show_default=True)
+@click.option("--no-serve", is_flag=True, help="Prepare everything, then exit.")
+@click.option("--seed", type=int, default=1, show_default=True)
+def demo(children: int, port: int, no_serve: bool, seed: int) -> None:
+    """Synthetic partnership -> import -> serve, in one command."""
+    setup_django()
+    from django.conf import settings
+
+    from jigsaw.records.importer import import_paths
+    from jigsaw.synth import write_partnership
+
+    started = time.perf_counter()
+    feeds = Path(settings.DATA_DIR) / f"demo-feeds-{children}-{seed}"
+    if not (feeds / "truth" / "people.csv").is_file():
+        if feeds.exists():
+            raise UserError(f"{feeds} is incomplete; delete it and run `jigsaw demo` again")
+        with progress_bar("Generating a synthetic partnership", children) as advance:
+            done = 0
+
+            def report(finished: int, _total: int) -> None:
+                nonlocal done
+                advance(finished - done)
+                done = finished
+
+            summary = write_partnership(feeds, children=children, seed=seed, progress=report)
+        click.echo(f"Synthetic partnership: {summary.children:,} children, "
+                   f"{summary.person_records:,} person records, {summary.events:,} events "
+                   f"in {len(summary.source_systems)} source systems ({feeds})")
+    files = sorted(feeds.rglob("*.csv"))
+    total = sum(f.stat().st_size for f in files if f.parent.name != "truth")
+    with progress_bar("Importing the feeds", total) as advance:
+        data = import_paths([feeds], progress=advance).as_dict()
+    click.echo(f"Imported: read {data['read']:,}, accepted {data['accepted']:,}, "
+               f"quarantined {data['quarantined']:,}, unchanged {data['unchanged']:,}, "
+               f"warnings {data['warnings']:,} ({time.perf_counter() - started:.1f}s so far)")
+    if no_serve:
+        return
+    click.echo("All data is synthetic. Sign-in arrives with the web application; for now the "
+               "home page shows what each source system sent.")
+    _serve(port)

@@ -1,0 +1,222 @@
+"""Stored source records: what each agency's system sent, as it sent it, with its history.
+
+Every feed-derived table carries ``record_key`` (the row's identity within its source system,
+see ``jigsaw.feeds.kinds``) and ``row_hash`` (of its canonical content) so the importer can
+classify a re-sent row as new, changed or unchanged set-wise, in SQL, whatever its kind.
+"""
+
+from __future__ import annotations
+
+from django.db import models
+
+
+class Agency(models.Model):
+    TYPES = [
+        ("social_care", "Children's social care"),
+        ("health", "Health"),
+        ("police", "Police"),
+        ("education", "Education"),
+        ("other", "Other"),
+    ]
+    name = models.CharField(max_length=200, unique=True)
+    agency_type = models.CharField(max_length=20, choices=TYPES, default="other")
+
+    class Meta:
+        verbose_name_plural = "agencies"
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class SourceSystem(models.Model):
+    code = models.CharField(max_length=100, unique=True)
+    name = models.CharField(max_length=200, blank=True)
+    agency = models.ForeignKey(Agency, null=True, blank=True, on_delete=models.PROTECT)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return self.code
+
+
+class ImportBatch(models.Model):
+    """One file offered to ``jigsaw import``: what it was, what became of its rows, how long."""
+
+    STATUS = [("loaded", "Loaded"), ("refused", "Refused")]
+    source_system = models.ForeignKey(SourceSystem, null=True, on_delete=models.PROTECT)
+    file_name = models.CharField(max_length=1000)
+    file_kind = models.CharField(max_length=20, blank=True)
+    sha256 = models.CharField(max_length=64)
+    size_bytes = models.BigIntegerField(default=0)
+    status = models.CharField(max_length=10, choices=STATUS)
+    refusal_reason = models.TextField(blank=True)
+    rows_read = models.IntegerField(default=0)
+    accepted = models.IntegerField(default=0)
+    quarantined = models.IntegerField(default=0)
+    unchanged = models.IntegerField(default=0)
+    warnings = models.IntegerField(default=0)
+    started_at = models.DateTimeField()
+    finished_at = models.DateTimeField()
+    seconds = models.FloatField(default=0)
+
+    class Meta:
+        indexes = [models.Index(fields=["sha256"]), models.Index(fields=["started_at"])]
+
+
+class FeedRecord(models.Model):
+    """Fields every stored feed row has."""
+
+    source_system = models.ForeignKey(SourceSystem, on_delete=models.PROTECT)
+    record_key = models.CharField(max_length=600)
+    row_hash = models.CharField(max_length=32)
+    batch = models.ForeignKey(ImportBatch, on_delete=models.PROTECT, related_name="+")
+    first_batch = models.ForeignKey(ImportBatch, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        abstract = True
+
+
+class PersonRecord(FeedRecord):
+    """One agency's record of one person (the draft multi-agency Person standard's subset)."""
+
+    SEX = [("M", "Male"), ("F", "Female"), ("U", "Unknown")]
+    given_name = models.CharField(max_length=200)
+    family_name = models.CharField(max_length=200)
+    other_names = models.CharField(max_length=500, blank=True)
+    birth_date = models.DateField(null=True)
+    sex = models.CharField(max_length=1, choices=SEX, blank=True)
+    nhs_number = models.CharField(max_length=10, blank=True)
+    nhs_number_invalid = models.CharField(max_length=40, blank=True)
+    upn = models.CharField(max_length=13, blank=True)
+    upn_invalid = models.CharField(max_length=40, blank=True)
+    address = models.CharField(max_length=500, blank=True)
+    postcode = models.CharField(max_length=8, blank=True)
+    postcode_invalid = models.CharField(max_length=40, blank=True)
+    phone = models.CharField(max_length=40, blank=True)
+    is_child = models.BooleanField(null=True)
+    ethnicity = models.CharField(max_length=4, blank=True)
+    recorded_at = models.DateTimeField(null=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["source_system", "record_key"], name="person_key")
+        ]
+        indexes = [
+            models.Index(fields=["nhs_number"]),
+            models.Index(fields=["birth_date"]),
+            models.Index(fields=["postcode"]),
+        ]
+
+
+class Event(FeedRecord):
+    PRECISION = [("datetime", "Date and time"), ("day", "Day"), ("month", "Month"), ("year", "Year")]
+    person = models.ForeignKey(PersonRecord, on_delete=models.PROTECT, related_name="events")
+    event_id = models.CharField(max_length=200)
+    person_source_id = models.CharField(max_length=200)
+    event_type = models.CharField(max_length=50)
+    occurred_at = models.DateTimeField()
+    occurred_precision = models.CharField(max_length=8, choices=PRECISION)
+    recorded_at = models.DateTimeField(null=True)
+    practitioner = models.CharField(max_length=200, blank=True)
+    practitioner_role = models.CharField(max_length=200, blank=True)
+    practitioner_contact = models.CharField(max_length=300, blank=True)
+    summary = models.TextField(blank=True)
+    kind = models.CharField(max_length=10, blank=True)
+    significance = models.CharField(max_length=6, blank=True)
+    details = models.JSONField(default=dict)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["source_system", "record_key"], name="event_key")
+        ]
+        indexes = [
+            models.Index(fields=["person", "occurred_at"]),
+            models.Index(fields=["event_type", "occurred_at"]),
+        ]
+
+
+class Relationship(FeedRecord):
+    """"The related person is the person's <relationship>", as one source recorded it."""
+
+    person = models.ForeignKey(PersonRecord, on_delete=models.PROTECT, related_name="+")
+    related = models.ForeignKey(PersonRecord, on_delete=models.PROTECT, related_name="+")
+    person_source_id = models.CharField(max_length=200)
+    related_source_id = models.CharField(max_length=200)
+    relationship = models.CharField(max_length=30)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["source_system", "record_key"], name="relationship_key")
+        ]
+        indexes = [models.Index(fields=["person"]), models.Index(fields=["related"])]
+
+
+class Involvement(FeedRecord):
+    """A practitioner or service working with a person: the signpost, never case detail."""
+
+    person = models.ForeignKey(PersonRecord, on_delete=models.PROTECT, related_name="involvements")
+    person_source_id = models.CharField(max_length=200)
+    agency = models.CharField(max_length=200)
+    role = models.CharField(max_length=200)
+    started_on = models.DateField()
+    team = models.CharField(max_length=200, blank=True)
+    practitioner = models.CharField(max_length=200, blank=True)
+    contact = models.CharField(max_length=300, blank=True)
+    ended_on = models.DateField(null=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["source_system", "record_key"], name="involvement_key")
+        ]
+        indexes = [models.Index(fields=["person"])]
+
+
+class RecordVersion(models.Model):
+    """A superseded version of a feed row, kept when its source re-sends it changed."""
+
+    kind = models.CharField(max_length=20)
+    source_system = models.ForeignKey(SourceSystem, on_delete=models.PROTECT)
+    record_key = models.CharField(max_length=600)
+    row_hash = models.CharField(max_length=32)
+    data = models.JSONField()
+    loaded_by = models.ForeignKey(ImportBatch, on_delete=models.PROTECT, related_name="+")
+    superseded_by = models.ForeignKey(ImportBatch, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        indexes = [models.Index(fields=["kind", "source_system", "record_key"])]
+
+
+class QuarantinedRow(models.Model):
+    """A row that could not be loaded safely, kept verbatim with where it was and why."""
+
+    STATUS = [("open", "Open"), ("resolved", "Resolved")]
+    batch = models.ForeignKey(ImportBatch, on_delete=models.PROTECT, related_name="quarantine")
+    last_batch = models.ForeignKey(ImportBatch, on_delete=models.PROTECT, related_name="+")
+    source_system = models.ForeignKey(SourceSystem, null=True, on_delete=models.PROTECT)
+    file_kind = models.CharField(max_length=20)
+    file_name = models.CharField(max_length=1000)
+    line = models.IntegerField()
+    record_key = models.CharField(max_length=600, blank=True)
+    raw = models.TextField()
+    raw_hash = models.CharField(max_length=32)
+    reason = models.TextField()
+    status = models.CharField(max_length=10, choices=STATUS, default="open")
+    times_seen = models.IntegerField(default=1)
+    resolved_by = models.ForeignKey(
+        ImportBatch, null=True, on_delete=models.PROTECT, related_name="resolved"
+    )
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["status", "source_system", "file_kind", "record_key"]),
+            models.Index(fields=["raw_hash"]),
+        ]
+
+
+class ImportWarning(models.Model):
+    """A problem with a row that still loaded (e.g. an NHS number failing its check digit)."""
+
+    batch = models.ForeignKey(ImportBatch, on_delete=models.PROTECT, related_name="warning_rows")
+    line = models.IntegerField()
+    record_key = models.CharField(max_length=600, blank=True)
+    field = models.CharField(max_length=50, blank=True)
+    message = models.TextField()
