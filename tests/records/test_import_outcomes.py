@@ -7,8 +7,14 @@ from pathlib import Path
 import pytest
 
 from jigsaw.records.importer import import_paths
-from jigsaw.records.models import (Event, ImportWarning, PersonRecord, QuarantinedRow,
-                                   RecordVersion, Relationship)
+from jigsaw.records.models import (
+    Event,
+    ImportWarning,
+    PersonRecord,
+    QuarantinedRow,
+    RecordVersion,
+    Relationship,
+)
 from tests.conftest import BOTH, EVENTS_HEADER, PEOPLE_HEADER, write_csv
 
 pytestmark = pytest.mark.django_db(databases=BOTH)

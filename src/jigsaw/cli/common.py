@@ -64,8 +64,13 @@ def progress_bar(description: str, total: int | None):
     if not sys.stderr.isatty():
         yield lambda advance: None
         return
-    from rich.progress import (BarColumn, Progress, TaskProgressColumn, TextColumn,
-                               TimeRemainingColumn)
+    from rich.progress import (
+        BarColumn,
+        Progress,
+        TaskProgressColumn,
+        TextColumn,
+        TimeRemainingColumn,
+    )
 
     columns = [TextColumn("{task.description}"), BarColumn(), TaskProgressColumn(),
                TimeRemainingColumn()]

@@ -36,7 +36,7 @@ _TYPES: tuple[EventType, ...] = (
     EventType("referral", _SC, "A request for children's social care services accepted as a referral.", True),
     EventType("assessment_start", _SC, "A child and family (s17) assessment began.", True),
     EventType("assessment_end", _SC, "A child and family assessment was completed.", True),
-    EventType("strategy_discussion", _SC, "Agencies met or spoke to decide whether to start s47 enquiries.", True),
+    EventType("strategy_discussion", _SC, "Agencies met to decide whether to start s47 enquiries.", True),
     EventType("section47_start", _SC, "Enquiries under s47 Children Act 1989 began.", True),
     EventType("section47_end", _SC, "Section 47 enquiries concluded.", True),
     EventType("cp_conference", _SC, "A child protection conference was held.", True),
@@ -69,7 +69,7 @@ _TYPES: tuple[EventType, ...] = (
     # education
     EventType("school_enrolment", _E, "The child was enrolled at a school."),
     EventType("school_concern", _E, "The school's safeguarding lead recorded a concern."),
-    EventType("persistent_absence", _E, "The child's attendance fell to persistent-absence level (under 90%)."),
+    EventType("persistent_absence", _E, "Attendance fell to persistent-absence level (under 90%)."),
     EventType("exclusion", _E, "The child was suspended or permanently excluded."),
     EventType("missing_education", _E, "The child was identified as missing from education."),
     # household

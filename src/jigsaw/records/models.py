@@ -61,6 +61,9 @@ class ImportBatch(models.Model):
     class Meta:
         indexes = [models.Index(fields=["sha256"]), models.Index(fields=["started_at"])]
 
+    def __str__(self) -> str:
+        return f"import {self.pk} ({self.file_kind}, {self.status})"
+
 
 class FeedRecord(models.Model):
     """Fields every stored feed row has."""
@@ -73,6 +76,9 @@ class FeedRecord(models.Model):
 
     class Meta:
         abstract = True
+
+    def __str__(self) -> str:  # ids only: str() of a record may reach a log
+        return f"{type(self).__name__} {self.source_system_id}:{self.record_key}"
 
 
 class PersonRecord(FeedRecord):
@@ -184,6 +190,9 @@ class RecordVersion(models.Model):
     class Meta:
         indexes = [models.Index(fields=["kind", "source_system", "record_key"])]
 
+    def __str__(self) -> str:
+        return f"{self.kind} {self.source_system_id}:{self.record_key} superseded"
+
 
 class QuarantinedRow(models.Model):
     """A row that could not be loaded safely, kept verbatim with where it was and why."""
@@ -211,6 +220,9 @@ class QuarantinedRow(models.Model):
             models.Index(fields=["raw_hash"]),
         ]
 
+    def __str__(self) -> str:
+        return f"quarantined {self.file_kind} line {self.line} ({self.status})"
+
 
 class ImportWarning(models.Model):
     """A problem with a row that still loaded (e.g. an NHS number failing its check digit)."""
@@ -220,3 +232,6 @@ class ImportWarning(models.Model):
     record_key = models.CharField(max_length=600, blank=True)
     field = models.CharField(max_length=50, blank=True)
     message = models.TextField()
+
+    def __str__(self) -> str:
+        return f"warning batch {self.batch_id} line {self.line}: {self.field}"

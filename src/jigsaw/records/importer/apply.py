@@ -112,6 +112,18 @@ def insert_new(cur, spec: TableSpec, ss_id: int, batch_id: int) -> None:
     )
 
 
+def fill_late_quarantine(cur, read_lines, text_hash) -> None:
+    """Rows quarantined by the SQL checks get the raw text and digest that parsing skipped."""
+    cur.execute(f"SELECT line FROM {STAGE} WHERE outcome = 'quarantined' AND raw IS NULL")  # noqa: S608
+    lines = {line for (line,) in cur.fetchall()}
+    if lines:
+        raw = read_lines(lines)
+        cur.executemany(
+            f"UPDATE {STAGE} SET raw = %s, raw_hash = %s WHERE line = %s",  # noqa: S608
+            [(raw[line], text_hash(raw[line]), line) for line in sorted(lines)],
+        )
+
+
 def store_quarantine(cur, kind: str, ss_id: int | None, file_name: str, batch_id: int) -> None:
     """Keep every quarantined row; an identical row already open is counted again, not copied."""
     same_source = "q.source_system_id = %s" if ss_id is not None else "q.source_system_id IS NULL"

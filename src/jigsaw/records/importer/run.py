@@ -7,6 +7,7 @@ file, and two imports of the same file at once queue rather than duplicate anyth
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import json
 import logging
@@ -24,7 +25,7 @@ from jigsaw.feeds.rows import PARSERS, RowRejected
 
 from ..models import Agency, ImportBatch, ImportWarning, SourceSystem
 from . import apply
-from .staging import Stager, content_hash, db_text
+from .staging import Stager, content_hash, text_hash
 from .tables import SPECS
 
 log = logging.getLogger("jigsaw.import")
@@ -157,6 +158,17 @@ def _source_system(code: str, folder: Path, using: str) -> SourceSystem:
     return system
 
 
+def _raw_lines(feed, lines: set[int]) -> dict[int, str]:
+    """Raw text of the given lines, read again from the file (only for late quarantines)."""
+    found: dict[int, str] = {}
+    for row in feed.rows():
+        if row.line in lines:
+            found[row.line] = row.raw
+            if len(found) == len(lines):
+                break
+    return found
+
+
 def _guess_key(kind: FeedKind, values: list[str]) -> str:
     return KEY_SEPARATOR.join(values[kind.index(c)] for c in kind.key_columns)
 
@@ -164,6 +176,17 @@ def _guess_key(kind: FeedKind, values: list[str]) -> str:
 def _load(feed, path: Path, using: str, started: datetime, progress: Progress | None) -> FileResult:
     connection = connections[using]
     _lock(connection)
+    gc_was_enabled = gc.isenabled()
+    gc.disable()  # millions of short-lived tuples; cyclic GC passes would cost ~15% for nothing
+    try:
+        return _load_locked(feed, path, using, started, progress, connection)
+    finally:
+        if gc_was_enabled:
+            gc.enable()
+
+
+def _load_locked(feed, path: Path, using: str, started: datetime, progress: Progress | None,
+                 connection) -> FileResult:
     kind, spec = feed.kind, SPECS[feed.kind.name]
     sha, size = _sha256(path)
     batch = ImportBatch.objects.using(using).create(
@@ -181,7 +204,6 @@ def _load(feed, path: Path, using: str, started: datetime, progress: Progress | 
     for row in feed.rows():
         read += 1
         consumed += len(row.raw)
-        raw_hash = content_hash((row.raw,))
         values, reason = row.values, row.problem
         if values is not None and system is None and values[0]:
             system = _source_system(values[0], path.parent, using)
@@ -202,11 +224,11 @@ def _load(feed, path: Path, using: str, started: datetime, progress: Progress | 
                 reason = str(exc)
         if reason is not None:
             key = _guess_key(kind, values) if values is not None else ""
-            pending.append((row.line, row.raw, raw_hash, reason, "quarantined", 0, key, None, *empty))
+            pending.append((row.line, row.raw, text_hash(row.raw), reason, "quarantined", 0, key,
+                            None, *empty))
         else:
-            stored = tuple(db_text(v) for v in parsed.values)
-            pending.append((row.line, row.raw, raw_hash, None, None, 1 if parsed.warnings else 0,
-                            parsed.key, content_hash(stored), *stored))
+            pending.append((row.line, None, None, None, None, 1 if parsed.warnings else 0,
+                            parsed.key, content_hash(values), *parsed.values))
             warnings.extend((row.line, parsed.key, f, m) for f, m in parsed.warnings)
         if len(pending) >= FLUSH_ROWS:
             stager.load(pending)
@@ -240,6 +262,7 @@ def _load(feed, path: Path, using: str, started: datetime, progress: Progress | 
                  for line, key, f, m in kept], batch_size=1000,
             )
             result.warnings += len(kept)
+        apply.fill_late_quarantine(cur, lambda lines: _raw_lines(feed, lines), text_hash)
         apply.store_quarantine(cur, kind.name, ss_id, str(path), batch.pk)
         counts = apply.outcome_counts(cur)
     stager.drop()

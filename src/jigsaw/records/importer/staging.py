@@ -8,36 +8,27 @@ is a handful of set-wise SQL statements rather than a loop over rows.
 from __future__ import annotations
 
 import hashlib
-import json
-from datetime import UTC, date, datetime
 
 STAGE = "jigsaw_stage"
 #: bookkeeping columns ahead of the kind's stored columns, in insert order
 STAGE_META = ("line", "raw", "raw_hash", "reason", "outcome", "has_warning", "record_key", "row_hash")
+#: raw text is staged only for rows already quarantined while parsing; rows the SQL checks
+#: quarantine later get theirs re-read from the file, so good rows never carry it
 
 
-def db_text(value: object) -> object:
-    """One canonical text form per value, the same on SQLite and PostgreSQL.
 
-    Datetimes are UTC without an offset (Django's SQLite form; Django runs PostgreSQL sessions
-    in UTC), so hashes, ordering and comparisons agree across both databases.
+def content_hash(values: list[str]) -> str:
+    """A digest of a row's field texts in canonical column order.
+
+    Taken over what the source sent (not our normalised form), so a re-sent row is unchanged
+    whatever its column order, quoting or format (CSV or JSONL), and a change in our own
+    normalisation never makes stored rows look changed.
     """
-    if value is None or isinstance(value, str):
-        return value
-    if isinstance(value, datetime):
-        return value.astimezone(UTC).replace(tzinfo=None).isoformat(" ")
-    if isinstance(value, date):
-        return value.isoformat()
-    if isinstance(value, bool):
-        return 1 if value else 0
-    if isinstance(value, dict):
-        return json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
-    return str(value)
+    return text_hash("\x1f".join(values))
 
 
-def content_hash(values: tuple) -> str:
-    joined = "\x1f".join("\x00" if v is None else str(v) for v in values)
-    return hashlib.blake2b(joined.encode("utf-8", "surrogatepass"), digest_size=16).hexdigest()
+def text_hash(text: str) -> str:
+    return hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=16).hexdigest()
 
 
 class Stager:
@@ -48,7 +39,7 @@ class Stager:
         self.vendor = connection.vendor
         self.columns = STAGE_META + columns
         with connection.cursor() as cur:
-            cur.execute(f"DROP TABLE IF EXISTS {STAGE}")  # noqa: S608 - fixed identifiers
+            cur.execute(f"DROP TABLE IF EXISTS {STAGE}")
             data = ", ".join(("record_key", "row_hash", *columns))
             temp = "TEMPORARY TABLE"
             cur.execute(f"CREATE {temp} {STAGE} AS SELECT {data} FROM {table} WHERE 1 = 0")  # noqa: S608
