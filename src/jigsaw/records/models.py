@@ -66,13 +66,20 @@ class ImportBatch(models.Model):
 
 
 class FeedRecord(models.Model):
-    """Fields every stored feed row has."""
+    """Fields every stored feed row has.
 
-    source_system = models.ForeignKey(SourceSystem, on_delete=models.PROTECT)
+    Bulk import speed is bounded by index maintenance, so the automatic per-foreign-key indexes
+    are dropped where another index already leads with the column (source_system, person) or no
+    query needs one (the batch references, which only the importer writes).
+    """
+
+    source_system = models.ForeignKey(SourceSystem, on_delete=models.PROTECT, db_index=False)
     record_key = models.CharField(max_length=600)
     row_hash = models.CharField(max_length=32)
-    batch = models.ForeignKey(ImportBatch, on_delete=models.PROTECT, related_name="+")
-    first_batch = models.ForeignKey(ImportBatch, on_delete=models.PROTECT, related_name="+")
+    batch = models.ForeignKey(ImportBatch, on_delete=models.PROTECT, related_name="+",
+                              db_index=False, db_constraint=False)
+    first_batch = models.ForeignKey(ImportBatch, on_delete=models.PROTECT, related_name="+",
+                                    db_index=False, db_constraint=False)
 
     class Meta:
         abstract = True
@@ -115,7 +122,8 @@ class PersonRecord(FeedRecord):
 
 class Event(FeedRecord):
     PRECISION = [("datetime", "Date and time"), ("day", "Day"), ("month", "Month"), ("year", "Year")]
-    person = models.ForeignKey(PersonRecord, on_delete=models.PROTECT, related_name="events")
+    person = models.ForeignKey(PersonRecord, on_delete=models.PROTECT, related_name="events",
+                               db_index=False)  # (person, occurred_at) below serves
     event_id = models.CharField(max_length=200)
     person_source_id = models.CharField(max_length=200)
     event_type = models.CharField(max_length=50)
@@ -143,8 +151,10 @@ class Event(FeedRecord):
 class Relationship(FeedRecord):
     """"The related person is the person's <relationship>", as one source recorded it."""
 
-    person = models.ForeignKey(PersonRecord, on_delete=models.PROTECT, related_name="+")
-    related = models.ForeignKey(PersonRecord, on_delete=models.PROTECT, related_name="+")
+    person = models.ForeignKey(PersonRecord, on_delete=models.PROTECT, related_name="+",
+                               db_index=False)
+    related = models.ForeignKey(PersonRecord, on_delete=models.PROTECT, related_name="+",
+                                db_index=False)
     person_source_id = models.CharField(max_length=200)
     related_source_id = models.CharField(max_length=200)
     relationship = models.CharField(max_length=30)
@@ -159,7 +169,8 @@ class Relationship(FeedRecord):
 class Involvement(FeedRecord):
     """A practitioner or service working with a person: the signpost, never case detail."""
 
-    person = models.ForeignKey(PersonRecord, on_delete=models.PROTECT, related_name="involvements")
+    person = models.ForeignKey(PersonRecord, on_delete=models.PROTECT, related_name="involvements",
+                               db_index=False)
     person_source_id = models.CharField(max_length=200)
     agency = models.CharField(max_length=200)
     role = models.CharField(max_length=200)

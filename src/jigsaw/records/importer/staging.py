@@ -68,6 +68,9 @@ class Stager:
         with self.connection.cursor() as cur:
             cur.execute(f"CREATE INDEX jigsaw_stage_key ON {STAGE} (record_key)")
             cur.execute(f"CREATE INDEX jigsaw_stage_outcome ON {STAGE} (outcome, line)")
+            # a temporary table has no statistics until analysed; without them PostgreSQL
+            # plans the joins below as nested loops over "one row" and takes minutes
+            cur.execute(f"ANALYZE {STAGE}")
 
     def drop(self) -> None:
         with self.connection.cursor() as cur:
