@@ -1,0 +1,113 @@
+"""The `jigsaw` command as a user meets it: exit codes, one-line errors, JSON, the demo."""
+
+from __future__ import annotations
+
+import csv
+import json
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import EVENTS_HEADER, run_jigsaw, write_csv
+
+
+@pytest.fixture
+def env(tmp_path: Path) -> dict:
+    return {"JIGSAW_DATA_DIR": str(tmp_path / "data"),
+            "JIGSAW_DATABASE_URL": f"sqlite:///{tmp_path / 'cli.sqlite3'}"}
+
+
+def test_usage_errors_exit_2(env):
+    assert run_jigsaw("import", env=env).returncode == 2
+    assert run_jigsaw("no-such-command", env=env).returncode == 2
+
+
+def test_user_errors_exit_1_with_one_line_and_no_traceback(env, tmp_path):
+    done = run_jigsaw("import", str(tmp_path / "missing"), env=env)
+    assert done.returncode == 1
+    assert "Traceback" not in done.stderr
+    assert done.stderr.strip().count("\n") == 0 and "no such file or folder" in done.stderr
+
+
+def test_unreachable_database_is_a_one_line_error(tmp_path, feed_dir):
+    bad = {"JIGSAW_DATA_DIR": str(tmp_path / "d"),
+           "JIGSAW_DATABASE_URL": "postgresql://nobody@127.0.0.1:1/none"}
+    done = run_jigsaw("import", str(feed_dir), env=bad)
+    assert done.returncode == 1 and "cannot reach the database" in done.stderr
+    assert "Traceback" not in done.stderr
+
+
+def test_import_json_then_quarantine_list_and_export(env, feed_dir, tmp_path):
+    write_csv(feed_dir / "events.csv", EVENTS_HEADER, [
+        ["gp1", "E1", "P1", "gp_appointment", "2021-01-01", "", "=SUM(A1:A9)"],
+        ["gp1", "E2", "P1", "made_up_type", "2021-01-01", "", "=SUM(A1:A9)"],
+        ["=cmd|' /C calc'!A0", "E3", "P1", "gp_appointment", "2021-01-01", "", ""],
+    ])
+    done = run_jigsaw("import", str(feed_dir), "--json", env=env)
+    assert done.returncode == 0, done.stderr
+    counts = json.loads(done.stdout)
+    assert {k: counts[k] for k in ("read", "accepted", "quarantined", "unchanged")} == {
+        "read": 5, "accepted": 3, "quarantined": 2, "unchanged": 0}
+    listed = json.loads(run_jigsaw("quarantine", "list", "--json", env=env).stdout)
+    assert [r["line"] for r in listed] == [3, 4] and "vocabulary" in listed[0]["reason"]
+    out = tmp_path / "q.csv"
+    assert run_jigsaw("quarantine", "export", "--out", str(out), env=env).returncode == 0
+    with out.open(encoding="utf-8", newline="") as f:
+        rows = list(csv.DictReader(f))
+    assert len(rows) == 2 and "=SUM(A1:A9)" in rows[0]["raw"]  # the raw row, kept whole
+    assert rows[1]["raw"].startswith("'=cmd")  # a formula at the start of a cell is defused
+    cells = [cell for row in rows for cell in row.values()]
+    assert not any(cell[:1] in ("=", "+", "-", "@") for cell in cells)  # no cell is a formula
+
+
+def test_refused_file_exits_1_but_loads_the_others(env, feed_dir, tmp_path):
+    (feed_dir / "events.csv").write_bytes(b"")
+    done = run_jigsaw("import", str(feed_dir), env=env)
+    assert done.returncode == 1
+    assert "refused" in done.stderr and "is empty" in done.stderr
+    assert "read 2, accepted 2" in done.stdout
+
+
+def test_synth_writes_feeds_and_truth(env, tmp_path):
+    out = tmp_path / "syn"
+    done = run_jigsaw("synth", "--children", "50", "--seed", "3", "--out", str(out), env=env)
+    assert done.returncode == 0, done.stderr
+    assert (out / "truth" / "people.csv").is_file() and (out / "truth" / "patterns.csv").is_file()
+    again = run_jigsaw("synth", "--children", "50", "--out", str(out), env=env)
+    assert again.returncode == 1 and "not empty" in again.stderr
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.mark.slow
+def test_demo_prepares_and_serves_the_home_page(env):
+    port = _free_port()
+    cmd = [sys.executable, "-m", "jigsaw", "demo", "--children", "300", "--port", str(port)]
+    import os
+
+    started = time.perf_counter()
+    proc = subprocess.Popen(cmd, env={**os.environ, **env}, stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True)
+    try:
+        page = None
+        while time.perf_counter() - started < 60 and proc.poll() is None:
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=2) as resp:  # noqa: S310
+                    page = resp.read().decode()
+                    break
+            except OSError:
+                time.sleep(0.5)
+        assert page is not None, proc.stderr.read() if proc.poll() is not None else "not serving"
+        assert "person records" in page and "Source systems" in page
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
