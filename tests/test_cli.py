@@ -101,7 +101,7 @@ def test_demo_prepares_and_serves_the_home_page(env):
         page = None
         while time.perf_counter() - started < 60 and proc.poll() is None:
             try:
-                with urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=2) as resp:  # noqa: S310
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=2) as resp:
                     page = resp.read().decode()
                     break
             except OSError:
