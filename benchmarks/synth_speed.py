@@ -3,8 +3,9 @@
     python benchmarks/synth_speed.py [--children 1000000] [--seed 1] [--keep DIR]
 
 Writes ``benchmarks/results/synth_speed.json`` and prints it. Peak RSS is the larger of this
-process and its worker processes (``getrusage`` RUSAGE_SELF / RUSAGE_CHILDREN maxima). The load
-average before the run is recorded because other work on a 2-CPU machine skews the wall time.
+process and its worker processes (``getrusage`` RUSAGE_SELF / RUSAGE_CHILDREN maxima). CPU
+seconds and the load average before the run are recorded too, because other work on a 2-CPU
+machine stretches the wall time.
 """
 
 from __future__ import annotations
@@ -35,6 +36,13 @@ def peak_rss_bytes() -> tuple[int, int]:
     return own, workers
 
 
+def cpu_seconds() -> float:
+    """User + system CPU time of this process and its finished workers."""
+    own = resource.getrusage(resource.RUSAGE_SELF)
+    workers = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + workers.ru_utime + workers.ru_stime
+
+
 def main(argv: list[str] | None = None) -> dict:
     ap = argparse.ArgumentParser(description="Time and memory of the synthetic generator.")
     ap.add_argument("--children", type=int, default=1_000_000)
@@ -44,6 +52,7 @@ def main(argv: list[str] | None = None) -> dict:
 
     out = args.keep or Path(tempfile.mkdtemp(prefix="jigsaw-synth-"))
     load_before = os.getloadavg()[0]
+    cpu_before = cpu_seconds()
     started = time.perf_counter()
     try:
         summary = write_partnership(out, args.children, seed=args.seed)
@@ -52,6 +61,7 @@ def main(argv: list[str] | None = None) -> dict:
     finally:
         if args.keep is None:
             shutil.rmtree(out, ignore_errors=True)
+    cpu = cpu_seconds() - cpu_before
     own, workers = peak_rss_bytes()
     peak = max(own, workers)
     counts = {k: v for k, v in asdict(summary).items() if k not in ("source_systems", "seconds")}
@@ -60,6 +70,7 @@ def main(argv: list[str] | None = None) -> dict:
         "children": args.children,
         "seed": args.seed,
         "wall_seconds": round(wall, 2),
+        "cpu_seconds": round(cpu, 1),  # all processes; wall ~ cpu / 2 on two idle CPUs
         "peak_rss_bytes": peak,
         "peak_rss_gib": round(peak / 1024**3, 3),
         "peak_rss_parent_bytes": own,
