@@ -10,10 +10,10 @@ from __future__ import annotations
 import hashlib
 
 STAGE = "jigsaw_stage"
-#: bookkeeping columns ahead of the kind's stored columns, in insert order
+#: bookkeeping columns ahead of the kind's stored columns, in insert order. Raw text is staged
+#: only for rows quarantined while parsing; rows the SQL checks quarantine later get theirs
+#: re-read from the file, so good rows never carry it.
 STAGE_META = ("line", "raw", "raw_hash", "reason", "outcome", "has_warning", "record_key", "row_hash")
-#: raw text is staged only for rows already quarantined while parsing; rows the SQL checks
-#: quarantine later get theirs re-read from the file, so good rows never carry it
 
 
 
@@ -41,8 +41,7 @@ class Stager:
         with connection.cursor() as cur:
             cur.execute(f"DROP TABLE IF EXISTS {STAGE}")
             data = ", ".join(("record_key", "row_hash", *columns))
-            temp = "TEMPORARY TABLE"
-            cur.execute(f"CREATE {temp} {STAGE} AS SELECT {data} FROM {table} WHERE 1 = 0")  # noqa: S608
+            cur.execute(f"CREATE TEMPORARY TABLE {STAGE} AS SELECT {data} FROM {table} WHERE 1 = 0")  # noqa: S608
             for name, sql_type in (("line", "INTEGER"), ("raw", "TEXT"), ("raw_hash", "TEXT"),
                                    ("reason", "TEXT"), ("outcome", "TEXT"),
                                    ("has_warning", "INTEGER")):
