@@ -1,0 +1,1 @@
+"""Identity engine: plain-Python normalisation and matching of person records (no Django)."""

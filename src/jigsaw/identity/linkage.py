@@ -1,0 +1,155 @@
+"""Batch linkage on DuckDB: train the model, score blocked pairs, cluster them into people.
+
+Splink does the Fellegi-Sunter work; this module decides the order and what is kept. A saved
+model is reused (predict only), as the Ministry of Justice runs Splink in production: training
+is about half of a run's time and need not be repeated for each feed.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+from dataclasses import dataclass
+from importlib import resources
+from typing import Any
+
+import duckdb
+import pyarrow as pa
+from splink import DuckDBAPI, Linker, SettingsCreator
+
+from jigsaw.identity.model import DETERMINISTIC_RULES, TRAINING_RULES
+from jigsaw.identity.model import settings as jigsaw_settings
+
+#: The model shipped with Jigsaw, trained on a synthetic partnership at default noise, so that
+#: linkage works from the very first small import (see ``identity/data/README.md``).
+DEFAULT_MODEL = "default_model.json"
+
+#: Assumed recall of :data:`~jigsaw.identity.model.DETERMINISTIC_RULES` when estimating the prior.
+DETERMINISTIC_RECALL = 0.7
+
+#: Below this many records EM has too few pairs to estimate from; the shipped model is kept.
+MIN_RECORDS_TO_TRAIN = 5_000
+
+#: Random pairs sampled to estimate u (research/anchors-linkage.md 5.3: 1e6 gave the same
+#: accuracy as 1e7 on a million records, in half the time).
+U_SAMPLE_PAIRS = 1e6
+
+#: Pairs scored below this probability are not kept (they can never link nor reach review).
+KEEP_PROBABILITY = 0.01
+
+# Splink logs every step, and warns of each level the data never showed; an operator wants
+# Jigsaw's account (untrained levels are filled by _fill_untrained), not Splink's.
+logging.getLogger("splink").setLevel(logging.ERROR)
+
+
+@dataclass
+class Thresholds:
+    """Where a pair links by itself and where a person must decide (the review band)."""
+
+    link: float = 0.99
+    review: float = 0.5
+
+
+def default_model() -> dict[str, Any]:
+    """The shipped trained model as a Splink settings dict."""
+    text = resources.files("jigsaw.identity").joinpath("data", DEFAULT_MODEL).read_text("utf-8")
+    return json.loads(text)
+
+
+def connect(threads: int | None = None, memory_limit: str | None = None) -> duckdb.DuckDBPyConnection:
+    """An in-memory DuckDB with bounded threads and memory; beyond the limit it spills to disk.
+
+    Defaults come from ``JIGSAW_LINK_THREADS`` (2) and ``JIGSAW_LINK_MEMORY`` (1GB): a batch
+    link of a million records then peaks under 2 GB in all (benchmarks/linkage_speed.py).
+    """
+    threads = threads or int(os.environ.get("JIGSAW_LINK_THREADS", "2"))
+    memory_limit = memory_limit or os.environ.get("JIGSAW_LINK_MEMORY", "1GB")
+    con = duckdb.connect()
+    con.execute(f"SET threads = {int(threads)}")
+    if memory_limit:
+        con.execute(f"SET memory_limit = '{memory_limit}'")
+    con.execute("SET preserve_insertion_order = false")
+    return con
+
+
+def make_linker(prepared: pa.Table, model: dict[str, Any] | SettingsCreator | None,
+                con: duckdb.DuckDBPyConnection | None = None) -> Linker:
+    """A Splink linker over ``prepared`` with ``model`` (untrained settings when ``None``)."""
+    db_api = DuckDBAPI(con if con is not None else connect())
+    frame = db_api.register(prepared, dataset_display_name="records")
+    return Linker(frame, model if model is not None else jigsaw_settings(), log_level=logging.ERROR)
+
+
+def train(prepared: pa.Table, con: duckdb.DuckDBPyConnection | None = None, seed: int = 1,
+          settings: SettingsCreator | None = None) -> dict[str, Any]:
+    """EM-train the model on ``prepared`` and return it as a settings dict.
+
+    The prior comes from deterministic rules, u from random sampling, m from two EM passes
+    blocked on different fields (:data:`~jigsaw.identity.model.TRAINING_RULES`).
+    """
+    linker = make_linker(prepared, settings, con)
+    training = linker.training
+    training.estimate_probability_two_random_records_match(list(DETERMINISTIC_RULES),
+                                                           recall=DETERMINISTIC_RECALL)
+    training.estimate_u_using_random_sampling(max_pairs=U_SAMPLE_PAIRS, seed=seed)
+    for rule in TRAINING_RULES:
+        training.estimate_parameters_using_expectation_maximisation(rule, record_sample_proportion=1.0)
+    return _fill_untrained(linker.misc.save_model_to_json())
+
+
+def _fill_untrained(model: dict[str, Any]) -> dict[str, Any]:
+    """Give levels the training data never showed a cautious weight instead of Splink's default.
+
+    * never seen at all: the smallest m of the comparison's trained levels and a u no smaller
+      than that m, so it can only count against a match, never for it (e.g. postcodes in
+      different districts when the training partnership covered one district);
+    * seen in matches but never among the random pairs: u is taken as one in the
+      :data:`U_SAMPLE_PAIRS` sampled (e.g. two records sharing a pupil number).
+    """
+    for comparison in model["comparisons"]:
+        levels = [lv for lv in comparison["comparison_levels"]
+                  if not lv.get("is_null_level") and not lv.get("fix_m_probability")]
+        ms = [lv["m_probability"] for lv in levels if lv.get("m_probability") is not None]
+        us = [lv["u_probability"] for lv in levels if lv.get("u_probability") is not None]
+        for level in levels:
+            m, u = level.get("m_probability"), level.get("u_probability")
+            if m is None and u is None:
+                m = min(ms, default=1e-6)
+                level["m_probability"], level["u_probability"] = m, max([*us, m])
+            elif u is None:
+                level["u_probability"] = 1.0 / U_SAMPLE_PAIRS
+            elif m is None:
+                level["m_probability"] = min(ms, default=1e-6)
+    return model
+
+
+def chunks_for(records: int) -> int:
+    """How many pieces to score a table of ``records`` in: one per half million, to bound memory.
+
+    ``JIGSAW_LINK_CHUNKS`` overrides it. Two chunks cost about 15% more time at 1M records and
+    keep the peak under 2 GB with DuckDB's memory limit at 1 GB.
+    """
+    override = os.environ.get("JIGSAW_LINK_CHUNKS")
+    return int(override) if override else max(1, -(-records // 500_000))
+
+
+def predict(linker: Linker, keep_probability: float = KEEP_PROBABILITY, records: int = 0) -> pa.Table:
+    """Every blocked pair scoring at least ``keep_probability``, with per-field evidence.
+
+    Only what linkage keeps is fetched (the compared values stay in DuckDB, then are dropped),
+    which keeps a million-record run under 2 GB. Columns:
+    ``unique_id_l, unique_id_r, match_weight, match_probability`` and, per comparison
+    ``c``, ``gamma_c`` (the level) and ``mw_c`` / ``mw_tf_adj_c`` (its weight in bits).
+    ``records`` (the input size) chooses how many chunks to score in (:func:`chunks_for`).
+    """
+    chunks = chunks_for(records)
+    frame = linker.inference.predict(threshold_match_probability=keep_probability,
+                                     num_chunks_left=chunks if chunks > 1 else None,
+                                     num_chunks_right=1 if chunks > 1 else None)
+    relation = frame.as_duckdbpyrelation()
+    keep = ("unique_id_l", "unique_id_r", "match_weight", "match_probability")
+    wanted = [c for c in relation.columns if c in keep or c.startswith(("gamma_", "mw_"))]
+    pairs = relation.select(*wanted).to_arrow_table()
+    frame.drop_table_from_database_and_remove_from_cache()
+    return pairs
