@@ -9,7 +9,9 @@ import click
 
 from .common import UserError
 from .feeds import import_command, quarantine, synth
+from .linking import export, link, review
 from .server import demo, migrate, serve
+from .signpost import search, shield
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -22,7 +24,8 @@ def cli() -> None:
     """
 
 
-for command in (synth, import_command, quarantine, migrate, serve, demo):
+for command in (synth, import_command, quarantine, link, export, review, search, shield, migrate, serve,
+                demo):
     cli.add_command(command)
 
 

@@ -79,6 +79,16 @@ def progress_bar(description: str, total: int | None):
         yield lambda advance: bar.update(task, advance=advance)
 
 
+@contextmanager
+def status(description: str):
+    """A spinner naming the current step on a terminal; yields ``step(message)``. Quiet otherwise."""
+    if not sys.stderr.isatty():
+        yield lambda message: None
+        return
+    with _stderr_console().status(description) as spinner:
+        yield lambda message: spinner.update(f"{description}: {message}")
+
+
 def _stderr_console():
     from rich.console import Console
 

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from .common import UserError, echo_json, progress_bar, setup_django
+from .common import UserError, echo_json, progress_bar, setup_django, status
 
 
 @click.command()
@@ -40,7 +40,8 @@ def synth(children: int, seed: int, out_dir: Path) -> None:
 @click.command("import")
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object of counts.")
-def import_command(paths: tuple[Path, ...], as_json: bool) -> None:
+@click.option("--no-link", is_flag=True, help="Load only; leave identity matching to `jigsaw link`.")
+def import_command(paths: tuple[Path, ...], as_json: bool, no_link: bool) -> None:
     """Validate and load feed files or folders of them."""
     setup_django()
     from jigsaw.feeds.readers import FeedFileError, discover
@@ -73,8 +74,31 @@ def import_command(paths: tuple[Path, ...], as_json: bool) -> None:
         )
         if data["quarantined"]:
             click.echo("See the quarantined rows with `jigsaw quarantine list`.")
+    if not no_link:
+        _link_new_records(as_json)
     if report.refused:
         raise SystemExit(1)
+
+
+def _link_new_records(quiet: bool) -> None:
+    """Match the records this import added or changed to people straight away."""
+    from jigsaw.signpost.batch import link_all
+    from jigsaw.signpost.incremental import match_waiting, should_batch, waiting_ids
+
+    waiting = len(waiting_ids())
+    if not waiting:
+        return
+    if should_batch(waiting):
+        with status("Linking") as step:
+            result = link_all(step=step)
+        summary = f"linked all {result['records']:,} person records into {result['people']:,} people"
+    else:
+        result = match_waiting()
+        summary = (f"matched {result['matched']:,} new or changed person records: {result['joined']:,} "
+                   f"joined a known person, {result['new_people']:,} are new people")
+    if not quiet:
+        review = f"; {result['review_items']:,} pairs to review" if result["review_items"] else ""
+        click.echo(summary + review)
 
 
 @click.group()

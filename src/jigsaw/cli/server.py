@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from .common import UserError, progress_bar, run_migrations, setup_django
+from .common import UserError, progress_bar, run_migrations, setup_django, status
 
 DEMO_CHILDREN = 3000
 
@@ -40,7 +40,7 @@ def serve(port: int) -> None:
 @click.option("--no-serve", is_flag=True, help="Prepare everything, then exit.")
 @click.option("--seed", type=int, default=1, show_default=True)
 def demo(children: int, port: int, no_serve: bool, seed: int) -> None:
-    """Synthetic partnership -> import -> serve, in one command."""
+    """Synthetic partnership -> import -> link -> serve, in one command."""
     setup_django()
     from django.conf import settings
 
@@ -71,6 +71,12 @@ def demo(children: int, port: int, no_serve: bool, seed: int) -> None:
     click.echo(f"Imported: read {data['read']:,}, accepted {data['accepted']:,}, "
                f"quarantined {data['quarantined']:,}, unchanged {data['unchanged']:,}, "
                f"warnings {data['warnings']:,} ({time.perf_counter() - started:.1f}s so far)")
+    from jigsaw.signpost.batch import link_all
+
+    with status("Linking identities") as step:
+        linked = link_all(step=step)
+    click.echo(f"Linked: {linked['records']:,} person records -> {linked['people']:,} people, "
+               f"{linked['review_items']:,} pairs to review ({time.perf_counter() - started:.1f}s so far)")
     if no_serve:
         return
     click.echo("All data is synthetic. Sign-in arrives with the web application; for now the "

@@ -1,0 +1,106 @@
+"""``jigsaw link``, ``jigsaw export links`` and ``jigsaw review links``."""
+
+from __future__ import annotations
+
+import getpass
+from pathlib import Path
+
+import click
+
+from .common import UserError, echo_json, setup_django, status
+
+
+@click.command()
+@click.option("--retrain", is_flag=True, help="Train the model on the current records first.")
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON object of counts and timings.")
+def link(retrain: bool, as_json: bool) -> None:
+    """Resolve identities across all person records (batch)."""
+    setup_django()
+    from jigsaw.signpost.batch import link_all
+
+    with status("Linking") as step:
+        try:
+            result = link_all(retrain=retrain, step=step)
+        except ValueError as exc:
+            raise UserError(str(exc)) from None
+    if as_json:
+        echo_json(result)
+        return
+    t = result["timings"]
+    click.echo(f"{result['records']:,} person records -> {result['people']:,} people "
+               f"({result['links']:,} links from {result['pairs_scored']:,} scored pairs); "
+               f"{result['review_items']:,} pairs to review with `jigsaw review links`")
+    click.echo("time: " + ", ".join(f"{k} {v:.1f}s" for k, v in t.items()))
+
+
+@click.group()
+def export() -> None:
+    """Write data out for other systems."""
+
+
+@export.command("links")
+@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), required=True)
+def export_links_command(out: Path) -> None:
+    """CSV of every person record with its person id, match probability and method."""
+    setup_django()
+    from jigsaw.signpost.export import export_links
+
+    if not out.parent.exists():
+        raise UserError(f"folder {out.parent} does not exist")
+    rows, unlinked = export_links(out)
+    click.echo(f"Wrote {rows:,} person records to {out}")
+    if unlinked:
+        click.echo(f"{unlinked:,} records are not linked yet (blank person): run `jigsaw link`.")
+
+
+@click.group()
+def review() -> None:
+    """The clerical review queue."""
+
+
+@review.command("links")
+@click.option("--json", "as_json", is_flag=True)
+@click.option("--limit", type=click.IntRange(min=1), default=20, show_default=True)
+@click.option("--item", type=int, help="Decide this review item.")
+@click.option("--records", "pair", type=(int, int), help="Decide these two records instead of an item.")
+@click.option("--decision", type=click.Choice(["same", "different"]))
+@click.option("--reason", default="", help="Why (kept with the decision).")
+@click.option("--by", "decided_by", default=None, help="Who decides (default: the signed-in OS user).")
+def review_links(as_json: bool, limit: int, item: int | None, pair: tuple[int, int] | None,
+                 decision: str | None, reason: str, decided_by: str | None) -> None:
+    """List uncertain links, or record a decision on one (every later run obeys it)."""
+    setup_django()
+    from jigsaw.signpost.review import ReviewError, decide, explain_pair, open_items
+
+    if item is not None or pair is not None or decision is not None:
+        if decision is None or (item is None) == (pair is None):
+            raise UserError("to decide, give --decision same|different, --reason and either --item "
+                            "or --records")
+        try:
+            made = decide(item, record_a=pair[0] if pair else None, record_b=pair[1] if pair else None,
+                          decision=decision, reason=reason, decided_by=decided_by or getpass.getuser())
+        except ReviewError as exc:
+            raise UserError(str(exc)) from None
+        click.echo(f"Recorded: records {made.record_a_id} and {made.record_b_id} are "
+                   f"{'the same person' if made.decision == 'same' else 'not the same person'}. "
+                   "Run `jigsaw link` to apply it everywhere.")
+        return
+    items = open_items(limit=limit)
+    for entry in items:
+        a, b = entry["records"]
+        entry["evidence"] = explain_pair(a["pk"], b["pk"])
+    if as_json:
+        echo_json(items)
+        return
+    if not items:
+        click.echo("Nothing to review.")
+        return
+    for entry in items:
+        click.echo(f"item {entry['item']} ({entry['kind']}, probability {entry['match_probability']:.3f})")
+        for r in entry["records"]:
+            click.echo(f"  record {r['pk']} {r['source_system__code']}:{r['record_key']}  {r['given_name']} "
+                       f"{r['family_name']}  born {r['birth_date'] or '?'}  NHS {r['nhs_number'] or '-'}  "
+                       f"{r['postcode'] or ''}")
+        click.echo("  " + "; ".join(f"{s['field']} {s['level']} {s['weight']:+}" for s in entry["evidence"]
+                                    if s["field"] not in ("prior", "total")))
+    click.echo("Decide with: jigsaw review links --item N --decision same|different --reason '...'")

@@ -1,0 +1,1 @@
+"""Resolved people and who is working with them: the signposting index."""

@@ -1,0 +1,247 @@
+"""`jigsaw link`: resolve every person record into people, in one transaction.
+
+Read all records, normalise, score blocked pairs with Splink on DuckDB, cluster (obeying every
+human decision), give each cluster the stable person id its records already had, and write the
+links, the match keys and the review queue back. A run that fails writes nothing.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from collections import Counter
+from collections.abc import Callable
+from typing import Any
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+from django.db import connections, transaction
+from django.utils import timezone
+
+from jigsaw.identity import linkage
+from jigsaw.identity.cluster import cluster
+from jigsaw.identity.linkage import Thresholds
+from jigsaw.identity.prepare import prepare
+from jigsaw.identity.score import term_frequencies
+from jigsaw.signpost import records
+from jigsaw.signpost.bulk import bulk_insert
+from jigsaw.signpost.evidence import FIELDS, best_links, exact_gamma, method_of
+from jigsaw.signpost.matching import MATCH_KEY_COLUMNS, current_model
+from jigsaw.signpost.models import LinkDecision, LinkModel, LinkRun, Person, RecordLink, ReviewItem
+
+Step = Callable[[str], None]
+
+
+def _needs_training(model: LinkModel | None, n: int) -> bool:
+    """Train when there is enough data and the model has not seen data this size."""
+    if n < linkage.MIN_RECORDS_TO_TRAIN:
+        return False
+    return model is None or model.trained_on == 0 or n >= 2 * model.trained_on
+
+
+def _model(prepared: pa.Table, retrain: bool, using: str, timings: dict[str, float]) -> LinkModel:
+    existing = current_model(using)
+    started = time.perf_counter()
+    if retrain or _needs_training(existing, prepared.num_rows):
+        if prepared.num_rows < linkage.MIN_RECORDS_TO_TRAIN and retrain:
+            raise ValueError(f"only {prepared.num_rows} person records; at least "
+                             f"{linkage.MIN_RECORDS_TO_TRAIN} are needed to train a model")
+        settings, trained_on = linkage.train(prepared), prepared.num_rows
+        timings["train"] = time.perf_counter() - started
+    elif existing is not None:
+        settings, trained_on = existing.settings, existing.trained_on
+    else:
+        settings, trained_on = linkage.default_model(), 0
+    # Below the training size every value looks common (two Smiths in seven records): weigh
+    # names by the model's own u instead of by this population's frequencies.
+    frequencies = term_frequencies(prepared) if prepared.num_rows >= linkage.MIN_RECORDS_TO_TRAIN else {}
+    return LinkModel(settings=settings, trained_on=trained_on, term_frequencies=frequencies)
+
+
+def link_all(*, retrain: bool = False, thresholds: Thresholds | None = None, using: str = "default",
+             step: Step | None = None) -> dict[str, Any]:
+    """Resolve every person record; returns counts and timings (seconds per stage)."""
+    thresholds = thresholds or Thresholds()
+    say = step or (lambda _msg: None)
+    timings: dict[str, float] = {}
+    clock = time.perf_counter()
+
+    def lap(name: str) -> None:
+        nonlocal clock
+        now = time.perf_counter()
+        timings[name] = round(timings.get(name, 0.0) + now - clock, 3)
+        clock = now
+
+    say("reading person records")
+    raw = records.load(using=using)
+    n = raw.num_rows
+    if n == 0:
+        raise ValueError("there are no person records to link; run `jigsaw import` first")
+    prepared = prepare(raw.drop_columns(["row_hash"]))
+    lap("read")
+    say("choosing the model")
+    model = _model(prepared, retrain, using, timings)
+    clock = time.perf_counter()
+    say(f"scoring pairs among {n:,} records")
+    pairs = linkage.predict(linkage.make_linker(prepared, model.settings), records=n)
+    lap("predict")
+    say("clustering into people")
+    ids = prepared.column("unique_id").to_numpy()
+    position = {int(i): p for p, i in enumerate(ids)}
+    left = np.searchsorted(ids, pairs.column("unique_id_l").to_numpy())
+    right = np.searchsorted(ids, pairs.column("unique_id_r").to_numpy())
+    prob = pairs.column("match_probability").to_numpy()
+    same, different = _decisions(position, using)
+    linked = prob >= thresholds.link
+    if different:  # a "not the same" decision also removes the direct link
+        banned = {tuple(sorted(p)) for p in different}
+        linked &= np.array([(min(a, b), max(a, b)) not in banned
+                            for a, b in zip(left.tolist(), right.tolist(), strict=True)], bool)
+    labels = cluster(n, left[linked], right[linked], prob[linked], same, different)
+    lap("cluster")
+    say("writing people and links")
+    with transaction.atomic(using=using):
+        run = LinkRun.objects.using(using).create(kind="batch")
+        model.save(using=using)
+        run.model = model
+        person_of = _assign_people(ids, labels, using)
+        links = _write_links(ids, labels, person_of, pairs, left, right, prob, same, run,
+                             model.settings, using)
+        reviews = _write_reviews(ids, labels, pairs, left, right, prob, thresholds, run,
+                                 model.settings, using)
+        _write_match_keys(prepared, raw, using)
+        lap("write")
+        people = len(set(person_of.values()))
+        run.counts = {"records": n, "pairs_scored": pairs.num_rows, "links": int(linked.sum()),
+                      "people": people, "review_items": reviews, "trained": "train" in timings,
+                      "decisions_applied": len(same) + len(different), "methods": links}
+        run.timings = timings
+        run.finished_at = timezone.now()
+        run.save(using=using)
+    return {**run.counts, "run_id": run.pk, "timings": timings}
+
+
+def _decisions(position: dict[int, int], using: str) -> tuple[list[tuple[int, int]], list[tuple[int, int]]]:
+    same, different = [], []
+    for a, b, decision in LinkDecision.objects.using(using).values_list("record_a", "record_b", "decision"):
+        if a in position and b in position:
+            (same if decision == LinkDecision.SAME else different).append((position[a], position[b]))
+    return same, different
+
+
+def _assign_people(ids: np.ndarray, labels: np.ndarray, using: str) -> dict[int, int]:
+    """Cluster label -> person id, keeping each existing id on the cluster holding most of its records."""
+    before = dict(RecordLink.objects.using(using).values_list("record_id", "person_id"))
+    votes: Counter[tuple[int, int]] = Counter()
+    for record_id, label in zip(ids.tolist(), labels.tolist(), strict=True):
+        if record_id in before:
+            votes[(label, before[record_id])] += 1
+    person_of: dict[int, int] = {}
+    taken: set[int] = set()
+    for (label, person_id), _count in sorted(votes.items(), key=lambda kv: (-kv[1], kv[0][1])):
+        if label not in person_of and person_id not in taken:
+            person_of[label] = person_id
+            taken.add(person_id)
+    fresh = sorted(set(labels.tolist()) - set(person_of))
+    if fresh:
+        start = _next_person_ids(len(fresh), using)
+        for label, person_id in zip(fresh, start, strict=True):
+            person_of[label] = person_id
+    _carry_shields(before, ids, labels, person_of, using)
+    return person_of
+
+
+def _next_person_ids(count: int, using: str) -> list[int]:
+    created = Person.objects.using(using).bulk_create([Person() for _ in range(count)], batch_size=5000)
+    if created and created[0].pk is not None:
+        return [p.pk for p in created]
+    last = Person.objects.using(using).order_by("-pk").values_list("pk", flat=True)[:count]
+    return sorted(last)
+
+
+def _carry_shields(before: dict[int, int], ids: np.ndarray, labels: np.ndarray,
+                   person_of: dict[int, int], using: str) -> None:
+    """A shield follows the child: any person holding a shielded person's record is shielded."""
+    shielded = {p.pk: p for p in Person.objects.using(using).filter(shielded=True)}
+    if not shielded:
+        return
+    for record_id, label in zip(ids.tolist(), labels.tolist(), strict=True):
+        old = before.get(record_id)
+        new = person_of[label]
+        if old in shielded and new != old:
+            source = shielded[old]
+            Person.objects.using(using).filter(pk=new, shielded=False).update(
+                shielded=True, shield_contact=source.shield_contact, shield_reason=source.shield_reason,
+                shielded_by=source.shielded_by, shielded_at=source.shielded_at)
+
+
+def _write_links(ids, labels, person_of, pairs, left, right, prob, same, run, model_settings,
+                 using) -> dict[str, int]:
+    """Replace every record's link; returns how many records each method linked."""
+    best = best_links(labels, left, right, prob)
+    decided = {p for pair in same for p in pair}
+    gammas = {f: pairs.column(f"gamma_{f}").to_numpy() for f in FIELDS}
+    weights = {f: pc.add(pc.fill_null(pairs.column(f"mw_{f}"), 0.0),
+                         pc.fill_null(pairs.column(f"mw_tf_adj_{f}"), 0.0)
+                         if f"mw_tf_adj_{f}" in pairs.column_names else 0.0).to_numpy() for f in FIELDS}
+    methods: Counter[str] = Counter()
+
+    def rows():
+        for pos, record_id in enumerate(ids.tolist()):
+            edge = best.get(pos)
+            if edge is None:
+                method = "clerical" if pos in decided else "singleton"
+                row = (record_id, person_of[int(labels[pos])], 1.0, method, "{}")
+            else:
+                other = right[edge] if left[edge] == pos else left[edge]
+                g = {f: int(gammas[f][edge]) for f in FIELDS}
+                method = method_of(g, model_settings)
+                evidence = {"with": int(ids[other]), "gamma": g,
+                            "weight": {f: round(float(weights[f][edge]), 2) for f in FIELDS}}
+                row = (record_id, person_of[int(labels[pos])], float(prob[edge]), method, _json(evidence))
+            methods[row[3]] += 1
+            yield (*row, run.pk)
+
+    RecordLink.objects.using(using).all().delete()
+    bulk_insert("signpost_recordlink", ("record_id", "person_id", "match_probability", "method",
+                                        "evidence", "run_id"), rows(), using)
+    _drop_empty_people(using)
+    return dict(methods)
+
+
+def _drop_empty_people(using: str) -> None:
+    """People left with no record go, unless something refers to them (a shield, a search)."""
+    Person.objects.using(using).filter(links__isnull=True, shielded=False,
+                                       shielded_searches__isnull=True).delete()
+
+
+def _write_reviews(ids, labels, pairs, left, right, prob, thresholds, run, model_settings, using) -> int:
+    """The uncertain pairs left in different people, and one NHS number on different people."""
+    decided = set(LinkDecision.objects.using(using).values_list("record_a", "record_b"))
+    split = labels[left] != labels[right]
+    nhs_same = pairs.column("gamma_nhs_number").to_numpy() == exact_gamma(model_settings, "nhs_number")
+    uncertain = split & (prob >= thresholds.review) & (prob < thresholds.link)
+    shared = split & nhs_same & ~uncertain
+    items = []
+    for mask, kind in ((uncertain, ReviewItem.UNCERTAIN), (shared, ReviewItem.SHARED_NUMBER)):
+        for edge in np.flatnonzero(mask).tolist():
+            a, b = sorted((int(ids[left[edge]]), int(ids[right[edge]])))
+            if (a, b) not in decided:
+                items.append((a, b, kind, float(prob[edge]), "{}", timezone.now(), run.pk))
+    ReviewItem.objects.using(using).all().delete()
+    return bulk_insert("signpost_reviewitem", ("record_a_id", "record_b_id", "kind", "match_probability",
+                                               "evidence", "created_at", "run_id"), items, using)
+
+
+def _write_match_keys(prepared: pa.Table, raw: pa.Table, using: str) -> None:
+    columns = [prepared.column(c).to_pylist() for c in MATCH_KEY_COLUMNS[2:]]
+    hashes = raw.column("row_hash").to_pylist()
+    ids = prepared.column("unique_id").to_pylist()
+    with connections[using].cursor() as cur:
+        cur.execute("DELETE FROM signpost_matchkey")
+    bulk_insert("signpost_matchkey", MATCH_KEY_COLUMNS, zip(ids, hashes, *columns, strict=True), using)
+
+
+def _json(value: Any) -> str:
+    return json.dumps(value, separators=(",", ":"))

@@ -1,0 +1,98 @@
+"""Find and score the stored records a single record might be: the real-time half of linkage.
+
+Candidates come from :class:`~jigsaw.signpost.models.MatchKey` with one indexed lookup per
+blocking rule of the model (the same rules the batch uses), so the incremental match and the
+search see the pairs the batch would have seen; they are then scored by the same trained model.
+"""
+
+from __future__ import annotations
+
+import threading
+from typing import Any
+
+import pyarrow as pa
+
+from jigsaw.identity import linkage
+from jigsaw.identity.fastscore import FastScorer
+from jigsaw.identity.prepare import prepare
+from jigsaw.signpost import records
+from jigsaw.signpost.models import LinkModel, MatchKey
+
+#: Most candidates one rule may return: a common name with no birth date must not pull in
+#: thousands of records (it is the search's job to ask for more detail instead).
+RULE_LIMIT = 200
+
+_scorers: dict[tuple, FastScorer] = {}
+_scorers_lock = threading.Lock()
+_EMPTY = pa.table({"unique_id_l": pa.array([], pa.int64()), "unique_id_r": pa.array([], pa.int64()),
+                   "match_weight": pa.array([], pa.float64()),
+                   "match_probability": pa.array([], pa.float64())})
+
+
+def current_model(using: str = "default") -> LinkModel | None:
+    return LinkModel.objects.using(using).order_by("-pk").first()
+
+
+def scorer(using: str = "default") -> FastScorer:
+    """The scorer for the latest model, built once per process and model.
+
+    Only the latest model's id is read on each call; its settings and term frequencies (large
+    JSON) are loaded when a new model appears.
+    """
+    latest = LinkModel.objects.using(using).order_by("-pk").values_list("pk", "created_at").first()
+    key = (using, *(latest or (None, None)))  # the time too: ids are reused after a rollback
+    with _scorers_lock:
+        if key not in _scorers:
+            _scorers.clear()
+            model = LinkModel.objects.using(using).get(pk=latest[0]) if latest else None
+            settings = model.settings if model else linkage.default_model()
+            _scorers[key] = FastScorer(settings, model.term_frequencies if model else {})
+        return _scorers[key]
+
+
+def _rules(key: dict[str, Any]) -> list[dict[str, Any]]:
+    """The model's blocking rules as lookups, for those the key can satisfy (all fields known)."""
+    g, f, b, p = key["given_group"], key["family_name"], key["birth_date"], key["postcode"]
+    year = f"{key['birth_year']}-" if key["birth_year"] else None
+    rules = (
+        {"nhs_number": key["nhs_number"]},
+        {"upn": key["upn"]},
+        {"given_group": g, "family_name": f, "birth_date__startswith": year},
+        {"given_group": g, "family_name": f, "birth_date__endswith": b[4:] if b else None},
+        {"given_group": g, "birth_date": b},
+        {"family_name": f, "birth_date": b},
+        {"birth_date": b, "postcode": p},
+        {"given_group": g, "postcode": p, "birth_date__startswith": year},
+        {"birth_date": key["birth_date_swapped"], "given_name__startswith": key["given_initial"]},
+    )
+    return [fields for fields in rules if all(v is not None for v in fields.values())]
+
+
+def candidate_ids(key: dict[str, Any], using: str = "default", limit: int = RULE_LIMIT) -> list[int]:
+    """Ids of stored records sharing a blocking key with ``key`` (a prepared record as a dict)."""
+    found: set[int] = set()
+    for fields in _rules(key):
+        found.update(MatchKey.objects.using(using).filter(**fields)
+                     .values_list("record_id", flat=True)[:limit])
+    return sorted(found)
+
+
+def score_record(prepared_one: pa.Table, using: str = "default",
+                 exclude: set[int] | None = None) -> pa.Table:
+    """``prepared_one`` (a one-row prepared table) scored against its stored candidates."""
+    key = prepared_one.to_pylist()[0]
+    ids = [i for i in candidate_ids(key, using) if not exclude or i not in exclude]
+    candidates = prepare(records.load(ids, using).drop_columns(["row_hash"])).to_pylist() if ids else []
+    scored = scorer(using).score_rows(key, candidates)
+    return pa.Table.from_pylist(scored) if scored else _EMPTY
+
+
+def match_key_row(prepared: dict[str, Any], row_hash: str) -> tuple:
+    """A MatchKey table row for one prepared record (column order of :data:`MATCH_KEY_COLUMNS`)."""
+    return (prepared["unique_id"], row_hash, prepared["given_name"], prepared["given_group"],
+            prepared["family_name"], prepared["birth_date"], prepared["postcode"],
+            prepared["postcode_district"], prepared["nhs_number"], prepared["upn"])
+
+
+MATCH_KEY_COLUMNS = ("record_id", "row_hash", "given_name", "given_group", "family_name", "birth_date",
+                     "postcode", "postcode_district", "nhs_number", "upn")

@@ -1,0 +1,129 @@
+"""Who is, or was, working with a person: the signpost, never the case.
+
+A signpost answers the question serious case reviews keep asking ("who else is working with this
+child?") with the least data that answers it: agency, team, practitioner, role, how to reach them
+and when. It never carries case detail -- no event types, no summaries, no judgements -- which is
+what ContactPoint held and what CP-IS and the 2010 "signposting" proposal kept
+(``research/anchors-signposting.md`` sections 1.1, 2 and 9.1).
+
+Two sources feed it:
+
+* ``involvements`` rows, which a source system sends to say "this practitioner or service works
+  with this person" (with start and end dates);
+* the practitioners named on ``events``, grouped per practitioner with the first and last event
+  date, for systems that send no involvements (a GP record names who saw the child). The event
+  itself is not shown: only that this practitioner was in contact between those dates.
+
+Everything is read with two set-wise queries per call, whatever the number of people (no N+1),
+through indexed joins: record link by person, involvement and event by person record.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import asdict, dataclass
+from datetime import date, datetime
+
+from django.db.models import Max, Min
+from django.utils import timezone
+
+from jigsaw.feeds.dates import LONDON
+from jigsaw.records.models import Event, Involvement
+
+
+@dataclass(frozen=True)
+class Signpost:
+    """One practitioner or service and how to reach them; deliberately no case detail."""
+
+    agency: str
+    team: str
+    practitioner: str
+    role: str
+    contact: str
+    started_on: date | None
+    ended_on: date | None  # None: still open
+    current: bool
+    source_system: str
+    origin: str  # "involvement" (the source said so) or "events" (named on its events)
+
+    def as_dict(self) -> dict[str, object]:
+        data = asdict(self)
+        for key in ("started_on", "ended_on"):
+            data[key] = data[key].isoformat() if data[key] else None
+        return data
+
+
+def signposts_for(person_id: int, using: str = "default") -> list[Signpost]:
+    """The signposts of one resolved person, current first, then past (most recent first)."""
+    return signposts_for_people([person_id], using).get(person_id, [])
+
+
+def signposts_for_people(person_ids: Iterable[int], using: str = "default") -> dict[int, list[Signpost]]:
+    """Signposts for several people at once (a search shows up to ten): two queries in all."""
+    ids = sorted(set(person_ids))
+    if not ids:
+        return {}
+    today = timezone.localdate()
+    found: dict[int, list[Signpost]] = {pid: [] for pid in ids}
+    seen: dict[int, set[tuple[str, str]]] = {pid: set() for pid in ids}
+    for row in _involvements(ids, using):
+        person = row["person__link__person_id"]
+        ended = row["ended_on"]
+        post = Signpost(
+            agency=row["agency"], team=row["team"], practitioner=row["practitioner"], role=row["role"],
+            contact=row["contact"], started_on=row["started_on"], ended_on=ended,
+            current=ended is None or ended >= today, source_system=row["source_system__code"],
+            origin="involvement")
+        found[person].append(post)
+        seen[person].add(_who(post))
+    for row in _event_practitioners(ids, using):
+        person = row["person__link__person_id"]
+        agency = (row["source_system__agency__name"] or row["source_system__name"]
+                  or row["source_system__code"])
+        post = Signpost(
+            agency=agency, team="", practitioner=row["practitioner"], role=row["practitioner_role"],
+            contact=row["practitioner_contact"], started_on=_day(row["first"]), ended_on=_day(row["last"]),
+            current=False, source_system=row["source_system__code"], origin="events")
+        if _who(post) not in seen[person]:  # the involvement already says more (its own dates)
+            found[person].append(post)
+    for posts in found.values():
+        posts.sort(key=_order)
+    return found
+
+
+def _involvements(ids: list[int], using: str):
+    return (Involvement.objects.using(using).filter(person__link__person_id__in=ids)
+            .values("person__link__person_id", "agency", "team", "practitioner", "role", "contact",
+                    "started_on", "ended_on", "source_system__code"))
+
+
+def _event_practitioners(ids: list[int], using: str):
+    """One row per person and practitioner named on events, with the first and last event time."""
+    return (Event.objects.using(using).filter(person__link__person_id__in=ids)
+            .exclude(practitioner="", practitioner_role="", practitioner_contact="")
+            .values("person__link__person_id", "source_system__code", "source_system__name",
+                    "source_system__agency__name", "practitioner", "practitioner_role",
+                    "practitioner_contact")
+            .annotate(first=Min("occurred_at"), last=Max("occurred_at"))
+            .order_by())
+
+
+def _who(post: Signpost) -> tuple[str, str]:
+    """Identity of a practitioner within a person's signposts (for de-duplication)."""
+    return (post.source_system, " ".join(post.practitioner.casefold().split()))
+
+
+def _day(moment: datetime | None) -> date | None:
+    """The UK calendar day of a stored (UTC) event time."""
+    if moment is None:
+        return None
+    if timezone.is_aware(moment):
+        return moment.astimezone(LONDON).date()
+    return moment.date()
+
+
+def _order(post: Signpost) -> tuple:
+    """Current first; then by how recently the involvement ended (or last event happened)."""
+    last = post.ended_on or post.started_on or date.min
+    start = post.started_on or date.min
+    return (not post.current, -last.toordinal(), -start.toordinal(), post.agency, post.practitioner)
