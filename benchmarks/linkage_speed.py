@@ -2,7 +2,8 @@
 
 Measures the routine run, as `jigsaw link` does it once a model exists: normalise, score the
 blocked pairs with the saved model on DuckDB, cluster. Training (needed only when the data
-grows) is timed separately. Each measured stage runs in a fresh process so its peak resident
+grows) is timed separately, and so is a baseline in the same run: Splink's generic comparisons
+trained and predicted with the same blocking. Each measured stage runs in a fresh process so its peak resident
 memory is its own; the synthetic feeds are written first by `jigsaw synth`.
 Run: ``python benchmarks/linkage_speed.py [--records 1000000]``.
 """
@@ -24,7 +25,7 @@ from _machine import write_result
 RECORDS_PER_CHILD = 4.46
 
 
-def _stage(folder: str, train: bool) -> dict:
+def _stage(folder: str, name: str) -> dict:
     """Run inside the child process: one linkage, timed by stage."""
     sys.path.insert(0, str(Path(__file__).parent))
     from _people import read_people
@@ -39,12 +40,19 @@ def _stage(folder: str, train: bool) -> dict:
     prep = time.perf_counter()
     out = {"records": people.num_rows, "read_csv_s": round(read - started, 2),
            "prepare_s": round(prep - read, 2)}
-    if train:
+    if name == "train":
         linkage.train(prepared)
         out["train_s"] = round(time.perf_counter() - prep, 2)
     else:
-        pairs = linkage.predict(linkage.make_linker(prepared, linkage.default_model()),
-                               records=prepared.num_rows)
+        if name == "generic":  # baseline: Splink's generic comparisons, trained then predicted
+            from jigsaw.identity.model import generic_settings
+
+            model = linkage.train(prepared, settings=generic_settings())
+            out["train_s"] = round(time.perf_counter() - prep, 2)
+            prep = time.perf_counter()
+        else:
+            model = linkage.default_model()
+        pairs = linkage.predict(linkage.make_linker(prepared, model), records=prepared.num_rows)
         scored = time.perf_counter()
         prob = pairs.column("match_probability").to_numpy()
         keep = prob >= linkage.Thresholds().link
@@ -68,14 +76,14 @@ def main() -> None:
     parser.add_argument("--stage", nargs=2, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.stage:
-        print(json.dumps(_stage(args.stage[0], args.stage[1] == "train")))
+        print(json.dumps(_stage(args.stage[0], args.stage[1])))
         return
     children = int(args.records / RECORDS_PER_CHILD)
     result: dict = {"target_records": args.records, "children": children}
     with tempfile.TemporaryDirectory() as tmp:
         subprocess.run([sys.executable, "-m", "jigsaw", "synth", "--children", str(children), "--seed",
                         str(args.seed), "--out", tmp], check=True, stdout=subprocess.DEVNULL)
-        for name in ("batch", *(() if args.skip_training else ("train",))):
+        for name in ("batch", *(() if args.skip_training else ("train", "generic"))):
             print(f"measuring {name} ...", file=sys.stderr)
             run = subprocess.run([sys.executable, __file__, "--stage", tmp, name], check=True,
                                  capture_output=True, text=True)

@@ -121,3 +121,23 @@ def _person_sizes(using: str) -> dict[int, int]:
     for person in RecordLink.objects.using(using).values_list("person_id", flat=True):
         sizes[person] += 1
     return sizes
+
+
+def test_one_nhs_number_on_two_clearly_different_people_is_flagged_not_merged(imported, tmp_path):
+    from jigsaw.records.importer import import_paths
+    from jigsaw.signpost.models import ReviewItem
+    from tests.conftest import PEOPLE_HEADER, write_csv
+
+    write_csv(tmp_path / "mix" / "people.csv", PEOPLE_HEADER, [
+        ["mix", "M1", "Grace", "Okafor", "2016-02-11", "9434765919", "YV1 1AA", "F"],
+        ["mix", "M2", "Samuel", "Whitfield", "1979-09-30", "9434765919", "KV2 3BB", "M"],
+    ])
+    import_paths([tmp_path / "mix"], using=imported)
+    link_all(using=imported)
+    grace, samuel = (PersonRecord.objects.using(imported).get(record_key=k).pk for k in ("M1", "M2"))
+    people = dict(RecordLink.objects.using(imported).filter(record_id__in=(grace, samuel))
+                  .values_list("record_id", "person_id"))
+    assert people[grace] != people[samuel]
+    flag = ReviewItem.objects.using(imported).get(record_a_id=min(grace, samuel),
+                                                  record_b_id=max(grace, samuel))
+    assert flag.kind == ReviewItem.SHARED_NUMBER

@@ -26,7 +26,7 @@ from jigsaw.identity.prepare import prepare
 from jigsaw.identity.score import term_frequencies
 from jigsaw.signpost import records
 from jigsaw.signpost.bulk import bulk_insert
-from jigsaw.signpost.evidence import FIELDS, best_links, exact_gamma, method_of
+from jigsaw.signpost.evidence import FIELDS, best_links, method_of
 from jigsaw.signpost.matching import MATCH_KEY_COLUMNS, current_model
 from jigsaw.signpost.models import LinkDecision, LinkModel, LinkRun, Person, RecordLink, ReviewItem
 
@@ -109,7 +109,7 @@ def link_all(*, retrain: bool = False, thresholds: Thresholds | None = None, usi
         links = _write_links(ids, labels, person_of, pairs, left, right, prob, same, run,
                              model.settings, using)
         reviews = _write_reviews(ids, labels, pairs, left, right, prob, thresholds, run,
-                                 model.settings, using)
+                                 prepared.column("nhs_number").combine_chunks(), using)
         _write_match_keys(prepared, raw, using)
         lap("write")
         people = len(set(person_of.values()))
@@ -216,22 +216,36 @@ def _drop_empty_people(using: str) -> None:
                                        shielded_searches__isnull=True).delete()
 
 
-def _write_reviews(ids, labels, pairs, left, right, prob, thresholds, run, model_settings, using) -> int:
+def _write_reviews(ids, labels, pairs, left, right, prob, thresholds, run, nhs, using) -> int:
     """The uncertain pairs left in different people, and one NHS number on different people."""
     decided = set(LinkDecision.objects.using(using).values_list("record_a", "record_b"))
     split = labels[left] != labels[right]
-    nhs_same = pairs.column("gamma_nhs_number").to_numpy() == exact_gamma(model_settings, "nhs_number")
     uncertain = split & (prob >= thresholds.review) & (prob < thresholds.link)
-    shared = split & nhs_same & ~uncertain
-    items = []
-    for mask, kind in ((uncertain, ReviewItem.UNCERTAIN), (shared, ReviewItem.SHARED_NUMBER)):
-        for edge in np.flatnonzero(mask).tolist():
-            a, b = sorted((int(ids[left[edge]]), int(ids[right[edge]])))
-            if (a, b) not in decided:
-                items.append((a, b, kind, float(prob[edge]), "{}", timezone.now(), run.pk))
+    found = {tuple(sorted((int(ids[left[e]]), int(ids[right[e]])))): (ReviewItem.UNCERTAIN, float(prob[e]))
+             for e in np.flatnonzero(uncertain).tolist()}
+    for a, b in _shared_numbers(ids, labels, nhs):
+        found.setdefault((a, b), (ReviewItem.SHARED_NUMBER, 0.0))
+    now = timezone.now()
+    items = [(a, b, kind, p, "{}", now, run.pk)
+             for (a, b), (kind, p) in found.items() if (a, b) not in decided]
     ReviewItem.objects.using(using).all().delete()
     return bulk_insert("signpost_reviewitem", ("record_a_id", "record_b_id", "kind", "match_probability",
                                                "evidence", "created_at", "run_id"), items, using)
+
+
+def _shared_numbers(ids: np.ndarray, labels: np.ndarray, nhs: pa.Array) -> list[tuple[int, int]]:
+    """One record pair for each NHS number held by more than one person (flagged, never merged)."""
+    table = pa.table({"nhs": nhs, "label": labels, "id": ids}).filter(pc.is_valid(nhs))
+    groups = table.group_by(["nhs", "label"]).aggregate([("id", "min")])
+    by_number: dict[str, list[int]] = {}
+    numbers, firsts_of = groups.column("nhs").to_pylist(), groups.column("id_min").to_pylist()
+    for number, first in zip(numbers, firsts_of, strict=True):
+        by_number.setdefault(number, []).append(first)
+    out = []
+    for firsts in by_number.values():
+        firsts.sort()
+        out.extend((firsts[0], other) for other in firsts[1:])
+    return out
 
 
 def _write_match_keys(prepared: pa.Table, raw: pa.Table, using: str) -> None:
