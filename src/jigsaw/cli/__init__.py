@@ -7,6 +7,7 @@ import sys
 
 import click
 
+from .chronology import chronology
 from .common import UserError
 from .feeds import import_command, quarantine, synth
 from .linking import export, link, review
@@ -24,8 +25,8 @@ def cli() -> None:
     """
 
 
-for command in (synth, import_command, quarantine, link, export, review, search, shield, migrate, serve,
-                demo):
+for command in (synth, import_command, quarantine, link, export, review, search, shield, chronology, migrate,
+                serve, demo):
     cli.add_command(command)
 
 

@@ -1,0 +1,1 @@
+"""Merged multi-agency chronologies of a child and household: build, household, export."""

@@ -1,0 +1,71 @@
+"""``jigsaw chronology PERSON_ID``: a child's (or household's) merged multi-agency chronology."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import click
+
+from .common import UserError, setup_django
+
+
+def _day(text: str | None, option: str) -> date | None:
+    if not text:
+        return None
+    from jigsaw.feeds.dates import parse_date
+    from jigsaw.feeds.errors import FieldError
+
+    try:
+        return parse_date(text)
+    except FieldError as exc:
+        raise UserError(f"{option}: {exc}") from None
+
+
+@click.command()
+@click.argument("person_id", type=int)
+@click.option("--household", is_flag=True, help="Add the events of the people around the child.")
+@click.option("--anonymise", is_flag=True, help="Replace names with roles (Child A, Mother, ...).")
+@click.option("--format", "fmt", type=click.Choice(["csv", "json", "html"]), required=True)
+@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), help="Write here (default: stdout).")
+@click.option("--agency", multiple=True, help="Only this agency (name or type) or source system; repeatable.")
+@click.option("--type", "event_types", multiple=True, help="Only this event type; repeatable.")
+@click.option("--significance", multiple=True, type=click.Choice(["high", "medium", "low"]),
+              help="Only this significance (recorded, else suggested); repeatable.")
+@click.option("--from", "date_from", help="From this date (YYYY-MM-DD), inclusive.")
+@click.option("--to", "date_to", help="Up to this date (YYYY-MM-DD), inclusive.")
+@click.option("--kind", "kinds", multiple=True, type=click.Choice(["fact", "judgement"]),
+              help="Only facts or only judgements.")
+def chronology(person_id: int, household: bool, anonymise: bool, fmt: str, out: Path | None,
+               agency: tuple[str, ...], event_types: tuple[str, ...], significance: tuple[str, ...],
+               date_from: str | None, date_to: str | None, kinds: tuple[str, ...]) -> None:
+    """The merged chronology of PERSON_ID (a resolved person id), in date order."""
+    from jigsaw.feeds.vocabulary import is_known
+
+    unknown = [t for t in event_types if not is_known(t)]
+    if unknown:
+        raise UserError(f"unknown event type {unknown[0]!r} (see the event vocabulary)")
+    start, end = _day(date_from, "--from"), _day(date_to, "--to")
+    if start and end and start > end:
+        raise UserError("--from is after --to")
+    if out is not None and not out.parent.exists():
+        raise UserError(f"folder {out.parent} does not exist")
+    setup_django()
+    from jigsaw.chronology.build import Filters, PersonNotFound, child_chronology
+    from jigsaw.chronology.export import render
+    from jigsaw.chronology.household import household_chronology
+
+    filters = Filters(agencies=frozenset(agency), event_types=frozenset(event_types),
+                      significance=frozenset(significance), kinds=frozenset(kinds),
+                      date_from=start, date_to=end)
+    build = household_chronology if household else child_chronology
+    try:
+        result = build(person_id, filters=filters, anonymise=anonymise)
+    except PersonNotFound as exc:
+        raise UserError(f"{exc}; find people with `jigsaw search`") from None
+    text = render(result, fmt)
+    if out is None:
+        click.echo(text, nl=False)
+        return
+    out.write_text(text, encoding="utf-8")
+    click.echo(f"Wrote {len(result.entries):,} entries ({fmt}) to {out}", err=True)

@@ -1,0 +1,88 @@
+"""`jigsaw chronology` as a user meets it: output, filters, files, exit codes (file SQLite database)."""
+
+from __future__ import annotations
+
+import csv
+import json
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import run_jigsaw
+
+
+@pytest.fixture(scope="module")
+def linked(tmp_path_factory, request) -> tuple[dict, int]:
+    """The test feeds imported and linked by the real commands; (env, Amy's person id)."""
+    from .conftest import write_feeds
+
+    tmp = tmp_path_factory.mktemp("chronology_cli")
+    env = {"JIGSAW_DATA_DIR": str(tmp / "data"), "JIGSAW_DATABASE_URL": f"sqlite:///{tmp / 'cli.sqlite3'}"}
+    feeds = write_feeds(tmp / "feeds")
+    done = run_jigsaw("import", str(feeds), env=env)
+    assert done.returncode == 0, done.stderr
+    assert run_jigsaw("link", env=env).returncode == 0
+    assert run_jigsaw("export", "links", "--out", str(tmp / "links.csv"), env=env).returncode == 0
+    with (tmp / "links.csv").open(encoding="utf-8", newline="") as f:
+        amy = next(int(r["person_id"]) for r in csv.DictReader(f)
+                   if (r["source_system"], r["source_id"]) == ("csc", "C1"))
+    return env, amy
+
+
+def test_json_to_stdout(linked):
+    env, amy = linked
+    done = run_jigsaw("chronology", str(amy), "--format", "json", env=env)
+    assert done.returncode == 0, done.stderr
+    data = json.loads(done.stdout)
+    assert data["person_id"] == amy and data["events_shown"] == 7
+
+
+def test_household_anonymised_html_to_a_file(linked, tmp_path):
+    env, amy = linked
+    out = tmp_path / "chronology.html"
+    done = run_jigsaw("chronology", str(amy), "--household", "--anonymise", "--format", "html", "--out",
+                      str(out), env=env)
+    assert done.returncode == 0, done.stderr
+    html = out.read_text(encoding="utf-8")
+    assert "Child A" in html and "Partner of mother" in html
+    assert "Smith" not in html and "Brown" not in html
+
+
+def test_filters_on_the_command_line(linked):
+    env, amy = linked
+    done = run_jigsaw("chronology", str(amy), "--format", "csv", "--agency", "police", "--agency", "csc",
+                      "--significance", "high", "--from", "2024-02-01", "--to", "2024-03-31",
+                      "--kind", "fact", env=env)
+    assert done.returncode == 0, done.stderr
+    keys = [r["event_key"] for r in csv.DictReader(done.stdout.splitlines())]
+    assert keys == ["csc:E4", "police:P-1", "csc:E1"]
+
+
+@pytest.mark.parametrize(("args", "message"), [
+    (["999999", "--format", "json"], "no person with id 999999"),
+    (["{amy}", "--format", "json", "--from", "2024-13-01"], "--from"),
+    (["{amy}", "--format", "json", "--type", "made_up"], "unknown event type"),
+    (["{amy}", "--format", "json", "--from", "2024-05-01", "--to", "2024-01-01"], "after --to"),
+    (["{amy}", "--format", "json", "--out", "/no/such/folder/x.json"], "does not exist"),
+])
+def test_user_errors_exit_1_with_one_line(linked, args, message):
+    env, amy = linked
+    done = run_jigsaw("chronology", *[a.format(amy=amy) for a in args], env=env)
+    assert done.returncode == 1
+    assert message in done.stderr and "Traceback" not in done.stderr
+    assert done.stderr.strip().count("\n") == 0
+
+
+def test_usage_errors_exit_2(linked):
+    env, amy = linked
+    assert run_jigsaw("chronology", str(amy), env=env).returncode == 2  # --format is required
+    assert run_jigsaw("chronology", str(amy), "--format", "pdf", env=env).returncode == 2
+    assert run_jigsaw("chronology", "amy", "--format", "json", env=env).returncode == 2
+
+
+def test_out_file_message_goes_to_stderr(linked, tmp_path: Path):
+    env, amy = linked
+    out = tmp_path / "c.csv"
+    done = run_jigsaw("chronology", str(amy), "--format", "csv", "--out", str(out), env=env)
+    assert done.returncode == 0 and done.stdout == "" and "Wrote 7 entries" in done.stderr
+    assert out.read_text(encoding="utf-8").startswith("date,date_text,")
