@@ -63,6 +63,8 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "jigsaw.records",
     "jigsaw.signpost",
+    "jigsaw.chronology",
+    "jigsaw.alerts",
     "jigsaw.web",
 ]
 

@@ -1,0 +1,69 @@
+"""An alert, the people and events it is about, and every step of its lifecycle.
+
+What is stored follows the research note's implementation notes (anchors-chronology-reviews
+section 2.1): the rule id and version, the triggering chronology entries, a plain-language
+explanation, the citation, the reviewer's decision with a reason, and timestamps.
+"""
+
+from __future__ import annotations
+
+from django.db import models
+
+from jigsaw.signpost.models import Person
+
+
+class Alert(models.Model):
+    OPEN, ACKNOWLEDGED, CLOSED = "open", "acknowledged", "closed"
+    STATUSES = [(OPEN, "Open"), (ACKNOWLEDGED, "Acknowledged"), (CLOSED, "Closed")]
+    ACTIONED, DISMISSED = "actioned", "dismissed"
+    OUTCOMES = [(ACTIONED, "Actioned"), (DISMISSED, "Dismissed")]
+
+    rule_id = models.CharField(max_length=40)
+    rule_version = models.PositiveIntegerField()
+    title = models.CharField(max_length=200)
+    severity = models.CharField(max_length=10)
+    mode = models.CharField(max_length=10)  # required | advisory
+    pattern_key = models.CharField(max_length=300)
+    people = models.ManyToManyField(Person, related_name="alerts")
+    person_ids = models.JSONField(default=list)  # as raised, kept even if people are later merged
+    event_keys = models.JSONField(default=list)  # "source_system:event_id", in time order
+    first_at = models.DateTimeField()
+    last_at = models.DateTimeField()
+    uncertain = models.BooleanField(default=False)
+    explanation = models.TextField()
+    citation = models.TextField()
+    route = models.CharField(max_length=40)
+    routed_to = models.CharField(max_length=300)
+    status = models.CharField(max_length=14, choices=STATUSES, default=OPEN)
+    outcome = models.CharField(max_length=10, choices=OUTCOMES, blank=True)
+    raised_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["rule_id", "pattern_key"]),
+            models.Index(fields=["status", "raised_at"]),
+        ]
+
+    def __str__(self) -> str:  # ids only: str() may reach a log
+        return f"alert {self.pk} ({self.rule_id})"
+
+
+class AlertAction(models.Model):
+    """One step of an alert's life: who did what, when, and why."""
+
+    RAISED, UPDATED, ACKNOWLEDGED = "raised", "updated", "acknowledged"
+    ESCALATED, ACTIONED, DISMISSED = "escalated", "actioned", "dismissed"
+    ACTIONS = [(a, a.title()) for a in (RAISED, UPDATED, ACKNOWLEDGED, ESCALATED, ACTIONED, DISMISSED)]
+
+    alert = models.ForeignKey(Alert, on_delete=models.CASCADE, related_name="actions")
+    action = models.CharField(max_length=14, choices=ACTIONS)
+    by = models.CharField(max_length=150)
+    reason = models.TextField(blank=True)
+    at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.action} alert {self.alert_id}"
