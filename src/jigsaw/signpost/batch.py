@@ -28,9 +28,12 @@ from jigsaw.signpost import records
 from jigsaw.signpost.bulk import bulk_insert
 from jigsaw.signpost.evidence import FIELDS, best_links, method_of
 from jigsaw.signpost.matching import MATCH_KEY_COLUMNS, current_model
-from jigsaw.signpost.models import LinkDecision, LinkModel, LinkRun, Person, RecordLink, ReviewItem
+from jigsaw.signpost.models import LinkDecision, LinkModel, LinkRun, MatchKey, Person, RecordLink, ReviewItem
 
 Step = Callable[[str], None]
+
+#: PostgreSQL advisory lock id held while a run writes people and links.
+LINK_LOCK = 4_810_517
 
 
 def _needs_training(model: LinkModel | None, n: int) -> bool:
@@ -102,6 +105,7 @@ def link_all(*, retrain: bool = False, thresholds: Thresholds | None = None, usi
     lap("cluster")
     say("writing people and links")
     with transaction.atomic(using=using):
+        _lock(using)
         run = LinkRun.objects.using(using).create(kind="batch")
         model.save(using=using)
         run.model = model
@@ -120,6 +124,14 @@ def link_all(*, retrain: bool = False, thresholds: Thresholds | None = None, usi
         run.finished_at = timezone.now()
         run.save(using=using)
     return {**run.counts, "run_id": run.pk, "timings": timings}
+
+
+def _lock(using: str) -> None:
+    """One linkage write at a time (SQLite's IMMEDIATE transactions already serialise writers)."""
+    connection = connections[using]
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cur:
+            cur.execute("SELECT pg_advisory_xact_lock(%s)", [LINK_LOCK])
 
 
 def _decisions(position: dict[int, int], using: str) -> tuple[list[tuple[int, int]], list[tuple[int, int]]]:
@@ -153,11 +165,19 @@ def _assign_people(ids: np.ndarray, labels: np.ndarray, using: str) -> dict[int,
 
 
 def _next_person_ids(count: int, using: str) -> list[int]:
-    created = Person.objects.using(using).bulk_create([Person() for _ in range(count)], batch_size=5000)
-    if created and created[0].pk is not None:
-        return [p.pk for p in created]
-    last = Person.objects.using(using).order_by("-pk").values_list("pk", flat=True)[:count]
-    return sorted(last)
+    """Create ``count`` people with ids after the largest so far (bulk; the run holds the lock)."""
+    connection = connections[using]
+    with connection.cursor() as cur:
+        cur.execute("SELECT COALESCE(MAX(id), 0) FROM signpost_person")
+        start = int(cur.fetchone()[0]) + 1
+    ids = list(range(start, start + count))
+    now = timezone.now()
+    bulk_insert("signpost_person", ("id", "created_at", "shielded", "shield_contact", "shield_reason",
+                                    "shielded_by"), ((i, now, False, "", "", "") for i in ids), using)
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cur:
+            cur.execute("SELECT setval(pg_get_serial_sequence('signpost_person', 'id'), %s)", [ids[-1]])
+    return ids
 
 
 def _carry_shields(before: dict[int, int], ids: np.ndarray, labels: np.ndarray,
@@ -249,12 +269,21 @@ def _shared_numbers(ids: np.ndarray, labels: np.ndarray, nhs: pa.Array) -> list[
 
 
 def _write_match_keys(prepared: pa.Table, raw: pa.Table, using: str) -> None:
-    columns = [prepared.column(c).to_pylist() for c in MATCH_KEY_COLUMNS[2:]]
+    """Bring the match keys up to date, rewriting only records that are new or changed."""
     hashes = raw.column("row_hash").to_pylist()
     ids = prepared.column("unique_id").to_pylist()
-    with connections[using].cursor() as cur:
-        cur.execute("DELETE FROM signpost_matchkey")
-    bulk_insert("signpost_matchkey", MATCH_KEY_COLUMNS, zip(ids, hashes, *columns, strict=True), using)
+    stored = dict(MatchKey.objects.using(using).values_list("record_id", "row_hash"))
+    current = dict(zip(ids, hashes, strict=True))
+    stale = [i for i, h in stored.items() if current.get(i) != h]
+    for start in range(0, len(stale), 900):
+        MatchKey.objects.using(using).filter(record_id__in=stale[start:start + 900]).delete()
+    wanted = [p for p, (i, h) in enumerate(zip(ids, hashes, strict=True)) if stored.get(i) != h]
+    if not wanted:
+        return
+    subset = prepared.take(wanted)
+    columns = [subset.column(c).to_pylist() for c in MATCH_KEY_COLUMNS[2:]]
+    rows = zip([ids[p] for p in wanted], [hashes[p] for p in wanted], *columns, strict=True)
+    bulk_insert("signpost_matchkey", MATCH_KEY_COLUMNS, rows, using)
 
 
 def _json(value: Any) -> str:
