@@ -2,7 +2,10 @@
 
 Target (foundation issue): >= 50,000 rows/s on each. Each database is measured in a fresh
 process through the real `jigsaw import --json`, first load and then a second import of the
-same feeds (all rows unchanged). Usage:
+same feeds (all rows unchanged). Rows/s is rows read over the files' own import seconds, so
+process start-up, and identity linking after the load (skipped with `--no-link` where the
+command has it), are not counted. The 1-minute load average is recorded before each import:
+other work on a 2-CPU machine stretches the figures. Usage:
 
     python benchmarks/import_speed.py [--children 20000] [--postgres URL|none]
 """
@@ -33,19 +36,36 @@ def jigsaw(args: list[str], env: dict) -> tuple[dict | None, float]:
     return (json.loads(done.stdout) if "--json" in args else None), seconds
 
 
+def import_args(feeds: Path, env: dict) -> list[str]:
+    """`import FEEDS --json`, plus `--no-link` if this version of the command links afterwards."""
+    done = subprocess.run([sys.executable, "-m", "jigsaw", "import", "--help"], env=env,
+                          capture_output=True, text=True, check=True)
+    return ["import", str(feeds), "--json", *(["--no-link"] if "--no-link" in done.stdout else [])]
+
+
+def load_average() -> float:
+    return round(os.getloadavg()[0], 2)
+
+
 def measure(feeds: Path, url: str, data_dir: Path) -> dict:
     env = {**os.environ, "JIGSAW_DATABASE_URL": url, "JIGSAW_DATA_DIR": str(data_dir)}
     env.pop("DJANGO_SETTINGS_MODULE", None)
     jigsaw(["migrate"], env)
-    first, first_s = jigsaw(["import", str(feeds), "--json"], env)
-    again, again_s = jigsaw(["import", str(feeds), "--json"], env)
+    args = import_args(feeds, env)
+    first_load = load_average()
+    first, first_s = jigsaw(args, env)
+    again_load = load_average()
+    again, again_s = jigsaw(args, env)
     import_seconds = sum(f["seconds"] for f in first["files"])
     return {
+        "command": "jigsaw " + " ".join([*args[:1], "FEEDS", *args[2:]]),
         "rows": first["read"], "accepted": first["accepted"],
         "quarantined": first["quarantined"], "warnings": first["warnings"],
+        "first_import_load_average": first_load,
         "first_import_wall_s": round(first_s, 2),
         "first_import_rows_per_s": round(first["read"] / import_seconds),
         "reimport_unchanged": again["unchanged"],
+        "reimport_load_average": again_load,
         "reimport_wall_s": round(again_s, 2),
         "reimport_rows_per_s": round(again["read"] / sum(f["seconds"] for f in again["files"])),
     }
@@ -79,7 +99,9 @@ def main() -> None:
                     conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
     for db in ("sqlite", "postgresql"):
         if db in result:
-            result[db]["meets_target"] = result[db]["first_import_rows_per_s"] >= TARGET_ROWS_PER_SECOND
+            result[db]["meets_target"] = min(
+                result[db]["first_import_rows_per_s"], result[db]["reimport_rows_per_s"]
+            ) >= TARGET_ROWS_PER_SECOND
     write_result("import_speed", result)
 
 

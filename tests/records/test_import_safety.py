@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import signal
+import sqlite3
 import subprocess
 import sys
 import time
@@ -17,6 +18,9 @@ from jigsaw.records.importer import import_paths
 from jigsaw.records.importer import run as import_run
 from jigsaw.records.models import ImportBatch, PersonRecord
 from tests.conftest import BOTH, PEOPLE_HEADER, run_jigsaw, write_csv
+
+#: these tests are about loading; identity linking after the load is tested elsewhere
+NO_LINK = ("--no-link",)
 
 
 @pytest.mark.django_db(databases=BOTH)
@@ -83,6 +87,23 @@ def _count(env: dict) -> int:
     return total
 
 
+def _import_lock_held(url: str) -> bool:
+    """Whether an import's file transaction is open (it holds the import lock)."""
+    if url.startswith("sqlite:///"):
+        probe = sqlite3.connect(url.removeprefix("sqlite:///"), timeout=0)
+        try:
+            probe.execute("BEGIN IMMEDIATE")
+            probe.rollback()
+            return False
+        except sqlite3.OperationalError:
+            return True
+        finally:
+            probe.close()
+    with psycopg.connect(url, autocommit=True) as conn:
+        return conn.execute("SELECT EXISTS (SELECT 1 FROM pg_locks WHERE locktype = 'advisory' "
+                            "AND objid = %s)", [import_run.IMPORT_LOCK_ID]).fetchone()[0]
+
+
 def _big_feed(folder: Path, n: int) -> Path:
     return write_csv(folder / "people.csv", PEOPLE_HEADER,
                      [["gp1", f"P{i}", "Amy", "Smith", "2020-03-04", "", "", "F"] for i in range(n)])
@@ -93,14 +114,18 @@ def test_killing_an_import_leaves_nothing_and_rerun_completes(scratch_db, tmp_pa
     path = _big_feed(tmp_path / "feed", 300_000)
     env = {**os.environ, **scratch_db}
     env.pop("DJANGO_SETTINGS_MODULE", None)
-    proc = subprocess.Popen([sys.executable, "-m", "jigsaw", "import", str(path)], env=env,
+    proc = subprocess.Popen([sys.executable, "-m", "jigsaw", "import", str(path), *NO_LINK], env=env,
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-    time.sleep(2.5)  # well into streaming the file (it takes several seconds)
+    deadline = time.monotonic() + 120
+    while not _import_lock_held(scratch_db["JIGSAW_DATABASE_URL"]):  # the file's transaction
+        assert proc.poll() is None and time.monotonic() < deadline, "the import never started"
+        time.sleep(0.05)
+    time.sleep(0.5)  # well into streaming the file (it takes a couple of seconds)
     assert proc.poll() is None, "import finished before it could be killed; make the file bigger"
     proc.send_signal(signal.SIGKILL)
     proc.wait()
     assert _count(scratch_db) == 0
-    done = run_jigsaw("import", str(path), "--json", env=scratch_db)
+    done = run_jigsaw("import", str(path), "--json", *NO_LINK, env=scratch_db)
     assert done.returncode == 0, done.stderr
     assert _count(scratch_db) == 300_000
 
@@ -110,7 +135,7 @@ def test_the_same_file_imported_twice_at_once(scratch_db, tmp_path):
     path = _big_feed(tmp_path / "feed", 60_000)
     env = {**os.environ, **scratch_db}
     env.pop("DJANGO_SETTINGS_MODULE", None)
-    cmd = [sys.executable, "-m", "jigsaw", "import", str(path), "--json"]
+    cmd = [sys.executable, "-m", "jigsaw", "import", str(path), "--json", *NO_LINK]
     procs = [subprocess.Popen(cmd, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                               text=True) for _ in range(2)]
     outputs = [p.communicate(timeout=300) for p in procs]

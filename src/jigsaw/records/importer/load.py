@@ -1,0 +1,181 @@
+"""Stage one file's parsed batches and apply them, inside the file's transaction.
+
+Called by run.py with the transaction open and the import lock held; raising anything here
+rolls the whole file back. Counts are checked twice over before anything commits: every row
+read is staged once (to load or to quarantine), and every statement that writes stored rows
+touches exactly as many rows as the classification counted.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+
+from ..models import Agency, ImportBatch, ImportWarning, SourceSystem
+from . import apply, quarantine
+from .prepare import Batch, End, raw_lines
+from .staging import Stager, text_hash
+from .tables import SPECS
+
+Progress = Callable[[int], None]  # called with characters consumed since the last call
+
+
+@dataclass
+class Run:
+    """What an import run keeps from file to file: staging tables and known source systems."""
+
+    stagers: dict[str, Stager] = field(default_factory=dict)
+    systems: dict[str, SourceSystem] = field(default_factory=dict)  # from committed files
+
+    def stager(self, connection, kind: str) -> Stager:
+        if kind not in self.stagers:
+            spec = SPECS[kind]
+            self.stagers[kind] = Stager(connection, kind, spec.table, spec.columns)
+        return self.stagers[kind]
+
+    def committed(self, system: SourceSystem | None) -> None:
+        if system is not None:
+            self.systems[system.code] = system
+
+    def rolled_back(self) -> None:
+        """A file's transaction rolled back: forget what it may have made or changed."""
+        for stager in self.stagers.values():
+            stager.forget()
+        self.systems.clear()
+
+
+@dataclass
+class Loaded:
+    """What became of one file's rows (run.py turns it into a FileResult)."""
+
+    kind: str
+    system: SourceSystem | None
+    batch_id: int
+    rows_read: int = 0
+    accepted: int = 0
+    quarantined: int = 0
+    unchanged: int = 0
+    warnings: int = 0
+    resolved: int = 0
+
+
+def load_file(batches: Iterator[Batch | End], path: Path, kind: str, connection, using: str,
+              started: datetime, progress: Progress | None, run: Run) -> Loaded:
+    """Stage every batch of the file, then classify, store and account for its rows."""
+    spec = SPECS[kind]
+    stager = run.stager(connection, kind)
+    stager.begin()
+    system: SourceSystem | None = None
+    warnings: list[tuple[int, str, str, str]] = []
+    for item in batches:
+        if isinstance(item, End):
+            end = item
+            break
+        if system is None and item.source_code is not None:
+            system = _source_system(item.source_code, path.parent, using,
+                                    run.systems.get(item.source_code))
+        stager.load(item.good)
+        stager.quarantine(item.bad)
+        warnings.extend(item.warnings)
+        if progress and item.consumed:
+            progress(item.consumed)
+    else:
+        raise RuntimeError(f"{path.name}: the parsed rows ended early; nothing loaded")
+
+    batch = ImportBatch.objects.using(using).create(
+        file_name=str(path), file_kind=kind, sha256=end.sha256, size_bytes=end.size_bytes,
+        status="loaded", started_at=started, finished_at=started,
+    )
+    done = Loaded(kind, system, batch.pk, rows_read=end.rows_read)
+    ss_id = system.pk if system else None
+    with connection.cursor() as cur:
+        found = _store(cur, spec, ss_id, batch.pk, connection.vendor, path)
+        loaded = found.new + found.changed
+        if found.open_quarantine:
+            done.resolved = quarantine.resolve_quarantine(cur, kind, ss_id, batch.pk)
+        if kind == "events" and loaded:
+            done.warnings += quarantine.warn_before_birth(cur, ss_id, batch.pk)
+        if warnings and loaded:
+            done.warnings += _store_warnings(cur, spec, ss_id, batch.pk, warnings, using)
+        if found.quarantined:
+            late = quarantine.late_quarantine_lines(cur)
+            if late:
+                raw = raw_lines(path, late)
+                quarantine.store_raw(cur, [(n, raw[n], text_hash(raw[n])) for n in sorted(late)])
+            quarantine.store_quarantine(cur, kind, ss_id, str(path), batch.pk, connection.vendor)
+
+    done.accepted, done.unchanged, done.quarantined = loaded, found.unchanged, found.quarantined
+    valid = found.new + found.changed + found.unchanged
+    if not (found.staged == valid and end.rows_read == valid + found.quarantined):
+        raise RuntimeError(f"row counts do not reconcile for {path.name}: read {end.rows_read}, "
+                           f"{found}; nothing loaded")
+    ImportBatch.objects.using(using).filter(pk=batch.pk).update(
+        source_system=system, rows_read=end.rows_read, accepted=done.accepted,
+        quarantined=done.quarantined, unchanged=done.unchanged, warnings=done.warnings,
+        finished_at=datetime.now(UTC),
+    )
+    return done
+
+
+def _store(cur, spec, ss_id: int | None, batch_id: int, vendor: str, path: Path) -> apply.Survey:
+    """Quarantine what cannot load, then write new and changed rows (keeping history)."""
+    found = apply.survey(cur, spec, ss_id)
+    if ss_id is None:
+        return found
+    if found.duplicates or found.dangling:
+        if found.duplicates:
+            apply.mark_duplicates(cur, spec)
+        if found.dangling:
+            apply.mark_dangling(cur, spec, ss_id)
+        found = apply.survey(cur, spec, ss_id)
+    if found.changed:
+        _expect(apply.keep_history(cur, spec, ss_id, batch_id, vendor), found.changed,
+                "versions kept", path)
+        _expect(apply.update_changed(cur, spec, ss_id, batch_id), found.changed,
+                "changed rows updated", path)
+    if found.new:
+        every = found.new == found.staged  # nothing of this file is stored yet
+        _expect(apply.insert_new(cur, spec, ss_id, batch_id, every=every), found.new,
+                "new rows inserted", path)
+    return found
+
+
+def _store_warnings(cur, spec, ss_id: int, batch_id: int,
+                    warnings: list[tuple[int, str, str, str]], using: str) -> int:
+    """Warnings of rows this batch stored; an unchanged row's were reported when it loaded."""
+    loaded_lines = quarantine.lines_loaded_with_warnings(cur, spec, ss_id, batch_id)
+    kept = [w for w in warnings if w[0] in loaded_lines]
+    ImportWarning.objects.using(using).bulk_create(
+        [ImportWarning(batch_id=batch_id, line=line, record_key=key, field=f, message=m)
+         for line, key, f, m in kept], batch_size=1000,
+    )
+    return len(kept)
+
+
+def _expect(done: int, expected: int, what: str, path: Path) -> None:
+    """A statement touched a different number of rows than classify counted: roll back."""
+    if done != expected:
+        raise RuntimeError(f"{path.name}: {done} {what}, expected {expected}; nothing loaded")
+
+
+def _source_system(code: str, folder: Path, using: str, known: SourceSystem | None) -> SourceSystem:
+    """The file's source system, made if new and named from the folder's source.json."""
+    system = known or SourceSystem.objects.using(using).get_or_create(code=code)[0]
+    manifest = folder / "source.json"
+    if manifest.is_file() and not system.name:
+        try:
+            meta = json.loads(manifest.read_text(encoding="utf-8"))
+        except (ValueError, UnicodeDecodeError):
+            meta = {}
+        if meta.get("source_system") == code:
+            if meta.get("agency"):
+                agency, _ = Agency.objects.using(using).get_or_create(
+                    name=meta["agency"], defaults={"agency_type": meta.get("agency_type", "other")}
+                )
+                system.agency = agency
+            system.name = str(meta.get("name", ""))[:200]
+            system.save(using=using)
+    return system

@@ -1,0 +1,129 @@
+"""Read and parse one feed file into batches ready to stage, without touching the database.
+
+Parsing is most of an import's Python time, and needs nothing from the database, so it can run
+in a worker process (see pipeline.py) while the importer loads the previous batch or file. It
+runs in the importing process too, for small imports, with the same code and the same results.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+
+from jigsaw.feeds.kinds import KEY_SEPARATOR, FeedKind
+from jigsaw.feeds.readers import MAX_FIELD_CHARS, open_feed
+from jigsaw.feeds.rows import PARSERS, RowRejected
+
+from .staging import content_hash, copy_text, text_hash
+
+FLUSH_ROWS = 5000
+
+
+@dataclass(slots=True)
+class Batch:
+    """Up to FLUSH_ROWS rows of one file, ready for ``Stager.load`` / ``Stager.quarantine``."""
+
+    good: list[tuple] | bytes = field(default_factory=list)  # (line, has_warning, key, hash,
+    # *values), or those rows as COPY text for PostgreSQL
+    bad: list[tuple] = field(default_factory=list)  # (line, key, raw, raw_hash, reason)
+    warnings: list[tuple[int, str, str, str]] = field(default_factory=list)
+    consumed: int = 0  # characters of the file these rows came from (for progress bars)
+    source_code: str | None = None  # the file's source system, once a row has named it
+
+
+@dataclass(slots=True)
+class End:
+    """The file was read to its end."""
+
+    rows_read: int
+    sha256: str
+    size_bytes: int
+
+
+def file_digest(path: Path) -> tuple[str, int]:
+    digest, size = hashlib.sha256(), 0
+    with path.open("rb") as f:
+        for chunk in iter(lambda: f.read(1 << 20), b""):
+            digest.update(chunk)
+            size += len(chunk)
+    return digest.hexdigest(), size
+
+
+def _guess_key(kind: FeedKind, values: list[str]) -> str:
+    return KEY_SEPARATOR.join(values[kind.index(c)] for c in kind.key_columns)
+
+
+def _too_long(kind: FeedKind, values: list[str]) -> str:
+    longest = kind.columns[max(range(len(values)), key=lambda i: len(values[i]))]
+    return f"{longest} is longer than the {MAX_FIELD_CHARS:,}-character limit for one field"
+
+
+def prepare(path: Path, for_copy: bool = False) -> Iterator[Batch | End]:
+    """Batches of one file's rows, then End; raises FeedFileError if the file is unreadable.
+
+    ``for_copy``: hand the rows to load as PostgreSQL COPY text (formatted here, which may be
+    the worker process, rather than by the importer).
+    """
+    feed = open_feed(path)
+    kind = feed.kind
+    parse, now = PARSERS[kind.name], datetime.now(UTC)
+    code: str | None = None
+    batch = Batch()
+    good, bad, warnings = batch.good, batch.bad, batch.warnings
+    read = consumed = 0
+    for row in feed.rows():
+        read += 1
+        consumed += len(row.raw)
+        values, reason = row.values, row.problem
+        if reason is None:
+            first = values[0]
+            if code is None and first:
+                code = batch.source_code = first
+            if not first:
+                reason = "source_system is blank"
+            elif first != code:
+                reason = (f"source_system {first!r} differs from this file's {code!r}; a feed "
+                          "file comes from one source system")
+            elif max(map(len, values)) > MAX_FIELD_CHARS:
+                reason = _too_long(kind, values)
+            else:
+                try:
+                    parsed = parse(values, now)
+                except RowRejected as exc:
+                    reason = str(exc)
+                else:
+                    good.append((row.line, 1 if parsed.warnings else 0, parsed.key,
+                                 content_hash(values), *parsed.values))
+                    if parsed.warnings:
+                        warnings.extend((row.line, parsed.key, f, m) for f, m in parsed.warnings)
+        if reason is not None:
+            key = _guess_key(kind, values) if values is not None else ""
+            bad.append((row.line, key, row.raw, text_hash(row.raw), reason))
+        if len(good) + len(bad) >= FLUSH_ROWS:
+            batch.consumed, consumed = consumed, 0
+            if for_copy:
+                batch.good = copy_text(good)
+            yield batch
+            batch = Batch(source_code=code)
+            good, bad, warnings = batch.good, batch.bad, batch.warnings
+    batch.consumed = consumed
+    if for_copy:
+        batch.good = copy_text(good)
+    yield batch
+    sha, size = file_digest(path)
+    yield End(read, sha, size)
+
+
+def raw_lines(path: Path, lines: set[int]) -> dict[int, str]:
+    """Raw text of the given lines, read again from the file (only for late quarantines)."""
+    found: dict[int, str] = {}
+    for row in open_feed(path).rows():
+        if row.line in lines:
+            found[row.line] = row.raw
+            if len(found) == len(lines):
+                break
+    return found
+
