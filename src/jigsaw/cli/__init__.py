@@ -7,6 +7,7 @@ import sys
 
 import click
 
+from .alerts import alerts
 from .chronology import chronology
 from .common import UserError
 from .feeds import import_command, quarantine, synth
@@ -25,8 +26,9 @@ def cli() -> None:
     """
 
 
-for command in (synth, import_command, quarantine, link, export, review, search, shield, chronology, migrate,
-                serve, demo):
+COMMANDS = (synth, import_command, quarantine, link, export, review, search, shield, chronology, alerts,
+            migrate, serve, demo)
+for command in COMMANDS:
     cli.add_command(command)
 
 

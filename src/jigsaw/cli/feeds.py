@@ -76,8 +76,25 @@ def import_command(paths: tuple[Path, ...], as_json: bool, no_link: bool) -> Non
             click.echo("See the quarantined rows with `jigsaw quarantine list`.")
     if not no_link:
         _link_new_records(as_json)
+        _alert_new_events([f.batch_id for f in report.files if f.batch_id], as_json)
     if report.refused:
         raise SystemExit(1)
+
+
+def _alert_new_events(batch_ids: list[int], quiet: bool) -> None:
+    """Run the rules for the people (and households) whose events this import added or changed."""
+    from jigsaw.alerts.run import persons_of_batches, run
+    from jigsaw.rules import RuleFileError
+
+    persons = persons_of_batches(batch_ids)
+    if not persons:
+        return
+    try:
+        result = run(persons=persons)
+    except RuleFileError as exc:
+        raise UserError(f"the import is loaded, but the rules could not run: {exc}") from None
+    if not quiet and result["raised"]:
+        click.echo(f"{result['raised']:,} new alerts: see them with `jigsaw alerts`")
 
 
 def _link_new_records(quiet: bool) -> None:

@@ -77,6 +77,12 @@ def demo(children: int, port: int, no_serve: bool, seed: int) -> None:
         linked = link_all(step=step)
     click.echo(f"Linked: {linked['records']:,} person records -> {linked['people']:,} people, "
                f"{linked['review_items']:,} pairs to review ({time.perf_counter() - started:.1f}s so far)")
+    from jigsaw.alerts.run import run
+
+    with status("Running the alert rules"):
+        alerted = run()
+    click.echo(f"Alerts: {alerted['raised']:,} raised from {alerted['events']:,} events "
+               f"({time.perf_counter() - started:.1f}s so far)")
     if no_serve:
         return
     click.echo("All data is synthetic. Sign-in arrives with the web application; for now the "

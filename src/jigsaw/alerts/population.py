@@ -1,0 +1,223 @@
+"""The rules engine's input, read set-wise from the stored records and the resolved people.
+
+Events belong to the person their record is linked to (so one child's events from five agencies
+are evaluated together); a person's birth date, sex and ethnicity are the most common values
+across their records (one mistyped record does not move a baby's age); households come from the
+relationships agencies sent, between the people those records belong to, and from a shared
+home: people whose most common address (postcode and address text) is the same. A household is
+the connected group those links make, listed as every pair of its members, as the rules engine
+expects; groups larger than :data:`MAX_HOUSEHOLD` (a hostel, a mistyped shared address) are not
+treated as one household.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import Counter, defaultdict
+from collections.abc import Iterable
+
+import numpy as np
+import pyarrow as pa
+from django.db import connections
+from scipy.sparse import coo_matrix
+from scipy.sparse.csgraph import connected_components
+
+from jigsaw.rules import Population
+
+_EVENTS = """
+SELECT ss.code, e.record_key, l.person_id, e.event_type, e.occurred_at, e.occurred_precision, ss.code,
+       COALESCE(a.name, ss.code), e.details
+FROM records_event e
+JOIN signpost_recordlink l ON l.record_id = e.person_id
+JOIN records_sourcesystem ss ON ss.id = e.source_system_id
+LEFT JOIN records_agency a ON a.id = ss.agency_id
+"""
+_PEOPLE = """
+SELECT l.person_id, pr.birth_date, pr.sex, pr.ethnicity
+FROM signpost_recordlink l JOIN records_personrecord pr ON pr.id = l.record_id
+"""
+_HOUSEHOLDS = """
+SELECT la.person_id, lb.person_id
+FROM records_relationship r
+JOIN signpost_recordlink la ON la.record_id = r.person_id
+JOIN signpost_recordlink lb ON lb.record_id = r.related_id
+WHERE la.person_id <> lb.person_id
+"""
+_ADDRESSES = """
+SELECT l.person_id, pr.postcode, pr.address
+FROM signpost_recordlink l JOIN records_personrecord pr ON pr.id = l.record_id
+WHERE pr.postcode <> '' AND pr.address <> ''
+"""
+_CHUNK = 100_000
+#: Above this many people a connected "household" is more likely a data error than a home.
+MAX_HOUSEHOLD = 20
+
+
+def _where(sql: str, column: str, persons: list[int] | None) -> tuple[str, list[int]]:
+    if persons is None:
+        return sql, []
+    return sql + f" WHERE {column} IN ({', '.join(['%s'] * len(persons))})", persons
+
+
+def _fetch(using: str, sql: str, params: list) -> list[tuple]:
+    rows: list[tuple] = []
+    with connections[using].cursor() as cur:
+        cur.execute(sql, params)
+        while chunk := cur.fetchmany(_CHUNK):
+            rows.extend(chunk)
+    return rows
+
+
+def _text(value: object) -> str | None:
+    """``details`` as JSON text: SQLite hands back text, PostgreSQL a decoded object."""
+    if value is None or isinstance(value, str):
+        return value
+    return json.dumps(value)
+
+
+def _in(column: str, ids: list[int]) -> str:
+    return f"{column} IN ({', '.join(['%s'] * len(ids))})"
+
+
+def _links(using: str, persons: set[int] | None) -> tuple[set[tuple[int, int]], dict[int, Counter]]:
+    """Relationship edges and each person's home counts: everyone's, or around ``persons``."""
+    edges: set[tuple[int, int]] = set()
+    homes: dict[int, Counter] = defaultdict(Counter)
+    if persons is None:
+        relationship_rows = _fetch(using, _HOUSEHOLDS, [])
+        address_rows = _fetch(using, _ADDRESSES, [])
+    else:
+        relationship_rows, address_rows = [], []
+        ids = sorted(persons)
+        for start in range(0, len(ids), 400):
+            part = ids[start:start + 400]
+            relationship_rows += _fetch(using, _HOUSEHOLDS + f" AND ({_in('la.person_id', part)} OR "
+                                        f"{_in('lb.person_id', part)})", part + part)
+            mine = _fetch(using, _ADDRESSES + f" AND {_in('l.person_id', part)}", part)
+            postcodes = sorted({row[1] for row in mine})
+            for pc_start in range(0, len(postcodes), 400):
+                chunk = postcodes[pc_start:pc_start + 400]
+                marks = ", ".join(["%s"] * len(chunk))
+                address_rows += _fetch(using, _ADDRESSES + f" AND pr.postcode IN ({marks})", chunk)
+    for a, b in relationship_rows:
+        edges.add((min(a, b), max(a, b)))
+    for person, postcode, address in address_rows:
+        homes[person][(postcode, " ".join(address.casefold().split()))] += 1
+    return edges, homes
+
+
+def _households(using: str, persons: set[int] | None = None, hops: int = 3) -> list[list[int]]:
+    """Households of two or more people: relationship links and shared homes, connected.
+
+    With ``persons``, only the households around them, found by following links ``hops`` steps
+    out (a child to their mother to her other children is two).
+    """
+    if persons is None:
+        edges, homes = _links(using, None)
+    else:
+        edges, homes, seen, frontier = set(), defaultdict(Counter), set(), set(persons)
+        for _ in range(hops):
+            more_edges, more_homes = _links(using, frontier)
+            edges |= more_edges
+            for person, counter in more_homes.items():
+                homes[person] = counter
+            seen |= frontier
+            frontier = ({p for e in edges for p in e} | set(homes)) - seen
+            if not frontier:
+                break
+    by_home: dict[tuple[str, str], list[int]] = defaultdict(list)
+    for person, counter in homes.items():
+        by_home[min(counter.items(), key=lambda kv: (-kv[1], kv[0]))[0]].append(person)
+    for members in by_home.values():
+        edges.update((members[0], m) for m in members[1:])
+    if not edges:
+        return []
+    nodes = sorted({p for e in edges for p in e})
+    index = {p: i for i, p in enumerate(nodes)}
+    left = np.array([index[a] for a, _ in edges])
+    right = np.array([index[b] for _, b in edges])
+    graph = coo_matrix((np.ones(len(edges), np.int8), (left, right)), shape=(len(nodes), len(nodes)))
+    labels = connected_components(graph, directed=False)[1]
+    groups: dict[int, list[int]] = defaultdict(list)
+    for node, label in zip(nodes, labels.tolist(), strict=True):
+        groups[label].append(node)
+    return [g for g in groups.values() if 2 <= len(g) <= MAX_HOUSEHOLD]
+
+
+def household_of(persons: Iterable[int], using: str = "default") -> set[int]:
+    """``persons`` and everyone sharing a household with them (for incremental evaluation)."""
+    wanted = set(persons)
+    found = set(wanted)
+    for group in _households(using, wanted):
+        if wanted.intersection(group):
+            found.update(group)
+    return found
+
+
+def load(persons: Iterable[int] | None = None, using: str = "default") -> Population:
+    """Everyone's events, people and households (or only those of ``persons``)."""
+    wanted = sorted(set(persons)) if persons is not None else None
+    if wanted is not None and not wanted:
+        wanted = [-1]
+    sql, params = _where(_EVENTS, "l.person_id", wanted)
+    events = _fetch(using, sql, params)
+    sql, params = _where(_PEOPLE, "l.person_id", wanted)
+    people = _people(_fetch(using, sql, params))
+    groups = _households(using, None if wanted is None else set(wanted))
+    if wanted is not None:
+        keep = set(wanted)
+        groups = [g for g in groups if keep.intersection(g)]
+    pairs = [(a, b) for g in groups for a in g for b in g if a < b]
+    return Population(
+        events=pa.table(
+            {
+                "event_key": pa.array([f"{r[0]}:{r[1]}" for r in events], pa.string()),
+                "person_id": pa.array([r[2] for r in events], pa.int64()),
+                "event_type": pa.array([r[3] for r in events], pa.string()),
+                "occurred_at": pa.array([r[4] for r in events], pa.timestamp("s")),
+                "precision": pa.array([r[5] for r in events], pa.string()),
+                "source_system": pa.array([r[6] for r in events], pa.string()),
+                "agency": pa.array([r[7] for r in events], pa.string()),
+                "details": pa.array([_text(r[8]) for r in events], pa.string()),
+            }
+        ),
+        people=people,
+        households=pa.table(
+            {
+                "person_id": pa.array([a for a, _ in pairs] + [b for _, b in pairs], pa.int64()),
+                "member_id": pa.array([b for _, b in pairs] + [a for a, _ in pairs], pa.int64()),
+                "started": pa.nulls(2 * len(pairs), pa.date32()),
+                "ended": pa.nulls(2 * len(pairs), pa.date32()),
+            }
+        ),
+    )
+
+
+def all_people(using: str = "default") -> pa.Table:
+    """Every resolved person's birth date, sex and ethnicity (most common across their records)."""
+    return _people(_fetch(using, _PEOPLE, []))
+
+
+def _people(rows: list[tuple]) -> pa.Table:
+    votes: dict[int, list[Counter]] = defaultdict(lambda: [Counter(), Counter(), Counter()])
+    for person, birth, sex, ethnicity in rows:
+        counters = votes[person]
+        if birth:
+            counters[0][birth] += 1
+        if sex and sex != "U":
+            counters[1][sex] += 1
+        if ethnicity:
+            counters[2][ethnicity] += 1
+
+    def top(counter: Counter):
+        return min(counter.items(), key=lambda kv: (-kv[1], str(kv[0])))[0] if counter else None
+
+    ids = sorted(votes)
+    return pa.table(
+        {
+            "person_id": pa.array(ids, pa.int64()),
+            "birth_date": pa.array([top(votes[i][0]) for i in ids], pa.date32()),
+            "sex": pa.array([top(votes[i][1]) for i in ids], pa.string()),
+            "ethnicity": pa.array([top(votes[i][2]) for i in ids], pa.string()),
+        }
+    )

@@ -1,0 +1,193 @@
+"""``jigsaw alerts``: list alerts, run the rules, act on an alert, and the fairness report."""
+
+from __future__ import annotations
+
+import csv
+import getpass
+import io
+from pathlib import Path
+
+import click
+
+from .common import UserError, echo_json, setup_django, status
+
+FIELDS = (
+    "alert_id",
+    "rule_id",
+    "title",
+    "severity",
+    "mode",
+    "person_ids",
+    "event_ids",
+    "status",
+    "outcome",
+    "raised_at",
+    "routed_to",
+    "explanation",
+)
+
+
+def _rows(status_filter: str | None, rule: str | None) -> list[dict]:
+    from jigsaw.alerts.models import Alert
+
+    alerts = Alert.objects.order_by("-raised_at", "-pk")
+    if status_filter:
+        alerts = alerts.filter(status=status_filter)
+    if rule:
+        alerts = alerts.filter(rule_id=rule)
+    return [
+        {
+            "alert_id": a.pk,
+            "rule_id": a.rule_id,
+            "title": a.title,
+            "severity": a.severity,
+            "mode": a.mode,
+            "person_ids": a.person_ids,
+            "event_ids": a.event_keys,
+            "status": a.status,
+            "outcome": a.outcome,
+            "raised_at": a.raised_at.isoformat(),
+            "routed_to": a.routed_to,
+            "explanation": a.explanation,
+            "first_at": a.first_at.isoformat(),
+            "last_at": a.last_at.isoformat(),
+            "uncertain": a.uncertain,
+            "citation": a.citation,
+        }
+        for a in alerts
+    ]
+
+
+@click.group(invoke_without_command=True)
+@click.option(
+    "--format", "fmt", type=click.Choice(["table", "csv", "json"]), default="table", show_default=True
+)
+@click.option("--status", "status_filter", type=click.Choice(["open", "acknowledged", "closed"]))
+@click.option("--rule", help="Only this rule id.")
+@click.pass_context
+def alerts(ctx: click.Context, fmt: str, status_filter: str | None, rule: str | None) -> None:
+    """Alerts raised by the rules (with a subcommand: run the rules, act on an alert, report)."""
+    if ctx.invoked_subcommand is not None:
+        return
+    setup_django()
+    rows = _rows(status_filter, rule)
+    if fmt == "json":
+        echo_json(rows)
+    elif fmt == "csv":
+        from jigsaw.feeds.text import neutralise_formula
+
+        out = io.StringIO()
+        writer = csv.writer(out)
+        writer.writerow(FIELDS)
+        for r in rows:
+            writer.writerow(
+                [
+                    neutralise_formula(" ".join(map(str, r[f])) if isinstance(r[f], list) else str(r[f]))
+                    for f in FIELDS
+                ]
+            )
+        click.echo(out.getvalue(), nl=False)
+    elif not rows:
+        click.echo("No alerts. Run the rules with `jigsaw alerts run`.")
+    else:
+        for r in rows:
+            click.echo(
+                f"{r['alert_id']:>6}  {r['status']:<12} {r['rule_id']:<5} {r['severity']:<6} "
+                f"{r['title']}  people {','.join(map(str, r['person_ids']))}  "
+                f"{len(r['event_ids'])} events  -> {r['routed_to']}"
+            )
+        click.echo(f"{len(rows):,} alerts")
+
+
+@alerts.command("run")
+@click.option("--as-of", type=click.DateTime(["%Y-%m-%d"]), help="Evaluate as on this date (default today).")
+@click.option("--json", "as_json", is_flag=True)
+def run_command(as_of, as_json: bool) -> None:
+    """Evaluate every rule over everyone (alerts are never raised twice for one open pattern)."""
+    setup_django()
+    from jigsaw.alerts.run import run
+    from jigsaw.rules import RuleFileError
+
+    try:
+        with status("Evaluating the rules"):
+            result = run(as_of=as_of.date() if as_of else None)
+    except RuleFileError as exc:
+        raise UserError(str(exc)) from None
+    if as_json:
+        echo_json(result)
+        return
+    click.echo(
+        f"{result['events']:,} events of {result['people']:,} people: {result['findings']:,} patterns, "
+        f"{result['raised']:,} new alerts, {result['updated']:,} updated, "
+        f"{result['unchanged']:,} already raised"
+    )
+
+
+def _act(fn, *args, **kwargs):
+    from jigsaw.alerts.lifecycle import AlertError
+
+    try:
+        return fn(*args, **kwargs)
+    except AlertError as exc:
+        raise UserError(str(exc)) from None
+
+
+@alerts.command("ack")
+@click.argument("alert_id", type=int)
+@click.option("--by", default=None, help="Who (default: the OS user).")
+def ack(alert_id: int, by: str | None) -> None:
+    """Acknowledge an alert: someone has seen it and is looking into it."""
+    setup_django()
+    from jigsaw.alerts.lifecycle import acknowledge
+
+    _act(acknowledge, alert_id, by or getpass.getuser())
+    click.echo(f"Alert {alert_id} acknowledged.")
+
+
+@alerts.command("close")
+@click.argument("alert_id", type=int)
+@click.option("--actioned", "outcome", flag_value="actioned", help="Something was done about it.")
+@click.option("--dismiss", "outcome", flag_value="dismissed", help="Not a concern (reason required).")
+@click.option("--reason", default="", help="Why (kept with who closed it).")
+@click.option("--by", default=None)
+def close_command(alert_id: int, outcome: str | None, reason: str, by: str | None) -> None:
+    """Close an alert as actioned or dismissed, with a reason."""
+    setup_django()
+    from jigsaw.alerts.lifecycle import close
+
+    if outcome is None:
+        raise UserError("say how the alert closes: --actioned or --dismiss, with --reason")
+    _act(close, alert_id, outcome, reason, by or getpass.getuser())
+    click.echo(f"Alert {alert_id} closed ({outcome}).")
+
+
+@alerts.command("escalate")
+@click.argument("alert_id", type=int)
+@click.option("--reason", default="")
+@click.option("--by", default=None)
+def escalate_command(alert_id: int, reason: str, by: str | None) -> None:
+    """Send an alert to the safeguarding hub's queue."""
+    setup_django()
+    from jigsaw.alerts.lifecycle import escalate
+
+    _act(escalate, alert_id, reason, by or getpass.getuser())
+    click.echo(f"Alert {alert_id} escalated to the safeguarding hub.")
+
+
+@alerts.command("report")
+@click.option(
+    "--truth",
+    type=click.Path(exists=True, file_okay=False, path_type=Path),
+    help="A synthetic partnership's truth/ folder, to compare alerts with injected patterns.",
+)
+@click.option("--json", "as_json", is_flag=True)
+def report_command(truth: Path | None, as_json: bool) -> None:
+    """Per rule: alerts by ethnicity, sex and age band against the population (and the truth)."""
+    setup_django()
+    from jigsaw.alerts.report import fairness, render
+
+    data = fairness(truth)
+    if as_json:
+        echo_json(data)
+    else:
+        click.echo(render(data))
