@@ -110,3 +110,20 @@ def test_refusals_change_nothing(child):
         close(alert.pk, "actioned", "again", "sam", using)
     with pytest.raises(AlertError, match="closed"):
         escalate(alert.pk, "late", "sam", using)
+
+
+def test_alerts_carry_the_deadline_their_guidance_sets(child):
+    from datetime import UTC, datetime
+
+    from jigsaw.alerts.due import due_at, next_school_day_start
+
+    using, person = child
+    store([finding(person, route="school_safeguarding_lead", rule="R05")], using)
+    alert = Alert.objects.using(using).get()
+    assert alert.due_at == next_school_day_start(datetime(2025, 1, 2, tzinfo=UTC))
+    friday_night = datetime(2025, 1, 3, 22, 0, tzinfo=UTC)
+    assert next_school_day_start(friday_night) == datetime(2025, 1, 6, 8, 30, tzinfo=UTC)  # Monday, GMT
+    summer = datetime(2025, 7, 1, 19, 0, tzinfo=UTC)
+    assert next_school_day_start(summer) == datetime(2025, 7, 2, 7, 30, tzinfo=UTC)  # 08:30 BST
+    assert due_at("R07a", summer, summer) == datetime(2025, 7, 4, 19, 0, tzinfo=UTC)  # 72 hours
+    assert due_at("R08", summer, summer) is None

@@ -34,6 +34,7 @@ class Alert(models.Model):
     citation = models.TextField()
     route = models.CharField(max_length=40)
     routed_to = models.CharField(max_length=300)
+    due_at = models.DateTimeField(null=True)  # from the rule's guidance (jigsaw.alerts.due)
     status = models.CharField(max_length=14, choices=STATUSES, default=OPEN)
     outcome = models.CharField(max_length=10, choices=OUTCOMES, blank=True)
     raised_at = models.DateTimeField(auto_now_add=True)

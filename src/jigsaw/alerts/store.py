@@ -14,6 +14,7 @@ from datetime import UTC, date, datetime, time
 
 from django.db import transaction
 
+from jigsaw.alerts.due import due_at
 from jigsaw.alerts.models import Alert, AlertAction
 from jigsaw.records.models import Involvement
 from jigsaw.rules import Finding
@@ -134,6 +135,7 @@ def _raise_all(findings: list[Finding], using: str) -> None:
                 citation=f.citation,
                 route=f.route,
                 routed_to=routed_to(f.route, f.person_ids, involvements),
+                due_at=due_at(f.rule_id, _aware(f.first_at), _aware(f.last_at)),
             )
             for f in findings
         ],

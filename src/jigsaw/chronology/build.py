@@ -41,6 +41,7 @@ from datetime import UTC, date, datetime
 
 from django.utils import timezone
 
+from jigsaw.chronology.significance import latest_ratings
 from jigsaw.feeds.dates import LONDON
 from jigsaw.feeds.vocabulary import EVENT_TYPES
 from jigsaw.records.models import Event, PersonRecord, SourceSystem
@@ -158,6 +159,7 @@ class Entry:
     recorded_on: date | None
     also_recorded_by: tuple[tuple[str, str], ...] = ()  # (agency, event key) of the same event
     after_death: bool = False
+    significance_set_by: str = ""  # who rated it by hand (then it is neither recorded nor suggested)
 
     @property
     def uncertain(self) -> bool:
@@ -239,12 +241,21 @@ def assemble(subjects: list[Subject], using: str, filters: Filters, household: b
     rows = (Event.objects.using(using).filter(person__link__person_id__in=list(labels))
             .values_list("person__link__person_id", "source_system_id", "event_id", "person_source_id",
                          "event_type", "occurred_at", "occurred_precision", "recorded_at", "practitioner",
-                         "practitioner_role", "summary", "kind", "significance"))
-    entries = [_entry(row, labels, systems) for row in rows]
+                         "practitioner_role", "summary", "kind", "significance", "pk"))
+    rows = list(rows)
+    ratings = latest_ratings([row[-1] for row in rows], using)
+    entries = [_rated(_entry(row[:-1], labels, systems), ratings.get(row[-1])) for row in rows]
     entries.sort(key=_order)
     entries = _mark_after_death(_mark_duplicates(entries))
     shown = [e for e in entries if filters.admits(e)]
     return Chronology(subjects[0].person_id, subjects, shown, filters, household, events_total=len(entries))
+
+
+def _rated(entry: Entry, rating: tuple[str, str, str] | None) -> Entry:
+    """The entry with a person's rating of its significance, when there is one."""
+    if rating is None:
+        return entry
+    return replace(entry, significance=rating[0], significance_suggested=False, significance_set_by=rating[1])
 
 
 def _entry(row: tuple, labels: dict[int, str], systems: dict[int, tuple[str, str, str, str]]) -> Entry:

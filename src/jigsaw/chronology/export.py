@@ -48,7 +48,8 @@ def entry_dict(entry: Entry, anonymised: bool = False) -> dict[str, Any]:
         "source_record": entry.source_record, "event_key": entry.event_key, "event_type": entry.event_type,
         "meaning": entry.meaning, "description": entry.description, "kind": entry.kind,
         "is_judgement": entry.is_judgement, "significance": entry.significance,
-        "significance_source": "suggested" if entry.significance_suggested else "recorded",
+        "significance_source": (f"set by {entry.significance_set_by}" if entry.significance_set_by
+                                else "suggested" if entry.significance_suggested else "recorded"),
         "recorded_by": entry.practitioner, "recorded_by_role": entry.practitioner_role,
         "recorded_on": entry.recorded_on.isoformat() if entry.recorded_on else None,
         "also_recorded_by": [{"agency": a, "event_key": k} for a, k in entry.also_recorded_by],

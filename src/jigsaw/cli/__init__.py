@@ -8,7 +8,7 @@ import sys
 import click
 
 from .alerts import alerts
-from .chronology import chronology
+from .chronology import chronology, significance
 from .common import UserError
 from .feeds import import_command, quarantine, synth
 from .linking import export, link, review
@@ -26,8 +26,8 @@ def cli() -> None:
     """
 
 
-COMMANDS = (synth, import_command, quarantine, link, export, review, search, shield, chronology, alerts,
-            migrate, serve, demo)
+COMMANDS = (synth, import_command, quarantine, link, export, review, search, shield, chronology,
+            significance, alerts, migrate, serve, demo)
 for command in COMMANDS:
     cli.add_command(command)
 

@@ -53,6 +53,7 @@ def _rows(status_filter: str | None, rule: str | None) -> list[dict]:
             "last_at": a.last_at.isoformat(),
             "uncertain": a.uncertain,
             "citation": a.citation,
+            "due_at": a.due_at.isoformat() if a.due_at else None,
         }
         for a in alerts
     ]

@@ -69,3 +69,22 @@ def chronology(person_id: int, household: bool, anonymise: bool, fmt: str, out: 
         return
     out.write_text(text, encoding="utf-8")
     click.echo(f"Wrote {len(result.entries):,} entries ({fmt}) to {out}", err=True)
+
+
+@click.command()
+@click.argument("event_key")
+@click.argument("level", type=click.Choice(["high", "medium", "low"]))
+@click.option("--reason", default="", help="Why (shown with the chronology).")
+@click.option("--by", default=None, help="Who (default: the OS user).")
+def significance(event_key: str, level: str, reason: str, by: str | None) -> None:
+    """Rate an event's significance (SOURCE:EVENT_ID), overriding the recorded or suggested one."""
+    import getpass
+
+    setup_django()
+    from jigsaw.chronology.significance import SignificanceError, set_significance
+
+    try:
+        set_significance(event_key, level, by or getpass.getuser(), reason)
+    except SignificanceError as exc:
+        raise UserError(str(exc)) from None
+    click.echo(f"{event_key} rated {level}.")
