@@ -11,6 +11,7 @@ import json
 import time
 from collections import Counter
 from collections.abc import Callable
+from contextlib import contextmanager
 from typing import Any
 
 import numpy as np
@@ -31,6 +32,9 @@ from jigsaw.signpost.matching import MATCH_KEY_COLUMNS, current_model
 from jigsaw.signpost.models import LinkDecision, LinkModel, LinkRun, MatchKey, Person, RecordLink, ReviewItem
 
 Step = Callable[[str], None]
+
+#: Above this many new match keys on an empty table, indexes are built after the load.
+REBUILD_INDEXES_ABOVE = 100_000
 
 #: PostgreSQL advisory lock id held while a run writes people and links.
 LINK_LOCK = 4_810_517
@@ -110,12 +114,14 @@ def link_all(*, retrain: bool = False, thresholds: Thresholds | None = None, usi
         model.save(using=using)
         run.model = model
         person_of = _assign_people(ids, labels, using)
+        lap("write_people")
         links = _write_links(ids, labels, person_of, pairs, left, right, prob, same, run,
                              model.settings, using)
+        lap("write_links")
         reviews = _write_reviews(ids, labels, pairs, left, right, prob, thresholds, run,
                                  prepared.column("nhs_number").combine_chunks(), using)
         _write_match_keys(prepared, raw, using)
-        lap("write")
+        lap("write_keys")
         people = len(set(person_of.values()))
         run.counts = {"records": n, "pairs_scored": pairs.num_rows, "links": int(linked.sum()),
                       "people": people, "review_items": reviews, "trained": "train" in timings,
@@ -198,7 +204,11 @@ def _carry_shields(before: dict[int, int], ids: np.ndarray, labels: np.ndarray,
 
 def _write_links(ids, labels, person_of, pairs, left, right, prob, same, run, model_settings,
                  using) -> dict[str, int]:
-    """Replace every record's link; returns how many records each method linked."""
+    """Bring every record's link up to date; returns how many records each method linked.
+
+    Only links whose person, method or probability changed are rewritten (a routine run over
+    unchanged feeds rewrites almost nothing).
+    """
     best = best_links(labels, left, right, prob)
     decided = {p for pair in same for p in pair}
     gammas = {f: pairs.column(f"gamma_{f}").to_numpy() for f in FIELDS}
@@ -206,26 +216,37 @@ def _write_links(ids, labels, person_of, pairs, left, right, prob, same, run, mo
                          pc.fill_null(pairs.column(f"mw_tf_adj_{f}"), 0.0)
                          if f"mw_tf_adj_{f}" in pairs.column_names else 0.0).to_numpy() for f in FIELDS}
     methods: Counter[str] = Counter()
+    stored = {r: (p, m, round(x, 6)) for r, p, m, x in RecordLink.objects.using(using).values_list(
+        "record_id", "person_id", "method", "match_probability")}
+    changed: list[int] = []
 
     def rows():
         for pos, record_id in enumerate(ids.tolist()):
             edge = best.get(pos)
+            person = person_of[int(labels[pos])]
             if edge is None:
-                method = "clerical" if pos in decided else "singleton"
-                row = (record_id, person_of[int(labels[pos])], 1.0, method, "{}")
+                method, probability = ("clerical" if pos in decided else "singleton"), 1.0
             else:
+                method, probability = method_of({f: int(gammas[f][edge]) for f in FIELDS}, model_settings), \
+                    float(prob[edge])
+            methods[method] += 1
+            if stored.get(record_id) == (person, method, round(probability, 6)):
+                continue  # the same person, by the same pair: nothing to rewrite
+            changed.append(record_id)
+            evidence = "{}"
+            if edge is not None:
                 other = right[edge] if left[edge] == pos else left[edge]
-                g = {f: int(gammas[f][edge]) for f in FIELDS}
-                method = method_of(g, model_settings)
-                evidence = {"with": int(ids[other]), "gamma": g,
-                            "weight": {f: round(float(weights[f][edge]), 2) for f in FIELDS}}
-                row = (record_id, person_of[int(labels[pos])], float(prob[edge]), method, _json(evidence))
-            methods[row[3]] += 1
-            yield (*row, run.pk)
+                evidence = _json({"with": int(ids[other]), "gamma": {f: int(gammas[f][edge]) for f in FIELDS},
+                                  "weight": {f: round(float(weights[f][edge]), 2) for f in FIELDS}})
+            yield (record_id, person, probability, method, evidence, run.pk)
 
-    RecordLink.objects.using(using).all().delete()
+    new_rows = list(rows())
+    gone = set(stored) - set(ids.tolist())
+    stale = [r for r in changed if r in stored] + sorted(gone)
+    for start in range(0, len(stale), 900):
+        RecordLink.objects.using(using).filter(record_id__in=stale[start:start + 900]).delete()
     bulk_insert("signpost_recordlink", ("record_id", "person_id", "match_probability", "method",
-                                        "evidence", "run_id"), rows(), using)
+                                        "evidence", "run_id"), new_rows, using)
     _drop_empty_people(using)
     return dict(methods)
 
@@ -283,7 +304,26 @@ def _write_match_keys(prepared: pa.Table, raw: pa.Table, using: str) -> None:
     subset = prepared.take(wanted)
     columns = [subset.column(c).to_pylist() for c in MATCH_KEY_COLUMNS[2:]]
     rows = zip([ids[p] for p in wanted], [hashes[p] for p in wanted], *columns, strict=True)
-    bulk_insert("signpost_matchkey", MATCH_KEY_COLUMNS, rows, using)
+    with _indexes_rebuilt_after(MatchKey, using, bulk=not stored and len(wanted) > REBUILD_INDEXES_ABOVE):
+        bulk_insert("signpost_matchkey", MATCH_KEY_COLUMNS, rows, using)
+
+
+@contextmanager
+def _indexes_rebuilt_after(model, using: str, bulk: bool):
+    """Load a big empty table without its secondary indexes, then build them once (same DDL)."""
+    if not bulk:
+        yield
+        return
+    connection = connections[using]
+    editor = connection.SchemaEditorClass(connection)  # only to render Django's own index DDL
+    editor.deferred_sql = []
+    with connection.cursor() as cur:
+        for index in model._meta.indexes:
+            cur.execute(str(index.remove_sql(model, editor)))
+    yield
+    with connection.cursor() as cur:
+        for index in model._meta.indexes:
+            cur.execute(str(index.create_sql(model, editor)))
 
 
 def _json(value: Any) -> str:
