@@ -154,14 +154,15 @@ def evaluate_model(prepared: pa.Table, truth: set[tuple[int, int]], source: pa.A
             cross = sum(1 for i in keep if sources[ids_l[i]] != sources[ids_r[i]])
             result[f"p>={t}"]["within_source_pairs"] = len(keep) - cross
     # Why blocked true pairs score below 0.5: FEBRL swaps given name and surname in some copies.
-    rows = pairs.select(["unique_id_l", "unique_id_r", "match_probability", "given_name_l", "given_name_r",
-                         "family_name_l", "family_name_r"]).to_pylist()
-    missed = [r for r in rows if r["match_probability"] < 0.5
-              and (min(r["unique_id_l"], r["unique_id_r"]), max(r["unique_id_l"], r["unique_id_r"])) in truth]
+    # (predict keeps only ids, levels and weights, so the names are looked up by id)
+    names = {r["unique_id"]: (r["given_name"], r["family_name"])
+             for r in prepared.select(["unique_id", "given_name", "family_name"]).to_pylist()}
+    missed = [(a, b) for a, b, p in zip(ids_l, ids_r, prob, strict=True)
+              if p < 0.5 and (min(a, b), max(a, b)) in truth]
     result["blocked_true_pairs_below_0.5"] = len(missed)
     result["of_which_given_and_family_name_transposed"] = sum(
-        1 for r in missed if r["given_name_l"] is not None and r["given_name_l"] == r["family_name_r"]
-        and r["family_name_l"] == r["given_name_r"])
+        1 for a, b in missed if names[a][0] is not None and names[a][0] == names[b][1]
+        and names[a][1] == names[b][0])
     return result
 
 
