@@ -88,8 +88,47 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
+class _Browser:
+    """Just enough of a browser for the demo test: cookies (Secure ones too, as browsers keep
+    them for http://127.0.0.1) and no automatic redirects."""
+
+    def __init__(self, base: str) -> None:
+        import urllib.error
+
+        class NoRedirect(urllib.request.HTTPRedirectHandler):
+            def redirect_request(self, *args, **kwargs):
+                return None
+
+        self.base, self.cookies, self.errors = base, {}, urllib.error.HTTPError
+        self.opener = urllib.request.build_opener(NoRedirect)
+
+    def call(self, path: str, form: dict | None = None) -> tuple[int, dict, str]:
+        from http.cookies import SimpleCookie
+        from urllib.parse import urlencode
+
+        data = urlencode(form).encode() if form is not None else None
+        request = urllib.request.Request(self.base + path, data=data)  # noqa: S310 - http://127.0.0.1 only
+        if self.cookies:
+            request.add_header("Cookie", "; ".join(f"{k}={v}" for k, v in self.cookies.items()))
+        try:
+            response = self.opener.open(request, timeout=5)
+        except self.errors as exc:  # 3xx (not followed) and 4xx arrive here
+            response = exc
+        for header in response.headers.get_all("Set-Cookie") or []:
+            self.cookies.update({k: m.value for k, m in SimpleCookie(header).items()})
+        return response.status, response.headers, response.read().decode()
+
+    def csrf_post(self, path: str, form: dict) -> tuple[int, dict, str]:
+        import re
+
+        _, _, page = self.call(path)
+        token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1)
+        return self.call(path, {**form, "csrfmiddlewaretoken": token})
+
+
 @pytest.mark.slow
 def test_demo_prepares_and_serves_the_home_page(env):
+    """Within 60 s the demo serves; its printed demo user signs in with password and code."""
     port = _free_port()
     cmd = [sys.executable, "-m", "jigsaw", "demo", "--children", "300", "--port", str(port)]
     import os
@@ -97,17 +136,28 @@ def test_demo_prepares_and_serves_the_home_page(env):
     started = time.perf_counter()
     proc = subprocess.Popen(cmd, env={**os.environ, **env}, stdout=subprocess.PIPE,
                             stderr=subprocess.PIPE, text=True)
+    browser = _Browser(f"http://127.0.0.1:{port}")
     try:
-        page = None
+        first = None
         while time.perf_counter() - started < 60 and proc.poll() is None:
             try:
-                with urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=2) as resp:
-                    page = resp.read().decode()
-                    break
+                first = browser.call("/")
+                break
             except OSError:
                 time.sleep(0.5)
-        assert page is not None, proc.stderr.read() if proc.poll() is not None else "not serving"
-        assert "person records" in page and "Source systems" in page
+        assert first is not None, proc.stderr.read() if proc.poll() is not None else "not serving"
+        assert first[0] == 302 and first[1]["Location"].startswith("/sign-in/")
+        status, headers, _ = browser.csrf_post("/sign-in/", {"username": "demo-practitioner",
+                                                             "password": "jigsaw-demo-only"})
+        assert status == 302 and headers["Location"].startswith("/sign-in/code/")
+        code = run_jigsaw("otp-code", "demo-practitioner", env=env)
+        assert code.returncode == 0, code.stderr
+        status, headers, _ = browser.csrf_post("/sign-in/code/", {"code": code.stdout.strip()})
+        assert status == 302, "the demo user's code was refused"
+        status, _, page = browser.call("/")
+        assert status == 200 and "person records" in page and "Source systems" in page
+        assert browser.call("/static/govuk/govuk-frontend.min.css")[0] == 200
     finally:
         proc.terminate()
-        proc.wait(timeout=10)
+        out, _ = proc.communicate(timeout=10)
+    assert "demo-practitioner" in out and "jigsaw otp-code" in out and "/sign-in/" in out

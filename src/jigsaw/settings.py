@@ -65,17 +65,33 @@ INSTALLED_APPS = [
     "jigsaw.signpost",
     "jigsaw.chronology",
     "jigsaw.alerts",
+    "jigsaw.accounts",
     "jigsaw.web",
+    "jigsaw.audit",
+    "pgtrigger",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "axes",
+    "csp",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # early, so the sign-in gate's redirects and static files carry X-Frame-Options: DENY too
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # static files (GOV.UK Frontend) served by the app itself, with far-future caching
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    # every URL but sign-in, static files and the health check needs password + one-time code
+    "jigsaw.accounts.middleware.RequireVerifiedSignIn",
     "django.contrib.messages.middleware.MessageMiddleware",
-    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # last, as django-axes requires: turns a locked-out sign-in into the lockout page
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "jigsaw.urls"
@@ -89,6 +105,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "jigsaw.web.context.navigation",
             ]
         },
     }
@@ -101,17 +118,80 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "static/"
-STATIC_ROOT = DATA_DIR / "static"
+# Static files are served from the apps' folders (WhiteNoise, below) unless a deployment runs
+# collectstatic into JIGSAW_STATIC_ROOT.
+STATIC_ROOT = os.environ.get("JIGSAW_STATIC_ROOT") or None
 
+# --- Sign-in and session security (docs/security.md) -------------------------------------------
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",  # must come first: refuses a locked-out sign-in
+    "django.contrib.auth.backends.ModelBackend",
+]
+LOGIN_URL = "accounts:sign-in"
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 12}},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+LOGIN_REDIRECT_URL = "home"
+
+# Idle sessions end after 15 minutes: every request pushes the expiry on by SESSION_COOKIE_AGE.
+SESSION_COOKIE_AGE = int(os.environ.get("JIGSAW_SESSION_IDLE_SECONDS", "900"))
+SESSION_SAVE_EVERY_REQUEST = True
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+# Secure everywhere: browsers accept Secure cookies from http://127.0.0.1 and localhost, so the
+# embedded demo still works; anything else must be served over HTTPS.
+SESSION_COOKIE_SECURE = True
+CSRF_COOKIE_SECURE = True
 SESSION_COOKIE_HTTPONLY = True
-SESSION_COOKIE_SAMESITE = "Lax"
-CSRF_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_HTTPONLY = True  # no script reads it: forms carry the token
+SESSION_COOKIE_SAMESITE = "Strict"
+CSRF_COOKIE_SAMESITE = "Strict"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 if ENVIRONMENT == "production":
-    SESSION_COOKIE_SECURE = True
-    CSRF_COOKIE_SECURE = True
+    SECURE_SSL_REDIRECT = os.environ.get("JIGSAW_SSL_REDIRECT", "true").lower() == "true"
+    SECURE_HSTS_SECONDS = 31536000
+
+# Strict Content-Security-Policy (django-csp 4): only this origin, no inline script or style.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'none'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}
+
+# Lockout (django-axes): after JIGSAW_LOCKOUT_FAILURES failed passwords or codes for one
+# username, that username is refused for JIGSAW_LOCKOUT_MINUTES, whatever the address.
+AXES_FAILURE_LIMIT = int(os.environ.get("JIGSAW_LOCKOUT_FAILURES", "5"))
+AXES_COOLOFF_TIME = float(os.environ.get("JIGSAW_LOCKOUT_MINUTES", "30")) / 60  # hours
+AXES_LOCKOUT_PARAMETERS = ["username"]
+# axes.W006 asks for "ip_address" too; locking by address would lock a whole office behind one
+# NAT address after a few colleagues' typos. Rate-limit by address at the reverse proxy instead.
+SILENCED_SYSTEM_CHECKS = ["axes.W006"]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
+AXES_VERBOSE = False  # axes would log usernames; the access log records sign-in events instead
+AXES_SENSITIVE_PARAMETERS = ["username", "password", "code"]
+
+OTP_TOTP_ISSUER = os.environ.get("JIGSAW_OTP_ISSUER", "Jigsaw")
+
+# An enhanced background check counts for this many years (the issue's rule: renewed every 3).
+JIGSAW_VETTING_YEARS = int(os.environ.get("JIGSAW_VETTING_YEARS", "3"))
+
+WHITENOISE_USE_FINDERS = True  # serve from the apps' static folders; no collectstatic needed
+WHITENOISE_AUTOREFRESH = DEBUG
 
 # Application logs carry counts, ids and timings only — never names, dates of birth or text
 # from a feed (house rule: no personal data in plain application logs).

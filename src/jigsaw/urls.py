@@ -1,5 +1,8 @@
-"""URL routes."""
+"""URL routes. Every one of them is behind sign-in (jigsaw.accounts.middleware) unless listed there."""
 
 from django.urls import include, path
 
-urlpatterns = [path("", include("jigsaw.web.urls"))]
+urlpatterns = [
+    path("", include("jigsaw.web.urls")),
+    path("", include("jigsaw.accounts.urls")),
+]

@@ -7,7 +7,9 @@ import sys
 
 import click
 
+from .accounts import createuser, otp_code
 from .alerts import alerts
+from .audit import audit
 from .chronology import chronology, significance
 from .common import UserError
 from .feeds import import_command, quarantine, synth
@@ -27,7 +29,8 @@ def cli() -> None:
 
 
 COMMANDS = (synth, import_command, quarantine, link, export, review, search, shield, chronology,
-            significance, alerts, migrate, serve, demo)
+            significance, alerts, audit, migrate, serve, demo,
+            createuser, otp_code)
 for command in COMMANDS:
     cli.add_command(command)
 

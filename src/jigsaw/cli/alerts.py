@@ -124,11 +124,19 @@ def run_command(as_of, as_json: bool) -> None:
     )
 
 
-def _act(fn, *args, **kwargs):
+def _act(fn, alert_id: int, *args, operation: str, who: str, **detail):
+    """Take a step on an alert and log it as an access to each person it is about."""
+    from django.db import transaction
+
     from jigsaw.alerts.lifecycle import AlertError
+    from jigsaw.audit.log import record_cli
 
     try:
-        return fn(*args, **kwargs)
+        with transaction.atomic():
+            alert = fn(alert_id, *args)
+            for person in alert.person_ids or [None]:
+                record_cli(who, "alert_action", person_id=person,
+                           detail={"alert": alert_id, "operation": operation, **detail})
     except AlertError as exc:
         raise UserError(str(exc)) from None
 
@@ -141,7 +149,8 @@ def ack(alert_id: int, by: str | None) -> None:
     setup_django()
     from jigsaw.alerts.lifecycle import acknowledge
 
-    _act(acknowledge, alert_id, by or getpass.getuser())
+    who = by or getpass.getuser()
+    _act(acknowledge, alert_id, who, operation="ack", who=who)
     click.echo(f"Alert {alert_id} acknowledged.")
 
 
@@ -158,7 +167,8 @@ def close_command(alert_id: int, outcome: str | None, reason: str, by: str | Non
 
     if outcome is None:
         raise UserError("say how the alert closes: --actioned or --dismiss, with --reason")
-    _act(close, alert_id, outcome, reason, by or getpass.getuser())
+    who = by or getpass.getuser()
+    _act(close, alert_id, outcome, reason, who, operation="close", who=who, outcome=outcome)
     click.echo(f"Alert {alert_id} closed ({outcome}).")
 
 
@@ -171,7 +181,8 @@ def escalate_command(alert_id: int, reason: str, by: str | None) -> None:
     setup_django()
     from jigsaw.alerts.lifecycle import escalate
 
-    _act(escalate, alert_id, reason, by or getpass.getuser())
+    who = by or getpass.getuser()
+    _act(escalate, alert_id, reason, who, operation="escalate", who=who)
     click.echo(f"Alert {alert_id} escalated to the safeguarding hub.")
 
 

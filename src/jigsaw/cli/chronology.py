@@ -63,6 +63,15 @@ def chronology(person_id: int, household: bool, anonymise: bool, fmt: str, out: 
         result = build(person_id, filters=filters, anonymise=anonymise)
     except PersonNotFound as exc:
         raise UserError(f"{exc}; find people with `jigsaw search`") from None
+    import getpass
+
+    from jigsaw.audit.log import record_cli
+
+    for subject in result.subjects:  # each person shown is a read of that person's record
+        action = "view_chronology" if out is None else "export"
+        record_cli(getpass.getuser(), action, person_id=subject.person_id,
+                   detail={"chronology_of": person_id, "format": fmt, "household": household,
+                           "anonymised": anonymise, "entries": len(result.entries)})
     text = render(result, fmt)
     if out is None:
         click.echo(text, nl=False)

@@ -47,6 +47,9 @@ def export_links_command(out: Path) -> None:
 
     if not out.parent.exists():
         raise UserError(f"folder {out.parent} does not exist")
+    from jigsaw.audit.log import record_cli
+
+    record_cli(getpass.getuser(), "export", detail={"what": "links"})
     rows, unlinked = export_links(out)
     click.echo(f"Wrote {rows:,} person records to {out}")
     if unlinked:
@@ -81,6 +84,10 @@ def review_links(as_json: bool, limit: int, item: int | None, pair: tuple[int, i
                           decision=decision, reason=reason, decided_by=decided_by or getpass.getuser())
         except ReviewError as exc:
             raise UserError(str(exc)) from None
+        from jigsaw.audit.log import record_cli
+
+        record_cli(decided_by or getpass.getuser(), "review_decision",
+                   detail={"records": [made.record_a_id, made.record_b_id], "decision": made.decision})
         click.echo(f"Recorded: records {made.record_a_id} and {made.record_b_id} are "
                    f"{'the same person' if made.decision == 'same' else 'not the same person'}. "
                    "Run `jigsaw link` to apply it everywhere.")

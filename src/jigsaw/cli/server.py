@@ -40,7 +40,7 @@ def serve(port: int) -> None:
 @click.option("--no-serve", is_flag=True, help="Prepare everything, then exit.")
 @click.option("--seed", type=int, default=1, show_default=True)
 def demo(children: int, port: int, no_serve: bool, seed: int) -> None:
-    """Synthetic partnership -> import -> link -> serve, in one command."""
+    """Synthetic partnership -> import -> link -> alerts -> demo users -> serve, in one command."""
     setup_django()
     from django.conf import settings
 
@@ -83,8 +83,20 @@ def demo(children: int, port: int, no_serve: bool, seed: int) -> None:
         alerted = run()
     click.echo(f"Alerts: {alerted['raised']:,} raised from {alerted['events']:,} events "
                f"({time.perf_counter() - started:.1f}s so far)")
+    _demo_users(port)
     if no_serve:
         return
-    click.echo("All data is synthetic. Sign-in arrives with the web application; for now the "
-               "home page shows what each source system sent.")
     _serve(port)
+
+
+def _demo_users(port: int) -> None:
+    """One demo user per role, and how to sign in as them."""
+    from jigsaw.accounts.services import DEMO_PASSWORD, AccountError, create_demo_users
+
+    try:
+        names = create_demo_users()
+    except AccountError as exc:
+        raise UserError(str(exc)) from None
+    click.echo(f"Demo users (one per role), password {DEMO_PASSWORD!r}: {', '.join(names)}")
+    click.echo(f"Sign in at http://127.0.0.1:{port}/sign-in/ ; for the 6-digit code run "
+               f"`jigsaw otp-code USERNAME` (e.g. `jigsaw otp-code {names[0]}`). All data is synthetic.")

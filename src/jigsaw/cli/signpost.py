@@ -58,10 +58,17 @@ def search(name, given, family, dob, postcode, nhs, reason, as_json, as_user, li
 
     query = SearchQuery(given_name=given, family_name=family, birth_date=dob, postcode=postcode,
                         nhs_number=nhs)
+    from jigsaw.audit.log import CLI_ROLE, cli_user_agent, record_search
+    from jigsaw.signpost.search import validate
+
     try:
         result = run_search(query, searched_by=searched_by, reason=reason or "", limit=limit)
     except SearchRefused as exc:
         raise UserError(f"search refused: {exc}") from None
+    # every search is logged before anything is shown (the query's values only as a digest)
+    record_search(searched_by, CLI_ROLE, "", result.reason.code, validate(query),
+                  [m.person_id for m in result.results],
+                  shielded={m.person_id for m in result.results if m.shielded}, user_agent=cli_user_agent())
     if as_json:
         echo_json(result.as_dict())
     else:
@@ -131,15 +138,22 @@ def shield(person_id: int, contact: str | None, reason: str | None, remove: bool
     if remove and (contact or reason):
         raise UserError("--remove takes no --contact or --reason")
     setup_django()
+    from django.db import transaction
+
+    from jigsaw.audit.log import record_cli
     from jigsaw.signpost.shielding import ShieldError, unshield
     from jigsaw.signpost.shielding import shield as do_shield
 
     try:
         if remove:
-            unshield(person_id, by=by)
+            with transaction.atomic():
+                unshield(person_id, by=by)
+                record_cli(by, "override", person_id=person_id, detail={"operation": "unshield"})
             click.echo(f"Person {person_id} is no longer shielded.")
         else:
-            do_shield(person_id, contact or "", reason or "", by=by)
+            with transaction.atomic():
+                do_shield(person_id, contact or "", reason or "", by=by)
+                record_cli(by, "admin", person_id=person_id, detail={"operation": "shield"})
             click.echo(f"Person {person_id} is shielded: searches on exact details will be told to "
                        "contact the hub you gave, and nothing else.")
     except ShieldError as exc:

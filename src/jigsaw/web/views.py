@@ -1,13 +1,18 @@
-"""The home page: what the system holds, in counts only (no personal data)."""
+"""The home page (what the system holds, in counts only) and the health check."""
 
+from django.db import connection
 from django.db.models import Count
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET
 
 from jigsaw.records.models import Event, ImportBatch, PersonRecord, QuarantinedRow, SourceSystem
 
 
+@require_GET
 def home(request: HttpRequest) -> HttpResponse:
+    """Counts only, no personal data: every signed-in role may see it."""
     systems = (
         SourceSystem.objects.select_related("agency")
         .annotate(records=Count("personrecord", distinct=True))
@@ -21,3 +26,12 @@ def home(request: HttpRequest) -> HttpResponse:
         "recent_imports": ImportBatch.objects.order_by("-started_at")[:10],
     }
     return render(request, "web/home.html", context)
+
+
+@never_cache
+@require_GET
+def health(request: HttpRequest) -> HttpResponse:
+    """Open without sign-in for a load balancer: says "ok" when the database answers, nothing more."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1")
+    return HttpResponse("ok", content_type="text/plain")

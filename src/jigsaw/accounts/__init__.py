@@ -1,0 +1,1 @@
+"""Users, roles, vetting and two-factor sign-in."""

@@ -1,0 +1,44 @@
+"""Nothing without a verified sign-in: the one gate in front of every URL.
+
+Deny by default: a view added later is protected without anyone remembering to decorate it.
+The only ways through without a password *and* a one-time code are the sign-in pages themselves,
+static files (GOV.UK Frontend's CSS, scripts, fonts) and the health check, which says nothing.
+The gate runs before URL resolution, so an unknown address also sends an anonymous visitor to
+sign in rather than revealing, by a 404, which addresses exist.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from urllib.parse import urlencode
+
+from django.conf import settings
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.urls import reverse
+
+from .roles import is_verified
+
+OPEN_URL_NAMES = ("accounts:sign-in", "accounts:code", "accounts:sign-out", "health")
+
+
+class RequireVerifiedSignIn:
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+        self._open_paths: frozenset[str] | None = None
+
+    def open_paths(self) -> frozenset[str]:
+        if self._open_paths is None:  # reverse() needs the URLconf, which is ready only now
+            self._open_paths = frozenset(reverse(name) for name in OPEN_URL_NAMES)
+        return self._open_paths
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        path = request.path_info
+        static = "/" + settings.STATIC_URL.lstrip("/")
+        if path in self.open_paths() or path.startswith(static) or is_verified(request.user):
+            return self.get_response(request)
+        # Half signed in (password only) goes to the code step; anyone else to the password step.
+        step = "accounts:code" if request.user.is_authenticated else "accounts:sign-in"
+        target = reverse(step)
+        if request.method == "GET":
+            target += "?" + urlencode({"next": request.get_full_path()})
+        return HttpResponseRedirect(target)

@@ -1,0 +1,30 @@
+"""A user's role, agency and vetting, kept beside django.contrib.auth's User.
+
+A one-to-one profile rather than a custom user model: the project started with the stock User,
+and swapping AUTH_USER_MODEL after the first migration is not supported by Django.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+
+from .roles import Role
+
+
+class Profile(models.Model):
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="profile")
+    role = models.CharField(max_length=30, choices=Role.choices)
+    agency = models.ForeignKey("records.Agency", null=True, blank=True, on_delete=models.PROTECT)
+    vetting_checked_on = models.DateField(
+        null=True, blank=True, help_text="Date of the enhanced background (DBS) check."
+    )
+    training_completed_on = models.DateField(
+        null=True, blank=True, help_text="Date safeguarding training was completed."
+    )
+    # Only demo users may have their current one-time code printed by `jigsaw otp-code`.
+    is_demo = models.BooleanField(default=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return f"{self.user} ({self.get_role_display()})"

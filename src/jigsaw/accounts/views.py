@@ -1,0 +1,122 @@
+"""Sign-in in two steps (password, then a time-based one-time code) and sign-out.
+
+After the password the session is signed in but not *verified*; the middleware lets such a
+session reach only the code step. Failed passwords and failed codes both count towards the
+django-axes lockout, so knowing a password does not buy unlimited guesses at the code.
+"""
+
+from __future__ import annotations
+
+from axes.handlers.proxy import AxesProxyHandler
+from axes.utils import reset as reset_failures
+from django import forms
+from django.contrib.auth import authenticate, logout, user_login_failed
+from django.contrib.auth import login as auth_login
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_http_methods, require_POST
+from django_otp import login as otp_login
+from django_otp import match_token
+
+from . import events
+from .roles import is_verified
+
+
+class SignInForm(forms.Form):
+    username = forms.CharField(max_length=150, error_messages={"required": "Enter your username"})
+    password = forms.CharField(
+        strip=False, widget=forms.PasswordInput, error_messages={"required": "Enter your password"}
+    )
+
+
+class CodeForm(forms.Form):
+    code = forms.RegexField(
+        regex=r"^\s*\d{6}\s*$",
+        error_messages={"required": "Enter the 6-digit code from your authenticator app",
+                        "invalid": "The code must be 6 digits, like 123456"},
+    )
+
+
+def _next(request: HttpRequest) -> str:
+    """Where to go after signing in: the page asked for, if it is on this site."""
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    if target and url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure()):
+        return target
+    return reverse("home")
+
+
+def _locked(request: HttpRequest) -> bool:
+    return bool(getattr(request, "axes_locked_out", False))
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def sign_in(request: HttpRequest) -> HttpResponse:
+    if is_verified(request.user):
+        return HttpResponseRedirect(_next(request))
+    form = SignInForm(request.POST or None)
+    error = None
+    if request.method == "POST" and form.is_valid():
+        username = form.cleaned_data["username"]
+        user = authenticate(request, username=username, password=form.cleaned_data["password"])
+        if user is not None and getattr(user, "profile", None) is None:
+            user = None  # an account without a role (e.g. made by hand) cannot sign in
+            user_login_failed.send(__name__, credentials={"username": username}, request=request)
+        if user is None:
+            reason = "locked_out" if _locked(request) else "password"
+            events.sign_in_failed.send(__name__, request=request, username=username, reason=reason)
+            error = "Enter a correct username and password"
+        else:
+            auth_login(request, user)
+            query = urlencode({"next": _next(request)})
+            return redirect(f"{reverse('accounts:code')}?{query}")
+    return render(request, "accounts/sign_in.html",
+                  {"form": form, "error": error, "next": _next(request)}, status=400 if error else 200)
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def code(request: HttpRequest) -> HttpResponse:
+    if not request.user.is_authenticated:
+        return redirect("accounts:sign-in")
+    if is_verified(request.user):
+        return HttpResponseRedirect(_next(request))
+    form = CodeForm(request.POST or None)
+    error = None
+    if request.method == "POST" and form.is_valid():
+        user = request.user
+        username = user.get_username()
+        credentials = {"username": username}
+        device = None if AxesProxyHandler.is_locked(request, credentials) else match_token(
+            user, form.cleaned_data["code"].strip()
+        )
+        if device is None:
+            user_login_failed.send(__name__, credentials=credentials, request=request)
+            locked = _locked(request) or AxesProxyHandler.is_locked(request, credentials)
+            events.sign_in_failed.send(__name__, request=request, username=username, user=user,
+                                       reason="locked_out" if locked else "code")
+            if locked:
+                logout(request)
+                request.axes_locked_out = True  # the axes middleware shows the lockout page
+            error = "The code is not correct or has expired; enter the code shown now"
+        else:
+            otp_login(request, device)
+            reset_failures(username=username)
+            events.signed_in.send(__name__, request=request, username=username, user=user)
+            return HttpResponseRedirect(_next(request))
+    return render(request, "accounts/code.html",
+                  {"form": form, "error": error, "next": _next(request)}, status=400 if error else 200)
+
+
+@require_POST
+def sign_out(request: HttpRequest) -> HttpResponse:
+    """POST only, so a link or image elsewhere cannot sign someone out."""
+    user = request.user if request.user.is_authenticated else None
+    username = user.get_username() if user else ""
+    logout(request)
+    if user is not None:
+        events.signed_out.send(__name__, request=request, username=username, user=user)
+    return render(request, "accounts/signed_out.html")
