@@ -32,4 +32,7 @@ def _reachable(url: str) -> str | None:
 POSTGRES_PROBLEM = _reachable(POSTGRES_URL) if POSTGRES_URL.lower() != "none" else "disabled"
 if POSTGRES_PROBLEM is None:
     DATABASES["postgres"] = dj_database_url.parse(POSTGRES_URL)
-    DATABASES["postgres"]["TEST"] = {"NAME": "jigsaw_test"}
+    # One name per test run (pytest-xdist gives every run an id its workers share, and adds
+    # _gwN per worker), so two runs on one server never fight over a test database.
+    _RUN = os.environ.get("PYTEST_XDIST_TESTRUNUID", "")[:8] or str(os.getpid())
+    DATABASES["postgres"]["TEST"] = {"NAME": f"jigsaw_test_{_RUN}"}

@@ -7,22 +7,12 @@ Reading the log is itself an access to personal data (it says who was looked at)
 
 from __future__ import annotations
 
-import getpass
 from datetime import datetime, timedelta
 from pathlib import Path
 
 import click
 
-from .common import UserError, echo_json, setup_django
-
-
-def _user(as_user: str | None) -> str:
-    if as_user and as_user.strip():
-        return as_user.strip()
-    try:
-        return getpass.getuser()
-    except (KeyError, OSError):  # no name for this uid (some containers)
-        raise UserError("cannot tell who you are; give --as USER") from None
+from .common import UserError, acting_user, echo_json, setup_django
 
 
 def _anchor(text: str) -> tuple[int, str]:
@@ -105,7 +95,7 @@ _REASON = click.option("--reason", default="audit", show_default=True, help="Why
 @_REASON
 def who_viewed_command(person_id: int, as_json: bool, as_user: str | None, reason: str) -> None:
     """Every access to PERSON_ID: who, in which role and agency, why, when."""
-    by = _user(as_user)
+    by = acting_user(as_user)
     setup_django()
     from jigsaw.audit.log import record_cli
     from jigsaw.audit.queries import who_viewed
@@ -128,7 +118,7 @@ def user_command(username: str, since: str | None, until: str | None, as_json: b
     start, end = _moment(since, "--since", end=False), _moment(until, "--until", end=True)
     if start and end and start >= end:
         raise UserError("--since is after --until")
-    by = _user(as_user)
+    by = acting_user(as_user)
     setup_django()
     from jigsaw.audit.log import record_cli
     from jigsaw.audit.queries import what_did
@@ -152,7 +142,7 @@ def export_command(out: Path, person_id: int | None, username: str | None, since
     start, end = _moment(since, "--since", end=False), _moment(until, "--until", end=True)
     if not out.parent.exists():
         raise UserError(f"folder {out.parent} does not exist")
-    by = _user(as_user)
+    by = acting_user(as_user)
     setup_django()
     from jigsaw.audit.log import record_cli
     from jigsaw.audit.models import AccessEntry

@@ -99,3 +99,15 @@ def echo_json(data: object) -> None:
     import json
 
     click.echo(json.dumps(data, indent=2, default=str))
+
+
+def acting_user(as_user: str | None) -> str:
+    """Who is acting on the command line: ``--as``, else the operating-system user."""
+    import getpass
+
+    if as_user and as_user.strip():
+        return as_user.strip()
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):  # no name for this uid (some containers)
+        raise UserError("cannot tell who you are; give --as USER") from None

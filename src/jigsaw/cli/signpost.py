@@ -6,22 +6,11 @@ stderr (a refusal names the field to fix, not the child).
 
 from __future__ import annotations
 
-import getpass
 import sys
 
 import click
 
-from .common import UserError, echo_json, setup_django
-
-
-def _user(as_user: str | None) -> str:
-    """Who is searching: ``--as``, else the operating-system user (real sign-in comes later)."""
-    if as_user and as_user.strip():
-        return as_user.strip()
-    try:
-        return getpass.getuser()
-    except (KeyError, OSError):  # no name for this uid (some containers)
-        raise UserError("cannot tell who you are; give --as USER") from None
+from .common import UserError, acting_user, echo_json, setup_django
 
 
 def _split_name(name: str | None, given: str | None, family: str | None) -> tuple[str | None, str | None]:
@@ -51,7 +40,7 @@ def _split_name(name: str | None, given: str | None, family: str | None) -> tupl
 def search(name, given, family, dob, postcode, nhs, reason, as_json, as_user, limit) -> None:
     """Find a child: ranked candidates with confidence and who is involved."""
     given, family = _split_name(name, given, family)
-    searched_by = _user(as_user)
+    searched_by = acting_user(as_user)
     setup_django()
     from jigsaw.signpost.search import SearchQuery, SearchRefused
     from jigsaw.signpost.search import search as run_search
@@ -134,7 +123,7 @@ def _date(day) -> str:
 def shield(person_id: int, contact: str | None, reason: str | None, remove: bool,
            as_user: str | None) -> None:
     """Shield a child: found only on exact details, and then only the hub's contact is shown."""
-    by = _user(as_user)
+    by = acting_user(as_user)
     if remove and (contact or reason):
         raise UserError("--remove takes no --contact or --reason")
     setup_django()
