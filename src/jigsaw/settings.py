@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "jigsaw.alerts",
     "jigsaw.accounts",
     "jigsaw.web",
+    "jigsaw.pages",
     "jigsaw.audit",
     "pgtrigger",
     "django_otp",

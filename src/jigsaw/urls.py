@@ -5,4 +5,5 @@ from django.urls import include, path
 urlpatterns = [
     path("", include("jigsaw.web.urls")),
     path("", include("jigsaw.accounts.urls")),
+    path("", include("jigsaw.pages.urls")),
 ]

@@ -35,6 +35,16 @@ EXPECTED: dict[str, dict[str, int]] = {
     "accounts:sign-out": dict.fromkeys(ROLES, 405),  # POST only
     "accounts:users": only(Role.ADMINISTRATOR),
     "accounts:new-user": only(Role.ADMINISTRATOR),
+    "pages:search": only(Role.PRACTITIONER, Role.HUB_OFFICER, Role.SOCIAL_WORKER, Role.SAFEGUARDING_LEAD),
+    # person 1 and alert 1 do not exist: 404 for the roles allowed in, 403 before that for the rest
+    "pages:child": {**only(), **dict.fromkeys(
+        (Role.PRACTITIONER, Role.HUB_OFFICER, Role.SOCIAL_WORKER, Role.SAFEGUARDING_LEAD), 404)},
+    "pages:alerts": only(Role.HUB_OFFICER, Role.SOCIAL_WORKER, Role.SAFEGUARDING_LEAD),
+    "pages:alert": {**only(), **dict.fromkeys(
+        (Role.HUB_OFFICER, Role.SOCIAL_WORKER, Role.SAFEGUARDING_LEAD), 404)},
+    "pages:reviews": only(Role.SOCIAL_WORKER, Role.SAFEGUARDING_LEAD),
+    "pages:audit": only(Role.AUDITOR),
+    "pages:audit-csv": only(Role.AUDITOR),
 }
 
 SAMPLE = {"int": 1, "str": "x", "slug": "x", "uuid": uuid.UUID(int=1), "path": "x"}

@@ -10,6 +10,10 @@ from jigsaw.accounts.roles import areas_for, is_verified
 # (label, URL name, area needed or None for every verified user); add a line per new page.
 NAVIGATION = (
     ("Home", "home", None),
+    ("Find a child", "pages:search", "search"),
+    ("Alerts", "pages:alerts", "alerts"),
+    ("Link review", "pages:reviews", "review"),
+    ("Access log", "pages:audit", "audit"),
     ("Users", "accounts:users", "admin"),
 )
 

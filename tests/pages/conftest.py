@@ -1,0 +1,1 @@
+from tests.accounts.support import make_user, role_clients, web_db  # noqa: F401 - fixtures

@@ -1,0 +1,203 @@
+"""The case-work pages end to end: real feed files, the batch linker and the alert store underneath.
+
+Each test runs on SQLite and PostgreSQL (the test client's requests are routed to the alias), and
+checks what a user sees *and* what the access log recorded about it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from datetime import date
+
+import pytest
+from django.urls import reverse
+
+from jigsaw.accounts.roles import Role
+from jigsaw.alerts.models import Alert
+from jigsaw.alerts.store import store
+from jigsaw.audit.models import AccessEntry
+from jigsaw.rules import Finding
+from jigsaw.signpost import matching
+from jigsaw.signpost.models import LinkDecision, PersonRecord, ReviewItem
+from tests.accounts.support import verified_client
+from tests.conftest import BOTH
+from tests.signpost import load, person_of
+
+pytestmark = pytest.mark.django_db(databases=BOTH)
+
+INLINE_SCRIPT = re.compile(r"<script(?![^>]*\bsrc=)", re.IGNORECASE)
+
+
+@pytest.fixture(autouse=True)
+def _fresh_scorer():
+    matching._scorers.clear()
+    yield
+    matching._scorers.clear()
+
+
+@pytest.fixture
+def loaded(tmp_path, web_db) -> str:
+    load(tmp_path, web_db)
+    return web_db
+
+
+def page_of(response) -> str:
+    page = response.content.decode()
+    assert not INLINE_SCRIPT.search(page) and "style=" not in page  # the CSP allows neither
+    return page
+
+
+def search_form(reason: str = "s47", **fields: str) -> dict[str, str]:
+    return {"given_name": "", "family_name": "", "dob-day": "", "dob-month": "", "dob-year": "",
+            "postcode": "", "nhs_number": "", "reason": reason, **fields}
+
+
+def test_search_finds_a_misspelt_child_with_a_swapped_birth_date(loaded, make_user):
+    client = verified_client(make_user(Role.SOCIAL_WORKER, username="sw"))
+    assert "Why are you looking?" in page_of(client.get(reverse("pages:search")))
+    response = client.post(reverse("pages:search"), search_form(
+        given_name="Olivai", family_name="Bennett", **{"dob-day": "3", "dob-month": "8", "dob-year": "2017"}))
+    assert response.status_code == 200
+    page = page_of(response)
+    olivia = person_of("csc", "C1", loaded)
+    assert reverse("pages:child", args=[olivia]) in page
+    assert "Priya Shah" in page and "Riverside Surgery 0161 555 0199" in page and "M14" in page
+    assert "govuk-tag" in page and ("High" in page or "Possible" in page) and "birth_date" in page
+    assert "Earache" not in page and "M14 5RT" not in page  # a signpost, never the case
+    entries = AccessEntry.objects.using(loaded).filter(action="search", actor="sw")
+    assert entries.count() >= 2 and {e.reason_code for e in entries} == {"s47"}
+    assert olivia in {e.person_id for e in entries}
+    assert {(e.role, e.remote_addr) for e in entries} == {("social_worker", "127.0.0.1")}
+
+
+def test_search_needs_a_reason_and_shows_refusals(loaded, make_user):
+    client = verified_client(make_user(Role.PRACTITIONER))
+    response = client.post(reverse("pages:search"), search_form(
+        reason="", given_name="Olivia", family_name="Bennett",
+        **{"dob-day": "8", "dob-month": "3", "dob-year": "2017"}))
+    page = page_of(response)
+    assert response.status_code == 400 and "govuk-error-summary" in page
+    assert 'href="#reason"' in page and "Select the lawful reason" in page
+    response = client.post(reverse("pages:search"), search_form(
+        family_name="Bennett", **{"dob-day": "8", "dob-month": "3", "dob-year": "2017"}))
+    page = page_of(response)
+    assert response.status_code == 400 and 'href="#given_name"' in page
+    assert "one name matches too many" in page
+    response = client.post(reverse("pages:search"), search_form(
+        given_name="Olivia", family_name="Bennett",
+        **{"dob-day": "31", "dob-month": "2", "dob-year": "2017"}))
+    assert response.status_code == 400 and 'href="#dob-day"' in response.content.decode()
+    assert not AccessEntry.objects.using(loaded).filter(action="search").exists()
+
+
+def test_child_page_shows_the_chronology_in_order_and_filters_it(loaded, make_user):
+    client = verified_client(make_user(Role.HUB_OFFICER, username="hub"))
+    olivia = person_of("csc", "C1", loaded)
+    url = reverse("pages:child", args=[olivia])
+    asking = page_of(client.get(url))  # no search first: the page asks why
+    assert "Why are you opening this record?" in asking
+    assert not AccessEntry.objects.using(loaded).filter(action="view_child").exists()
+    page = page_of(client.get(url, {"reason": "s17"}))
+    assert "Olivia Bennett" in page and "Priya Shah" in page
+    days = ("1 January 2018", "5 May 2019", "1 February 2023", "2 February 2024", "1 June 2024")
+    order = [page.index(d) for d in days]
+    assert order == sorted(order)
+    filtered = page_of(client.get(url, {"type": "home_visit"}))  # the reason is now in the session
+    assert "2 February 2024" in filtered and "1 February 2023" not in filtered
+    assert "Showing 1 of 5 events" in filtered
+    household = page_of(client.get(url, {"view": "household"}))
+    assert "household" in household
+    views = AccessEntry.objects.using(loaded).filter(action="view_child", person_id=olivia)
+    assert views.count() == 3 and {v.reason_code for v in views} == {"s17"}
+    assert views.last().detail["filters"]["event_types"] == [] and views.last().detail["household"]
+
+
+def test_lapsed_vetting_or_a_role_without_case_access_is_refused(loaded, make_user):
+    olivia = person_of("csc", "C1", loaded)
+    url = reverse("pages:child", args=[olivia])
+    lapsed = verified_client(make_user(Role.SOCIAL_WORKER, vetted_on=dt.date(2015, 1, 1)))
+    assert lapsed.get(url, {"reason": "s47"}).status_code == 403
+    assert verified_client(make_user(Role.ANALYST)).get(url, {"reason": "s47"}).status_code == 403
+    assert not AccessEntry.objects.using(loaded).filter(action="view_child").exists()
+
+
+def test_a_shielded_child_is_refused_with_the_hub_named(loaded, make_user):
+    from jigsaw.signpost.shielding import shield
+
+    olivia = person_of("csc", "C1", loaded)
+    shield(olivia, "the Northtown MASH on 0161 555 0000", "risk from a parent", "lead", loaded)
+    client = verified_client(make_user(Role.SOCIAL_WORKER))
+    response = client.get(reverse("pages:child", args=[olivia]), {"reason": "s47"})
+    assert response.status_code == 403 and "Northtown MASH" in response.content.decode()
+    assert "Priya Shah" not in response.content.decode()
+
+
+def _alert(using: str, person: int) -> Alert:
+    finding = Finding(rule_id="R04c", rule_version=1, title="ED attendance while on a plan", severity="high",
+                      mode="required", route="allocated_worker", person_ids=(person,), event_keys=("gp:E2",),
+                      first_at=date(2024, 6, 1), last_at=date(2024, 6, 1), explanation="why it matters",
+                      citation="CP-IS", uncertain=False, pattern_key=f"R04c|{person}|gp:E2")
+    store([finding], using)
+    return Alert.objects.using(using).get()
+
+
+def test_alert_acknowledge_and_dismiss_with_a_reason(loaded, make_user):
+    olivia = person_of("csc", "C1", loaded)
+    alert = _alert(loaded, olivia)
+    worker = make_user(Role.SOCIAL_WORKER, username="priya")
+    worker.first_name, worker.last_name = "Priya", "Shah"  # routed to her by name
+    worker.save(using=loaded)
+    client = verified_client(worker)
+    other = verified_client(make_user(Role.SOCIAL_WORKER, username="someone-else"))
+    assert "ED attendance" in page_of(client.get(reverse("pages:alerts")))
+    assert "ED attendance" not in page_of(other.get(reverse("pages:alerts")))
+    assert other.get(reverse("pages:alert", args=[alert.pk])).status_code == 404
+    url = reverse("pages:alert", args=[alert.pk])
+    assert "CP-IS" in page_of(client.get(url))
+    assert client.post(url, {"step": "acknowledge"}).status_code == 302
+    alert.refresh_from_db(using=loaded)
+    assert alert.status == Alert.ACKNOWLEDGED
+    refused = client.post(url, {"step": "dismissed", "reason": "  "})
+    assert refused.status_code == 400 and 'href="#reason-close"' in page_of(refused)
+    assert client.post(url, {"step": "dismissed", "reason": "sprain, explained"}).status_code == 302
+    alert.refresh_from_db(using=loaded)
+    assert (alert.status, alert.outcome) == (Alert.CLOSED, Alert.DISMISSED)
+    logged = AccessEntry.objects.using(loaded).filter(action="alert_action", actor="priya")
+    assert [(e.detail["step"], e.person_id, e.reason_text) for e in logged] == [
+        ("acknowledge", olivia, ""), ("dismissed", olivia, "sprain, explained")]
+    hub = verified_client(make_user(Role.HUB_OFFICER))
+    assert "ED attendance" not in page_of(hub.get(reverse("pages:alerts")))  # closed: off the queue
+
+
+def test_a_review_decision_is_recorded_and_logged(loaded, make_user):
+    a, b = PersonRecord.objects.using(loaded).filter(
+        source_system__code="gp", record_key__in=("G1", "G3")).order_by("pk").values_list("pk", flat=True)
+    item = ReviewItem.objects.using(loaded).create(record_a_id=a, record_b_id=b, kind="uncertain",
+                                                   match_probability=0.7)
+    client = verified_client(make_user(Role.SAFEGUARDING_LEAD, username="lead"))
+    page = page_of(client.get(reverse("pages:reviews")))
+    assert "2017" in page and "LS6 2AB" in page and "Same child" in page
+    refused = client.post(reverse("pages:reviews"), {"item": item.pk, "decision": "different", "reason": ""})
+    assert refused.status_code == 400 and "give a reason" in refused.content.decode().lower()
+    done = client.post(reverse("pages:reviews"), {"item": item.pk, "decision": "different",
+                                                  "reason": "different birth dates and homes"})
+    assert done.status_code == 302
+    decision = LinkDecision.objects.using(loaded).get()
+    assert (decision.decision, decision.decided_by) == ("different", "lead")
+    entry = AccessEntry.objects.using(loaded).get(action="review_decision")
+    assert entry.detail["records"] == [a, b] and entry.reason_text == "different birth dates and homes"
+
+
+def test_the_audit_page_shows_who_looked_and_exports_csv(loaded, make_user):
+    olivia = person_of("csc", "C1", loaded)
+    verified_client(make_user(Role.SOCIAL_WORKER, username="sw")).get(
+        reverse("pages:child", args=[olivia]), {"reason": "s47"})
+    auditor = verified_client(make_user(Role.AUDITOR, username="auditor"))
+    page = page_of(auditor.get(reverse("pages:audit"), {"person_id": olivia}))
+    assert "View a child" in page and "sw" in page and "s47" in page
+    assert "View a child" in page_of(auditor.get(reverse("pages:audit"), {"username": "sw"}))
+    assert auditor.get(reverse("pages:audit"), {"person_id": "x"}).status_code == 400
+    csv_text = auditor.get(reverse("pages:audit-csv"), {"person_id": olivia}).content.decode()
+    assert csv_text.startswith("sequence,at,actor") and "view_child" in csv_text
+    assert AccessEntry.objects.using(loaded).filter(action="export", actor="auditor").exists()
