@@ -186,7 +186,7 @@ def test_cli_search_json_shape(cli_env):
                         "shielded", "message"}
     assert top["details"]["postcode_district"] == "M14"
     assert top["signposts"][0]["practitioner"] == "Priya Shah"
-    assert {"field", "level", "weight"} == set(top["evidence"][0])
+    assert {"field", "label", "level", "weight"} == set(top["evidence"][0])
 
 
 def test_cli_search_table_and_no_match(cli_env):

@@ -12,6 +12,11 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+#: Words a practitioner uses for each field of the model.
+FIELD_LABELS = {"prior": "Starting point", "given_name": "Given name", "family_name": "Family name",
+                "birth_date": "Date of birth", "sex": "Sex", "nhs_number": "NHS number",
+                "upn": "Unique pupil number", "postcode": "Postcode", "total": "Match probability"}
+
 
 @dataclass(frozen=True)
 class Step:
@@ -22,7 +27,8 @@ class Step:
     weight: float  # log2 Bayes factor: positive is evidence for the same person
 
     def as_dict(self) -> dict[str, Any]:
-        return {"field": self.field, "level": self.level, "weight": round(self.weight, 2)}
+        return {"field": self.field, "label": FIELD_LABELS.get(self.field, self.field.replace("_", " ")),
+                "level": self.level, "weight": round(self.weight, 2)}
 
 
 def level_labels(model: Mapping[str, Any]) -> dict[str, dict[int, str]]:
