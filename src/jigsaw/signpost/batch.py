@@ -27,7 +27,7 @@ from jigsaw.identity.prepare import prepare
 from jigsaw.identity.score import term_frequencies
 from jigsaw.signpost import records
 from jigsaw.signpost.bulk import bulk_insert
-from jigsaw.signpost.evidence import FIELDS, best_links, method_of
+from jigsaw.signpost.evidence import FIELDS, best_links, exact_gamma
 from jigsaw.signpost.matching import MATCH_KEY_COLUMNS, current_model
 from jigsaw.signpost.models import LinkDecision, LinkModel, LinkRun, MatchKey, Person, RecordLink, ReviewItem
 
@@ -219,6 +219,10 @@ def _write_links(ids, labels, person_of, pairs, left, right, prob, same, run, mo
     stored = {r: (p, m, round(x, 6)) for r, p, m, x in RecordLink.objects.using(using).values_list(
         "record_id", "person_id", "method", "match_probability")}
     changed: list[int] = []
+    # the method of every pair at once (an identifier agreed exactly, or the score alone)
+    by_nhs = gammas["nhs_number"] == exact_gamma(model_settings, "nhs_number")
+    by_upn = gammas["upn"] == exact_gamma(model_settings, "upn")
+    edge_method = np.where(by_nhs, "nhs_number", np.where(by_upn, "upn", "probabilistic"))
 
     def rows():
         for pos, record_id in enumerate(ids.tolist()):
@@ -227,8 +231,7 @@ def _write_links(ids, labels, person_of, pairs, left, right, prob, same, run, mo
             if edge is None:
                 method, probability = ("clerical" if pos in decided else "singleton"), 1.0
             else:
-                method, probability = method_of({f: int(gammas[f][edge]) for f in FIELDS}, model_settings), \
-                    float(prob[edge])
+                method, probability = str(edge_method[edge]), float(prob[edge])
             methods[method] += 1
             if stored.get(record_id) == (person, method, round(probability, 6)):
                 continue  # the same person, by the same pair: nothing to rewrite
