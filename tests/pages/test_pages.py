@@ -133,6 +133,34 @@ def test_a_shielded_child_is_refused_with_the_hub_named(loaded, make_user):
     assert "Priya Shah" not in response.content.decode()
 
 
+def test_break_glass_needs_a_reason_is_audited_and_shown_to_the_hub(loaded, make_user):
+    from jigsaw.signpost.models import ShieldedSearch
+    from jigsaw.signpost.shielding import shield
+
+    olivia = person_of("csc", "C1", loaded)
+    shield(olivia, "the Northtown MASH on 0161 555 0000", "risk from a parent", "lead", loaded)
+    url = reverse("pages:child-override", args=[olivia])
+    practitioner = verified_client(make_user(Role.PRACTITIONER))
+    refused = practitioner.post(url, {"reason": "s47", "account": "a child is at risk tonight, police here"})
+    assert refused.status_code == 403 and "break glass" not in refused.content.decode().lower()
+    worker = verified_client(make_user(Role.SOCIAL_WORKER, username="sw-bg"))
+    page = worker.get(reverse("pages:child", args=[olivia]), {"reason": "s47"})
+    assert page.status_code == 403 and "Open the record under override" in page.content.decode()
+    short = worker.post(url, {"reason": "s47", "account": "urgent"})
+    assert short.status_code == 400 and "at least" in short.content.decode()
+    assert not AccessEntry.objects.using(loaded).filter(action="override").exists()
+    done = worker.post(url, {"reason": "s47", "account": "child missing overnight, police need the GP"})
+    assert done.status_code == 302 and done["Location"] == reverse("pages:child", args=[olivia])
+    opened = worker.get(done["Location"])
+    assert opened.status_code == 200 and "under override" in opened.content.decode()
+    entry = AccessEntry.objects.using(loaded).get(action="override")
+    assert (entry.actor, entry.person_id, entry.reason_code) == ("sw-bg", olivia, "s47")
+    hub_alert = Alert.objects.using(loaded).get(rule_id="OVERRIDE")
+    assert hub_alert.route == "hub" and hub_alert.routed_to.startswith("safeguarding hub")
+    assert "sw-bg" in hub_alert.explanation and "child missing overnight" in hub_alert.explanation
+    assert ShieldedSearch.objects.using(loaded).filter(person_id=olivia, searched_by="sw-bg").exists()
+
+
 def _alert(using: str, person: int) -> Alert:
     finding = Finding(rule_id="R04c", rule_version=1, title="ED attendance while on a plan", severity="high",
                       mode="required", route="allocated_worker", person_ids=(person,), event_keys=("gp:E2",),

@@ -39,6 +39,9 @@ EXPECTED: dict[str, dict[str, int]] = {
     # person 1 and alert 1 do not exist: 404 for the roles allowed in, 403 before that for the rest
     "pages:child": {**only(), **dict.fromkeys(
         (Role.PRACTITIONER, Role.HUB_OFFICER, Role.SOCIAL_WORKER, Role.SAFEGUARDING_LEAD), 404)},
+    # POST only: GET is refused (405) once past the case-access check
+    "pages:child-override": {**only(), **dict.fromkeys(
+        (Role.PRACTITIONER, Role.HUB_OFFICER, Role.SOCIAL_WORKER, Role.SAFEGUARDING_LEAD), 405)},
     "pages:alerts": only(Role.HUB_OFFICER, Role.SOCIAL_WORKER, Role.SAFEGUARDING_LEAD),
     "pages:alert": {**only(), **dict.fromkeys(
         (Role.HUB_OFFICER, Role.SOCIAL_WORKER, Role.SAFEGUARDING_LEAD), 404)},

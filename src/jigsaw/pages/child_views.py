@@ -3,8 +3,8 @@
 Opening it needs case access (role, current vetting and training: ``require_child_access``) and
 a lawful reason: the one given with the search that found the child (kept in the session), or
 one chosen on the page. Nothing about the child is read before the access-log entry is written.
-A shielded child is refused here outright (there is no "break glass" yet): the page names the
-hub to contact, as the search does.
+A shielded child is refused here: the page names the hub to contact, as the search does, and a
+social care or police user may break glass (:mod:`jigsaw.pages.override_views`) for the session.
 """
 
 from __future__ import annotations
@@ -23,10 +23,10 @@ from jigsaw.chronology.build import Chronology, Filters, child_chronology
 from jigsaw.chronology.household import household_chronology
 from jigsaw.signpost.models import Person
 from jigsaw.signpost.search import reasons
-from jigsaw.signpost.shielding import message as shield_message
 from jigsaw.signpost.signposts import signposts_for
 
 from .common import REASON_KEY, Actor, db, parse_date_parts, reason_named
+from .override_views import override_key, shielded_page
 
 FILTERS = ("agency", "type", "significance", "kind")
 
@@ -63,9 +63,9 @@ def child_page(request: HttpRequest, person_id: int) -> HttpResponse:
     person = Person.objects.using(using).filter(pk=person_id).first()
     if person is None:
         raise Http404("no such person")
-    if person.shielded:
-        hub = person.shield_contact or "the safeguarding hub"
-        return render(request, "pages/shielded.html", {"message": shield_message(hub)}, status=403)
+    overridden = person.shielded and request.session.get(override_key(person_id), False)
+    if person.shielded and not overridden:
+        return shielded_page(request, person)
     code = request.GET.get("reason") or request.session.get(REASON_KEY, "")
     reason = reason_named(code)
     if reason is None:
@@ -88,6 +88,7 @@ def child_page(request: HttpRequest, person_id: int) -> HttpResponse:
     child = next(s for s in full.subjects if s.person_id == person_id)
     context: dict[str, Any] = {
         "person_id": person_id, "child": child, "reason": reason, "household": household,
+        "overridden": overridden,
         "subjects": full.subjects, "entries": [e for e in full.entries if filters.admits(e)],
         "total": len(full.entries), "options": _options(full), "errors": errors,
         "chosen": {k.replace("-", "_"): v for k, v in request.GET.items()},

@@ -1,12 +1,13 @@
 from django.urls import path
 
-from . import audit_views, child_views, search_views, work_views
+from . import audit_views, child_views, override_views, search_views, work_views
 
 app_name = "pages"
 
 urlpatterns = [
     path("search/", search_views.search_page, name="search"),
     path("children/<int:person_id>/", child_views.child_page, name="child"),
+    path("children/<int:person_id>/override/", override_views.override, name="child-override"),
     path("alerts/", work_views.alert_queue, name="alerts"),
     path("alerts/<int:alert_id>/", work_views.alert_page, name="alert"),
     path("review/", work_views.review_queue, name="reviews"),
