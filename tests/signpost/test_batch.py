@@ -141,3 +141,19 @@ def test_one_nhs_number_on_two_clearly_different_people_is_flagged_not_merged(im
     flag = ReviewItem.objects.using(imported).get(record_a_id=min(grace, samuel),
                                                   record_b_id=max(grace, samuel))
     assert flag.kind == ReviewItem.SHARED_NUMBER
+
+
+def test_a_big_first_load_builds_the_match_key_indexes_after_the_rows(imported, monkeypatch):
+    """The bulk path (indexes dropped, rows loaded, indexes rebuilt) on both databases."""
+    from django.db import connections
+
+    from jigsaw.signpost import batch
+
+    monkeypatch.setattr(batch, "REBUILD_INDEXES_ABOVE", 10)
+    link_all(using=imported)
+    assert MatchKey.objects.using(imported).count() == PersonRecord.objects.using(imported).count()
+    connection = connections[imported]
+    with connection.cursor() as cur:
+        constraints = connection.introspection.get_constraints(cur, "signpost_matchkey")
+    names = {index.name for index in MatchKey._meta.indexes}
+    assert names <= {name for name, info in constraints.items() if info["index"]}

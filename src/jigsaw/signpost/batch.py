@@ -325,6 +325,10 @@ def _indexes_rebuilt_after(model, using: str, bulk: bool):
             cur.execute(str(index.remove_sql(model, editor)))
     yield
     with connection.cursor() as cur:
+        if connection.vendor == "postgresql":
+            # the load left deferred foreign-key checks pending, and PostgreSQL will not build an
+            # index on a table with pending trigger events: run the checks now
+            cur.execute("SET CONSTRAINTS ALL IMMEDIATE")
         for index in model._meta.indexes:
             cur.execute(str(index.create_sql(model, editor)))
 
