@@ -90,13 +90,16 @@ def _links(using: str, persons: set[int] | None) -> tuple[set[tuple[int, int]], 
         relationship_rows, address_rows = [], []
         ids = sorted(persons)
         for start in range(0, len(ids), 400):
-            part = ids[start:start + 400]
-            relationship_rows += _fetch(using, _HOUSEHOLDS + f" AND ({_in('la.person_id', part)} OR "
-                                        f"{_in('lb.person_id', part)})", part + part)
+            part = ids[start : start + 400]
+            relationship_rows += _fetch(
+                using,
+                _HOUSEHOLDS + f" AND ({_in('la.person_id', part)} OR {_in('lb.person_id', part)})",
+                part + part,
+            )
             mine = _fetch(using, _ADDRESSES + f" AND {_in('l.person_id', part)}", part)
             postcodes = sorted({row[1] for row in mine})
             for pc_start in range(0, len(postcodes), 400):
-                chunk = postcodes[pc_start:pc_start + 400]
+                chunk = postcodes[pc_start : pc_start + 400]
                 marks = ", ".join(["%s"] * len(chunk))
                 address_rows += _fetch(using, _ADDRESSES + f" AND pr.postcode IN ({marks})", chunk)
     for a, b in relationship_rows:
@@ -144,29 +147,23 @@ def _households(using: str, persons: set[int] | None = None, hops: int = 3) -> l
     return [g for g in groups.values() if 2 <= len(g) <= MAX_HOUSEHOLD]
 
 
-def household_of(persons: Iterable[int], using: str = "default") -> set[int]:
-    """``persons`` and everyone sharing a household with them (for incremental evaluation)."""
-    wanted = set(persons)
-    found = set(wanted)
-    for group in _households(using, wanted):
-        if wanted.intersection(group):
-            found.update(group)
-    return found
+def load(persons: Iterable[int] | None = None, using: str = "default") -> tuple[Population, set[int] | None]:
+    """Everyone's events, people and households, or those of ``persons`` and their households.
 
-
-def load(persons: Iterable[int] | None = None, using: str = "default") -> Population:
-    """Everyone's events, people and households (or only those of ``persons``)."""
-    wanted = sorted(set(persons)) if persons is not None else None
-    if wanted is not None and not wanted:
-        wanted = [-1]
+    Returns the population and its scope: ``persons`` with every member of their households
+    (``None`` for everyone), which is what an incremental evaluation must cover.
+    """
+    scope: set[int] | None = None
+    groups = _households(using, None if persons is None else set(persons))
+    if persons is not None:
+        touched = set(persons)
+        groups = [g for g in groups if touched.intersection(g)]
+        scope = touched.union(*groups)
+    wanted = None if scope is None else sorted(scope) or [-1]
     sql, params = _where(_EVENTS, "l.person_id", wanted)
     events = _fetch(using, sql, params)
     sql, params = _where(_PEOPLE, "l.person_id", wanted)
     people = _people(_fetch(using, sql, params))
-    groups = _households(using, None if wanted is None else set(wanted))
-    if wanted is not None:
-        keep = set(wanted)
-        groups = [g for g in groups if keep.intersection(g)]
     pairs = [(a, b) for g in groups for a in g for b in g if a < b]
     return Population(
         events=pa.table(
@@ -190,7 +187,7 @@ def load(persons: Iterable[int] | None = None, using: str = "default") -> Popula
                 "ended": pa.nulls(2 * len(pairs), pa.date32()),
             }
         ),
-    )
+    ), scope
 
 
 def all_people(using: str = "default") -> pa.Table:

@@ -31,8 +31,7 @@ def run(
         persons = set(persons)
         if len(persons) > FULL_RUN_ABOVE:  # a big import: one full pass is quicker than many lookups
             persons = None
-    scope = None if persons is None else population.household_of(persons, using)
-    pop = population.load(scope, using)
+    pop, scope = population.load(persons, using)
     loaded = time.perf_counter()
     findings = evaluate(catalogue, pop, as_of=as_of or timezone.now().date(), persons=scope)
     evaluated = time.perf_counter()
