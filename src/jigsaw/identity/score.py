@@ -1,9 +1,9 @@
-"""Score one record against a few candidates with the trained model, in milliseconds.
+"""Score one record against a few candidates with Splink's own SQL: the reference scorer.
 
-The match of a newly imported record and a practitioner's search both come here: the same
-Splink model and SQL as the batch run (DESIGN: one identity model), through Splink's
-``compare_records`` with its SQL cached, on a private in-memory DuckDB. Term frequencies come
-from the last batch run, so "Smith" weighs the same here as it did there.
+The same Splink model and SQL as the batch run, through Splink's ``compare_records`` with its
+SQL cached, on a private in-memory DuckDB (about 12 ms a call). The real-time paths use
+:mod:`jigsaw.identity.fastscore`, which tests check against this scorer pair by pair. Term
+frequencies are the shares :func:`term_frequencies` computes, as the batch run stores them.
 """
 
 from __future__ import annotations

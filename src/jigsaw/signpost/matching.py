@@ -8,6 +8,7 @@ search see the pairs the batch would have seen; they are then scored by the same
 from __future__ import annotations
 
 import threading
+from collections.abc import Iterable
 from typing import Any
 
 import pyarrow as pa
@@ -77,11 +78,15 @@ def candidate_ids(key: dict[str, Any], using: str = "default", limit: int = RULE
     return sorted(found)
 
 
-def score_record(prepared_one: pa.Table, using: str = "default",
-                 exclude: set[int] | None = None) -> pa.Table:
-    """``prepared_one`` (a one-row prepared table) scored against its stored candidates."""
+def score_record(prepared_one: pa.Table, using: str = "default", exclude: set[int] | None = None,
+                 extra: Iterable[int] = ()) -> pa.Table:
+    """``prepared_one`` (a one-row prepared table) scored against its stored candidates.
+
+    ``extra`` adds candidates a caller found another way (the search's own lookup).
+    """
     key = prepared_one.to_pylist()[0]
-    ids = [i for i in candidate_ids(key, using) if not exclude or i not in exclude]
+    found = set(candidate_ids(key, using)).union(extra)
+    ids = sorted(i for i in found if not exclude or i not in exclude)
     candidates = prepare(records.load(ids, using).drop_columns(["row_hash"])).to_pylist() if ids else []
     scored = scorer(using).score_rows(key, candidates)
     return pa.Table.from_pylist(scored) if scored else _EMPTY

@@ -35,10 +35,10 @@ from jigsaw.feeds.postcode import normalise_postcode, postcode_parts
 from jigsaw.identity.explain import waterfall, weights_from_row
 from jigsaw.identity.linkage import Thresholds
 from jigsaw.identity.names import name_tokens
-from jigsaw.identity.prepare import prepare, prepare_one
+from jigsaw.identity.prepare import prepare_one
 from jigsaw.records.models import PersonRecord
-from jigsaw.signpost import records, shielding
-from jigsaw.signpost.matching import RULE_LIMIT, candidate_ids, scorer
+from jigsaw.signpost import shielding
+from jigsaw.signpost.matching import RULE_LIMIT, score_record, scorer
 from jigsaw.signpost.models import MatchKey, RecordLink
 from jigsaw.signpost.signposts import Signpost, signposts_for_people
 
@@ -248,13 +248,12 @@ def _score(prepared: pa.Table, using: str) -> pa.Table:
     (two common keying errors) still find the child.
     """
     key = prepared.to_pylist()[0]
-    ids = set(candidate_ids(key, using))
+    extra: list[int] = []
     if key["family_name"] and key["birth_date_swapped"]:
-        ids.update(MatchKey.objects.using(using)
-                   .filter(family_name=key["family_name"], birth_date=key["birth_date_swapped"])
-                   .values_list("record_id", flat=True)[:RULE_LIMIT])
-    candidates = prepare(records.load(sorted(ids), using)) if ids else prepared.slice(0, 0)
-    return scorer(using).score(prepared, candidates)
+        extra = list(MatchKey.objects.using(using)
+                     .filter(family_name=key["family_name"], birth_date=key["birth_date_swapped"])
+                     .values_list("record_id", flat=True)[:RULE_LIMIT])
+    return score_record(prepared, using, extra=extra)
 
 
 def _best_per_person(scored: pa.Table, using: str) -> dict[int, tuple[int, float, bool, str]]:
