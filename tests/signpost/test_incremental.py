@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from django.db.models import Q
 
 from jigsaw.records.importer import import_paths
 from jigsaw.records.models import PersonRecord
@@ -76,17 +77,21 @@ def test_a_not_the_same_decision_is_obeyed(imported, tmp_path):
 def test_an_uncertain_match_is_queued_for_review(imported, tmp_path):
     link_all(using=imported)
     child = _known_child(imported)
-    # same names and birth date, nothing else: possible, not certain
-    _send(tmp_path, imported, [["newsys", "N6", child.given_name, child.family_name, f"{child.birth_date}",
-                                "", "", ""]])
+    # the same names and sex, a birth date one digit out, nothing else: possible, not certain,
+    # so a new person and a pair for a person to decide
+    born = child.birth_date
+    typo = born.replace(year=born.year + 1 if born.year % 10 != 9 else born.year - 1)
+    _send(tmp_path, imported, [["newsys", "N6", child.given_name, child.family_name, f"{typo}", "", "",
+                                child.sex]])
     result = match_waiting(imported)
     new = PersonRecord.objects.using(imported).get(record_key="N6")
-    link = RecordLink.objects.using(imported).get(record=new)
-    if result["joined"]:
-        assert link.match_probability >= 0.99
-    else:
-        assert ReviewItem.objects.using(imported).filter(record_a_id__in=(new.pk, child.pk)).exists() or \
-            ReviewItem.objects.using(imported).filter(record_b_id=new.pk).exists()
+    assert (result["joined"], result["new_people"]) == (0, 1)
+    assert RecordLink.objects.using(imported).get(record=new).method == "singleton"
+    queued = ReviewItem.objects.using(imported).get(Q(record_a_id=new.pk) | Q(record_b_id=new.pk))
+    assert 0.5 <= queued.match_probability < 0.99
+    other = queued.record_b_id if queued.record_a_id == new.pk else queued.record_a_id
+    child_person = RecordLink.objects.using(imported).get(record=child).person_id
+    assert RecordLink.objects.using(imported).get(record_id=other).person_id == child_person
 
 
 def test_a_large_import_goes_to_the_batch_linker(imported):
