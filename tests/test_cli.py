@@ -157,7 +157,10 @@ def test_demo_prepares_and_serves_the_home_page(env):
         status, _, page = browser.call("/")
         assert status == 200 and "person records" in page and "Source systems" in page
         assert browser.call("/static/govuk/govuk-frontend.min.css")[0] == 200
+        # more requests than workers: every worker answers (none forked in a state that crashes it)
+        assert {browser.call("/")[0] for _ in range(12)} == {200}
     finally:
         proc.terminate()
-        out, _ = proc.communicate(timeout=10)
+        out, err = proc.communicate(timeout=10)
     assert "demo-practitioner" in out and "jigsaw otp-code" in out and "/sign-in/" in out
+    assert "SIGSEGV" not in err and "Worker (pid" not in err, err[-2000:]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import sys
 import time
 from pathlib import Path
 
@@ -19,19 +21,27 @@ def migrate() -> None:
     run_migrations(verbosity=1)
 
 
-def _serve(port: int) -> None:
-    from django.core.management import call_command
+def _serve(port: int, workers: int | None = None, threads: int | None = None) -> None:
+    """Serve with gunicorn (:mod:`jigsaw.cli.webserver`) until SIGTERM or Ctrl+C."""
+    from . import webserver
 
-    click.echo(f"Serving Jigsaw on http://127.0.0.1:{port}/ (Ctrl+C to stop)")
-    call_command("runserver", f"127.0.0.1:{port}", use_reloader=False, skip_checks=True)
+    workers = workers or webserver.default_workers()
+    threads = threads or webserver.default_threads()
+    click.echo(f"Serving Jigsaw on http://127.0.0.1:{port}/ with gunicorn, {workers} worker processes "
+               f"x {threads} threads (Ctrl+C to stop)")
+    webserver.run(port, workers, threads)
 
 
 @click.command()
 @click.option("--port", type=click.IntRange(1, 65535), default=8000, show_default=True)
-def serve(port: int) -> None:
-    """Run the web application on 127.0.0.1."""
+@click.option("--workers", type=click.IntRange(1, 64), default=None,
+              help="Worker processes [default: JIGSAW_WEB_WORKERS, else 2 x cores + 1, at most 8]")
+@click.option("--threads", type=click.IntRange(1, 64), default=None,
+              help="Threads per worker [default: JIGSAW_WEB_THREADS, else 4]")
+def serve(port: int, workers: int | None, threads: int | None) -> None:
+    """Run the web application on 127.0.0.1 (gunicorn: worker processes x threads)."""
     setup_django()
-    _serve(port)
+    _serve(port, workers, threads)
 
 
 @click.command()
@@ -86,7 +96,16 @@ def demo(children: int, port: int, no_serve: bool, seed: int) -> None:
     _demo_users(port)
     if no_serve:
         return
-    _serve(port)
+    _serve_in_a_fresh_process(port)
+
+
+def _serve_in_a_fresh_process(port: int) -> None:
+    """Replace this process with ``jigsaw serve``: the demo's own process has DuckDB's and the
+    importer's threads running, and gunicorn workers forked from it crash (SIGSEGV) on their
+    first request. A new process image starts clean; the pid, environment and terminal stay."""
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os.execv(sys.executable, [sys.executable, "-m", "jigsaw", "serve", "--port", str(port)])  # noqa: S606
 
 
 def _demo_users(port: int) -> None:
