@@ -8,12 +8,14 @@ import pytest
 
 from jigsaw.records.importer import import_paths
 from jigsaw.records.models import (
+    Agency,
     Event,
     ImportWarning,
     PersonRecord,
     QuarantinedRow,
     RecordVersion,
     Relationship,
+    SourceSystem,
 )
 from tests.conftest import BOTH, EVENTS_HEADER, PEOPLE_HEADER, write_csv
 
@@ -225,3 +227,20 @@ def test_counts_always_reconcile(db_alias, feed_dir):
     for _ in range(2):
         c = run([feed_dir], db_alias)
         assert c["read"] == c["accepted"] + c["quarantined"] + c["unchanged"] == 52
+
+
+def test_an_agency_named_in_another_case_is_the_same_agency(db_alias, tmp_path):
+    import json
+
+    for code, agency in (("gp1", "Leeds Health"), ("gp2", "leeds health")):
+        folder = tmp_path / code
+        folder.mkdir()
+        (folder / "source.json").write_text(json.dumps(
+            {"source_system": code, "name": code.upper(), "agency": agency, "agency_type": "health"}))
+        write_csv(folder / "people.csv", PEOPLE_HEADER,
+                  [[code, "P1", "Ann", "Lee", "2015-01-01", "", "", "F"]])
+    result = run([tmp_path / "gp1", tmp_path / "gp2"], db_alias)
+    assert result["quarantined"] == 0 and result["accepted"] == 2
+    assert list(Agency.objects.using(db_alias).values_list("name", flat=True)) == ["Leeds Health"]
+    systems = SourceSystem.objects.using(db_alias)
+    assert set(systems.values_list("agency__name", flat=True)) == {"Leeds Health"}

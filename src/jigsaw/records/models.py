@@ -7,10 +7,15 @@ classify a re-sent row as new, changed or unchanged set-wise, in SQL, whatever i
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 from django.db import models
+from django.db.models.functions import Lower
 
 
 class Agency(models.Model):
+    """A partner organisation. Never deleted: records, accounts and the access log name it."""
+
     TYPES = [
         ("social_care", "Children's social care"),
         ("health", "Health"),
@@ -20,9 +25,20 @@ class Agency(models.Model):
     ]
     name = models.CharField(max_length=200, unique=True)
     agency_type = models.CharField(max_length=20, choices=TYPES, default="other")
+    # Deactivated: its accounts are deactivated with it and no new ones can be made (its feeds
+    # and records stay). A flag rather than a deletion, because the history refers to it.
+    is_active = models.BooleanField(default=True)
+    # Where other agencies are signposted to raise a concern about a child this agency knows.
+    safeguarding_team = models.CharField(max_length=200, blank=True)
+    safeguarding_phone = models.CharField(max_length=40, blank=True)
+    safeguarding_email = models.EmailField(max_length=254, blank=True)
 
     class Meta:
         verbose_name_plural = "agencies"
+        constraints: ClassVar[list] = [
+            # "Leeds Health" and "leeds health" would be one agency to every reader.
+            models.UniqueConstraint(Lower("name"), name="records_agency_name_ci_unique"),
+        ]
 
     def __str__(self) -> str:
         return self.name

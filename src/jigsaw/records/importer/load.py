@@ -172,8 +172,10 @@ def _source_system(code: str, folder: Path, using: str, known: SourceSystem | No
             meta = {}
         if meta.get("source_system") == code:
             if meta.get("agency"):
+                # names are unique ignoring case: "leeds health" in a feed is the agency "Leeds Health"
                 agency, _ = Agency.objects.using(using).get_or_create(
-                    name=meta["agency"], defaults={"agency_type": meta.get("agency_type", "other")}
+                    name__iexact=meta["agency"],
+                    defaults={"name": meta["agency"], "agency_type": meta.get("agency_type", "other")},
                 )
                 system.agency = agency
             system.name = str(meta.get("name", ""))[:200]
