@@ -15,6 +15,7 @@ from __future__ import annotations
 import json
 from collections import Counter, defaultdict
 from collections.abc import Iterable
+from datetime import date
 
 import numpy as np
 import pyarrow as pa
@@ -32,9 +33,40 @@ JOIN signpost_recordlink l ON l.record_id = e.person_id
 JOIN records_sourcesystem ss ON ss.id = e.source_system_id
 LEFT JOIN records_agency a ON a.id = ss.agency_id
 """
-_PEOPLE = """
-SELECT l.person_id, pr.birth_date, pr.sex, pr.ethnicity
+# Each person's most common birth date, sex and ethnicity across their records, voted in the
+# database: one row per person comes back, not one per record. Ties go to the lowest value in
+# byte order. PostgreSQL's mode() does it in one grouped pass (its input sorted, the first of
+# equally frequent values wins; NULLs are ignored); SQLite ranks the counts with window functions.
+# Each person also gets the number of agencies holding a record of them (a source system without
+# an agency counts as its own), for the partnership figures; the rules do not read it.
+_PEOPLE_POSTGRESQL = """
+SELECT l.person_id, mode() WITHIN GROUP (ORDER BY pr.birth_date),
+       mode() WITHIN GROUP (ORDER BY NULLIF(NULLIF(pr.sex, 'U'), '') COLLATE "C"),
+       mode() WITHIN GROUP (ORDER BY NULLIF(pr.ethnicity, '') COLLATE "C"),
+       COUNT(DISTINCT COALESCE(ss.agency_id, -ss.id))
 FROM signpost_recordlink l JOIN records_personrecord pr ON pr.id = l.record_id
+JOIN records_sourcesystem ss ON ss.id = pr.source_system_id {where}
+GROUP BY l.person_id ORDER BY l.person_id
+"""
+_PEOPLE_SQLITE = """
+WITH r AS (
+  SELECT l.person_id AS p, pr.birth_date AS b, NULLIF(NULLIF(pr.sex, 'U'), '') AS s,
+         NULLIF(pr.ethnicity, '') AS e, COALESCE(ss.agency_id, -ss.id) AS a
+  FROM signpost_recordlink l JOIN records_personrecord pr ON pr.id = l.record_id
+  JOIN records_sourcesystem ss ON ss.id = pr.source_system_id {where}
+),
+vb AS (SELECT p, b AS v, ROW_NUMBER() OVER (PARTITION BY p ORDER BY COUNT(*) DESC, b) AS k
+       FROM r WHERE b IS NOT NULL GROUP BY p, b),
+vs AS (SELECT p, s AS v, ROW_NUMBER() OVER (PARTITION BY p ORDER BY COUNT(*) DESC, s) AS k
+       FROM r WHERE s IS NOT NULL GROUP BY p, s),
+ve AS (SELECT p, e AS v, ROW_NUMBER() OVER (PARTITION BY p ORDER BY COUNT(*) DESC, e) AS k
+       FROM r WHERE e IS NOT NULL GROUP BY p, e)
+SELECT people.p, vb.v, vs.v, ve.v, people.agencies
+FROM (SELECT p, COUNT(DISTINCT a) AS agencies FROM r GROUP BY p) AS people
+LEFT JOIN vb ON vb.p = people.p AND vb.k = 1
+LEFT JOIN vs ON vs.p = people.p AND vs.k = 1
+LEFT JOIN ve ON ve.p = people.p AND ve.k = 1
+ORDER BY people.p
 """
 _HOUSEHOLDS = """
 SELECT la.person_id, lb.person_id
@@ -162,8 +194,7 @@ def load(persons: Iterable[int] | None = None, using: str = "default") -> tuple[
     wanted = None if scope is None else sorted(scope) or [-1]
     sql, params = _where(_EVENTS, "l.person_id", wanted)
     events = _fetch(using, sql, params)
-    sql, params = _where(_PEOPLE, "l.person_id", wanted)
-    people = _people(_fetch(using, sql, params))
+    people = _voted_people(using, wanted)
     pairs = [(a, b) for g in groups for a in g for b in g if a < b]
     return Population(
         events=pa.table(
@@ -191,30 +222,27 @@ def load(persons: Iterable[int] | None = None, using: str = "default") -> tuple[
 
 
 def all_people(using: str = "default") -> pa.Table:
-    """Every resolved person's birth date, sex and ethnicity (most common across their records)."""
-    return _people(_fetch(using, _PEOPLE, []))
+    """Every resolved person's birth date, sex and ethnicity (most common across their records),
+    and how many agencies hold a record of them."""
+    return _voted_people(using, None)
 
 
-def _people(rows: list[tuple]) -> pa.Table:
-    votes: dict[int, list[Counter]] = defaultdict(lambda: [Counter(), Counter(), Counter()])
-    for person, birth, sex, ethnicity in rows:
-        counters = votes[person]
-        if birth:
-            counters[0][birth] += 1
-        if sex and sex != "U":
-            counters[1][sex] += 1
-        if ethnicity:
-            counters[2][ethnicity] += 1
+def _date(value: date | str | None) -> date | None:
+    return date.fromisoformat(value) if isinstance(value, str) else value
 
-    def top(counter: Counter):
-        return min(counter.items(), key=lambda kv: (-kv[1], str(kv[0])))[0] if counter else None
 
-    ids = sorted(votes)
+def _voted_people(using: str, persons: list[int] | None) -> pa.Table:
+    """``person_id``, ``birth_date``, ``sex``, ``ethnicity``, ``agencies`` of everyone, or of ``persons``."""
+    where, params = ("", []) if persons is None else (f"WHERE {_in('l.person_id', persons)}", persons)
+    sql = _PEOPLE_POSTGRESQL if connections[using].vendor == "postgresql" else _PEOPLE_SQLITE
+    rows = _fetch(using, sql.format(where=where), params)
     return pa.table(
         {
-            "person_id": pa.array(ids, pa.int64()),
-            "birth_date": pa.array([top(votes[i][0]) for i in ids], pa.date32()),
-            "sex": pa.array([top(votes[i][1]) for i in ids], pa.string()),
-            "ethnicity": pa.array([top(votes[i][2]) for i in ids], pa.string()),
+            "person_id": pa.array([r[0] for r in rows], pa.int64()),
+            # SQLite hands a date back as text once it has passed through the window functions
+            "birth_date": pa.array([_date(r[1]) for r in rows], pa.date32()),
+            "sex": pa.array([r[2] for r in rows], pa.string()),
+            "ethnicity": pa.array([r[3] for r in rows], pa.string()),
+            "agencies": pa.array([r[4] for r in rows], pa.int32()),
         }
     )

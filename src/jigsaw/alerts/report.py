@@ -17,6 +17,8 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+import pyarrow as pa
 from django.db.models import Q
 
 from jigsaw.alerts.models import Alert
@@ -30,28 +32,37 @@ AGE_BANDS = ((0, 1, "under 1"), (1, 5, "1-4"), (5, 11, "5-10"), (11, 16, "11-15"
 DIMENSIONS = ("ethnicity", "sex", "age_band")
 
 
-def _band(birth: date | None, today: date) -> str | None:
-    if birth is None:
-        return None
-    years = today.year - birth.year - ((today.month, today.day) < (birth.month, birth.day))
-    for low, high, label in AGE_BANDS:
-        if low <= years < high:
-            return label
-    return None  # adults are outside the child population
+def _age_bands(born: np.ndarray, today: date) -> np.ndarray:
+    """Each birth date's age band at ``today`` (index into AGE_BANDS), -1 for adults and unknowns."""
+    valid = ~np.isnat(born)
+    days = np.where(valid, born, np.datetime64("1970-01-01")).astype("datetime64[D]")
+    months = days.astype("datetime64[M]")
+    year = months.astype("datetime64[Y]").astype(np.int64) + 1970
+    month = months.astype(np.int64) % 12 + 1
+    day = (days - months).astype(np.int64) + 1
+    before_birthday = (today.month < month) | ((today.month == month) & (today.day < day))
+    years = today.year - year - before_birthday
+    band = np.full(len(born), -1)
+    for index, (low, high, _label) in enumerate(AGE_BANDS):
+        band[valid & (years >= low) & (years < high)] = index
+    return band
 
 
-def _children(today: date, using: str) -> dict[int, dict[str, str]]:
-    people = all_people(using).to_pylist()
-    out = {}
-    for p in people:
-        band = _band(p["birth_date"], today)
-        if band is not None:
-            out[p["person_id"]] = {
-                "ethnicity": ethnic_group(p["ethnicity"]),
-                "sex": p["sex"] or "unknown",
-                "age_band": band,
-            }
-    return out
+def children_of(people: pa.Table, today: date) -> dict[int, dict[str, str]]:
+    """The children among ``people`` (:func:`all_people`'s table) by id: their group in each dimension.
+
+    Vectorised: ages for 200,000 people in milliseconds; only the children are then looped over.
+    """
+    born = people.column("birth_date").to_numpy(zero_copy_only=False).astype("datetime64[D]")
+    bands = _age_bands(born, today)
+    chosen = np.flatnonzero(bands >= 0)
+    ids = people.column("person_id").take(chosen).to_pylist()
+    sexes = people.column("sex").take(chosen).to_pylist()
+    ethnicities = people.column("ethnicity").take(chosen).to_pylist()
+    groups = {code: ethnic_group(code) for code in set(ethnicities)}
+    return {person: {"ethnicity": groups[ethnicity], "sex": sex or "unknown", "age_band": AGE_BANDS[band][2]}
+            for person, sex, ethnicity, band in zip(ids, sexes, ethnicities, bands[chosen].tolist(),
+                                                     strict=True)}
 
 
 def _with_pattern(truth: Path, using: str) -> set[int]:
@@ -79,10 +90,12 @@ def _with_pattern(truth: Path, using: str) -> set[int]:
     return found
 
 
-def fairness(truth: Path | None = None, today: date | None = None, using: str = "default") -> dict[str, Any]:
-    """The report as data: per rule, per dimension, per group."""
+def fairness(truth: Path | None = None, today: date | None = None, using: str = "default",
+             children: dict[int, dict[str, str]] | None = None) -> dict[str, Any]:
+    """The report as data: per rule, per dimension, per group (``children``: :func:`children_of`)."""
     today = today or date.today()
-    children = _children(today, using)
+    if children is None:
+        children = children_of(all_people(using), today)
     population = {d: Counter(c[d] for c in children.values()) for d in DIMENSIONS}
     patterned = _with_pattern(truth, using) if truth else None
     subjects: dict[str, set[int]] = defaultdict(set)
