@@ -15,6 +15,16 @@ from django.conf import settings
 BOTH = ["default", "postgres"]
 
 
+@pytest.fixture(autouse=True)
+def fresh_scorer():
+    """Each test's database has its own model row; never reuse another test's cached scorer."""
+    from jigsaw.signpost import matching
+
+    matching._scorers.clear()
+    yield
+    matching._scorers.clear()
+
+
 @pytest.fixture(params=["default", pytest.param("postgres", marks=pytest.mark.postgres)])
 def db_alias(request) -> str:
     """Run the test once on SQLite and once on PostgreSQL."""

@@ -53,6 +53,9 @@ def _database() -> dict:
 
 
 DATABASES = {"default": _database()}
+# One cache for every web worker process, in the database: the partnership figures' population
+# counts take seconds to compute at scale, and are then shared rather than redone per process.
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "jigsaw_cache"}}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 INSTALLED_APPS = [
@@ -191,6 +194,7 @@ OTP_TOTP_ISSUER = os.environ.get("JIGSAW_OTP_ISSUER", "Jigsaw")
 # An enhanced background check counts for this many years (the issue's rule: renewed every 3).
 JIGSAW_VETTING_YEARS = int(os.environ.get("JIGSAW_VETTING_YEARS", "3"))
 
+
 WHITENOISE_USE_FINDERS = True  # serve from the apps' static folders; no collectstatic needed
 WHITENOISE_AUTOREFRESH = DEBUG
 
@@ -201,5 +205,9 @@ LOGGING = {
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
     "handlers": {"stderr": {"class": "logging.StreamHandler", "formatter": "plain"}},
-    "loggers": {"jigsaw": {"handlers": ["stderr"], "level": os.environ.get("JIGSAW_LOG_LEVEL", "WARNING")}},
+    "loggers": {
+        "jigsaw": {"handlers": ["stderr"], "level": os.environ.get("JIGSAW_LOG_LEVEL", "WARNING")},
+        # refused requests: oversized bodies, bad hosts, CSRF failures (method and path only)
+        "django.security": {"handlers": ["stderr"], "level": "WARNING", "propagate": False},
+    },
 }

@@ -7,50 +7,20 @@ checks what a user sees *and* what the access log recorded about it.
 from __future__ import annotations
 
 import datetime as dt
-import re
-from datetime import date
 
 import pytest
 from django.urls import reverse
 
 from jigsaw.accounts.roles import Role
 from jigsaw.alerts.models import Alert
-from jigsaw.alerts.store import store
 from jigsaw.audit.models import AccessEntry
-from jigsaw.rules import Finding
-from jigsaw.signpost import matching
 from jigsaw.signpost.models import LinkDecision, PersonRecord, ReviewItem
 from tests.accounts.support import verified_client
 from tests.conftest import BOTH
-from tests.signpost import load, person_of
+from tests.pages.support import make_alert, page_of, search_form
+from tests.signpost import person_of
 
 pytestmark = pytest.mark.django_db(databases=BOTH)
-
-INLINE_SCRIPT = re.compile(r"<script(?![^>]*\bsrc=)", re.IGNORECASE)
-
-
-@pytest.fixture(autouse=True)
-def _fresh_scorer():
-    matching._scorers.clear()
-    yield
-    matching._scorers.clear()
-
-
-@pytest.fixture
-def loaded(tmp_path, web_db) -> str:
-    load(tmp_path, web_db)
-    return web_db
-
-
-def page_of(response) -> str:
-    page = response.content.decode()
-    assert not INLINE_SCRIPT.search(page) and "style=" not in page  # the CSP allows neither
-    return page
-
-
-def search_form(reason: str = "s47", **fields: str) -> dict[str, str]:
-    return {"given_name": "", "family_name": "", "dob-day": "", "dob-month": "", "dob-year": "",
-            "postcode": "", "nhs_number": "", "reason": reason, **fields}
 
 
 def test_search_finds_a_misspelt_child_with_a_swapped_birth_date(loaded, make_user):
@@ -161,18 +131,9 @@ def test_break_glass_needs_a_reason_is_audited_and_shown_to_the_hub(loaded, make
     assert ShieldedSearch.objects.using(loaded).filter(person_id=olivia, searched_by="sw-bg").exists()
 
 
-def _alert(using: str, person: int) -> Alert:
-    finding = Finding(rule_id="R04c", rule_version=1, title="ED attendance while on a plan", severity="high",
-                      mode="required", route="allocated_worker", person_ids=(person,), event_keys=("gp:E2",),
-                      first_at=date(2024, 6, 1), last_at=date(2024, 6, 1), explanation="why it matters",
-                      citation="CP-IS", uncertain=False, pattern_key=f"R04c|{person}|gp:E2")
-    store([finding], using)
-    return Alert.objects.using(using).get()
-
-
 def test_alert_acknowledge_and_dismiss_with_a_reason(loaded, make_user):
     olivia = person_of("csc", "C1", loaded)
-    alert = _alert(loaded, olivia)
+    alert = make_alert(loaded, olivia)
     worker = make_user(Role.SOCIAL_WORKER, username="priya")
     worker.first_name, worker.last_name = "Priya", "Shah"  # routed to her by name
     worker.save(using=loaded)
@@ -183,6 +144,8 @@ def test_alert_acknowledge_and_dismiss_with_a_reason(loaded, make_user):
     assert other.get(reverse("pages:alert", args=[alert.pk])).status_code == 404
     url = reverse("pages:alert", args=[alert.pk])
     assert "CP-IS" in page_of(client.get(url))
+    views = AccessEntry.objects.using(loaded).filter(action="view_alert")  # the page names the child
+    assert [(e.actor, e.person_id, e.detail["alert"]) for e in views] == [("priya", olivia, alert.pk)]
     assert client.post(url, {"step": "acknowledge"}).status_code == 302
     alert.refresh_from_db(using=loaded)
     assert alert.status == Alert.ACKNOWLEDGED

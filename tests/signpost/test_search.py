@@ -7,21 +7,12 @@ from datetime import date, timedelta
 
 import pytest
 
-from jigsaw.signpost import matching
 from jigsaw.signpost.search import REASONS, SearchQuery, SearchRefused, search, validate
 from tests.conftest import BOTH, run_jigsaw
 
 from . import NHS, cli_database, load, person_of
 
 db = pytest.mark.django_db(databases=BOTH)
-
-
-@pytest.fixture(autouse=True)
-def _fresh_scorer():
-    """Each test's database has its own model row; never reuse another test's cached scorer."""
-    matching._scorers.clear()
-    yield
-    matching._scorers.clear()
 
 
 @pytest.fixture

@@ -7,7 +7,6 @@ import json
 import pytest
 
 from jigsaw.records.importer.run import import_paths
-from jigsaw.signpost import matching
 from jigsaw.signpost.batch import link_all
 from jigsaw.signpost.models import Person, RecordLink, ShieldedSearch
 from jigsaw.signpost.search import SearchQuery, search
@@ -19,13 +18,6 @@ from . import NHS, PEOPLE, POSTCODE, PRACTITIONERS, cli_database, load, person_o
 db = pytest.mark.django_db(databases=BOTH)
 HUB = "Northtown MASH, 0161 555 0000"
 EXACT = {"given_name": "Olivia", "family_name": "Bennett", "birth_date": "2017-03-08"}
-
-
-@pytest.fixture(autouse=True)
-def _fresh_scorer():
-    matching._scorers.clear()
-    yield
-    matching._scorers.clear()
 
 
 @pytest.fixture
