@@ -156,6 +156,10 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+# A post without a valid CSRF token is refused and recorded like any other refusal.
+CSRF_FAILURE_VIEW = "jigsaw.web.refusals.csrf_failure"
+# No form here is larger than a few kilobytes: a bigger body is refused with 400 before parsing.
+DATA_UPLOAD_MAX_MEMORY_SIZE = int(os.environ.get("JIGSAW_MAX_FORM_BYTES", str(64 * 1024)))
 if ENVIRONMENT == "production":
     SECURE_SSL_REDIRECT = os.environ.get("JIGSAW_SSL_REDIRECT", "true").lower() == "true"
     SECURE_HSTS_SECONDS = 31536000

@@ -7,3 +7,6 @@ urlpatterns = [
     path("", include("jigsaw.accounts.urls")),
     path("", include("jigsaw.pages.urls")),
 ]
+
+# A refusal is recorded (access log for a signed-in user), then shown as the GOV.UK 403 page.
+handler403 = "jigsaw.web.refusals.forbidden"

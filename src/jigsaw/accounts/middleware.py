@@ -9,6 +9,7 @@ sign in rather than revealing, by a 404, which addresses exist.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from urllib.parse import urlencode
 
@@ -17,6 +18,8 @@ from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import reverse
 
 from .roles import is_verified
+
+logger = logging.getLogger("jigsaw.security")
 
 OPEN_URL_NAMES = ("accounts:sign-in", "accounts:code", "accounts:sign-out", "health")
 
@@ -36,6 +39,9 @@ class RequireVerifiedSignIn:
         static = "/" + settings.STATIC_URL.lstrip("/")
         if path in self.open_paths() or path.startswith(static) or is_verified(request.user):
             return self.get_response(request)
+        if settings.SESSION_COOKIE_NAME in request.COOKIES and not request.session.session_key:
+            # a session cookie naming no live session: expired, signed out elsewhere, or forged
+            logger.warning("unrecognised session cookie on a %s request: sent to sign in", request.method)
         # Half signed in (password only) goes to the code step; anyone else to the password step.
         step = "accounts:code" if request.user.is_authenticated else "accounts:sign-in"
         target = reverse(step)

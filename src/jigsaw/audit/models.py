@@ -35,6 +35,9 @@ class Action(models.TextChoices):
     SIGN_OUT = "sign_out", "Sign out"
     REVIEW_DECISION = "review_decision", "Link review decision"
     ADMIN = "admin", "Administration"
+    VIEW_ALERT = "view_alert", "View an alert"
+    VIEW_AGGREGATES = "view_aggregates", "View partnership figures"
+    REFUSED = "refused", "Refused access"
 
 
 class AppendOnly(Exception):

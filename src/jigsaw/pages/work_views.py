@@ -85,6 +85,13 @@ def alert_page(request: HttpRequest, alert_id: int) -> HttpResponse:
                 errors.append((box, str(refused)[:1].upper() + str(refused)[1:]))
             else:
                 return redirect("pages:alert", alert_id=alert.pk)
+    else:
+        # the page names the children the alert is about: a view of their records, logged first
+        actor = Actor.of(request)
+        with transaction.atomic(using=using):
+            for person in alert.person_ids or [None]:
+                actor.log(Action.VIEW_ALERT, using=using, person_id=person,
+                          detail={"alert": alert.pk, "rule": alert.rule_id})
     context: dict[str, Any] = {"alert": alert, "actions": alert.actions.all(), "errors": errors,
                                "people": alert.people.all(), "values": request.POST,
                                "field_errors": {anchor.replace("-", "_"): msg for anchor, msg in errors}}

@@ -1,0 +1,54 @@
+"""Application logs never hold personal data (DESIGN's house rule), across a whole working session.
+
+Every logger is captured at DEBUG while a user searches, opens a child, is refused another, and
+posts bad forms; no name, birth date, postcode or NHS number of the loaded people may appear.
+"""
+
+from __future__ import annotations
+
+import logging
+
+import pytest
+from django.urls import reverse
+
+from jigsaw.accounts.roles import Role
+from jigsaw.records.models import PersonRecord
+from tests.accounts.support import verified_client
+from tests.conftest import BOTH
+from tests.pages.support import make_alert, search_form
+from tests.signpost import person_of
+
+pytestmark = pytest.mark.django_db(databases=BOTH)
+
+
+def _personal_values(using: str) -> set[str]:
+    values = set()
+    for row in PersonRecord.objects.using(using).values("given_name", "family_name", "birth_date", "postcode",
+                                                        "nhs_number"):
+        values |= {str(v) for v in row.values() if v and len(str(v)) >= 4}
+    return values
+
+
+def test_a_working_session_leaves_no_personal_data_in_the_logs(loaded, make_user, caplog):
+    olivia, jack = person_of("csc", "C1", loaded), person_of("csc", "C3", loaded)
+    alert = make_alert(loaded, olivia)
+    hidden = logging.getLogger("django.security")  # does not propagate to the root logger
+    hidden.addHandler(caplog.handler)
+    try:
+        with caplog.at_level(logging.DEBUG):
+            hub = verified_client(make_user(Role.HUB_OFFICER))
+            hub.post(reverse("pages:search"), search_form(
+                given_name="Olivia", family_name="Bennett", nhs_number="9434765919",
+                **{"dob-day": "8", "dob-month": "3", "dob-year": "2017"}))
+            hub.get(reverse("pages:child", args=[olivia]), {"reason": "s47", "view": "household"})
+            hub.get(reverse("pages:alert", args=[alert.pk]))
+            hub.post(reverse("pages:search"), search_form(given_name="Olivia" * 50, family_name="Bennett"))
+            hub.post(reverse("pages:search"), {"given_name": "Bennett" * 20_000})  # too big to parse
+            gp = verified_client(make_user(Role.PRACTITIONER, agency="Riverside Surgery"))
+            assert gp.get(reverse("pages:child", args=[jack]), {"reason": "health"}).status_code == 403
+    finally:
+        hidden.removeHandler(caplog.handler)
+    text = caplog.text
+    assert caplog.records, "nothing was logged: the test would prove nothing"
+    leaked = sorted(v for v in _personal_values(loaded) if v.casefold() in text.casefold())
+    assert not leaked, f"personal data in application logs: {leaked}"
