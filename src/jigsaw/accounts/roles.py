@@ -53,6 +53,10 @@ ROLE_AREAS: dict[str, frozenset[str]] = {
     Role.ADMINISTRATOR: frozenset({"admin"}),
 }
 
+# Roles limited to their own agency's context on a child's record (jigsaw.pages.scope): they
+# may open only a child their agency holds or is involved with, and see their agency's events.
+AGENCY_SCOPED_ROLES = frozenset({Role.PRACTITIONER})
+
 # Roles that work with identifiable children: the vetting rules apply to them.
 CASE_ROLES = frozenset(role for role, areas in ROLE_AREAS.items() if "child" in areas)
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+from pathlib import Path
 from typing import Any
 
 from jigsaw.feeds.text import neutralise_formula
@@ -107,18 +108,31 @@ def _cell(value: object) -> str:
     return neutralise_formula(str(value))
 
 
-def to_html(chronology: Chronology) -> str:
-    """A printable page (Django template ``chronology/print.html``), autoescaped."""
+PRINT_CSS = Path(__file__).parent / "static" / "chronology" / "print.css"
+
+
+def to_html(chronology: Chronology, stylesheet: str | None = None) -> str:
+    """A printable page (Django template ``chronology/print.html``), autoescaped.
+
+    With ``stylesheet`` (a URL) the page links it, as the web app must under its CSP; without,
+    the rules are inlined so a file written by the command line stands alone.
+    """
     from django.template.loader import render_to_string
+    from django.utils.safestring import mark_safe
 
     data = as_data(chronology)
     child = data["subjects"][0] if data["subjects"] else {}
     return render_to_string("chronology/print.html", {
         "c": data, "child": child, "judgements": sum(e["is_judgement"] for e in data["entries"]),
+        "stylesheet": stylesheet,
+        "inline_css": "" if stylesheet else mark_safe(PRINT_CSS.read_text("utf-8")),  # noqa: S308 - our file
     })
 
 
-def render(chronology: Chronology, fmt: str) -> str:
+def render(chronology: Chronology, fmt: str, stylesheet: str | None = None) -> str:
+    """The chronology in ``fmt``; ``stylesheet`` is the print page's CSS address (see :func:`to_html`)."""
     if fmt not in FORMATS:
         raise ValueError(f"unknown format {fmt!r}; use one of {', '.join(FORMATS)}")
-    return {"csv": to_csv, "json": to_json, "html": to_html}[fmt](chronology)
+    if fmt == "html":
+        return to_html(chronology, stylesheet)
+    return {"csv": to_csv, "json": to_json}[fmt](chronology)

@@ -20,11 +20,16 @@ from jigsaw.audit.log import record_search
 from jigsaw.signpost.search import SearchQuery, SearchRefused, reasons, search
 
 from .common import REASON_KEY, Actor, db, parse_date_parts, reason_named
+from .scope import may_open, scope_of
 
 TEXT_FIELDS = ("given_name", "family_name", "postcode", "nhs_number")
 #: Which field a refusal is about, by the words it uses (first match wins), for the error link.
 REFUSAL_FIELDS = (("birth date", "dob"), ("given name", "given_name"), ("family name", "family_name"),
                   ("NHS number", "nhs_number"), ("postcode", "postcode"), ("reason", "reason"))
+
+#: Longest value accepted per box: longer is refused with an error, never silently cut short.
+LONGEST = {"given_name": ("Given name", 100), "family_name": ("Family name", 100),
+           "postcode": ("Postcode", 12), "nhs_number": ("NHS number", 14)}
 
 #: The element an error-summary link moves to, where it is not the field's own name.
 ANCHORS = {"dob": "dob-day"}
@@ -40,14 +45,16 @@ def _errors_and_query(data: Any) -> tuple[list[tuple[str, str]], SearchQuery, st
     code = (data.get("reason") or "").strip()
     if reason_named(code) is None:
         errors.append(("reason", "Select the lawful reason for this search"))
+    for field, (label, longest) in LONGEST.items():
+        if len(data.get(field, "")) > longest:
+            errors.append((field, f"{label} must be {longest} characters or fewer"))
     born, problem = parse_date_parts(data.get("dob-day", ""), data.get("dob-month", ""),
                                      data.get("dob-year", ""))
     if problem:
         errors.append(("dob", problem))
-    query = SearchQuery(given_name=data.get("given_name", "")[:200],
-                        family_name=data.get("family_name", "")[:200],
-                        birth_date=born, postcode=data.get("postcode", "")[:20],
-                        nhs_number=data.get("nhs_number", "")[:20])
+    query = SearchQuery(given_name=data.get("given_name", ""), family_name=data.get("family_name", ""),
+                        birth_date=born, postcode=data.get("postcode", ""),
+                        nhs_number=data.get("nhs_number", ""))
     return errors, query, code
 
 
@@ -77,6 +84,8 @@ def search_page(request: HttpRequest) -> HttpResponse:
                           remote_addr=actor.remote_addr, user_agent=actor.user_agent, using=using)
             request.session[REASON_KEY] = code
             context["result"] = result
+            # a practitioner may open only the children their own agency holds (pages.scope)
+            context["openable"] = may_open(scope_of(request.user, using), shown, using)
     context["errors"] = [(ANCHORS.get(field, field), message) for field, message in errors]
     context["field_errors"] = dict(errors)
     return render(request, "pages/search.html", context, status=400 if errors else 200)

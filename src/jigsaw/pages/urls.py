@@ -7,6 +7,8 @@ app_name = "pages"
 urlpatterns = [
     path("search/", search_views.search_page, name="search"),
     path("children/<int:person_id>/", child_views.child_page, name="child"),
+    path("children/<int:person_id>/chronology.<str:fmt>", child_views.chronology_export,
+         name="chronology-export"),
     path("children/<int:person_id>/override/", override_views.override, name="child-override"),
     path("alerts/", work_views.alert_queue, name="alerts"),
     path("alerts/<int:alert_id>/", work_views.alert_page, name="alert"),
