@@ -1,123 +1,186 @@
-"""User administration for administrators: list users with their vetting, create a user.
+"""User administration for administrators: list, add and edit users; reset an authenticator.
 
-Server-rendered GOV.UK forms, no JavaScript needed. The new user's authenticator set-up (the
-otpauth:// address and secret) is shown once on the confirmation page and never stored in a
-form that could be re-shown.
+Server-rendered GOV.UK forms, no JavaScript needed. Every change is a POST, made in one
+transaction with one ``admin`` access-log entry naming what changed (never a password or an
+authenticator secret): the change and its record commit together or not at all. An
+authenticator's set-up (the otpauth:// address and secret) is shown once, on the page that
+answers the POST, and never stored where it could be shown again.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
-from django import forms
+from django.contrib import messages
 from django.contrib.auth import get_user_model
+from django.core.paginator import Paginator
+from django.db import transaction
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_POST
 
+from jigsaw.audit.models import Action
+from jigsaw.pages.common import Actor, db
 from jigsaw.records.models import Agency
 
+from . import user_admin
+from .admin_forms import NewUserForm, UserForm, date_inputs
+from .changes import Changes, compare
+from .lookups import get_or_404
 from .models import Profile
 from .roles import Role, require_area, vetting_lapses_on
-from .services import AccountError, create_user
+from .services import AccountError, create_user, reset_authenticator
+
+PAGE_SIZE = 50
+#: A check lapsing within this many days is flagged so it can be renewed in time.
+DUE_DAYS = 60
 
 
-class DateParts(forms.MultiValueField):
-    """The GOV.UK date input: day, month and year in three boxes."""
-
-    widget = forms.MultiWidget
-
-    def __init__(self, **kwargs: object) -> None:
-        parts = (forms.IntegerField(min_value=1, max_value=31), forms.IntegerField(min_value=1, max_value=12),
-                 forms.IntegerField(min_value=1900, max_value=2100))
-        super().__init__(parts, require_all_fields=False, required=False,
-                         widget=forms.MultiWidget([forms.NumberInput()] * 3), **kwargs)
-
-    def compress(self, data_list: list) -> dt.date | None:
-        if not data_list or all(v in (None, "") for v in data_list):
-            return None
-        if any(v in (None, "") for v in data_list):
-            raise forms.ValidationError("Enter a day, month and year")
-        day, month, year = data_list
-        try:
-            return dt.date(year, month, day)
-        except ValueError:
-            raise forms.ValidationError("Enter a real date") from None
+def vetting_status(checked_on: dt.date | None, today: dt.date) -> dict[str, Any]:
+    """current, due (lapses within DUE_DAYS), lapsed or none, with the day it lapses."""
+    if checked_on is None:
+        return {"status": "none", "lapses_on": None}
+    lapses_on = vetting_lapses_on(checked_on)
+    if lapses_on <= today:
+        status = "lapsed"
+    elif lapses_on <= today + dt.timedelta(days=DUE_DAYS):
+        status = "due"
+    else:
+        status = "current"
+    return {"status": status, "lapses_on": lapses_on}
 
 
-class NewUserForm(forms.Form):
-    username = forms.RegexField(regex=r"^[\w.@+-]{3,150}$",
-                                error_messages={"required": "Enter a username",
-                                                "invalid": "Use 3 to 150 letters, digits and . @ + - _"})
-    password = forms.CharField(strip=False, widget=forms.PasswordInput,
-                               error_messages={"required": "Enter a first password for the user"})
-    role = forms.ChoiceField(choices=Role.choices, widget=forms.RadioSelect,
-                             error_messages={"required": "Select a role"})
-    agency = forms.ModelChoiceField(queryset=Agency.objects.order_by("name"), required=False,
-                                    to_field_name="name")
-    vetted_on = DateParts()
-    trained_on = DateParts()
-
-    def clean(self) -> dict:
-        data = super().clean()
-        today = timezone.localdate()
-        for name in ("vetted_on", "trained_on"):
-            if data.get(name) and data[name] > today:
-                self.add_error(name, "The date must be today or in the past")
-        return data
-
-
-def _rows() -> list[dict]:
-    today = timezone.localdate()
-    rows = []
-    for profile in Profile.objects.select_related("user", "agency").order_by("user__username"):
-        lapses = vetting_lapses_on(profile.vetting_checked_on) if profile.vetting_checked_on else None
-        rows.append({"profile": profile, "lapses_on": lapses,
-                     "lapsed": lapses is None or lapses <= today,
-                     "trained": profile.training_completed_on is not None})
-    return rows
+def _filters(request: HttpRequest, agencies: list[Agency]) -> dict[str, str]:
+    """The list's filters from the query string; anything unrecognised means "all"."""
+    agency = request.GET.get("agency", "")
+    if agency != "none" and agency not in {str(a.pk) for a in agencies}:
+        agency = ""
+    role = request.GET.get("role", "")
+    status = request.GET.get("status", "")
+    return {"agency": agency, "role": role if role in Role.values else "",
+            "status": status if status in ("active", "inactive") else ""}
 
 
 @never_cache
 @require_area("admin")
 @require_http_methods(["GET"])
 def users(request: HttpRequest) -> HttpResponse:
-    return render(request, "accounts/users.html", {"rows": _rows()})
+    using = db()
+    agencies = list(Agency.objects.using(using).order_by("name"))
+    chosen = _filters(request, agencies)
+    profiles = Profile.objects.using(using).select_related("user", "agency").order_by("user__username")
+    if chosen["agency"] == "none":
+        profiles = profiles.filter(agency=None)
+    elif chosen["agency"]:
+        profiles = profiles.filter(agency_id=int(chosen["agency"]))
+    if chosen["role"]:
+        profiles = profiles.filter(role=chosen["role"])
+    if chosen["status"]:
+        profiles = profiles.filter(user__is_active=chosen["status"] == "active")
+    page = Paginator(profiles, PAGE_SIZE).get_page(request.GET.get("page"))
+    today = timezone.localdate()
+    rows = [{"profile": p, **vetting_status(p.vetting_checked_on, today),
+             "trained": p.training_completed_on is not None} for p in page]
+    return render(request, "accounts/users.html", {
+        "rows": rows, "page": page, "chosen": chosen, "agencies": agencies, "roles": Role.choices,
+        "filtered": any(chosen.values())})
+
+
+def _field_for(form: Any, error: AccountError) -> str | None:
+    return error.field if error.field in form.fields else None
+
+
+def _given(data: dict[str, Any], agency: str | None) -> Changes:
+    """A new user's settings, as changes from nothing."""
+    given = {name: value for name, value in (
+        ("role", data["role"]), ("agency", agency), ("active", True), ("vetted_on", data["vetted_on"]),
+        ("trained_on", data["trained_on"])) if value is not None}
+    return compare(dict.fromkeys(given), given, user_admin.VALUED)
+
+
+def _log_user(request: HttpRequest, using: str, operation: str, user: Any, changes: Changes) -> None:
+    Actor.of(request).log(Action.ADMIN, using=using, detail={
+        "operation": operation, "user": user.username, "user_id": user.pk, **changes.detail()})
 
 
 @never_cache
 @require_area("admin")
 @require_http_methods(["GET", "POST"])
 def new_user(request: HttpRequest) -> HttpResponse:
-    form = NewUserForm(request.POST or None)
+    using = db()
+    form = NewUserForm(request.POST or None, using=using)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
+        agency = data["agency"].name if data["agency"] else None
         try:
-            device = create_user(
-                data["username"], data["password"], data["role"],
-                agency=data["agency"].name if data["agency"] else None,
-                vetted_on=data["vetted_on"], trained_on=data["trained_on"],
-            )
+            with transaction.atomic(using=using):
+                device = create_user(data["username"], data["password"], data["role"], agency=agency,
+                                     vetted_on=data["vetted_on"], trained_on=data["trained_on"], using=using)
+                user = get_user_model()._default_manager.db_manager(using).get(username=data["username"])
+                _log_user(request, using, "create_user", user, _given(data, agency))
         except AccountError as exc:
-            form.add_error(None, str(exc))
+            form.add_error(_field_for(form, exc), str(exc))
         else:
-            user = get_user_model().objects.get(username=data["username"])
             return render(request, "accounts/user_created.html", {"new_user": user, "device": device})
-    return render(request, "accounts/new_user.html", {"form": form, "dates": _dates(form)},
+    return render(request, "accounts/new_user.html", {"form": form, "dates": date_inputs(form)},
                   status=400 if form.is_bound and form.errors else 200)
 
 
-def _dates(form: NewUserForm) -> list[dict]:
-    """What the GOV.UK date-input template needs for each date field (three boxes each)."""
-    dates = []
-    for name, legend in (("vetted_on", "Date of enhanced background check"),
-                         ("trained_on", "Date safeguarding training was completed")):
-        field = form[name]
-        values = field.value() if form.is_bound else None
-        values = values if isinstance(values, list | tuple) else [None, None, None]
-        parts = [{"name": f"{field.html_name}_{i}", "label": label, "width": width, "value": values[i]}
-                 for i, (label, width) in enumerate((("Day", 2), ("Month", 2), ("Year", 4)))]
-        dates.append({"field": field, "legend": legend, "parts": parts})
-    return dates
+def _profile(user_id: int, using: str) -> Profile:
+    """The user's profile, or 404: an account without one (made by hand) is not administered here."""
+    return get_or_404(Profile.objects.using(using).select_related("user", "agency"), user_id, field="user_id")
+
+
+def _initial(profile: Profile) -> dict[str, Any]:
+    user = profile.user
+    return {"first_name": user.first_name, "last_name": user.last_name, "role": profile.role,
+            "agency": profile.agency_id, "vetted_on": profile.vetting_checked_on,
+            "trained_on": profile.training_completed_on, "active": "yes" if user.is_active else "no"}
+
+
+@never_cache
+@require_area("admin")
+@require_http_methods(["GET", "POST"])
+def user(request: HttpRequest, user_id: int) -> HttpResponse:
+    using = db()
+    profile = _profile(user_id, using)
+    form = UserForm(request.POST or None, initial=_initial(profile), using=using,
+                    current_agency=profile.agency_id)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        edit = user_admin.UserEdit(
+            first_name=data["first_name"], last_name=data["last_name"], role=data["role"],
+            agency_id=data["agency"].pk if data["agency"] else None, vetted_on=data["vetted_on"],
+            trained_on=data["trained_on"], active=data["active"])
+        try:
+            with transaction.atomic(using=using):
+                changes = user_admin.update_user(user_id, edit, acting_user_id=request.user.pk, using=using)
+                if changes:
+                    _log_user(request, using, "edit_user", profile.user, changes)
+        except AccountError as exc:
+            form.add_error(_field_for(form, exc), str(exc))
+        else:
+            messages.success(request, "Changes saved" if changes else "Nothing was changed")
+            return redirect("accounts:user", user_id=user_id)
+    return render(request, "accounts/user.html", {
+        "form": form, "dates": date_inputs(form), "subject": profile.user, "profile": profile,
+        "vetting": vetting_status(profile.vetting_checked_on, timezone.localdate()),
+        "is_self": profile.user_id == request.user.pk,
+    }, status=400 if form.is_bound and form.errors else 200)
+
+
+@never_cache
+@require_area("admin")
+@require_POST
+def reset_user_authenticator(request: HttpRequest, user_id: int) -> HttpResponse:
+    using = db()
+    profile = _profile(user_id, using)
+    with transaction.atomic(using=using):
+        device, removed = reset_authenticator(user_id, using=using)
+        Actor.of(request).log(Action.ADMIN, using=using, detail={
+            "operation": "reset_authenticator", "user": profile.user.username, "user_id": user_id,
+            "devices_removed": removed})
+    return render(request, "accounts/authenticator_reset.html", {"subject": profile.user, "device": device})

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from django.contrib.auth import get_user_model
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
-from django.db import router, transaction
+from django.db import IntegrityError, router, transaction
 from django.utils import timezone
 from django_otp.oath import TOTP
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -31,7 +31,14 @@ DEMO_PREFIX = "demo-"
 
 
 class AccountError(Exception):
-    """A request the caller can fix (unknown role or agency, taken username, weak password)."""
+    """A request the caller can fix (unknown role or agency, taken username, weak password).
+
+    ``field`` names the form field the message belongs to, so a page can put it beside it.
+    """
+
+    def __init__(self, message: str, field: str | None = None) -> None:
+        super().__init__(message)
+        self.field = field
 
 
 @dataclass(frozen=True)
@@ -46,9 +53,13 @@ def _agency(name: str | None, using: str | None) -> Agency | None:
     if not name:
         return None
     try:
-        return Agency.objects.using(using).get(name=name)
+        agency = Agency.objects.using(using).get(name=name)
     except Agency.DoesNotExist:
-        raise AccountError(f"no agency called {name!r}") from None
+        raise AccountError(f"no agency called {name!r}", field="agency") from None
+    if not agency.is_active:
+        raise AccountError(f"the agency {name!r} is deactivated: its staff cannot have accounts",
+                           field="agency")
+    return agency
 
 
 def create_user(
@@ -65,32 +76,53 @@ def create_user(
     """Create a user, their profile and a confirmed TOTP device; return the device's set-up."""
     using = using or router.db_for_write(Profile)
     if role not in ROLE_AREAS:
-        raise AccountError(f"unknown role {role!r}; one of {', '.join(Role.values)}")
+        raise AccountError(f"unknown role {role!r}; one of {', '.join(Role.values)}", field="role")
     users = get_user_model()._default_manager.db_manager(using)
     if users.filter(username=username).exists():
-        raise AccountError(f"a user called {username!r} already exists")
+        raise AccountError(f"a user called {username!r} already exists", field="username")
     today = timezone.localdate()
     for label, day in (("vetting", vetted_on), ("training", trained_on)):
         if day is not None and day > today:
-            raise AccountError(f"the {label} date {day} is in the future")
+            raise AccountError(f"the {label} date {day} is in the future",
+                               field="vetted_on" if label == "vetting" else "trained_on")
     candidate = get_user_model()(username=username)
     if not is_demo:
         try:
             validate_password(password, candidate)
         except ValidationError as exc:
-            raise AccountError(" ".join(exc.messages)) from None
-    with transaction.atomic(using=using):
-        user = users.create_user(username=username, password=password)
-        Profile.objects.using(using).create(
-            user=user, role=role, agency=_agency(agency, using), vetting_checked_on=vetted_on,
-            training_completed_on=trained_on, is_demo=is_demo,
-        )
-        device = TOTPDevice.objects.using(using).create(user=user, name="authenticator", confirmed=True)
+            raise AccountError(" ".join(exc.messages), field="password") from None
+    try:
+        with transaction.atomic(using=using):
+            user = users.create_user(username=username, password=password)
+            Profile.objects.using(using).create(
+                user=user, role=role, agency=_agency(agency, using), vetting_checked_on=vetted_on,
+                training_completed_on=trained_on, is_demo=is_demo,
+            )
+            device = TOTPDevice.objects.using(using).create(user=user, name="authenticator", confirmed=True)
+    except IntegrityError:  # the same username, made a moment ago by someone else
+        raise AccountError(f"a user called {username!r} already exists", field="username") from None
     return describe(device)
 
 
 def describe(device: TOTPDevice) -> NewDevice:
     return NewDevice(otpauth_uri=device.config_url, secret=base64.b32encode(device.bin_key).decode())
+
+
+def reset_authenticator(user_id: int, using: str | None = None) -> tuple[NewDevice, int]:
+    """Replace every device of the user with one new one; return its set-up and how many went.
+
+    Removing the old devices is what makes a lost or copied authenticator useless at once: a
+    session verified with one is no longer verified (django-otp finds no device) on its next
+    request, and its codes match nothing.
+    """
+    using = using or router.db_for_write(Profile)
+    user = get_user_model()._default_manager.db_manager(using).get(pk=user_id)
+    with transaction.atomic(using=using):
+        old = TOTPDevice.objects.using(using).filter(user=user)
+        removed = old.count()
+        old.delete()
+        device = TOTPDevice.objects.using(using).create(user=user, name="authenticator", confirmed=True)
+    return describe(device), removed
 
 
 def current_code(username: str, using: str | None = None) -> str:
@@ -116,7 +148,7 @@ def demo_agency_for(role: str, using: str | None) -> str | None:
     if role not in {Role.PRACTITIONER, Role.HUB_OFFICER, Role.SOCIAL_WORKER, Role.SAFEGUARDING_LEAD}:
         return None
     wanted = "health" if role == Role.PRACTITIONER else "social_care"
-    agencies = Agency.objects.using(using).order_by("name")
+    agencies = Agency.objects.using(using).filter(is_active=True).order_by("name")
     agency = agencies.filter(agency_type=wanted).first() or agencies.first()
     return agency.name if agency else None
 

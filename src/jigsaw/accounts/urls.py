@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import admin_views, views
+from . import admin_views, agency_views, views
 
 app_name = "accounts"
 urlpatterns = [
@@ -9,4 +9,10 @@ urlpatterns = [
     path("sign-out/", views.sign_out, name="sign-out"),
     path("users/", admin_views.users, name="users"),
     path("users/new/", admin_views.new_user, name="new-user"),
+    path("users/<int:user_id>/", admin_views.user, name="user"),
+    path("users/<int:user_id>/authenticator/", admin_views.reset_user_authenticator,
+         name="reset-authenticator"),
+    path("agencies/", agency_views.agencies, name="agencies"),
+    path("agencies/new/", agency_views.new_agency, name="new-agency"),
+    path("agencies/<int:agency_id>/", agency_views.agency, name="agency"),
 ]

@@ -62,8 +62,10 @@ def sign_in(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         username = form.cleaned_data["username"]
         user = authenticate(request, username=username, password=form.cleaned_data["password"])
-        if user is not None and getattr(user, "profile", None) is None:
-            user = None  # an account without a role (e.g. made by hand) cannot sign in
+        profile = getattr(user, "profile", None) if user is not None else None
+        if user is not None and (profile is None or (profile.agency_id and not profile.agency.is_active)):
+            # an account without a role (e.g. made by hand), or of a deactivated agency, cannot sign in
+            user = None
             user_login_failed.send(__name__, credentials={"username": username}, request=request)
         if user is None:
             reason = "locked_out" if _locked(request) else "password"

@@ -15,6 +15,7 @@ NAVIGATION = (
     ("Link review", "pages:reviews", "review"),
     ("Access log", "pages:audit", "audit"),
     ("Users", "accounts:users", "admin"),
+    ("Agencies", "accounts:agencies", "admin"),
 )
 
 
