@@ -198,6 +198,10 @@ OTP_TOTP_ISSUER = os.environ.get("JIGSAW_OTP_ISSUER", "Jigsaw")
 # An enhanced background check counts for this many years (the issue's rule: renewed every 3).
 JIGSAW_VETTING_YEARS = int(os.environ.get("JIGSAW_VETTING_YEARS", "3"))
 
+# Partnership figures show a count from 1 to N-1 as "fewer than N" (docs/aggregates.md):
+# the small-count suppression of the DfE's Children in need / Children looked after releases
+# and the GSS/ONS disclosure control guidance for tables. Partnerships differ, so it is a setting.
+JIGSAW_SUPPRESS_BELOW = int(os.environ.get("JIGSAW_SUPPRESS_BELOW", "5"))
 
 WHITENOISE_USE_FINDERS = True  # serve from the apps' static folders; no collectstatic needed
 WHITENOISE_AUTOREFRESH = DEBUG

@@ -35,9 +35,17 @@ EXPECTED: dict[str, dict[str, int]] = {
     "accounts:sign-out": dict.fromkeys(ROLES, 405),  # POST only
     "accounts:users": only(Role.ADMINISTRATOR),
     "accounts:new-user": only(Role.ADMINISTRATOR),
+    # the sample user and agency do not exist: 404 for an administrator, 403 before that for the rest
+    "accounts:user": {**only(), Role.ADMINISTRATOR: 404},
+    "accounts:reset-authenticator": {**only(), Role.ADMINISTRATOR: 405},  # POST only
+    "accounts:agencies": only(Role.ADMINISTRATOR),
+    "accounts:new-agency": only(Role.ADMINISTRATOR),
+    "accounts:agency": {**only(), Role.ADMINISTRATOR: 404},
     "pages:search": only(Role.PRACTITIONER, Role.HUB_OFFICER, Role.SOCIAL_WORKER, Role.SAFEGUARDING_LEAD),
-    # person 1 and alert 1 do not exist: 404 for the roles allowed in, 403 before that for the rest
+    # the sample person and alert do not exist: 404 for the roles allowed in, 403 before that for the rest
     "pages:child": {**only(), **dict.fromkeys(
+        (Role.PRACTITIONER, Role.HUB_OFFICER, Role.SOCIAL_WORKER, Role.SAFEGUARDING_LEAD), 404)},
+    "pages:chronology-export": {**only(), **dict.fromkeys(
         (Role.PRACTITIONER, Role.HUB_OFFICER, Role.SOCIAL_WORKER, Role.SAFEGUARDING_LEAD), 404)},
     # POST only: GET is refused (405) once past the case-access check
     "pages:child-override": {**only(), **dict.fromkeys(
@@ -48,9 +56,12 @@ EXPECTED: dict[str, dict[str, int]] = {
     "pages:reviews": only(Role.SOCIAL_WORKER, Role.SAFEGUARDING_LEAD),
     "pages:audit": only(Role.AUDITOR),
     "pages:audit-csv": only(Role.AUDITOR),
+    "pages:aggregates": only(Role.ANALYST, Role.SAFEGUARDING_LEAD),  # figures, never a child
+    "pages:aggregates-csv": only(Role.ANALYST, Role.SAFEGUARDING_LEAD),
 }
 
-SAMPLE = {"int": 1, "str": "x", "slug": "x", "uuid": uuid.UUID(int=1), "path": "x"}
+# An id no test makes: with 1, /users/1/ would be the fixture's first user on SQLite (sequences roll back).
+SAMPLE = {"int": 2**31 - 1, "str": "x", "slug": "x", "uuid": uuid.UUID(int=1), "path": "x"}
 
 
 def _walk(patterns, namespace: str = "") -> list[tuple[str, dict]]:

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import audit_views, child_views, override_views, search_views, work_views
+from . import aggregates_views, audit_views, child_views, override_views, search_views, work_views
 
 app_name = "pages"
 
@@ -15,4 +15,6 @@ urlpatterns = [
     path("review/", work_views.review_queue, name="reviews"),
     path("audit/", audit_views.audit_page, name="audit"),
     path("audit/export.csv", audit_views.audit_csv, name="audit-csv"),
+    path("aggregates/", aggregates_views.aggregates_page, name="aggregates"),
+    path("aggregates/export.csv", aggregates_views.aggregates_csv, name="aggregates-csv"),
 ]

@@ -14,6 +14,7 @@ NAVIGATION = (
     ("Alerts", "pages:alerts", "alerts"),
     ("Link review", "pages:reviews", "review"),
     ("Access log", "pages:audit", "audit"),
+    ("Partnership figures", "pages:aggregates", "aggregates"),
     ("Users", "accounts:users", "admin"),
     ("Agencies", "accounts:agencies", "admin"),
 )
