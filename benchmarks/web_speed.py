@@ -12,31 +12,14 @@ from __future__ import annotations
 
 import argparse
 import csv
-import os
 import random
 import re
-import subprocess
-import sys
 import tempfile
 import time
 from pathlib import Path
 
-import numpy as np
-
 from _machine import write_result
-
-PG = "postgresql://postgres@127.0.0.1:5432/"
-
-
-def _jigsaw(env: dict, *args: str) -> None:
-    subprocess.run([sys.executable, "-m", "jigsaw", *args], env={**os.environ, **env}, check=True,
-                   stdout=subprocess.DEVNULL)
-
-
-def _stats(ms: list[float]) -> dict[str, float]:
-    a = np.array(ms)
-    return {"n": len(ms), "p50_ms": round(float(np.percentile(a, 50)), 1),
-            "p95_ms": round(float(np.percentile(a, 95)), 1), "max_ms": round(float(a.max()), 1)}
+from _webdb import build, drop, latency_stats, start_django
 
 
 def main() -> None:
@@ -45,35 +28,20 @@ def main() -> None:
     parser.add_argument("--requests", type=int, default=200)
     parser.add_argument("--seed", type=int, default=9)
     args = parser.parse_args()
-    import psycopg
-
     name = "jigsaw_bench_web"
-    with psycopg.connect(PG + "postgres", autocommit=True) as con:
-        con.execute(f"DROP DATABASE IF EXISTS {name}")
-        con.execute(f"CREATE DATABASE {name}")
     result: dict = {"children": args.children, "database": "postgresql"}
     with tempfile.TemporaryDirectory() as tmp:
-        env = {"JIGSAW_DATA_DIR": str(Path(tmp) / "data"), "JIGSAW_DATABASE_URL": PG + name}
-        _jigsaw(env, "migrate")
-        feeds = Path(tmp) / "feeds"
-        _jigsaw(env, "synth", "--children", str(args.children), "--seed", str(args.seed), "--out", str(feeds))
-        started = time.perf_counter()
-        _jigsaw(env, "import", str(feeds))
-        result["import_link_alerts_s"] = round(time.perf_counter() - started, 1)
-        with (feeds / "gp01" / "people.csv").open(encoding="utf-8") as f:
+        built = build(name, args.children, args.seed, Path(tmp))
+        result["import_link_alerts_s"] = built.import_link_alerts_s
+        with (built.feeds / "gp01" / "people.csv").open(encoding="utf-8") as f:
             children = [r for r in csv.DictReader(f) if r["is_child"] == "true" and r["birth_date"]]
-        os.environ.update(env)
-        os.environ["DJANGO_SETTINGS_MODULE"] = "jigsaw.settings"
-        import django
-
-        django.setup()
+        start_django(built.env)
         result.update(_measure(random.Random(args.seed).sample(children, args.requests)))
         write_result("web_speed", result)
         from django.db import connections
 
         connections.close_all()
-    with psycopg.connect(PG + "postgres", autocommit=True) as con:
-        con.execute(f"DROP DATABASE IF EXISTS {name}")
+    drop(name)
 
 
 def _measure(sample: list[dict]) -> dict:
@@ -115,7 +83,8 @@ def _measure(sample: list[dict]) -> dict:
         page = client.get(reverse("pages:child", args=[person_id]))
         child_ms.append((time.perf_counter() - t) * 1000)
         assert page.status_code in (200, 403), page.status_code
-    return {"search_page": _stats(search_ms), "child_page": _stats(child_ms) if child_ms else None,
+    return {"search_page": latency_stats(search_ms),
+            "child_page": latency_stats(child_ms) if child_ms else None,
             "found_share": round(found / len(sample), 3)}
 
 
