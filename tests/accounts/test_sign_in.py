@@ -1,4 +1,4 @@
-"""Sign-in in two steps, lockout, sign-out and the events the access log will listen to."""
+"""Sign-in in two steps, lockout, sign-out, the events they send and the access log's record of them."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ from django.urls import reverse
 
 from jigsaw.accounts import events
 from jigsaw.accounts.roles import Role
+from jigsaw.audit.models import AccessEntry
 from tests.accounts.support import PASSWORD, code_now
 from tests.conftest import BOTH
 
@@ -144,3 +145,29 @@ def test_pages_work_without_javascript_and_load_only_static_files(make_user):
     assert "<style" not in page and " style=" not in page
     assert "<script>" not in page and "<script " in page
     assert all("src=" in tag for tag in page.split("<script")[1:])
+
+
+def test_sign_ins_failures_and_sign_outs_are_in_the_access_log(make_user, web_db):
+    user = make_user(Role.SOCIAL_WORKER, username="amina")
+    client = Client(REMOTE_ADDR="10.1.2.3")
+    typed_into_username = "my-secret-passphrase"  # a password typed into the wrong box
+    _password(client, "amina", "not the password")
+    _password(client, typed_into_username, "anything")
+    other = make_user(Role.HUB_OFFICER, username="ben")
+    wrong_code = Client(REMOTE_ADDR="10.1.2.3")
+    _password(wrong_code, "ben")
+    wrong_code.post(reverse("accounts:code"), {"code": "000000" if code_now(other) != "000000" else "111111"})
+    _password(client, "amina")
+    client.post(reverse("accounts:code"), {"code": code_now(user)})
+    client.post(reverse("accounts:sign-out"))
+    entries = list(AccessEntry.objects.using(web_db).order_by("sequence"))
+    assert [(e.action, e.actor, e.detail.get("step")) for e in entries] == [
+        ("sign_in_failed", "amina", "password"),
+        ("sign_in_failed", "(no such account)", "password"),
+        ("sign_in_failed", "ben", "code"),
+        ("sign_in", "amina", None),
+        ("sign_out", "amina", None),
+    ]
+    assert all(e.remote_addr == "10.1.2.3" for e in entries)
+    assert [e.role for e in entries] == [Role.SOCIAL_WORKER, "", Role.HUB_OFFICER] + [Role.SOCIAL_WORKER] * 2
+    assert not any(typed_into_username in str(vars(e)) for e in entries)
