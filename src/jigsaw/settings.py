@@ -191,7 +191,7 @@ SILENCED_SYSTEM_CHECKS = ["axes.W006"]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 AXES_VERBOSE = False  # axes would log usernames; the access log records sign-in events instead
-AXES_SENSITIVE_PARAMETERS = ["username", "password", "code"]
+AXES_SENSITIVE_PARAMETERS = ["username", "password", "code", "old_password", "new_password1", "new_password2"]
 
 OTP_TOTP_ISSUER = os.environ.get("JIGSAW_OTP_ISSUER", "Jigsaw")
 

@@ -56,7 +56,7 @@ def test_the_edit_page_shows_the_user_and_a_prefilled_form(as_admin, make_user, 
     assert 'id="vetted_on_0" name="vetted_on_0" type="text" inputmode="numeric" value="27"' in html
     assert 'id="trained_on_2" name="trained_on_2" type="text" inputmode="numeric" value="2024"' in html
     assert "Reset authenticator" in html and "govuk-button--warning" in html
-    assert len([f for f in page.forms if f.get("method") == "post"]) == 3  # details, reset, sign out
+    assert len([f for f in page.forms if f.get("method") == "post"]) == 4  # edit, password, reset, sign-out
 
 
 def test_an_administrator_changes_role_agency_names_and_dates(as_admin, make_user, agencies, web_db):

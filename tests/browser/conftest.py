@@ -268,7 +268,7 @@ def _wait_for_fresh_step(server: Server, username: str) -> None:
         time.sleep(TOTP_STEP - time.time() % TOTP_STEP + 0.5)
 
 
-def sign_in_to(server: Server, page, username: str, checkpoint=None) -> None:
+def sign_in_to(server: Server, page, username: str, checkpoint=None, password: str = DEMO_PASSWORD) -> None:
     """Sign in through the two pages, as a person would: password, then the current code."""
     step = (lambda name: checkpoint(page, name)) if checkpoint else (lambda name: None)
     if "/sign-in/" not in page.url:
@@ -276,7 +276,7 @@ def sign_in_to(server: Server, page, username: str, checkpoint=None) -> None:
     page.wait_for_load_state("networkidle")
     step("sign-in")
     page.get_by_label("Username").fill(username)
-    page.get_by_label("Password").fill(DEMO_PASSWORD)
+    page.get_by_label("Password").fill(password)
     page.get_by_role("button", name="Continue").click()
     page.wait_for_url(re.compile(r"/sign-in/code/"))
     step("code")
@@ -296,7 +296,7 @@ def sign_in_to(server: Server, page, username: str, checkpoint=None) -> None:
 def sign_in(server, checkpoint):
     """``sign_in(page, username)``: sign in on this session's server, screenshot and axe each step."""
 
-    def sign_in(page, username: str) -> None:
-        sign_in_to(server, page, username, checkpoint=checkpoint)
+    def sign_in(page, username: str, password: str = DEMO_PASSWORD) -> None:
+        sign_in_to(server, page, username, checkpoint=checkpoint, password=password)
 
     return sign_in

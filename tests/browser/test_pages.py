@@ -246,3 +246,34 @@ def test_an_administrator_manages_agencies_and_users(page, sign_in, checkpoint):
     page.wait_for_load_state("networkidle")
     assert page.get_by_role("button", name=re.compile("Save", re.IGNORECASE)).first.is_visible()
     checkpoint(page, "user")
+
+
+OWN_PASSWORD = "tuesday-kettle-lantern-47"
+
+
+def test_a_forgotten_password_a_temporary_one_then_the_users_own(page, sign_in, checkpoint):
+    """Last in the file: it changes demo-analyst's password on this session's server."""
+    sign_in(page, "demo-administrator")
+    page.goto(reverse("accounts:users"))
+    page.get_by_role("link", name="demo-analyst", exact=True).click()
+    page.get_by_role("button", name=re.compile("Set a temporary password")).click()
+    page.wait_for_load_state("networkidle")
+    checkpoint(page, "temporary-password")
+    temporary = page.locator("main code").inner_text().strip()
+    page.get_by_role("button", name="Sign out").click()
+    page.wait_for_load_state("networkidle")
+
+    sign_in(page, "demo-analyst", password=temporary)
+    page.wait_for_url(re.compile(r"/account/password/"))  # nothing else until they choose their own
+    assert "An administrator gave you a temporary password" in page.locator("main").inner_text()
+    checkpoint(page, "change-password")
+    page.get_by_label("Current password").fill(temporary)
+    # the analyst's last sign-in in this file; the demo's own password is too like the username
+    page.get_by_label("New password", exact=True).fill(OWN_PASSWORD)
+    page.get_by_label("Confirm new password").fill(OWN_PASSWORD)
+    page.get_by_role("button", name="Change password").click()
+    page.wait_for_load_state("networkidle")
+    assert heading(page).inner_text() == HOME_HEADING, page.url  # on to where sign-in was going
+    page.get_by_role("link", name="Partnership figures").click()
+    page.wait_for_load_state("networkidle")
+    assert heading(page).inner_text() == "Partnership figures"

@@ -33,11 +33,13 @@ EXPECTED: dict[str, dict[str, int]] = {
     "accounts:sign-in": dict.fromkeys(ROLES, 302),  # already signed in -> onwards
     "accounts:code": dict.fromkeys(ROLES, 302),
     "accounts:sign-out": dict.fromkeys(ROLES, 405),  # POST only
+    "accounts:password": dict.fromkeys(ROLES, 200),  # every user changes their own
     "accounts:users": only(Role.ADMINISTRATOR),
     "accounts:new-user": only(Role.ADMINISTRATOR),
     # the sample user and agency do not exist: 404 for an administrator, 403 before that for the rest
     "accounts:user": {**only(), Role.ADMINISTRATOR: 404},
     "accounts:reset-authenticator": {**only(), Role.ADMINISTRATOR: 405},  # POST only
+    "accounts:temporary-password": {**only(), Role.ADMINISTRATOR: 405},  # POST only
     "accounts:agencies": only(Role.ADMINISTRATOR),
     "accounts:new-agency": only(Role.ADMINISTRATOR),
     "accounts:agency": {**only(), Role.ADMINISTRATOR: 404},

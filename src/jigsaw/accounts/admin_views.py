@@ -1,10 +1,11 @@
-"""User administration for administrators: list, add and edit users; reset an authenticator.
+"""User administration for administrators: list, add and edit users; reset an authenticator;
+set a temporary password.
 
 Server-rendered GOV.UK forms, no JavaScript needed. Every change is a POST, made in one
 transaction with one ``admin`` access-log entry naming what changed (never a password or an
 authenticator secret): the change and its record commit together or not at all. An
-authenticator's set-up (the otpauth:// address and secret) is shown once, on the page that
-answers the POST, and never stored where it could be shown again.
+authenticator's set-up (the otpauth:// address and secret) or a temporary password is shown
+once, on the page that answers the POST, and never stored where it could be shown again.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth import get_user_model
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse
@@ -26,7 +28,7 @@ from jigsaw.audit.models import Action
 from jigsaw.pages.common import Actor, db
 from jigsaw.records.models import Agency
 
-from . import user_admin
+from . import passwords, user_admin
 from .admin_forms import NewUserForm, UserForm, date_inputs
 from .changes import Changes, compare
 from .lookups import get_or_404
@@ -184,3 +186,20 @@ def reset_user_authenticator(request: HttpRequest, user_id: int) -> HttpResponse
             "operation": "reset_authenticator", "user": profile.user.username, "user_id": user_id,
             "devices_removed": removed})
     return render(request, "accounts/authenticator_reset.html", {"subject": profile.user, "device": device})
+
+
+@never_cache
+@require_area("admin")
+@require_POST
+def set_user_temporary_password(request: HttpRequest, user_id: int) -> HttpResponse:
+    """A forgotten password: a random one shown once here, to be replaced at the next sign-in."""
+    using = db()
+    profile = _profile(user_id, using)
+    if profile.user_id == request.user.pk:
+        raise PermissionDenied("Administrators change their own password on the Change your password page")
+    with transaction.atomic(using=using):
+        password = passwords.set_temporary_password(user_id, using=using)
+        Actor.of(request).log(Action.ADMIN, using=using, detail={
+            "operation": "set_temporary_password", "user": profile.user.username, "user_id": user_id})
+    return render(request, "accounts/temporary_password.html",
+                  {"subject": profile.user, "password": password})

@@ -4,13 +4,15 @@ Deny by default: a view added later is protected without anyone remembering to d
 The only ways through without a password *and* a one-time code are the sign-in pages themselves,
 static files (GOV.UK Frontend's CSS, scripts, fonts) and the health check, which says nothing.
 The gate runs before URL resolution, so an unknown address also sends an anonymous visitor to
-sign in rather than revealing, by a 404, which addresses exist.
+sign in rather than revealing, by a 404, which addresses exist. A user signed in with a temporary
+password from an administrator reaches only "Change your password" until they have chosen their own.
 """
 
 from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from typing import Any
 from urllib.parse import urlencode
 
 from django.conf import settings
@@ -24,6 +26,11 @@ logger = logging.getLogger("jigsaw.security")
 OPEN_URL_NAMES = ("accounts:sign-in", "accounts:code", "accounts:sign-out", "health")
 
 
+def _must_change_password(user: Any) -> bool:
+    profile = getattr(user, "profile", None)
+    return bool(profile is not None and profile.must_change_password)
+
+
 class RequireVerifiedSignIn:
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
@@ -34,10 +41,19 @@ class RequireVerifiedSignIn:
             self._open_paths = frozenset(reverse(name) for name in OPEN_URL_NAMES)
         return self._open_paths
 
+    def password_path(self) -> str:
+        return reverse("accounts:password")
+
     def __call__(self, request: HttpRequest) -> HttpResponse:
         path = request.path_info
         static = "/" + settings.STATIC_URL.lstrip("/")
-        if path in self.open_paths() or path.startswith(static) or is_verified(request.user):
+        if path in self.open_paths() or path.startswith(static):
+            return self.get_response(request)
+        if is_verified(request.user):
+            if path != self.password_path() and _must_change_password(request.user):
+                # a temporary password from an administrator: the user's own comes first
+                query = urlencode({"next": request.get_full_path()})
+                return HttpResponseRedirect(f"{self.password_path()}?{query}")
             return self.get_response(request)
         if settings.SESSION_COOKIE_NAME in request.COOKIES and not request.session.session_key:
             # a session cookie naming no live session: expired, signed out elsewhere, or forged

@@ -22,6 +22,9 @@ class Profile(models.Model):
     training_completed_on = models.DateField(
         null=True, blank=True, help_text="Date safeguarding training was completed."
     )
+    # Set when an administrator gives the user a temporary password: until they choose their
+    # own, every page sends them to "Change your password" (jigsaw.accounts.middleware).
+    must_change_password = models.BooleanField(default=False)
     # Only demo users may have their current one-time code printed by `jigsaw otp-code`.
     is_demo = models.BooleanField(default=False)
     created_at = models.DateTimeField(auto_now_add=True)

@@ -1,4 +1,5 @@
-"""Sign-in in two steps (password, then a time-based one-time code) and sign-out.
+"""Sign-in in two steps (password, then a time-based one-time code), sign-out, and changing
+one's own password.
 
 After the password the session is signed in but not *verified*; the middleware lets such a
 session reach only the code step. Failed passwords and failed codes both count towards the
@@ -10,8 +11,11 @@ from __future__ import annotations
 from axes.handlers.proxy import AxesProxyHandler
 from axes.utils import reset as reset_failures
 from django import forms
-from django.contrib.auth import authenticate, logout, user_login_failed
+from django.contrib import messages
+from django.contrib.auth import authenticate, logout, update_session_auth_hash, user_login_failed
 from django.contrib.auth import login as auth_login
+from django.contrib.auth.forms import PasswordChangeForm
+from django.db import transaction
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -21,7 +25,10 @@ from django.views.decorators.http import require_http_methods, require_POST
 from django_otp import login as otp_login
 from django_otp import match_token
 
-from . import events
+from jigsaw.audit.models import Action
+from jigsaw.pages.common import Actor, db
+
+from . import events, passwords
 from .roles import is_verified
 
 
@@ -40,12 +47,17 @@ class CodeForm(forms.Form):
     )
 
 
-def _next(request: HttpRequest) -> str:
-    """Where to go after signing in: the page asked for, if it is on this site."""
+def _asked_for(request: HttpRequest) -> str:
+    """The page the user was on their way to (``next``), if it is on this site; else ""."""
     target = request.POST.get("next") or request.GET.get("next") or ""
     if target and url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure()):
         return target
-    return reverse("home")
+    return ""
+
+
+def _next(request: HttpRequest) -> str:
+    """Where to go after signing in: the page asked for, else home."""
+    return _asked_for(request) or reverse("home")
 
 
 def _locked(request: HttpRequest) -> bool:
@@ -122,3 +134,61 @@ def sign_out(request: HttpRequest) -> HttpResponse:
     if user is not None:
         events.signed_out.send(__name__, request=request, username=username, user=user)
     return render(request, "accounts/signed_out.html")
+
+
+class ChangePasswordForm(PasswordChangeForm):
+    """Django's form (current password checked, the password validators applied), in GOV.UK words."""
+
+    error_messages = {
+        **PasswordChangeForm.error_messages,
+        "password_incorrect": "Your current password is not correct; enter it again",
+        "password_mismatch": "The new passwords do not match; enter the same password twice",
+    }
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        for name, message in (("old_password", "Enter your current password"),
+                              ("new_password1", "Enter a new password"),
+                              ("new_password2", "Enter the new password again")):
+            self.fields[name].error_messages["required"] = message
+
+
+def _wrong_current_password(request: HttpRequest) -> None:
+    """Count a wrong current password as a failed sign-in; at the limit, sign out and lock.
+
+    Otherwise a stolen, still-open session could guess at the password without limit.
+    """
+    user = request.user
+    credentials = {"username": user.get_username()}
+    user_login_failed.send(__name__, credentials=credentials, request=request)
+    locked = _locked(request) or AxesProxyHandler.is_locked(request, credentials)
+    events.sign_in_failed.send(__name__, request=request, username=credentials["username"], user=user,
+                               reason="locked_out" if locked else "current_password")
+    if locked:
+        logout(request)
+        request.axes_locked_out = True  # the axes middleware shows the lockout page
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def change_password(request: HttpRequest) -> HttpResponse:
+    """Any signed-in user: the current password, then a new one twice. Other sessions end."""
+    form = ChangePasswordForm(request.user, request.POST or None)
+    if request.method == "POST":
+        if form.is_valid():
+            using = db()
+            with transaction.atomic(using=using):
+                user = form.save()
+                passwords.password_chosen(user.pk, using=using)
+                Actor.of(request).log(Action.PASSWORD_CHANGE, using=using)
+            update_session_auth_hash(request, user)  # this session stays signed in; the others end
+            if _asked_for(request):  # sent here on the way to a page: carry on to it
+                return HttpResponseRedirect(_asked_for(request))
+            messages.success(request, "Your password has been changed")
+            return redirect("accounts:password")
+        if form.has_error("old_password", "password_incorrect"):
+            _wrong_current_password(request)
+    profile = getattr(request.user, "profile", None)
+    return render(request, "accounts/password.html", {
+        "form": form, "next": _asked_for(request), "required": bool(profile and profile.must_change_password),
+    }, status=400 if form.is_bound and form.errors else 200)

@@ -38,6 +38,7 @@ class Action(models.TextChoices):
     VIEW_ALERT = "view_alert", "View an alert"
     VIEW_AGGREGATES = "view_aggregates", "View partnership figures"
     REFUSED = "refused", "Refused access"
+    PASSWORD_CHANGE = "password_change", "Own password changed"
 
 
 class AppendOnly(Exception):

@@ -17,6 +17,7 @@ NAVIGATION = (
     ("Partnership figures", "pages:aggregates", "aggregates"),
     ("Users", "accounts:users", "admin"),
     ("Agencies", "accounts:agencies", "admin"),
+    ("Change password", "accounts:password", None),
 )
 
 
