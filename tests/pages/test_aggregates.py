@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import html
 import io
 import re
 import statistics
@@ -97,11 +98,30 @@ def analyst(make_user):
     return verified_client(make_user(Role.ANALYST, username="analyst"))
 
 
-def rows_of(response) -> dict[tuple[str, str, str], str]:
+def rows_of(response, field: str = "value") -> dict[tuple[str, str, str], str]:
+    """The CSV's figures: (table, row, column) -> ``field`` ("value", or "shown" as on the page)."""
     assert response["Content-Type"].startswith("text/csv")
-    reader = csv.reader(io.StringIO(response.content.decode()))
-    assert next(reader) == ["group", "table", "row", "column", "value", "shown", "note"]
-    return {(table, row, column): value for _group, table, row, column, value, _shown, _note in reader}
+    reader = csv.DictReader(io.StringIO(response.content.decode()))
+    assert reader.fieldnames == ["group", "table", "row", "column", "value", "shown", "note"]
+    return {(r["table"], r["row"], r["column"]): r[field] for r in reader}
+
+
+def _text(fragment: str) -> str:
+    return " ".join(html.unescape(re.sub(r"<[^>]+>", " ", fragment)).split())
+
+
+def table_of(page: str, key: str, caption: str) -> dict[tuple[str, str, str], str]:
+    """A table on the page, keyed like :func:`rows_of` (its "uneven" tags left out): what a reader sees."""
+    found = re.search(rf'<table class="govuk-table" id="{key}">(.*?)</table>', page, re.S)
+    assert found, key
+    body = re.sub(r'<strong class="govuk-tag[^>]*>.*?</strong>', "", found.group(1), flags=re.S)
+    head = [_text(h) for h in re.findall(r'<th scope="col"[^>]*>(.*?)</th>', body, re.S)]
+    cells = {}
+    for label, rest in re.findall(r'<th scope="row"[^>]*>(.*?)</th>(.*?)</tr>', body, re.S):
+        figures = [_text(c) for c in re.findall(r"<td[^>]*>(.*?)</td>", rest, re.S)]
+        cells.update({(caption, _text(label), column): f
+                      for column, f in zip(head[1:], figures, strict=True) if f})  # the CSV skips blanks
+    return cells
 
 
 def test_the_figures_are_right(history, make_user, settings):
@@ -259,6 +279,93 @@ def test_the_date_range_chooses_the_alerts_counted(history, make_user, settings)
     assert got[("Alerts by status", "All alerts raised", "Alerts")] == "1"
     assert got[("Alerts raised per month (last 12 months)", "January 2023", "Alerts")] == "1"
     assert ("Alerts raised per month (last 12 months)", "February 2023", "Alerts") not in got
+
+
+FAIRNESS = {"fairness_ethnicity": "Ethnicity (DfE top-level group)", "fairness_sex": "Sex",
+            "fairness_age_band": "Age band"}
+
+
+def since(days: int) -> dict[str, int]:
+    start = timezone.localdate() - dt.timedelta(days=days)
+    return {"from-day": start.day, "from-month": start.month, "from-year": start.year}
+
+
+def fairness_shown(client, dates: dict) -> dict[tuple[str, str, str], str]:
+    """The fairness tables as the CSV gives them, after checking the page shows exactly the same."""
+    page = page_of(client.get(reverse("pages:aggregates"), dates))
+    csv_rows = rows_of(client.get(reverse("pages:aggregates-csv"), dates), "shown")
+    shown = {key: v for key, v in csv_rows.items() if key[0] in FAIRNESS.values()}
+    on_page = {}
+    for key, caption in FAIRNESS.items():
+        on_page.update(table_of(page, key, caption))
+    assert shown and on_page == shown
+    return shown
+
+
+def test_the_fairness_tables_count_the_alerts_raised_in_the_dates_chosen(history, make_user, settings):
+    settings.JIGSAW_SUPPRESS_BELOW = 1
+    client = analyst(make_user)
+    r05, r07a, r01 = (f"{rule}: {TITLES[rule]}" for rule in ("R05", "R07a", "R01"))
+    everything = fairness_shown(client, {})
+    assert [everything[("Sex", rule, "Children alerted")] for rule in (r05, r07a, r01)] == ["8", "3", "1"]
+
+    recent = fairness_shown(client, since(60))  # R05's 5 and R07a's 3, not R05's older 3 nor R01's
+    assert recent[("Sex", r05, "Children alerted")] == "5"
+    assert recent[("Age band", r07a, "Children alerted")] == "3"
+    assert not any(row == r01 for _table, row, _column in recent)
+    children = int(rows_of(client.get(reverse("pages:aggregates-csv")))[
+        ("People", "Children under 18 today", "Number")])
+    assert recent[("Sex", r05, "All children")] == f"{round(1000 * 5 / children, 2):,.1f}"
+    assert everything[("Sex", r05, "All children")] == f"{round(1000 * 8 / children, 2):,.1f}"
+    # the same children in each group, whatever the dates
+    assert {k: v for k, v in recent.items() if k[1] == "Children in the group"} == {
+        k: v for k, v in everything.items() if k[1] == "Children in the group"}
+
+    january_2023 = {"from-day": "1", "from-month": "1", "from-year": "2023",
+                    "to-day": "31", "to-month": "1", "to-year": "2023"}
+    old = fairness_shown(client, january_2023)
+    assert {row for _table, row, _column in old} == {"Children in the group", r01}
+    assert old[("Ethnicity (DfE top-level group)", r01, "Children alerted")] == "1"
+    page = page_of(client.get(reverse("pages:aggregates"), january_2023))
+    assert "Alerts raised from 1 January 2023 to 31 January 2023. Each child counted once per rule" in page
+    assert "whatever the dates" not in page
+
+    none = page_of(client.get(reverse("pages:aggregates"), {**since(5), "to-day": "1", "to-month": "1",
+                                                             "to-year": str(timezone.localdate().year + 1)}))
+    assert "No alerts were raised in the dates chosen, so there is nothing to compare." in none
+
+
+def test_the_fairness_tables_count_both_days_chosen_in_local_time(loaded, make_user, settings):
+    """The alert tables' convention: from midnight starting the first day to midnight ending the last."""
+    settings.JIGSAW_SUPPRESS_BELOW = 1
+    kids, zone = children_of(loaded), timezone.get_current_timezone()
+    first, last = dt.date(2024, 3, 31), dt.date(2024, 10, 27)  # each a day the clocks change in London
+
+    def at(day: dt.date, time: dt.time) -> dt.datetime:
+        return dt.datetime.combine(day, time, tzinfo=zone)
+
+    day = dt.timedelta(days=1)
+    raised = (at(first, dt.time.min), at(last, dt.time.max),  # counted
+              at(first - day, dt.time.max), at(last + day, dt.time.min))  # the day before, the day after
+    for kid, raised_at in zip(kids[:4], raised, strict=True):
+        raise_alerts(loaded, "R08", [kid], raised_at)
+    client = analyst(make_user)
+    dates = {"from-day": first.day, "from-month": first.month, "from-year": first.year,
+             "to-day": last.day, "to-month": last.month, "to-year": last.year}
+    row = f"R08: {TITLES['R08']}"
+    assert rows_of(client.get(reverse("pages:aggregates-csv"), dates))[
+        ("Alerts by rule and status", row, "Raised")] == "2"
+    assert fairness_shown(client, dates)[("Sex", row, "Children alerted")] == "2"
+    assert fairness_shown(client, {})[("Sex", row, "Children alerted")] == "4"
+
+
+def test_dated_fairness_tables_hide_small_counts_as_before(history, make_user):
+    client = analyst(make_user)
+    recent = fairness_shown(client, since(60))
+    r05, r07a = (f"{rule}: {TITLES[rule]}" for rule in ("R05", "R07a"))
+    assert recent[("Sex", r05, "Children alerted")] == "5"
+    assert recent[("Sex", r07a, "Children alerted")] == "fewer than 5"  # 3 children
+    assert recent[("Sex", r07a, "All children")] == "withheld"  # a rate of a hidden count
 
 
 @pytest.mark.parametrize("dates", [

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import csv
 from collections import Counter, defaultdict
+from collections.abc import Collection
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -90,21 +91,41 @@ def _with_pattern(truth: Path, using: str) -> set[int]:
     return found
 
 
+def group_sizes(children: dict[int, dict[str, str]]) -> dict[str, Counter[str]]:
+    """Children per group in each dimension: the denominators of every rate."""
+    return {d: Counter(c[d] for c in children.values()) for d in DIMENSIONS}
+
+
+def subjects_of(using: str, children: Collection[int], raised: Q | None = None) -> dict[str, set[int]]:
+    """Per rule with an alert matching ``raised`` (every alert by default), the ``children`` it names."""
+    subjects: dict[str, set[int]] = defaultdict(set)
+    for rule_id, person_ids in Alert.objects.using(using).filter(raised or Q()).values_list(
+            "rule_id", "person_ids"):
+        subjects[rule_id].update(p for p in person_ids if p in children)
+    return subjects
+
+
 def fairness(truth: Path | None = None, today: date | None = None, using: str = "default",
-             children: dict[int, dict[str, str]] | None = None) -> dict[str, Any]:
-    """The report as data: per rule, per dimension, per group (``children``: :func:`children_of`)."""
+             children: dict[int, dict[str, str]] | None = None,
+             sizes: dict[str, Counter[str]] | None = None, raised: Q | None = None) -> dict[str, Any]:
+    """The report as data: per rule, per dimension, per group.
+
+    ``children`` is :func:`children_of`; with ``sizes`` (:func:`group_sizes` of all of them) it
+    need hold only the children alerts name, so a caller can keep that much at hand. ``raised``
+    narrows the alerts counted (the partnership figures' date range); by default every alert ever
+    raised, so the command line report counts them all.
+    """
     today = today or date.today()
     if children is None:
         children = children_of(all_people(using), today)
-    population = {d: Counter(c[d] for c in children.values()) for d in DIMENSIONS}
+    population = group_sizes(children) if sizes is None else sizes
+    everyone = sum(population[DIMENSIONS[0]].values())  # each child is in exactly one group
     patterned = _with_pattern(truth, using) if truth else None
-    subjects: dict[str, set[int]] = defaultdict(set)
-    for rule_id, person_ids in Alert.objects.using(using).values_list("rule_id", "person_ids"):
-        subjects[rule_id].update(p for p in person_ids if p in children)
+    subjects = subjects_of(using, children, raised)
     rules = {}
     for rule_id in sorted(subjects):
         alerted = subjects[rule_id]
-        overall = len(alerted) / max(len(children), 1)
+        overall = len(alerted) / max(everyone, 1)
         table = {}
         for dim in DIMENSIONS:
             counts = Counter(children[p][dim] for p in alerted)
@@ -130,7 +151,7 @@ def fairness(truth: Path | None = None, today: date | None = None, using: str = 
                 for group in sorted(population[dim])
             }
         rules[rule_id] = {"children_alerted": len(alerted), "per_1000": round(1000 * overall, 2), "by": table}
-    return {"report_date": today.isoformat(), "children": len(children), "rules": rules}
+    return {"report_date": today.isoformat(), "children": everyone, "rules": rules}
 
 
 def render(data: dict[str, Any]) -> str:

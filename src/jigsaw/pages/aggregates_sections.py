@@ -17,7 +17,7 @@ from jigsaw.records.models import PersonRecord
 
 from . import disclosure
 from .disclosure import Figure
-from .figures import STATUSES, AlertFigures
+from .figures import STATUSES, AlertFigures, Period
 
 DIMENSION_LABELS = {"ethnicity": "Ethnicity (DfE top-level group)", "sex": "Sex", "age_band": "Age band"}
 BLANK = Figure(None, "", disclosure.NOT_APPLICABLE)
@@ -108,15 +108,19 @@ def _duration(seconds: float | None) -> str:
     return f"{seconds / 86_400:.1f} days"
 
 
-def fairness(report: dict[str, Any], titles: dict[str, str], below: int) -> list[Section]:
-    """Per dimension: children in each group, then each rule's alerts per 1,000 of them."""
+def fairness(report: dict[str, Any], titles: dict[str, str], below: int, period: Period) -> list[Section]:
+    """Per dimension: children in each group, then each rule's alerts per 1,000 of them.
+
+    ``report`` counts the alerts raised in ``period``, like the alert tables, so the notes say so.
+    """
     group = "Fairness: alerts per 1,000 children"
-    note = ("Every alert ever raised, whatever the dates chosen: each child counted once per rule. "
-            "'Uneven' marks a rate at least 1.5 times the rule's overall rate, or two-thirds of it "
-            f"or less, with at least {max(5, below)} children alerted.")
+    note = (f"{period_note(period.start, period.end)} Each child counted once per rule, out of the "
+            "children under 18 today. 'Uneven' marks a rate at least 1.5 times the rule's overall rate, "
+            f"or two-thirds of it or less, with at least {max(5, below)} children alerted.")
     if not report["rules"]:
+        none = "have been raised yet" if period == Period() else "were raised in the dates chosen"
         return [Section("fairness", group, "Alerts per 1,000 children", ["Rule"],
-                        note="No alerts have been raised yet, so there is nothing to compare.")]
+                        note=f"No alerts {none}, so there is nothing to compare.")]
     sections = []
     for dim in DIMENSIONS:
         groups = sorted({g for rule in report["rules"].values() for g in rule["by"][dim]},

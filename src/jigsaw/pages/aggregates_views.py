@@ -57,10 +57,10 @@ def _sections(period: figures.Period, using: str) -> list[sections.Section]:
     population = figures.population(using, today)
     systems = figures.source_systems(using, population["people"]["per_system"])
     return [
-        *sections.people(population["people"], systems, population["fairness"]["children"], below),
+        *sections.people(population["people"], systems, population["children"], below),
         *sections.alerts(figures.alerts(using, period, now), titles, below,
                          sections.period_note(period.start, period.end)),
-        *sections.fairness(population["fairness"], titles, below),
+        *sections.fairness(figures.fairness_report(using, period, today, population), titles, below, period),
         *sections.data_quality(figures.data_quality(using), below),
     ]
 

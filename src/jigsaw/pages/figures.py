@@ -6,12 +6,12 @@ through :mod:`jigsaw.pages.disclosure` first.
 
 One part reads the whole population: each person's most common birth date, sex and ethnicity
 and their number of agencies (:func:`jigsaw.alerts.population.all_people`, one grouped pass over
-every record), from which come the fairness report and the children known to two or more
-agencies. It takes a second or two at 100,000 children (about 200,000 people and 450,000
-records), does not depend on the date range and changes only with the data, so
+every record), from which come the children in each fairness group and the children known to
+two or more agencies. It takes a second or two at 100,000 children (about 200,000 people and
+450,000 records), does not depend on the date range and changes only with the data, so
 :func:`population` keeps it in Django's cache until a new import batch, link run or alert
-appears or the day turns (ages move on), and for an hour at most. The alert figures, which
-change with every acknowledgement and depend on the dates chosen, are computed on every request.
+appears or the day turns (ages move on), and for an hour at most. The alert figures and the
+fairness report, which depend on the dates chosen, are computed on every request from it.
 """
 
 from __future__ import annotations
@@ -31,7 +31,7 @@ from django.utils import timezone
 
 from jigsaw.alerts.models import Alert, AlertAction
 from jigsaw.alerts.population import all_people
-from jigsaw.alerts.report import children_of, fairness
+from jigsaw.alerts.report import children_of, fairness, group_sizes, subjects_of
 from jigsaw.records.models import ImportBatch, PersonRecord, QuarantinedRow, SourceSystem
 from jigsaw.rules import load_catalogue
 from jigsaw.signpost.models import LinkRun, Person, ReviewItem
@@ -174,17 +174,32 @@ def _fingerprint(using: str, today: dt.date) -> str:
              Alert.objects.using(using).aggregate(n=Count("id"), last=Max("id")),
              ImportBatch.objects.using(using).aggregate(last=Max("id"), at=Max("finished_at")),
              LinkRun.objects.using(using).aggregate(last=Max("id"), at=Max("finished_at"))]
-    return "jigsaw:aggregates:population:" + hashlib.sha256(repr(marks).encode()).hexdigest()
+    # v2: the children for a dated fairness report, not an undated report (an old entry must not be read)
+    return "jigsaw:aggregates:population:v2:" + hashlib.sha256(repr(marks).encode()).hexdigest()
 
 
 def population(using: str, today: dt.date) -> dict[str, Any]:
-    """:func:`people` and the fairness report for ``today``, from the cache while their inputs stand."""
+    """:func:`people` and the fairness report's children for ``today``, cached while their inputs stand.
+
+    Of the children, only their number, the size of each group and the groups of those an alert
+    names are kept: all :func:`fairness_report` needs, at a fraction of the size.
+    """
     key = _fingerprint(using, today)
     found = cache.get(key)
     if found is None:
         everyone = all_people(using)  # one grouped pass over every record, shared by both
         children = children_of(everyone, today)
-        found = {"people": people(using, everyone, children),
-                 "fairness": fairness(today=today, using=using, children=children)}
+        named = set().union(*subjects_of(using, children).values())
+        found = {"people": people(using, everyone, children), "children": len(children),
+                 "sizes": group_sizes(children), "alerted": {p: children[p] for p in named}}
         cache.set(key, found, CACHE_SECONDS)
     return found
+
+
+def fairness_report(using: str, period: Period, today: dt.date, known: dict[str, Any]) -> dict[str, Any]:
+    """The fairness report over the alerts raised in ``period``, as the alert figures count them.
+
+    ``known`` is :func:`population`'s: its children are the report's, whatever the dates.
+    """
+    return fairness(today=today, using=using, children=known["alerted"], sizes=known["sizes"],
+                    raised=_raised_in(period))
