@@ -197,6 +197,8 @@ OTP_TOTP_ISSUER = os.environ.get("JIGSAW_OTP_ISSUER", "Jigsaw")
 
 # An enhanced background check counts for this many years (the issue's rule: renewed every 3).
 JIGSAW_VETTING_YEARS = int(os.environ.get("JIGSAW_VETTING_YEARS", "3"))
+# An administrator's temporary password, unused, stops signing in after this many hours.
+JIGSAW_TEMPORARY_PASSWORD_HOURS = float(os.environ.get("JIGSAW_TEMPORARY_PASSWORD_HOURS", "72"))
 
 # Partnership figures show a count from 1 to N-1 as "fewer than N" (docs/aggregates.md):
 # the small-count suppression of the DfE's Children in need / Children looked after releases

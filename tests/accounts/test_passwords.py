@@ -6,14 +6,17 @@ a wrong current password counts towards the lockout like a wrong password at sig
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 
 import pytest
 from django.contrib.auth import get_user_model
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
 from jigsaw.accounts import passwords
+from jigsaw.accounts.models import Profile
 from jigsaw.accounts.roles import Role
 from jigsaw.audit.models import AccessEntry, Action
 from tests.accounts.admin_support import admin_entries
@@ -171,3 +174,35 @@ def test_an_administrator_cannot_set_their_own_temporary_password(as_admin, admi
 
 def test_a_temporary_password_for_someone_who_does_not_exist_is_404(as_admin):
     assert as_admin.post(reverse("accounts:temporary-password", args=[2**31 - 1])).status_code == 404
+
+
+@pytest.mark.parametrize(("hours_ago", "signs_in"), [(71.9, True), (72.1, False)])
+def test_an_unused_temporary_password_stops_working_after_the_setting(make_user, web_db, hours_ago, signs_in):
+    user = make_user(Role.SOCIAL_WORKER, username="away")
+    temporary = passwords.set_temporary_password(user.pk, using=web_db)
+    Profile.objects.using(web_db).filter(user=user).update(
+        temporary_password_set_at=timezone.now() - dt.timedelta(hours=hours_ago))
+    response = Client().post(reverse("accounts:sign-in"), {"username": "away", "password": temporary})
+    failed = _entries(web_db, Action.SIGN_IN_FAILED)
+    if signs_in:
+        assert response.status_code == 302 and response["Location"].startswith(reverse("accounts:code"))
+        assert failed == []
+    else:
+        assert response.status_code == 400
+        assert "Your temporary password has expired" in response.content.decode()
+        assert [e.detail["step"] for e in failed] == ["temporary_password_expired"]
+
+
+def test_how_long_a_temporary_password_lasts_is_a_setting(make_user, web_db, settings):
+    settings.JIGSAW_TEMPORARY_PASSWORD_HOURS = 1
+    user = make_user(Role.ANALYST, username="brief")
+    temporary = passwords.set_temporary_password(user.pk, using=web_db)
+    profile = Profile.objects.using(web_db).get(user=user)
+    assert not passwords.temporary_password_expired(profile)
+    assert passwords.temporary_password_expired(profile, timezone.now() + dt.timedelta(minutes=61))
+    assert not passwords.temporary_password_expired(None)
+    passwords.password_chosen(user.pk, using=web_db)
+    profile.refresh_from_db()
+    assert not profile.must_change_password
+    assert not passwords.temporary_password_expired(profile, timezone.now() + dt.timedelta(days=365))
+    assert TEMPORARY.match(temporary)

@@ -13,6 +13,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
@@ -202,4 +203,5 @@ def set_user_temporary_password(request: HttpRequest, user_id: int) -> HttpRespo
         Actor.of(request).log(Action.ADMIN, using=using, detail={
             "operation": "set_temporary_password", "user": profile.user.username, "user_id": user_id})
     return render(request, "accounts/temporary_password.html",
-                  {"subject": profile.user, "password": password})
+                  {"subject": profile.user, "password": password,
+                   "hours": settings.JIGSAW_TEMPORARY_PASSWORD_HOURS})

@@ -22,12 +22,17 @@ class Profile(models.Model):
     training_completed_on = models.DateField(
         null=True, blank=True, help_text="Date safeguarding training was completed."
     )
-    # Set when an administrator gives the user a temporary password: until they choose their
-    # own, every page sends them to "Change your password" (jigsaw.accounts.middleware).
-    must_change_password = models.BooleanField(default=False)
+    # When an administrator gave the user a temporary password, until they choose their own:
+    # meanwhile every page sends them to "Change your password" (jigsaw.accounts.middleware),
+    # and after JIGSAW_TEMPORARY_PASSWORD_HOURS it no longer signs in (jigsaw.accounts.passwords).
+    temporary_password_set_at = models.DateTimeField(null=True, blank=True)
     # Only demo users may have their current one-time code printed by `jigsaw otp-code`.
     is_demo = models.BooleanField(default=False)
     created_at = models.DateTimeField(auto_now_add=True)
 
     def __str__(self) -> str:
         return f"{self.user} ({self.get_role_display()})"
+
+    @property
+    def must_change_password(self) -> bool:
+        return self.temporary_password_set_at is not None

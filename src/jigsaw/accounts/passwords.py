@@ -2,7 +2,9 @@
 
 A user who has forgotten their password gets a temporary one from an administrator (in person or
 by a channel the partnership trusts). It lets them sign in, and then every page sends them to
-choose their own (``Profile.must_change_password``, enforced by the middleware). Setting any
+choose their own (``Profile.must_change_password``, enforced by the middleware). Unused, it
+stops working after ``JIGSAW_TEMPORARY_PASSWORD_HOURS`` (72 by default: long enough to reach
+someone over a weekend; a partnership's own policy may differ, hence the setting). Setting any
 password changes Django's session hash, so every other session of that user ends on its next
 request.
 
@@ -12,10 +14,13 @@ screen or paper (no 0/o, 1/l/i), about 79 bits. It is shown once and never store
 
 from __future__ import annotations
 
+import datetime as dt
 import secrets
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import transaction
+from django.utils import timezone
 
 from .models import Profile
 
@@ -36,10 +41,18 @@ def set_temporary_password(user_id: int, *, using: str) -> str:
     with transaction.atomic(using=using):
         user.set_password(password)
         user.save(using=using, update_fields=["password"])
-        Profile.objects.using(using).filter(user=user).update(must_change_password=True)
+        Profile.objects.using(using).filter(user=user).update(temporary_password_set_at=timezone.now())
     return password
 
 
 def password_chosen(user_id: int, *, using: str) -> None:
     """The user has set a password of their own: pages stop sending them to change it."""
-    Profile.objects.using(using).filter(user_id=user_id).update(must_change_password=False)
+    Profile.objects.using(using).filter(user_id=user_id).update(temporary_password_set_at=None)
+
+
+def temporary_password_expired(profile: Profile | None, now: dt.datetime | None = None) -> bool:
+    """Whether the user's password is a temporary one given longer ago than the setting allows."""
+    if profile is None or profile.temporary_password_set_at is None:
+        return False
+    hours = dt.timedelta(hours=settings.JIGSAW_TEMPORARY_PASSWORD_HOURS)
+    return (now or timezone.now()) - profile.temporary_password_set_at > hours

@@ -31,6 +31,9 @@ from jigsaw.pages.common import Actor, db
 from . import events, passwords
 from .roles import is_verified
 
+EXPIRED_REASON = "temporary_password_expired"
+EXPIRED = "Your temporary password has expired. Ask your administrator for a new one"
+
 
 class SignInForm(forms.Form):
     username = forms.CharField(max_length=150, error_messages={"required": "Enter your username"})
@@ -75,14 +78,17 @@ def sign_in(request: HttpRequest) -> HttpResponse:
         username = form.cleaned_data["username"]
         user = authenticate(request, username=username, password=form.cleaned_data["password"])
         profile = getattr(user, "profile", None) if user is not None else None
-        if user is not None and (profile is None or (profile.agency_id and not profile.agency.is_active)):
-            # an account without a role (e.g. made by hand), or of a deactivated agency, cannot sign in
+        expired = passwords.temporary_password_expired(profile)
+        if user is not None and (profile is None or (profile.agency_id and not profile.agency.is_active)
+                                 or expired):
+            # an account without a role (e.g. made by hand), or of a deactivated agency, cannot sign
+            # in; nor can an administrator's temporary password left unused too long
             user = None
             user_login_failed.send(__name__, credentials={"username": username}, request=request)
         if user is None:
-            reason = "locked_out" if _locked(request) else "password"
+            reason = "locked_out" if _locked(request) else EXPIRED_REASON if expired else "password"
             events.sign_in_failed.send(__name__, request=request, username=username, reason=reason)
-            error = "Enter a correct username and password"
+            error = EXPIRED if reason == EXPIRED_REASON else "Enter a correct username and password"
         else:
             auth_login(request, user)
             query = urlencode({"next": _next(request)})
