@@ -109,6 +109,37 @@ def test_changing_only_the_case_of_its_own_name_is_allowed(as_admin, health, web
     response = as_admin.post(reverse("accounts:agency", args=[health.pk]),
                              agency_form(health, name="LEEDS HEALTH"))
     assert response.status_code == 302
+    health.refresh_from_db(using=web_db)
+    assert health.former_names == []  # the same name, as far as any feed is concerned
+
+
+def _rename(client: Client, agency: Agency, name: str):
+    return client.post(reverse("accounts:agency", args=[agency.pk]), agency_form(agency, name=name))
+
+
+def test_a_renamed_agency_keeps_its_former_names_and_shows_them(as_admin, health, web_db):
+    assert _rename(as_admin, health, "Leeds Community Health").status_code == 302
+    health.refresh_from_db(using=web_db)
+    assert _rename(as_admin, health, "Leeds Teaching Hospitals").status_code == 302
+    health.refresh_from_db(using=web_db)
+    assert health.former_names == ["Leeds Health", "Leeds Community Health"]
+    page = as_admin.get(reverse("accounts:agency", args=[health.pk])).content.decode()
+    assert "Former names" in page and "Leeds Health, Leeds Community Health" in page
+    assert _rename(as_admin, health, "leeds health").status_code == 302  # back to an old name
+    health.refresh_from_db(using=web_db)
+    assert (health.name, health.former_names) == ("leeds health", ["Leeds Community Health",
+                                                                   "Leeds Teaching Hospitals"])
+
+
+def test_no_other_agency_may_take_a_former_name(as_admin, health, web_db):
+    _rename(as_admin, health, "Leeds Community Health")
+    police = Agency.objects.using(web_db).create(name="West Yorkshire Police", agency_type="police")
+    for response in (as_admin.post(reverse("accounts:new-agency"), agency_form(name="LEEDS HEALTH")),
+                     _rename(as_admin, police, "Leeds Health")):
+        assert response.status_code == 400
+        assert "is a former name of Leeds Community Health" in response.content.decode()
+    assert sorted(Agency.objects.using(web_db).values_list("name", flat=True)) == [
+        "Leeds Community Health", "West Yorkshire Police"]
 
 
 @pytest.mark.parametrize(("changes", "message"), [

@@ -13,6 +13,7 @@ from jigsaw.accounts.roles import Role
 from jigsaw.audit.models import AccessEntry
 from jigsaw.pages.scope import agencies_involved, may_open, scope_of
 from jigsaw.records.models import Agency, Involvement
+from tests.accounts.admin_support import agency_form
 from tests.accounts.support import verified_client
 from tests.conftest import BOTH
 from tests.pages.support import make_alert, page_of, search_form
@@ -33,6 +34,20 @@ def test_agencies_involved_come_from_records_and_involvements(loaded):
     # an involvement naming the GP surgery, in another case, involves the surgery
     Involvement.objects.using(loaded).filter(person__record_key="C3").update(agency=GP.upper())
     assert agencies_involved([jack], loaded)[jack] == {ids[CSC], ids[GP]}
+
+
+def test_an_involvement_naming_an_agency_by_its_former_name_still_involves_it(loaded, make_user):
+    jack = person_of("csc", "C3", loaded)
+    Involvement.objects.using(loaded).filter(person__record_key="C3").update(agency=GP)
+    gp = Agency.objects.using(loaded).get(name=GP)
+    client = verified_client(make_user(Role.PRACTITIONER, agency=GP))
+    assert client.get(reverse("pages:child", args=[jack])).status_code == 200
+    as_admin = verified_client(make_user(Role.ADMINISTRATOR))
+    renamed = as_admin.post(reverse("accounts:agency", args=[gp.pk]),
+                            agency_form(gp, name="Riverside Medical Practice"))
+    assert renamed.status_code == 302
+    assert Agency.objects.using(loaded).get(pk=gp.pk).former_names == [GP]
+    assert client.get(reverse("pages:child", args=[jack])).status_code == 200  # the feed's rows say GP
 
 
 def test_a_gp_practitioner_sees_the_gp_events_and_every_signpost(loaded, make_user):

@@ -244,3 +244,18 @@ def test_an_agency_named_in_another_case_is_the_same_agency(db_alias, tmp_path):
     assert list(Agency.objects.using(db_alias).values_list("name", flat=True)) == ["Leeds Health"]
     systems = SourceSystem.objects.using(db_alias)
     assert set(systems.values_list("agency__name", flat=True)) == {"Leeds Health"}
+
+
+def test_a_feed_using_a_renamed_agencys_former_name_means_that_agency(db_alias, tmp_path):
+    import json
+
+    Agency.objects.using(db_alias).create(name="Leeds Community Health", agency_type="health",
+                                          former_names=["Leeds Health"])
+    folder = tmp_path / "gp3"
+    folder.mkdir()
+    (folder / "source.json").write_text(json.dumps(
+        {"source_system": "gp3", "name": "GP3", "agency": "LEEDS HEALTH", "agency_type": "health"}))
+    write_csv(folder / "people.csv", PEOPLE_HEADER, [["gp3", "P1", "Ann", "Lee", "2015-01-01", "", "", "F"]])
+    assert run([folder], db_alias)["accepted"] == 1
+    assert list(Agency.objects.using(db_alias).values_list("name", flat=True)) == ["Leeds Community Health"]
+    assert SourceSystem.objects.using(db_alias).get(code="gp3").agency.name == "Leeds Community Health"

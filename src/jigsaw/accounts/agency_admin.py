@@ -4,7 +4,8 @@ Agencies are never deleted: source systems, accounts and the access log refer to
 is unique ignoring case (checked here with Python's casefold, which knows more than SQLite's
 ASCII-only ``lower``; the database's constraint is the backstop for two administrators at once)
 and at most :data:`MAX_NAME` characters, because the access log records the agency of everyone
-who acts and holds at most 100.
+who acts and holds at most 100. A renamed agency keeps its old name as a former name, because
+feeds name agencies as free text and older rows keep the old one; so no other agency may take it.
 """
 
 from __future__ import annotations
@@ -48,10 +49,11 @@ def name_problem(name: str, using: str, exclude_id: int | None = None) -> str | 
     if len(name) > MAX_NAME:
         return f"The agency's name must be {MAX_NAME} characters or fewer"
     wanted = name.casefold()
-    others = Agency.objects.using(using).exclude(pk=exclude_id).values_list("name", flat=True)
-    clash = next((other for other in others.iterator() if other.casefold() == wanted), None)
-    if clash is not None:
-        return f"An agency called {clash} already exists"
+    for other in Agency.objects.using(using).exclude(pk=exclude_id).only("name", "former_names"):
+        if other.name.casefold() == wanted:
+            return f"An agency called {other.name} already exists"
+        if any(former.casefold() == wanted for former in other.former_names):
+            return f"{name} is a former name of {other.name}: feeds may still use it for that agency"
     return None
 
 
@@ -71,7 +73,17 @@ def _state(agency: Agency) -> dict[str, Any]:
             "safeguarding_email": agency.safeguarding_email}
 
 
+def _renamed(agency: Agency, new_name: str) -> list[str]:
+    """Its former names after taking ``new_name``: the old one added, the new one (if former) gone."""
+    if agency.name.casefold() == new_name.casefold():  # unnamed yet, or only the case changes
+        return agency.former_names
+    dropped = {new_name.casefold(), agency.name.casefold()}
+    kept = [name for name in agency.former_names if name.casefold() not in dropped]
+    return [*kept, agency.name] if agency.name else kept
+
+
 def _apply(agency: Agency, edit: AgencyEdit) -> None:
+    agency.former_names = _renamed(agency, edit.name)
     agency.name, agency.agency_type, agency.is_active = edit.name, edit.agency_type, edit.active
     agency.safeguarding_team = edit.safeguarding_team
     agency.safeguarding_phone = edit.safeguarding_phone

@@ -24,7 +24,7 @@ from typing import Any
 
 from jigsaw.accounts.roles import AGENCY_SCOPED_ROLES, role_of
 from jigsaw.chronology.build import Entry
-from jigsaw.records.models import Agency, Involvement, SourceSystem
+from jigsaw.records.models import Involvement, SourceSystem, agencies_by_name
 from jigsaw.signpost.models import RecordLink
 
 
@@ -57,7 +57,8 @@ def agencies_involved(person_ids: Iterable[int], using: str) -> dict[int, set[in
     """Per person, the agencies that hold a linked record of them or are named in an involvement.
 
     Set-wise queries whatever the number of people: the record links with their source system's
-    agency, and the involvements' agency names mapped to agencies by name, ignoring case.
+    agency, and the involvements' agency names mapped to agencies by name or former name,
+    ignoring case (feeds keep an agency's old name after it is renamed).
     """
     ids = list(person_ids)
     found: dict[int, set[int]] = defaultdict(set)
@@ -68,8 +69,7 @@ def agencies_involved(person_ids: Iterable[int], using: str) -> dict[int, set[in
     named = (Involvement.objects.using(using).filter(person__link__person_id__in=ids)
              .values_list("person__link__person_id", "agency").distinct())
     if named:
-        # agency names are unique ignoring case (records.Agency), and feeds vary in case
-        agencies = {name.casefold(): pk for pk, name in Agency.objects.using(using).values_list("pk", "name")}
+        agencies = agencies_by_name(using)
         for person, name in named:
             if name.casefold() in agencies:
                 found[person].add(agencies[name.casefold()])

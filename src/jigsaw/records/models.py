@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import ClassVar
 
-from django.db import models
+from django.db import IntegrityError, models, transaction
 from django.db.models.functions import Lower
 
 
@@ -32,6 +32,9 @@ class Agency(models.Model):
     safeguarding_team = models.CharField(max_length=200, blank=True)
     safeguarding_phone = models.CharField(max_length=40, blank=True)
     safeguarding_email = models.EmailField(max_length=254, blank=True)
+    # Names it had before a rename. Feeds name agencies as free text (involvements, source.json)
+    # and older rows keep the old name, so it must still mean this agency.
+    former_names = models.JSONField(default=list, blank=True)
 
     class Meta:
         verbose_name_plural = "agencies"
@@ -42,6 +45,35 @@ class Agency(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def names(self) -> list[str]:
+        """Its name, then its former names: every name a feed may call it by."""
+        return [self.name, *self.former_names]
+
+
+def agencies_by_name(using: str) -> dict[str, int]:
+    """Every agency's names and former names, case-folded, to its id (agency names are few).
+
+    Python's ``casefold`` rather than the database's ``lower``: SQLite's knows only ASCII.
+    """
+    agencies = list(Agency.objects.using(using).only("name", "former_names"))
+    found = {agency.name.casefold(): agency.pk for agency in agencies}
+    for agency in agencies:  # a current name wins over another agency's former one
+        for former in agency.former_names:
+            found.setdefault(former.casefold(), agency.pk)
+    return found
+
+
+def agency_named(name: str, using: str, agency_type: str = "other") -> Agency:
+    """The agency a feed means by ``name`` (current or former, any case); made if there is none."""
+    known = agencies_by_name(using).get(name.casefold())
+    if known is None:
+        try:
+            with transaction.atomic(using=using):
+                return Agency.objects.using(using).create(name=name, agency_type=agency_type)
+        except IntegrityError:  # made meanwhile by another import
+            known = agencies_by_name(using)[name.casefold()]
+    return Agency.objects.using(using).get(pk=known)
 
 
 class SourceSystem(models.Model):

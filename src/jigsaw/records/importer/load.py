@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
-from ..models import Agency, ImportBatch, ImportWarning, SourceSystem
+from ..models import ImportBatch, ImportWarning, SourceSystem, agency_named
 from . import apply, quarantine
 from .prepare import Batch, End, raw_lines
 from .staging import Stager, text_hash
@@ -172,12 +172,8 @@ def _source_system(code: str, folder: Path, using: str, known: SourceSystem | No
             meta = {}
         if meta.get("source_system") == code:
             if meta.get("agency"):
-                # names are unique ignoring case: "leeds health" in a feed is the agency "Leeds Health"
-                agency, _ = Agency.objects.using(using).get_or_create(
-                    name__iexact=meta["agency"],
-                    defaults={"name": meta["agency"], "agency_type": meta.get("agency_type", "other")},
-                )
-                system.agency = agency
+                # "leeds health", or a name it had before a rename, is the agency "Leeds Health"
+                system.agency = agency_named(meta["agency"], using, meta.get("agency_type", "other"))
             system.name = str(meta.get("name", ""))[:200]
             system.save(using=using)
     return system
