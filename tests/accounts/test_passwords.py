@@ -93,6 +93,7 @@ def test_changing_ends_the_users_other_sessions_and_returns_to_the_page_asked_fo
     ("839201748392017", None, "entirely numeric"),
     (NEW_PASSWORD, NEW_PASSWORD + "x", "do not match"),
     ("", None, "Enter a new password"),
+    (PASSWORD, None, "must be different from your current one"),
 ])
 def test_a_weak_or_mistyped_new_password_is_refused_and_nothing_changes(make_user, web_db, new, again,
                                                                          message):

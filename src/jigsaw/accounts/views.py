@@ -158,6 +158,13 @@ class ChangePasswordForm(PasswordChangeForm):
                               ("new_password2", "Enter the new password again")):
             self.fields[name].error_messages["required"] = message
 
+    def clean(self) -> dict:
+        cleaned = super().clean()
+        new, old = cleaned.get("new_password1"), cleaned.get("old_password")
+        if new and old and new == old:  # above all a temporary password: it has been passed on
+            self.add_error("new_password1", "Your new password must be different from your current one")
+        return cleaned
+
 
 def _wrong_current_password(request: HttpRequest) -> None:
     """Count a wrong current password as a failed sign-in; at the limit, sign out and lock.
