@@ -96,3 +96,24 @@ class TestServices:
         create_user("demo-analyst", "a-long-enough-password", "analyst", using=db_alias)
         with pytest.raises(AccountError, match="not a demo user"):
             create_demo_users(using=db_alias)
+
+
+def test_temporary_password_from_the_command_line(env):
+    import re
+    import sqlite3
+
+    assert _create(env, "lone-admin", "--role", "administrator").returncode == 0
+    done = run_jigsaw("temporary-password", "lone-admin", "--as", "operator", env=env)
+    assert done.returncode == 0, done.stderr
+    password = done.stdout.strip().splitlines()[-1].strip()
+    assert re.fullmatch(r"[a-hj-km-np-z2-9]{4}(-[a-hj-km-np-z2-9]{4}){3}", password), done.stdout
+    assert "within 72 hours" in done.stdout
+    with sqlite3.connect(env["JIGSAW_DATABASE_URL"].removeprefix("sqlite:///")) as db:
+        set_at = db.execute("SELECT temporary_password_set_at FROM accounts_profile").fetchone()
+        actor, detail = db.execute("SELECT actor, detail FROM audit_accessentry WHERE action = ?",
+                                   ("admin",)).fetchone()
+    assert set_at[0] is not None
+    assert actor == "operator" and "set_temporary_password" in detail and password not in detail
+    unknown = run_jigsaw("temporary-password", "nobody", "--as", "operator", env=env)
+    assert unknown.returncode == 1 and "no user called 'nobody'" in unknown.stderr
+    assert unknown.stderr.strip().count("\n") == 0 and unknown.stdout == ""

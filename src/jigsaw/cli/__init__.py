@@ -7,7 +7,7 @@ import sys
 
 import click
 
-from .accounts import createuser, otp_code
+from .accounts import createuser, otp_code, temporary_password
 from .alerts import alerts
 from .audit import audit
 from .chronology import chronology, significance
@@ -30,7 +30,7 @@ def cli() -> None:
 
 COMMANDS = (synth, import_command, quarantine, link, export, review, search, shield, chronology,
             significance, alerts, audit, migrate, serve, demo,
-            createuser, otp_code)
+            createuser, temporary_password, otp_code)
 for command in COMMANDS:
     cli.add_command(command)
 

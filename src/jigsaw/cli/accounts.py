@@ -1,8 +1,11 @@
-"""``jigsaw createuser`` and ``jigsaw otp-code``: accounts from the command line.
+"""``jigsaw createuser``, ``jigsaw temporary-password`` and ``jigsaw otp-code``: accounts from the
+command line.
 
 ``createuser`` prints the new user's authenticator set-up once (it is not stored anywhere it
-could be shown again). ``otp-code`` exists so the demo and browser tests can sign in without a
-phone; it answers only for users marked as demo users and refuses everyone else.
+could be shown again). ``temporary-password`` is the way back for an administrator who has
+forgotten their own password, when no other administrator can set one on their page.
+``otp-code`` exists so the demo and browser tests can sign in without a phone; it answers only
+for users marked as demo users and refuses everyone else.
 """
 
 from __future__ import annotations
@@ -12,7 +15,7 @@ import sys
 
 import click
 
-from .common import UserError, setup_django
+from .common import UserError, acting_user, setup_django
 
 ROLES = ("practitioner", "hub_officer", "social_worker", "safeguarding_lead", "analyst", "auditor",
          "administrator")
@@ -61,6 +64,35 @@ def createuser(username: str, role: str, agency: str | None, vetted_on: str | No
     click.echo("Add this to the user's authenticator app now; it will not be shown again:")
     click.echo(f"  secret: {device.secret}")
     click.echo(f"  otpauth URI: {device.otpauth_uri}")
+
+
+@click.command("temporary-password")
+@click.argument("username")
+@click.option("--as", "as_user", metavar="USER",
+              help="Who is acting, for the access log [default: the operating-system user].")
+def temporary_password(username: str, as_user: str | None) -> None:
+    """Give a user a temporary password, printed once, to be replaced at their next sign-in."""
+    actor = acting_user(as_user)
+    setup_django()
+    from django.conf import settings
+    from django.contrib.auth import get_user_model
+    from django.db import router, transaction
+
+    from jigsaw.accounts.passwords import set_temporary_password
+    from jigsaw.audit.log import record_cli
+    from jigsaw.audit.models import AccessEntry, Action
+
+    using = router.db_for_write(AccessEntry)
+    user = get_user_model()._default_manager.db_manager(using).filter(username=username).first()
+    if user is None:
+        raise UserError(f"no user called {username!r}; make one with `jigsaw createuser`")
+    with transaction.atomic(using=using):
+        password = set_temporary_password(user.pk, using=using)
+        record_cli(actor, Action.ADMIN, using=using, detail={
+            "operation": "set_temporary_password", "user": username, "user_id": user.pk})
+    click.echo(f"Temporary password for {username}, shown only now. They must choose their own when they "
+               f"next sign in, within {settings.JIGSAW_TEMPORARY_PASSWORD_HOURS:g} hours:")
+    click.echo(f"  {password}")
 
 
 @click.command("otp-code")
