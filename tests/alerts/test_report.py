@@ -76,8 +76,8 @@ def test_without_a_filter_every_alert_ever_raised_is_counted(alerts):
 
 @pytest.mark.django_db(databases=BOTH)
 def test_a_filter_counts_only_the_alerts_it_keeps_over_the_same_children(alerts):
-    data = fairness(today=TODAY, using=alerts, children=CHILDREN,
-                    raised=Q(raised_at__gte=datetime(2024, 3, 1, tzinfo=UTC)))
+    march_on = subjects_of(alerts, CHILDREN, Q(raised_at__gte=datetime(2024, 3, 1, tzinfo=UTC)))
+    data = fairness(today=TODAY, using=alerts, children=CHILDREN, subjects=march_on)
     assert data["children"] == 4 and set(data["rules"]) == {"R05"}  # R07a's only alert is in January
     r05 = data["rules"]["R05"]
     assert r05["children_alerted"] == 1 and r05["per_1000"] == 250.0
@@ -85,8 +85,8 @@ def test_a_filter_counts_only_the_alerts_it_keeps_over_the_same_children(alerts)
     assert {g: v["alerted"] for g, v in ethnicity.items()} == {"Asian": 1, "Black": 0, "White": 0}
     assert {g: v["children"] for g, v in ethnicity.items()} == {"Asian": 1, "Black": 1, "White": 2}
     assert ethnicity["Asian"]["per_1000"] == 1000.0 and ethnicity["Asian"]["ratio_to_overall"] == 4.0
-    january = fairness(today=TODAY, using=alerts, children=CHILDREN,
-                       raised=Q(raised_at__lt=datetime(2024, 2, 1, tzinfo=UTC)))
+    january = fairness(today=TODAY, using=alerts, children=CHILDREN, subjects=subjects_of(
+        alerts, CHILDREN, Q(raised_at__lt=datetime(2024, 2, 1, tzinfo=UTC))))
     assert {rule: r["children_alerted"] for rule, r in january["rules"].items()} == {"R05": 1, "R07a": 1}
     assert january["rules"]["R05"]["by"]["sex"]["F"]["alerted"] == 1
 
@@ -97,6 +97,7 @@ def test_the_sizes_and_the_alerted_children_alone_give_the_same_report(alerts):
     named = set().union(*subjects_of(alerts, CHILDREN).values())
     assert named == {1, 2, 3}
     for raised in (None, Q(raised_at__gte=datetime(2024, 3, 1, tzinfo=UTC))):
-        whole = fairness(today=TODAY, using=alerts, children=CHILDREN, raised=raised)
+        subjects = subjects_of(alerts, CHILDREN, raised)
+        whole = fairness(today=TODAY, using=alerts, children=CHILDREN, subjects=subjects)
         assert fairness(today=TODAY, using=alerts, children={p: CHILDREN[p] for p in named},
-                        sizes=group_sizes(CHILDREN), raised=raised) == whole
+                        sizes=group_sizes(CHILDREN), subjects=subjects) == whole

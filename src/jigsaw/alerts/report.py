@@ -107,13 +107,15 @@ def subjects_of(using: str, children: Collection[int], raised: Q | None = None) 
 
 def fairness(truth: Path | None = None, today: date | None = None, using: str = "default",
              children: dict[int, dict[str, str]] | None = None,
-             sizes: dict[str, Counter[str]] | None = None, raised: Q | None = None) -> dict[str, Any]:
+             sizes: dict[str, Counter[str]] | None = None,
+             subjects: dict[str, set[int]] | None = None) -> dict[str, Any]:
     """The report as data: per rule, per dimension, per group.
 
     ``children`` is :func:`children_of`; with ``sizes`` (:func:`group_sizes` of all of them) it
-    need hold only the children alerts name, so a caller can keep that much at hand. ``raised``
-    narrows the alerts counted (the partnership figures' date range); by default every alert ever
-    raised, so the command line report counts them all.
+    need hold only the children alerts name, so a caller can keep that much at hand. ``subjects``
+    (:func:`subjects_of`) are the alerted children per rule: by default those of every alert ever
+    raised, so the command line report counts them all; the partnership figures pass those of the
+    alerts raised in the dates chosen.
     """
     today = today or date.today()
     if children is None:
@@ -121,7 +123,8 @@ def fairness(truth: Path | None = None, today: date | None = None, using: str = 
     population = group_sizes(children) if sizes is None else sizes
     everyone = sum(population[DIMENSIONS[0]].values())  # each child is in exactly one group
     patterned = _with_pattern(truth, using) if truth else None
-    subjects = subjects_of(using, children, raised)
+    if subjects is None:
+        subjects = subjects_of(using, children)
     rules = {}
     for rule_id in sorted(subjects):
         alerted = subjects[rule_id]

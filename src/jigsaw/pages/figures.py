@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+from collections import defaultdict
 from collections.abc import Collection
 from dataclasses import dataclass, field
 from typing import Any
@@ -31,7 +32,7 @@ from django.utils import timezone
 
 from jigsaw.alerts.models import Alert, AlertAction
 from jigsaw.alerts.population import all_people
-from jigsaw.alerts.report import children_of, fairness, group_sizes, subjects_of
+from jigsaw.alerts.report import children_of, fairness, group_sizes
 from jigsaw.records.models import ImportBatch, PersonRecord, QuarantinedRow, SourceSystem
 from jigsaw.rules import load_catalogue
 from jigsaw.signpost.models import LinkRun, Person, ReviewItem
@@ -174,24 +175,29 @@ def _fingerprint(using: str, today: dt.date) -> str:
              Alert.objects.using(using).aggregate(n=Count("id"), last=Max("id")),
              ImportBatch.objects.using(using).aggregate(last=Max("id"), at=Max("finished_at")),
              LinkRun.objects.using(using).aggregate(last=Max("id"), at=Max("finished_at"))]
-    # v2: the children for a dated fairness report, not an undated report (an old entry must not be read)
-    return "jigsaw:aggregates:population:v2:" + hashlib.sha256(repr(marks).encode()).hexdigest()
+    # v3: the alerted children per alert, for a dated fairness report (an old entry must not be read)
+    return "jigsaw:aggregates:population:v3:" + hashlib.sha256(repr(marks).encode()).hexdigest()
 
 
 def population(using: str, today: dt.date) -> dict[str, Any]:
     """:func:`people` and the fairness report's children for ``today``, cached while their inputs stand.
 
-    Of the children, only their number, the size of each group and the groups of those an alert
-    names are kept: all :func:`fairness_report` needs, at a fraction of the size.
+    Of the children, only their number, the size of each group, the groups of those an alert names
+    and, per alert naming any, its rule, when it was raised and which of them it names: all
+    :func:`fairness_report` needs for any dates, without reading every alert again on each view.
+    (An alert's rule, time and people never change; a new one changes the cache key.)
     """
     key = _fingerprint(using, today)
     found = cache.get(key)
     if found is None:
         everyone = all_people(using)  # one grouped pass over every record, shared by both
         children = children_of(everyone, today)
-        named = set().union(*subjects_of(using, children).values())
+        alerts = [(rule_id, raised_at, named) for rule_id, raised_at, person_ids in
+                  Alert.objects.using(using).values_list("rule_id", "raised_at", "person_ids")
+                  if (named := tuple(p for p in person_ids if p in children))]
         found = {"people": people(using, everyone, children), "children": len(children),
-                 "sizes": group_sizes(children), "alerted": {p: children[p] for p in named}}
+                 "sizes": group_sizes(children), "alerts": alerts,
+                 "alerted": {p: children[p] for _, _, named in alerts for p in named}}
         cache.set(key, found, CACHE_SECONDS)
     return found
 
@@ -199,7 +205,13 @@ def population(using: str, today: dt.date) -> dict[str, Any]:
 def fairness_report(using: str, period: Period, today: dt.date, known: dict[str, Any]) -> dict[str, Any]:
     """The fairness report over the alerts raised in ``period``, as the alert figures count them.
 
-    ``known`` is :func:`population`'s: its children are the report's, whatever the dates.
+    ``known`` is :func:`population`'s: its children are the report's, whatever the dates. The
+    alerts are picked from it with the same bounds as :func:`_raised_in`.
     """
+    start, until = period.bounds()
+    subjects: dict[str, set[int]] = defaultdict(set)
+    for rule_id, raised_at, named in known["alerts"]:
+        if (start is None or raised_at >= start) and (until is None or raised_at < until):
+            subjects[rule_id].update(named)
     return fairness(today=today, using=using, children=known["alerted"], sizes=known["sizes"],
-                    raised=_raised_in(period))
+                    subjects=subjects)
