@@ -17,6 +17,7 @@ from jigsaw.records.models import Agency
 
 from . import agency_admin
 from .roles import Role
+from .services import AccountError
 
 ACTIVE_CHOICES = (("yes", "Active"), ("no", "Deactivated"))
 DATE_LEGENDS = {"vetted_on": "Date of enhanced background check",
@@ -139,6 +140,11 @@ class AgencyForm(forms.Form):
             name=data["name"], agency_type=data["agency_type"], safeguarding_team=data["safeguarding_team"],
             safeguarding_phone=" ".join(data["safeguarding_phone"].split()),
             safeguarding_email=data["safeguarding_email"], active=data.get("active", True))
+
+
+def add_account_error(form: forms.Form, error: AccountError) -> None:
+    """The service's refusal beside the field it names, or at the top of the form."""
+    form.add_error(error.field if error.field in form.fields else None, str(error))
 
 
 def date_inputs(form: forms.Form) -> list[dict]:

@@ -30,7 +30,7 @@ from jigsaw.pages.common import Actor, db
 from jigsaw.records.models import Agency
 
 from . import passwords, user_admin
-from .admin_forms import NewUserForm, UserForm, date_inputs
+from .admin_forms import NewUserForm, UserForm, add_account_error, date_inputs
 from .changes import Changes, compare
 from .lookups import get_or_404
 from .models import Profile
@@ -92,10 +92,6 @@ def users(request: HttpRequest) -> HttpResponse:
         "filtered": any(chosen.values())})
 
 
-def _field_for(form: Any, error: AccountError) -> str | None:
-    return error.field if error.field in form.fields else None
-
-
 def _given(data: dict[str, Any], agency: str | None) -> Changes:
     """A new user's settings, as changes from nothing."""
     given = {name: value for name, value in (
@@ -125,7 +121,7 @@ def new_user(request: HttpRequest) -> HttpResponse:
                 user = get_user_model()._default_manager.db_manager(using).get(username=data["username"])
                 _log_user(request, using, "create_user", user, _given(data, agency))
         except AccountError as exc:
-            form.add_error(_field_for(form, exc), str(exc))
+            add_account_error(form, exc)
         else:
             return render(request, "accounts/user_created.html", {"new_user": user, "device": device})
     return render(request, "accounts/new_user.html", {"form": form, "dates": date_inputs(form)},
@@ -164,7 +160,7 @@ def user(request: HttpRequest, user_id: int) -> HttpResponse:
                 if changes:
                     _log_user(request, using, "edit_user", profile.user, changes)
         except AccountError as exc:
-            form.add_error(_field_for(form, exc), str(exc))
+            add_account_error(form, exc)
         else:
             messages.success(request, "Changes saved" if changes else "Nothing was changed")
             return redirect("accounts:user", user_id=user_id)

@@ -22,7 +22,7 @@ from jigsaw.pages.common import Actor, db
 from jigsaw.records.models import Agency, SourceSystem
 
 from . import agency_admin
-from .admin_forms import AgencyForm
+from .admin_forms import AgencyForm, add_account_error
 from .changes import Changes, loggable
 from .lookups import get_or_404
 from .roles import require_area
@@ -63,10 +63,6 @@ def _saved(changes: Changes, deactivated: int) -> str:
     return "Changes saved"
 
 
-def _add_error(form: AgencyForm, error: AccountError) -> None:
-    form.add_error(error.field if error.field in form.fields else None, str(error))
-
-
 @never_cache
 @require_area("admin")
 @require_http_methods(["GET"])
@@ -92,7 +88,7 @@ def new_agency(request: HttpRequest) -> HttpResponse:
                 agency, changes = agency_admin.create_agency(form.edit(), using)
                 _log(request, using, "create_agency", agency, changes)
         except AccountError as exc:
-            _add_error(form, exc)
+            add_account_error(form, exc)
         else:
             messages.success(request, "Agency added")
             return redirect("accounts:agency", agency_id=agency.pk)
@@ -119,7 +115,7 @@ def agency(request: HttpRequest, agency_id: int) -> HttpResponse:
                     renamed = Agency.objects.using(using).get(pk=agency_id)
                     _log(request, using, "edit_agency", renamed, changes, deactivated)
         except AccountError as exc:
-            _add_error(form, exc)
+            add_account_error(form, exc)
         else:
             messages.success(request, _saved(changes, deactivated))
             return redirect("accounts:agency", agency_id=agency_id)
