@@ -145,10 +145,8 @@ def options(port: int, workers: int, threads: int) -> dict[str, Any]:
     }
 
 
-def run(port: int, workers: int | None = None, threads: int | None = None) -> None:
+def run(port: int, workers: int, threads: int) -> None:
     """Serve until SIGTERM or Ctrl+C; returns nothing (the arbiter exits the process)."""
-    workers = workers or default_workers()
-    threads = threads or default_threads()
     sys.stdout.flush()  # forked workers must not inherit (and print again) buffered output
     sys.stderr.flush()
     JigsawServer(options(port, workers, threads)).run()
