@@ -8,7 +8,6 @@ agencies, statuses, groups and months: nothing about any one child.
 
 from __future__ import annotations
 
-import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -74,13 +73,14 @@ def people(raw: dict[str, Any], systems: list[tuple[str, str, int]], children: i
     return [headline, systems]
 
 
-def alerts(raw: AlertFigures, titles: dict[str, str], below: int, period_note: str) -> list[Section]:
+def alerts(raw: AlertFigures, titles: dict[str, str], below: int, period: Period) -> list[Section]:
     group = "Alerts"
+    note = period_note(period)
     rules = sorted(set(titles) | set(raw.by_rule))
     table = disclosure.protect_table([raw.by_rule.get(r, [0] * len(STATUSES)) for r in rules], below)
     overdue, overdue_total = disclosure.protect_line([raw.overdue.get(r, 0) for r in rules], below)
     by_rule = Section("alerts_by_rule", group, "Alerts by rule and status",
-                      ["Rule", *(label for label, _, _ in STATUSES), "Raised", "Overdue"], note=period_note)
+                      ["Rule", *(label for label, _, _ in STATUSES), "Raised", "Overdue"], note=note)
     for i, rule in enumerate(rules):
         title = titles.get(rule, "no longer in the rules catalogue")
         by_rule.rows.append(Row([f"{rule}: {title}"], [*table.cells[i], table.row_totals[i], overdue[i]]))
@@ -89,7 +89,7 @@ def alerts(raw: AlertFigures, titles: dict[str, str], below: int, period_note: s
         *(Row([label], [f]) for (label, _, _), f in zip(STATUSES, table.column_totals, strict=True)),
         Row(["All alerts raised"], [table.total], total=True),
         Row(["Overdue: open or acknowledged past the date the rule's guidance sets"], [overdue_total]),
-    ], note=period_note)
+    ], note=note)
     timing = Section("time_to_act", group, "Time from an alert being raised", ["Step", "Median", "Alerts"])
     for label, (n, seconds) in (("To acknowledged", raw.to_acknowledge), ("To closed", raw.to_close)):
         counted = disclosure.count(n, below)
@@ -114,7 +114,7 @@ def fairness(report: dict[str, Any], titles: dict[str, str], below: int, period:
     ``report`` counts the alerts raised in ``period``, like the alert tables, so the notes say so.
     """
     group = "Fairness: alerts per 1,000 children"
-    note = (f"{period_note(period.start, period.end)} Each child counted once per rule, out of the "
+    note = (f"{period_note(period)} Each child counted once per rule, out of the "
             "children under 18 today. 'Uneven' marks a rate at least 1.5 times the rule's overall rate, "
             f"or two-thirds of it or less, with at least {max(5, below)} children alerted.")
     if not report["rules"]:
@@ -128,8 +128,8 @@ def fairness(report: dict[str, Any], titles: dict[str, str], below: int, period:
         names = [SEXES.get(g, g) if dim == "sex" else g for g in groups]
         section = Section(f"fairness_{dim}", group, DIMENSION_LABELS[dim],
                           ["Rule", *names, "All children", "Children alerted"], note=note)
-        populations = {g: n for rule in report["rules"].values() for g, n in
-                       ((g, v["children"]) for g, v in rule["by"][dim].items())}
+        populations = {g: v["children"] for rule in report["rules"].values()
+                       for g, v in rule["by"][dim].items()}
         pop_cells, pop_total = disclosure.protect_line([populations.get(g, 0) for g in groups], below)
         pop = dict(zip(groups, pop_cells, strict=True))
         section.rows.append(Row(["Children in the group"], [*pop_cells, pop_total, BLANK], total=True))
@@ -172,7 +172,8 @@ def data_quality(raw: dict[str, Any], below: int) -> list[Section]:
     ]
 
 
-def period_note(start: dt.date | None, end: dt.date | None) -> str:
+def period_note(period: Period) -> str:
+    start, end = period.start, period.end
     if start and end:
         return f"Alerts raised from {start:%-d %B %Y} to {end:%-d %B %Y}."
     if start:

@@ -56,11 +56,11 @@ def _sections(period: figures.Period, using: str) -> list[sections.Section]:
     titles = figures.rule_titles()
     population = figures.population(using, today)
     systems = figures.source_systems(using, population["people"]["per_system"])
+    fairness = figures.fairness_report(using, period, today, population)
     return [
-        *sections.people(population["people"], systems, population["children"], below),
-        *sections.alerts(figures.alerts(using, period, now), titles, below,
-                         sections.period_note(period.start, period.end)),
-        *sections.fairness(figures.fairness_report(using, period, today, population), titles, below, period),
+        *sections.people(population["people"], systems, fairness["children"], below),
+        *sections.alerts(figures.alerts(using, period, now), titles, below, period),
+        *sections.fairness(fairness, titles, below, period),
         *sections.data_quality(figures.data_quality(using), below),
     ]
 
@@ -84,7 +84,7 @@ def aggregates_page(request: HttpRequest) -> HttpResponse:
     context: dict[str, Any] = {
         "errors": [], "field_errors": {}, "typed": typed, "sections": _sections(period, using),
         "below": disclosure.threshold(), "query": request.GET.urlencode(),
-        "period_note": sections.period_note(period.start, period.end),
+        "period_note": sections.period_note(period),
     }
     return render(request, "pages/aggregates.html", context)
 
@@ -114,7 +114,7 @@ def aggregates_csv(request: HttpRequest) -> HttpResponse:
                      f"shown as '{disclosure.small_text(below)}'; "
                      "'withheld' where a total would give one back"])
     writer.writerow(["About", "Filters", "Alerts raised", "", "", "",
-                     sections.period_note(period.start, period.end)])
+                     sections.period_note(period)])
     for section in _sections(period, using):
         width = section.label_columns
         for row in section.rows:

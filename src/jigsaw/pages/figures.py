@@ -10,21 +10,20 @@ every record), from which come the children in each fairness group and the child
 two or more agencies. It takes a second or two at 100,000 children (about 200,000 people and
 450,000 records), does not depend on the date range and changes only with the data, so
 :func:`population` keeps it in Django's cache until a new import batch, link run or alert
-appears or the day turns (ages move on), and for an hour at most. The alert figures and the
-fairness report, which depend on the dates chosen, are computed on every request from it.
+appears or the day turns (ages move on), and for an hour at most. The alert figures, which
+depend on the dates chosen, are queried on every request; the fairness report for the dates
+chosen is counted on every request from the cached population.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 from collections import defaultdict
 from collections.abc import Collection
 from dataclasses import dataclass, field
 from typing import Any
 
 import pyarrow as pa
-from django.conf import settings
 from django.core.cache import cache
 from django.db.models import Count, DurationField, ExpressionWrapper, F, Max, Q, QuerySet, Sum
 from django.db.models.functions import TruncMonth
@@ -33,9 +32,10 @@ from django.utils import timezone
 from jigsaw.alerts.models import Alert, AlertAction
 from jigsaw.alerts.population import all_people
 from jigsaw.alerts.report import children_of, fairness, group_sizes
-from jigsaw.records.models import ImportBatch, PersonRecord, QuarantinedRow, SourceSystem
+from jigsaw.records.models import ImportBatch, QuarantinedRow, SourceSystem, records_per_system
 from jigsaw.rules import load_catalogue
 from jigsaw.signpost.models import LinkRun, Person, ReviewItem
+from jigsaw.web.cache_keys import state_key
 
 #: Alert statuses as the page splits them: (label, status, outcome).
 STATUSES = (("Open", Alert.OPEN, ""), ("Acknowledged", Alert.ACKNOWLEDGED, ""),
@@ -89,11 +89,9 @@ def people(using: str, everyone: pa.Table, children: Collection[int]) -> dict[st
     """
     agencies = dict(zip(everyone.column("person_id").to_pylist(), everyone.column("agencies").to_pylist(),
                         strict=True))
-    per_system = dict(PersonRecord.objects.using(using).order_by().values("source_system_id")
-                      .annotate(n=Count("id")).values_list("source_system_id", "n"))
     return {"resolved": Person.objects.using(using).count(),
             "multi_agency_children": sum(1 for p in children if agencies.get(p, 0) >= 2),
-            "per_system": per_system}
+            "per_system": records_per_system(using)}
 
 
 def source_systems(using: str, per_system: dict[int, int]) -> list[tuple[str, str, int]]:
@@ -171,12 +169,11 @@ def data_quality(using: str) -> dict[str, Any]:
 
 def _fingerprint(using: str, today: dt.date) -> str:
     """Changes whenever the population figures' inputs may have: alerts, imports, link runs, the day."""
-    marks = [using, settings.DATABASES[using].get("NAME"), today.isoformat(),
-             Alert.objects.using(using).aggregate(n=Count("id"), last=Max("id")),
-             ImportBatch.objects.using(using).aggregate(last=Max("id"), at=Max("finished_at")),
-             LinkRun.objects.using(using).aggregate(last=Max("id"), at=Max("finished_at"))]
     # v3: the alerted children per alert, for a dated fairness report (an old entry must not be read)
-    return "jigsaw:aggregates:population:v3:" + hashlib.sha256(repr(marks).encode()).hexdigest()
+    return state_key("jigsaw:aggregates:population:v3:", using, today.isoformat(),
+                     Alert.objects.using(using).aggregate(n=Count("id"), last=Max("id")),
+                     ImportBatch.objects.using(using).aggregate(last=Max("id"), at=Max("finished_at")),
+                     LinkRun.objects.using(using).aggregate(last=Max("id"), at=Max("finished_at")))
 
 
 def population(using: str, today: dt.date) -> dict[str, Any]:
@@ -195,9 +192,8 @@ def population(using: str, today: dt.date) -> dict[str, Any]:
         alerts = [(rule_id, raised_at, named) for rule_id, raised_at, person_ids in
                   Alert.objects.using(using).values_list("rule_id", "raised_at", "person_ids")
                   if (named := tuple(p for p in person_ids if p in children))]
-        found = {"people": people(using, everyone, children), "children": len(children),
-                 "sizes": group_sizes(children), "alerts": alerts,
-                 "alerted": {p: children[p] for _, _, named in alerts for p in named}}
+        found = {"people": people(using, everyone, children), "sizes": group_sizes(children),
+                 "alerts": alerts, "alerted": {p: children[p] for _, _, named in alerts for p in named}}
         cache.set(key, found, CACHE_SECONDS)
     return found
 
@@ -205,7 +201,8 @@ def population(using: str, today: dt.date) -> dict[str, Any]:
 def fairness_report(using: str, period: Period, today: dt.date, known: dict[str, Any]) -> dict[str, Any]:
     """The fairness report over the alerts raised in ``period``, as the alert figures count them.
 
-    ``known`` is :func:`population`'s: its children are the report's, whatever the dates. The
+    ``known`` is :func:`population`'s: its children are the report's (``children``: how many),
+    whatever the dates. The
     alerts are picked from it with the same bounds as :func:`_raised_in`.
     """
     start, until = period.bounds()

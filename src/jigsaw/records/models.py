@@ -64,6 +64,12 @@ def agencies_by_name(using: str) -> dict[str, int]:
     return found
 
 
+def records_per_system(using: str) -> dict[int, int]:
+    """Person records per source system id, grouped on the records table alone (no join)."""
+    return dict(PersonRecord.objects.using(using).order_by().values_list("source_system_id")
+                .annotate(n=models.Count("id")).values_list("source_system_id", "n"))
+
+
 def agency_named(name: str, using: str, agency_type: str = "other") -> Agency:
     """The agency a feed means by ``name`` (current or former, any case); made if there is none."""
     known = agencies_by_name(using).get(name.casefold())

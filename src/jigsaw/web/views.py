@@ -1,18 +1,25 @@
 """The home page (what the system holds, in counts only) and the health check."""
 
-import hashlib
 from typing import Any
 
-from django.conf import settings
 from django.core.cache import cache
 from django.db import connection, router
-from django.db.models import Count, Max
+from django.db.models import Max
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
-from jigsaw.records.models import Event, ImportBatch, PersonRecord, QuarantinedRow, SourceSystem
+from jigsaw.records.models import (
+    Event,
+    ImportBatch,
+    PersonRecord,
+    QuarantinedRow,
+    SourceSystem,
+    records_per_system,
+)
+
+from .cache_keys import state_key
 
 #: Seconds the home page's counts are kept at most; a new import batch replaces them at once.
 COUNTS_SECONDS = 3600
@@ -26,14 +33,11 @@ def _counts() -> dict[str, Any]:
     an import batch is written, so the shared cache keeps them under a key naming the newest batch.
     """
     using = router.db_for_read(PersonRecord)
-    marks = ImportBatch.objects.aggregate(last=Max("id"), at=Max("finished_at"))
-    key = "jigsaw:home:" + hashlib.sha256(repr([using, settings.DATABASES[using].get("NAME"), marks])
-                                          .encode()).hexdigest()
+    newest = ImportBatch.objects.using(using).aggregate(last=Max("id"), at=Max("finished_at"))
+    key = state_key("jigsaw:home:", using, newest)
     counts = cache.get(key)
     if counts is None:
-        per_system = dict(PersonRecord.objects.order_by().values_list("source_system_id")
-                          .annotate(n=Count("id")).values_list("source_system_id", "n"))
-        counts = {"per_system": per_system, "events": Event.objects.count(),
+        counts = {"per_system": records_per_system(using), "events": Event.objects.count(),
                   "open_quarantine": QuarantinedRow.objects.filter(status="open").count()}
         cache.set(key, counts, COUNTS_SECONDS)
     return counts
