@@ -6,6 +6,7 @@ Embedded mode (the default) needs nothing: a SQLite file under ``JIGSAW_DATA_DIR
 
 from __future__ import annotations
 
+import datetime
 import os
 from pathlib import Path
 
@@ -69,6 +70,7 @@ INSTALLED_APPS = [
     "jigsaw.chronology",
     "jigsaw.alerts",
     "jigsaw.accounts",
+    "jigsaw.reviews",
     "jigsaw.web",
     "jigsaw.pages",
     "jigsaw.audit",
@@ -221,3 +223,19 @@ LOGGING = {
         "django.security": {"handlers": ["stderr"], "level": "WARNING", "propagate": False},
     },
 }
+
+
+# --- Case reviews (docs/reviews.md) -------------------------------------------------------------
+# Local closure days that do not count as working days for the review clocks, on top of weekends and
+# England and Wales bank holidays (from the `holidays` package): comma-separated ISO dates.
+JIGSAW_REVIEW_CLOSURE_DAYS = tuple(
+    datetime.date.fromisoformat(d.strip())
+    for d in os.environ.get("JIGSAW_REVIEW_CLOSURE_DAYS", "").split(",") if d.strip()
+)
+# Working days after awareness by which Ofsted and the Secretary of State are told of a looked-after
+# child's death: the guidance read gives the duty, not a separate time, so the panel's 5 is the default.
+JIGSAW_REVIEW_LAC_NOTICE_WORKING_DAYS = int(os.environ.get("JIGSAW_REVIEW_LAC_NOTICE_WORKING_DAYS", "5"))
+# Working days an agency is given for its contribution (the Devon rapid review flowchart: by day 10).
+JIGSAW_REVIEW_CONTRIBUTION_WORKING_DAYS = int(os.environ.get("JIGSAW_REVIEW_CONTRIBUTION_WORKING_DAYS", "10"))
+# Theme counts below this are suppressed in tables across reviews (a small count can point at one family).
+JIGSAW_REVIEW_SUPPRESS_BELOW = int(os.environ.get("JIGSAW_REVIEW_SUPPRESS_BELOW", "3"))
