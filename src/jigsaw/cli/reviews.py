@@ -1,0 +1,326 @@
+"""``jigsaw reviews``: serious incidents, their statutory clocks, and the review's record.
+
+Thin over :mod:`jigsaw.reviews`: each subcommand validates, calls one service, and prints a line
+(or JSON). Every read of a review is written to the access log as a read of the child's record,
+with the lawful basis of case reviews (Children Act 2004 s16C-s16F).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import click
+
+from .common import UserError, acting_user, echo_json, setup_django
+
+REASON = "case_review"
+REASON_TEXT = "Children Act 2004 ss16C-16F: serious incident notification and child safeguarding practice review"
+
+
+def _day(text: str | None, option: str) -> dt.date | None:
+    if not text:
+        return None
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise UserError(f"{option}: {text!r} is not a date (YYYY-MM-DD)") from None
+
+
+def _run(call, *args, **kwargs):
+    from jigsaw.reviews.workflow import ReviewError
+
+    try:
+        return call(*args, **kwargs)
+    except ReviewError as exc:
+        raise UserError(str(exc)) from None
+
+
+def _log(actor: str, review, action: str = "view_child", **detail) -> None:
+    from jigsaw.audit.log import record_cli
+
+    record_cli(actor, action, person_id=review.person_id, reason=REASON, reason_text=REASON_TEXT,
+               detail={"case_review": review.pk, **detail})
+
+
+def summary(review) -> dict:
+    """The review's stage and clocks as JSON-ready data (the contract of DESIGN.md)."""
+    from django.utils import timezone
+
+    from jigsaw.reviews.clocks import clocks_of
+
+    today = timezone.localdate()
+    return {
+        "review_id": review.pk, "reference": review.reference, "person_id": review.person_id,
+        "stage": review.stage, "stage_label": review.get_stage_display(), "harm": review.harm,
+        "abuse_or_neglect": review.abuse_or_neglect, "looked_after": review.looked_after,
+        "incident_on": review.incident_on.isoformat(), "aware_on": review.aware_on.isoformat(),
+        "notification_due": review.notification_due.isoformat(),
+        "notified_on": review.notified_on.isoformat() if review.notified_on else None,
+        "rapid_review_due": review.rapid_review_due.isoformat() if review.rapid_review_due else None,
+        "rapid_review_on": review.rapid_review_on.isoformat() if review.rapid_review_on else None,
+        "decision": review.decision or None,
+        "published_on": review.published_on.isoformat() if review.published_on else None,
+        "online_until": review.online_until.isoformat() if review.online_until else None,
+        "clocks": [c.as_dict(today) for c in clocks_of(review)],
+        "overdue": any(c.overdue(today) for c in clocks_of(review)),
+    }
+
+
+def _line(data: dict) -> str:
+    clocks = "; ".join(f"{c['label']} due {c['due']}" + (f" (done {c['done_on']})" if c["done_on"] else
+                                                          " OVERDUE" if c["overdue"] else "")
+                       for c in data["clocks"])
+    return f"{data['review_id']}\t{data['reference']}\tperson {data['person_id']}\t{data['stage_label']}\t{clocks}"
+
+
+@click.group()
+def reviews() -> None:
+    """Case reviews: serious incident -> notification -> rapid review -> local review -> publication."""
+
+
+@reviews.command("open")
+@click.argument("person_id", type=int)
+@click.option("--aware-on", required=True, help="The date the council became aware (YYYY-MM-DD).")
+@click.option("--harm", type=click.Choice(["death", "serious_harm"]), required=True)
+@click.option("--incident-on", help="The incident date (default: the date of awareness).")
+@click.option("--abuse", type=click.Choice(["known", "suspected"]), default="suspected", show_default=True,
+              help="Abuse or neglect known or suspected.")
+@click.option("--looked-after/--not-looked-after", default=None,
+              help="Whether the child was looked after (default: from the records).")
+@click.option("--as", "as_user", help="Who is acting (default: the OS user).")
+@click.option("--json", "as_json", is_flag=True)
+def open_command(person_id: int, aware_on: str, harm: str, incident_on: str | None, abuse: str,
+                 looked_after: bool | None, as_user: str | None, as_json: bool) -> None:
+    """Record a serious incident for PERSON_ID; the notification is due 5 working days later."""
+    aware, incident = _day(aware_on, "--aware-on"), _day(incident_on, "--incident-on")
+    who = acting_user(as_user)
+    setup_django()
+    from jigsaw.reviews.services import open_review
+
+    review = _run(open_review, person_id, aware, harm, who, incident_on=incident, abuse=abuse,
+                  looked_after=looked_after)
+    _log(who, review, step="open")
+    data = summary(review)
+    if as_json:
+        echo_json(data)
+    else:
+        click.echo(f"Opened case review {review.pk} ({review.reference}); notify the national panel by "
+                   f"{data['notification_due']}.")
+
+
+@reviews.command("notify")
+@click.argument("review_id", type=int)
+@click.option("--on", "on", required=True, help="The date the panel was notified (YYYY-MM-DD).")
+@click.option("--as", "as_user", help="Who is acting (default: the OS user).")
+@click.option("--json", "as_json", is_flag=True)
+def notify_command(review_id: int, on: str, as_user: str | None, as_json: bool) -> None:
+    """Record the notification to the national panel; the rapid review is due 15 working days later."""
+    day = _day(on, "--on")
+    who = acting_user(as_user)
+    setup_django()
+    from jigsaw.reviews.services import notify
+
+    review = _run(notify, review_id, day, who)
+    _log(who, review, step="notify")
+    data = summary(review)
+    if as_json:
+        echo_json(data)
+    else:
+        click.echo(f"Review {review.pk} notified on {day.isoformat()}; rapid review due {data['rapid_review_due']}.")
+
+
+@reviews.command("list")
+@click.option("--overdue", is_flag=True, help="Only open reviews with an overdue clock.")
+@click.option("--as", "as_user", help="Who is acting (default: the OS user).")
+@click.option("--json", "as_json", is_flag=True)
+def list_command(overdue: bool, as_user: str | None, as_json: bool) -> None:
+    """Reviews with their stage and clocks; overdue clocks are raised as R16 alerts first."""
+    who = acting_user(as_user)
+    setup_django()
+    from jigsaw.reviews.clocks import overdue_reviews, raise_overdue
+    from jigsaw.reviews.models import CaseReview
+
+    raise_overdue()
+    found = overdue_reviews() if overdue else list(CaseReview.objects.order_by("pk"))
+    for review in found:
+        _log(who, review, listed=True)
+    rows = [summary(r) for r in found]
+    if as_json:
+        echo_json(rows)
+        return
+    for row in rows:
+        click.echo(_line(row))
+    if not rows:
+        click.echo("No overdue reviews." if overdue else "No case reviews.")
+
+
+@reviews.command("show")
+@click.argument("review_id", type=int)
+@click.option("--as", "as_user", help="Who is acting (default: the OS user).")
+@click.option("--json", "as_json", is_flag=True)
+def show_command(review_id: int, as_user: str | None, as_json: bool) -> None:
+    """One review: stage, clocks, notices and every step taken."""
+    who = acting_user(as_user)
+    setup_django()
+    from jigsaw.reviews.models import Notification, Transition
+    from jigsaw.reviews.workflow import get_review
+
+    review = _run(get_review, review_id, "default")
+    _log(who, review)
+    data = summary(review)
+    data["notifications"] = [{"recipient": n.recipient, "due_on": n.due_on.isoformat(),
+                              "sent_on": n.sent_on.isoformat() if n.sent_on else None, "basis": n.basis}
+                             for n in Notification.objects.filter(review=review)]
+    data["transitions"] = [{"step": t.step, "from": t.from_stage, "to": t.to_stage, "on": t.on.isoformat(),
+                            "by": t.by, "reason": t.reason} for t in Transition.objects.filter(review=review)]
+    if as_json:
+        echo_json(data)
+        return
+    click.echo(_line(data))
+    for n in data["notifications"]:
+        click.echo(f"  notice to {n['recipient']}: due {n['due_on']}, sent {n['sent_on'] or '-'}")
+    for t in data["transitions"]:
+        click.echo(f"  {t['on']} {t['step']} by {t['by']}" + (f": {t['reason']}" if t["reason"] else ""))
+
+
+@reviews.command("step")
+@click.argument("review_id", type=int)
+@click.argument("step", type=click.Choice(["rapid-review", "local-review", "no-review", "final-report",
+                                           "sign-off", "send", "publish", "withhold"]))
+@click.option("--on", "on", required=True, help="The date of the step (YYYY-MM-DD).")
+@click.option("--reason", default="", help="Why (decisions, withholding).")
+@click.option("--panel-view", default="", help="The national panel's view of the decision.")
+@click.option("--from", "period_from", help="Rapid review: the evidence pack's period start.")
+@click.option("--to", "period_to", help="Rapid review: the evidence pack's period end.")
+@click.option("--url", default="", help="Publish: where the report is published.")
+@click.option("--as", "as_user", help="Who is acting (default: the OS user).")
+def step_command(review_id: int, step: str, on: str, reason: str, panel_view: str, period_from: str | None,
+                 period_to: str | None, url: str, as_user: str | None) -> None:
+    """Take the review's next step (the rapid review also freezes the evidence pack)."""
+    day = _day(on, "--on")
+    start, end = _day(period_from, "--from"), _day(period_to, "--to")
+    who = acting_user(as_user)
+    setup_django()
+    from jigsaw.reviews import evidence, services, signoff
+
+    calls = {
+        "rapid-review": lambda: evidence.rapid_review(review_id, day, who, period_from=start, period_to=end),
+        "local-review": lambda: services.decide(review_id, "local_review", reason, who, on=day, panel_view=panel_view),
+        "no-review": lambda: services.decide(review_id, "no_review", reason, who, on=day, panel_view=panel_view),
+        "final-report": lambda: services.final_report(review_id, day, who),
+        "sign-off": lambda: signoff.sign_off(review_id, who, day),
+        "send": lambda: services.send(review_id, day, who),
+        "publish": lambda: services.publish(review_id, day, who, url=url),
+        "withhold": lambda: services.withhold(review_id, reason, who, on=day),
+    }
+    _run(calls[step])
+    from jigsaw.reviews.workflow import get_review
+
+    review = get_review(review_id, "default")
+    _log(who, review, step=step)
+    click.echo(f"Review {review_id}: {review.get_stage_display().lower()}.")
+
+
+@reviews.command("themes")
+@click.option("--year", type=int, help="Only reviews the council became aware of in this year.")
+@click.option("--code", "code_review", type=int, help="Code this review with the --theme values given.")
+@click.option("--theme", "codes", multiple=True, help="A theme code (with --code); repeatable.")
+@click.option("--list", "list_only", is_flag=True, help="List the controlled themes and their sources.")
+@click.option("--as", "as_user", help="Who is acting (default: the OS user).")
+@click.option("--json", "as_json", is_flag=True)
+def themes_command(year: int | None, code_review: int | None, codes: tuple[str, ...], list_only: bool,
+                   as_user: str | None, as_json: bool) -> None:
+    """Learning themes across reviews: counts and percentages, by year, small numbers suppressed."""
+    from jigsaw.reviews.themes import THEMES
+
+    if list_only:
+        for t in THEMES:
+            click.echo(f"{t.code}\t{t.family}\t{t.label}\t{t.source}")
+        return
+    who = acting_user(as_user)
+    setup_django()
+    if code_review is not None:
+        from jigsaw.reviews.services import code_themes
+        from jigsaw.reviews.workflow import get_review
+
+        coded = _run(code_themes, code_review, list(codes), who)
+        _log(who, _run(get_review, code_review, "default"), step="themes")
+        click.echo(f"Review {code_review} coded with {len(coded)} theme(s).")
+        return
+    from jigsaw.reviews.themes import theme_table
+
+    table = theme_table(year=year)
+    if as_json:
+        echo_json(table)
+        return
+    years = list(table["years"])
+    click.echo("theme\tall (" + str(table["reviews"]) + ")\t" + "\t".join(f"{y} ({table['years'][y]})" for y in years))
+
+    def cell(c: dict) -> str:
+        if c["suppressed"]:
+            return f"<{table['suppress_below']}"
+        return f"{c['count']} ({c['percent']}%)" if c["count"] else "0"
+
+    for row in table["rows"]:
+        click.echo("\t".join([row["code"], cell(row["all"]), *(cell(row["years"][y]) for y in years)]))
+
+
+@reviews.command("redaction")
+@click.argument("review_id", type=int)
+@click.argument("report", type=click.Path(dir_okay=False, exists=True, path_type=Path))
+@click.option("--as", "as_user", help="Who is acting (default: the OS user).")
+def redaction_command(review_id: int, report: Path, as_user: str | None) -> None:
+    """Attach a redaction report (DESIGN.md format) of the final report, for item-by-item approval."""
+    who = acting_user(as_user)
+    setup_django()
+    from jigsaw.reviews.signoff import upload
+
+    stored = _run(upload, review_id, report.read_bytes(), report.name, who)
+    click.echo(f"Review {review_id}: {stored.items.count()} replacement(s) to decide on the review's page.")
+
+
+@reviews.command("known")
+@click.argument("review_id", type=int)
+@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), required=True)
+@click.option("--add", "extra", type=click.Path(dir_okay=False, exists=True, path_type=Path),
+              help="A KNOWN.csv of further people, places and organisations to include.")
+@click.option("--as", "as_user", help="Who is acting (default: the OS user).")
+def known_command(review_id: int, out: Path, extra: Path | None, as_user: str | None) -> None:
+    """Write the review's KNOWN.csv (for `jigsaw redact --known`) from its evidence pack."""
+    who = acting_user(as_user)
+    if not out.parent.exists():
+        raise UserError(f"folder {out.parent} does not exist")
+    setup_django()
+    from jigsaw.reviews.known import known_rows, read_known, to_csv
+    from jigsaw.reviews.workflow import get_review
+
+    added = _run(read_known, extra) if extra else []
+    review = _run(get_review, review_id, "default")
+    rows = _run(known_rows, review) + added
+    _log(who, review, action="export", what="known_csv")
+    out.write_text(to_csv(rows), encoding="utf-8")
+    click.echo(f"Wrote {len(rows)} known item(s) to {out}", err=True)
+
+
+@reviews.command("pack")
+@click.argument("review_id", type=int)
+@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), required=True)
+@click.option("--anonymise", is_flag=True, help="Roles instead of names (Child A, Mother, ...).")
+@click.option("--as", "as_user", help="Who is acting (default: the OS user).")
+def pack_command(review_id: int, out: Path, anonymise: bool, as_user: str | None) -> None:
+    """Write the review's frozen evidence pack (chronology, signposts, contributions) as JSON."""
+    import json
+
+    who = acting_user(as_user)
+    if not out.parent.exists():
+        raise UserError(f"folder {out.parent} does not exist")
+    setup_django()
+    from jigsaw.reviews.evidence import pack
+    from jigsaw.reviews.workflow import get_review
+
+    review = _run(get_review, review_id, "default")
+    data = _run(pack, review, anonymise)
+    _log(who, review, action="export", what="evidence_pack", anonymised=anonymise)
+    out.write_text(json.dumps(data, indent=2, default=str), encoding="utf-8")
+    click.echo(f"Wrote the evidence pack of review {review_id} to {out}", err=True)
