@@ -60,6 +60,15 @@ EXPECTED: dict[str, dict[str, int]] = {
     "pages:audit-csv": only(Role.AUDITOR),
     "pages:aggregates": only(Role.ANALYST, Role.SAFEGUARDING_LEAD),  # figures, never a child
     "pages:aggregates-csv": only(Role.ANALYST, Role.SAFEGUARDING_LEAD),
+    "reviews:list": only(Role.SOCIAL_WORKER, Role.SAFEGUARDING_LEAD),
+    "reviews:new": only(Role.SOCIAL_WORKER, Role.SAFEGUARDING_LEAD),
+    # the sample review does not exist: 404 for the roles allowed in, 403 before that for the rest
+    "reviews:review": {**only(), **dict.fromkeys((Role.SOCIAL_WORKER, Role.SAFEGUARDING_LEAD), 404)},
+    "reviews:redaction": {**only(), **dict.fromkeys((Role.SOCIAL_WORKER, Role.SAFEGUARDING_LEAD), 404)},
+    "reviews:pack": {**only(), **dict.fromkeys((Role.SOCIAL_WORKER, Role.SAFEGUARDING_LEAD), 404)},
+    # figures across reviews, never a child: the review roles and the analyst
+    "reviews:board": only(Role.SOCIAL_WORKER, Role.SAFEGUARDING_LEAD, Role.ANALYST),
+    "reviews:themes": only(Role.SOCIAL_WORKER, Role.SAFEGUARDING_LEAD, Role.ANALYST),
 }
 
 # An id no test makes: with 1, /users/1/ would be the fixture's first user on SQLite (sequences roll back).

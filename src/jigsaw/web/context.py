@@ -13,6 +13,7 @@ NAVIGATION = (
     ("Find a child", "pages:search", "search"),
     ("Alerts", "pages:alerts", "alerts"),
     ("Link review", "pages:reviews", "review"),
+    ("Case reviews", "reviews:list", "review"),
     ("Access log", "pages:audit", "audit"),
     ("Partnership figures", "pages:aggregates", "aggregates"),
     ("Users", "accounts:users", "admin"),
