@@ -26,8 +26,10 @@ def lead(make_user, family):
 
 def test_opening_a_review_on_the_page_shows_both_clocks_and_logs_the_read(lead, family):
     using = family["using"]
-    response = lead.post(reverse("reviews:new"), {"person_id": family["amy"], "aware_on": "2025-12-22",
-                                                  "harm": "serious_harm", "abuse": "suspected"})
+    response = lead.post(
+        reverse("reviews:new"),
+        {"person_id": family["amy"], "aware_on": "2025-12-22", "harm": "serious_harm", "abuse": "suspected"},
+    )
     review = CaseReview.objects.using(using).get()
     assert response.status_code == 302
     lead.post(reverse("reviews:review", args=[review.pk]), {"do": "notify", "on": "2025-12-31"})
@@ -48,8 +50,9 @@ def test_a_bad_step_shows_an_error_and_changes_nothing(lead, family):
 
 
 def test_an_adult_cannot_have_a_review_opened(lead, family):
-    response = lead.post(reverse("reviews:new"), {"person_id": family["jane"], "aware_on": "2025-12-22",
-                                                  "harm": "death"})
+    response = lead.post(
+        reverse("reviews:new"), {"person_id": family["jane"], "aware_on": "2025-12-22", "harm": "death"}
+    )
     assert response.status_code == 400 and "case reviews are for children" in page_of(response)
     assert not CaseReview.objects.using(family["using"]).exists()
 
@@ -62,17 +65,24 @@ def test_redaction_items_are_decided_on_the_page_and_sign_off_waits_for_all(lead
     services.decide(review.pk, "local_review", "learning", "m", on=date(2026, 1, 12), using=using)
     services.set_local_review(review.pk, "m", terms_of_reference="scope", reviewer="R", using=using)
     services.final_report(review.pk, date(2026, 6, 1), "m", using=using)
-    report = [{"start": 0, "end": 4, "category": "person", "replacement": "Child A", "reason": "known"},
-              {"start": 10, "end": 15, "category": "person", "replacement": "Mother", "reason": "known"}]
+    report = [
+        {"start": 0, "end": 4, "category": "person", "replacement": "Child A", "reason": "known"},
+        {"start": 10, "end": 15, "category": "person", "replacement": "Mother", "reason": "known"},
+    ]
     upload = SimpleUploadedFile("r.json", json.dumps(report).encode(), "application/json")
     assert lead.post(reverse("reviews:redaction", args=[review.pk]), {"report": upload}).status_code == 302
     lead.post(reverse("reviews:redaction", args=[review.pk]), {"item": "1", "decision": "approved"})
     today = timezone.localdate().isoformat()
     refused = lead.post(reverse("reviews:review", args=[review.pk]), {"do": "sign_off", "on": today})
     assert refused.status_code == 400 and "1 undecided" in page_of(refused)
-    lead.post(reverse("reviews:redaction", args=[review.pk]), {"item": "2", "decision": "changed",
-                                                               "replacement": "Parent"})
-    assert lead.post(reverse("reviews:review", args=[review.pk]), {"do": "sign_off", "on": today}).status_code == 302
+    lead.post(
+        reverse("reviews:redaction", args=[review.pk]),
+        {"item": "2", "decision": "changed", "replacement": "Parent"},
+    )
+    assert (
+        lead.post(reverse("reviews:review", args=[review.pk]), {"do": "sign_off", "on": today}).status_code
+        == 302
+    )
     assert list(RedactionItem.objects.using(using).values_list("final", flat=True)) == ["Child A", "Parent"]
     pack = json.loads(lead.get(reverse("reviews:pack", args=[review.pk]) + "?anonymise=1").content)
     assert pack["anonymised"] and "Amy" not in json.dumps(pack)
@@ -82,10 +92,21 @@ def test_the_board_and_themes_pages(lead, family, make_user):
     using = family["using"]
     review = services.open_review(family["amy"], date(2025, 12, 22), "death", "m", using=using)
     lead.post(reverse("reviews:review", args=[review.pk]), {"do": "recommend", "text": "Share information"})
-    lead.post(reverse("reviews:review", args=[review.pk]), {
-        "do": "add_action", "recommendation": "1", "description": "Audit referrals", "agency": "Police",
-        "owner": "DI Lead", "due_on": "2026-01-31"})
-    lead.post(reverse("reviews:review", args=[review.pk]), {"do": "themes", "theme": ["domestic_abuse", "chronologies"]})
+    lead.post(
+        reverse("reviews:review", args=[review.pk]),
+        {
+            "do": "add_action",
+            "recommendation": "1",
+            "description": "Audit referrals",
+            "agency": "Police",
+            "owner": "DI Lead",
+            "due_on": "2026-01-31",
+        },
+    )
+    lead.post(
+        reverse("reviews:review", args=[review.pk]),
+        {"do": "themes", "theme": ["domestic_abuse", "chronologies"]},
+    )
     analyst = verified_client(make_user(Role.ANALYST, username="analyst"))
     board = page_of(analyst.get(reverse("reviews:board")))
     assert "Audit referrals" in board and "1 overdue" in board

@@ -19,7 +19,9 @@ def test_christmas_2025_moves_the_notification_clock_by_two_days():
     assert date(2025, 12, 25) in ENGLAND and date(2025, 12, 26) in ENGLAND
     assert add_working_days(date(2025, 12, 22), 5, closures=()) == date(2025, 12, 31)
     assert [d for d, _ in skipped(date(2025, 12, 22), date(2025, 12, 31), closures=())] == [
-        date(2025, 12, 25), date(2025, 12, 26)]
+        date(2025, 12, 25),
+        date(2025, 12, 26),
+    ]
 
 
 def test_the_rapid_review_clock_skips_new_year():

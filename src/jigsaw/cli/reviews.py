@@ -15,7 +15,9 @@ import click
 from .common import UserError, acting_user, echo_json, setup_django
 
 REASON = "case_review"
-REASON_TEXT = "Children Act 2004 ss16C-16F: serious incident notification and child safeguarding practice review"
+REASON_TEXT = (
+    "Children Act 2004 ss16C-16F: serious incident notification and child safeguarding practice review"
+)
 
 
 def _day(text: str | None, option: str) -> dt.date | None:
@@ -39,8 +41,14 @@ def _run(call, *args, **kwargs):
 def _log(actor: str, review, action: str = "view_child", **detail) -> None:
     from jigsaw.audit.log import record_cli
 
-    record_cli(actor, action, person_id=review.person_id, reason=REASON, reason_text=REASON_TEXT,
-               detail={"case_review": review.pk, **detail})
+    record_cli(
+        actor,
+        action,
+        person_id=review.person_id,
+        reason=REASON,
+        reason_text=REASON_TEXT,
+        detail={"case_review": review.pk, **detail},
+    )
 
 
 def summary(review) -> dict:
@@ -51,10 +59,16 @@ def summary(review) -> dict:
 
     today = timezone.localdate()
     return {
-        "review_id": review.pk, "reference": review.reference, "person_id": review.person_id,
-        "stage": review.stage, "stage_label": review.get_stage_display(), "harm": review.harm,
-        "abuse_or_neglect": review.abuse_or_neglect, "looked_after": review.looked_after,
-        "incident_on": review.incident_on.isoformat(), "aware_on": review.aware_on.isoformat(),
+        "review_id": review.pk,
+        "reference": review.reference,
+        "person_id": review.person_id,
+        "stage": review.stage,
+        "stage_label": review.get_stage_display(),
+        "harm": review.harm,
+        "abuse_or_neglect": review.abuse_or_neglect,
+        "looked_after": review.looked_after,
+        "incident_on": review.incident_on.isoformat(),
+        "aware_on": review.aware_on.isoformat(),
         "notification_due": review.notification_due.isoformat(),
         "notified_on": review.notified_on.isoformat() if review.notified_on else None,
         "rapid_review_due": review.rapid_review_due.isoformat() if review.rapid_review_due else None,
@@ -68,10 +82,13 @@ def summary(review) -> dict:
 
 
 def _line(data: dict) -> str:
-    clocks = "; ".join(f"{c['label']} due {c['due']}" + (f" (done {c['done_on']})" if c["done_on"] else
-                                                          " OVERDUE" if c["overdue"] else "")
-                       for c in data["clocks"])
-    return f"{data['review_id']}\t{data['reference']}\tperson {data['person_id']}\t{data['stage_label']}\t{clocks}"
+    clocks = "; ".join(
+        f"{c['label']} due {c['due']}"
+        + (f" (done {c['done_on']})" if c["done_on"] else " OVERDUE" if c["overdue"] else "")
+        for c in data["clocks"]
+    )
+    head = f"{data['review_id']}\t{data['reference']}\tperson {data['person_id']}"
+    return f"{head}\t{data['stage_label']}\t{clocks}"
 
 
 @click.group()
@@ -84,29 +101,48 @@ def reviews() -> None:
 @click.option("--aware-on", required=True, help="The date the council became aware (YYYY-MM-DD).")
 @click.option("--harm", type=click.Choice(["death", "serious_harm"]), required=True)
 @click.option("--incident-on", help="The incident date (default: the date of awareness).")
-@click.option("--abuse", type=click.Choice(["known", "suspected"]), default="suspected", show_default=True,
-              help="Abuse or neglect known or suspected.")
-@click.option("--looked-after/--not-looked-after", default=None,
-              help="Whether the child was looked after (default: from the records).")
+@click.option(
+    "--abuse",
+    type=click.Choice(["known", "suspected"]),
+    default="suspected",
+    show_default=True,
+    help="Abuse or neglect known or suspected.",
+)
+@click.option(
+    "--looked-after/--not-looked-after",
+    default=None,
+    help="Whether the child was looked after (default: from the records).",
+)
 @click.option("--as", "as_user", help="Who is acting (default: the OS user).")
 @click.option("--json", "as_json", is_flag=True)
-def open_command(person_id: int, aware_on: str, harm: str, incident_on: str | None, abuse: str,
-                 looked_after: bool | None, as_user: str | None, as_json: bool) -> None:
+def open_command(
+    person_id: int,
+    aware_on: str,
+    harm: str,
+    incident_on: str | None,
+    abuse: str,
+    looked_after: bool | None,
+    as_user: str | None,
+    as_json: bool,
+) -> None:
     """Record a serious incident for PERSON_ID; the notification is due 5 working days later."""
     aware, incident = _day(aware_on, "--aware-on"), _day(incident_on, "--incident-on")
     who = acting_user(as_user)
     setup_django()
     from jigsaw.reviews.services import open_review
 
-    review = _run(open_review, person_id, aware, harm, who, incident_on=incident, abuse=abuse,
-                  looked_after=looked_after)
+    review = _run(
+        open_review, person_id, aware, harm, who, incident_on=incident, abuse=abuse, looked_after=looked_after
+    )
     _log(who, review, step="open")
     data = summary(review)
     if as_json:
         echo_json(data)
     else:
-        click.echo(f"Opened case review {review.pk} ({review.reference}); notify the national panel by "
-                   f"{data['notification_due']}.")
+        click.echo(
+            f"Opened case review {review.pk} ({review.reference}); notify the national panel by "
+            f"{data['notification_due']}."
+        )
 
 
 @reviews.command("notify")
@@ -127,7 +163,9 @@ def notify_command(review_id: int, on: str, as_user: str | None, as_json: bool) 
     if as_json:
         echo_json(data)
     else:
-        click.echo(f"Review {review.pk} notified on {day.isoformat()}; rapid review due {data['rapid_review_due']}.")
+        click.echo(
+            f"Review {review.pk} notified on {day.isoformat()}; rapid review due {data['rapid_review_due']}."
+        )
 
 
 @reviews.command("list")
@@ -169,11 +207,26 @@ def show_command(review_id: int, as_user: str | None, as_json: bool) -> None:
     review = _run(get_review, review_id, "default")
     _log(who, review)
     data = summary(review)
-    data["notifications"] = [{"recipient": n.recipient, "due_on": n.due_on.isoformat(),
-                              "sent_on": n.sent_on.isoformat() if n.sent_on else None, "basis": n.basis}
-                             for n in Notification.objects.filter(review=review)]
-    data["transitions"] = [{"step": t.step, "from": t.from_stage, "to": t.to_stage, "on": t.on.isoformat(),
-                            "by": t.by, "reason": t.reason} for t in Transition.objects.filter(review=review)]
+    data["notifications"] = [
+        {
+            "recipient": n.recipient,
+            "due_on": n.due_on.isoformat(),
+            "sent_on": n.sent_on.isoformat() if n.sent_on else None,
+            "basis": n.basis,
+        }
+        for n in Notification.objects.filter(review=review)
+    ]
+    data["transitions"] = [
+        {
+            "step": t.step,
+            "from": t.from_stage,
+            "to": t.to_stage,
+            "on": t.on.isoformat(),
+            "by": t.by,
+            "reason": t.reason,
+        }
+        for t in Transition.objects.filter(review=review)
+    ]
     if as_json:
         echo_json(data)
         return
@@ -186,8 +239,21 @@ def show_command(review_id: int, as_user: str | None, as_json: bool) -> None:
 
 @reviews.command("step")
 @click.argument("review_id", type=int)
-@click.argument("step", type=click.Choice(["rapid-review", "local-review", "no-review", "final-report",
-                                           "sign-off", "send", "publish", "withhold"]))
+@click.argument(
+    "step",
+    type=click.Choice(
+        [
+            "rapid-review",
+            "local-review",
+            "no-review",
+            "final-report",
+            "sign-off",
+            "send",
+            "publish",
+            "withhold",
+        ]
+    ),
+)
 @click.option("--on", "on", required=True, help="The date of the step (YYYY-MM-DD).")
 @click.option("--reason", default="", help="Why (decisions, withholding).")
 @click.option("--panel-view", default="", help="The national panel's view of the decision.")
@@ -195,8 +261,17 @@ def show_command(review_id: int, as_user: str | None, as_json: bool) -> None:
 @click.option("--to", "period_to", help="Rapid review: the evidence pack's period end.")
 @click.option("--url", default="", help="Publish: where the report is published.")
 @click.option("--as", "as_user", help="Who is acting (default: the OS user).")
-def step_command(review_id: int, step: str, on: str, reason: str, panel_view: str, period_from: str | None,
-                 period_to: str | None, url: str, as_user: str | None) -> None:
+def step_command(
+    review_id: int,
+    step: str,
+    on: str,
+    reason: str,
+    panel_view: str,
+    period_from: str | None,
+    period_to: str | None,
+    url: str,
+    as_user: str | None,
+) -> None:
     """Take the review's next step (the rapid review also freezes the evidence pack)."""
     day = _day(on, "--on")
     start, end = _day(period_from, "--from"), _day(period_to, "--to")
@@ -206,8 +281,12 @@ def step_command(review_id: int, step: str, on: str, reason: str, panel_view: st
 
     calls = {
         "rapid-review": lambda: evidence.rapid_review(review_id, day, who, period_from=start, period_to=end),
-        "local-review": lambda: services.decide(review_id, "local_review", reason, who, on=day, panel_view=panel_view),
-        "no-review": lambda: services.decide(review_id, "no_review", reason, who, on=day, panel_view=panel_view),
+        "local-review": lambda: services.decide(
+            review_id, "local_review", reason, who, on=day, panel_view=panel_view
+        ),
+        "no-review": lambda: services.decide(
+            review_id, "no_review", reason, who, on=day, panel_view=panel_view
+        ),
         "final-report": lambda: services.final_report(review_id, day, who),
         "sign-off": lambda: signoff.sign_off(review_id, who, day),
         "send": lambda: services.send(review_id, day, who),
@@ -229,17 +308,23 @@ def step_command(review_id: int, step: str, on: str, reason: str, panel_view: st
 @click.option("--list", "list_only", is_flag=True, help="List the controlled themes and their sources.")
 @click.option("--as", "as_user", help="Who is acting (default: the OS user).")
 @click.option("--json", "as_json", is_flag=True)
-def themes_command(year: int | None, code_review: int | None, codes: tuple[str, ...], list_only: bool,
-                   as_user: str | None, as_json: bool) -> None:
+def themes_command(
+    year: int | None,
+    code_review: int | None,
+    codes: tuple[str, ...],
+    list_only: bool,
+    as_user: str | None,
+    as_json: bool,
+) -> None:
     """Learning themes across reviews: counts and percentages, by year, small numbers suppressed."""
+    who = acting_user(as_user)
+    setup_django()
     from jigsaw.reviews.themes import THEMES
 
     if list_only:
         for t in THEMES:
             click.echo(f"{t.code}\t{t.family}\t{t.label}\t{t.source}")
         return
-    who = acting_user(as_user)
-    setup_django()
     if code_review is not None:
         from jigsaw.reviews.services import code_themes
         from jigsaw.reviews.workflow import get_review
@@ -255,7 +340,12 @@ def themes_command(year: int | None, code_review: int | None, codes: tuple[str, 
         echo_json(table)
         return
     years = list(table["years"])
-    click.echo("theme\tall (" + str(table["reviews"]) + ")\t" + "\t".join(f"{y} ({table['years'][y]})" for y in years))
+    click.echo(
+        "theme\tall ("
+        + str(table["reviews"])
+        + ")\t"
+        + "\t".join(f"{y} ({table['years'][y]})" for y in years)
+    )
 
     def cell(c: dict) -> str:
         if c["suppressed"]:
@@ -283,8 +373,12 @@ def redaction_command(review_id: int, report: Path, as_user: str | None) -> None
 @reviews.command("known")
 @click.argument("review_id", type=int)
 @click.option("--out", type=click.Path(dir_okay=False, path_type=Path), required=True)
-@click.option("--add", "extra", type=click.Path(dir_okay=False, exists=True, path_type=Path),
-              help="A KNOWN.csv of further people, places and organisations to include.")
+@click.option(
+    "--add",
+    "extra",
+    type=click.Path(dir_okay=False, exists=True, path_type=Path),
+    help="A KNOWN.csv of further people, places and organisations to include.",
+)
 @click.option("--as", "as_user", help="Who is acting (default: the OS user).")
 def known_command(review_id: int, out: Path, extra: Path | None, as_user: str | None) -> None:
     """Write the review's KNOWN.csv (for `jigsaw redact --known`) from its evidence pack."""

@@ -23,7 +23,9 @@ from jigsaw.pages.common import Actor
 from .models import CaseReview
 
 REASON = "case_review"
-REASON_TEXT = "Children Act 2004 ss16C-16F: serious incident notification and child safeguarding practice review"
+REASON_TEXT = (
+    "Children Act 2004 ss16C-16F: serious incident notification and child safeguarding practice review"
+)
 
 
 def require_review_access(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
@@ -55,8 +57,15 @@ def require_learning_access(view: Callable[..., HttpResponse]) -> Callable[..., 
     return wrapped
 
 
-def log_view(request: HttpRequest, review: CaseReview, using: str, action: str = Action.VIEW_CHILD,
-             **detail: Any) -> None:
+def log_view(
+    request: HttpRequest, review: CaseReview, using: str, action: str = Action.VIEW_CHILD, **detail: Any
+) -> None:
     """One access-log entry for a read of the review (of its child), before it is shown."""
-    Actor.of(request).log(action, using=using, person_id=review.person_id, reason=REASON,
-                          reason_text=REASON_TEXT, detail={"case_review": review.pk, **detail})
+    Actor.of(request).log(
+        action,
+        using=using,
+        person_id=review.person_id,
+        reason=REASON,
+        reason_text=REASON_TEXT,
+        detail={"case_review": review.pk, **detail},
+    )

@@ -29,21 +29,39 @@ def add_recommendation(review_id: int, text: str, using: str = "default") -> Rec
         return Recommendation.objects.using(using).create(review=review, number=last + 1, text=text.strip())
 
 
-def add_action(review_id: int, number: int, description: str, agency: str, owner: str, due_on: dt.date,
-               using: str = "default") -> PlanAction:
+def add_action(
+    review_id: int,
+    number: int,
+    description: str,
+    agency: str,
+    owner: str,
+    due_on: dt.date,
+    using: str = "default",
+) -> PlanAction:
     recommendation = Recommendation.objects.using(using).filter(review_id=review_id, number=number).first()
     if recommendation is None:
         raise ReviewError(f"review {review_id} has no recommendation {number}")
     for value, what in ((description, "the action"), (agency, "the owning agency"), (owner, "the owner")):
         if not value.strip():
             raise ReviewError(f"give {what}")
-    return PlanAction.objects.using(using).create(recommendation=recommendation, description=description.strip(),
-                                                  agency=agency.strip()[:200], owner=owner.strip()[:200],
-                                                  due_on=due_on)
+    return PlanAction.objects.using(using).create(
+        recommendation=recommendation,
+        description=description.strip(),
+        agency=agency.strip()[:200],
+        owner=owner.strip()[:200],
+        due_on=due_on,
+    )
 
 
-def update_action(action_id: int, status: str, by: str, *, evidence: str = "", on: dt.date | None = None,
-                  using: str = "default") -> PlanAction:
+def update_action(
+    action_id: int,
+    status: str,
+    by: str,
+    *,
+    evidence: str = "",
+    on: dt.date | None = None,
+    using: str = "default",
+) -> PlanAction:
     """Move an action on; marking it done needs the evidence of completion."""
     if status not in dict(PlanAction.STATUSES):
         raise ReviewError(f"status must be one of {', '.join(dict(PlanAction.STATUSES))}")
@@ -70,8 +88,13 @@ def is_overdue(action: PlanAction, today: dt.date) -> bool:
 
 def overdue_actions(today: dt.date | None = None, using: str = "default") -> list[PlanAction]:
     today = today or timezone.localdate()
-    return list(PlanAction.objects.using(using).exclude(status=PlanAction.DONE).filter(due_on__lt=today)
-                .select_related("recommendation__review").order_by("due_on", "pk"))
+    return list(
+        PlanAction.objects.using(using)
+        .exclude(status=PlanAction.DONE)
+        .filter(due_on__lt=today)
+        .select_related("recommendation__review")
+        .order_by("due_on", "pk")
+    )
 
 
 def board(today: dt.date | None = None, using: str = "default") -> dict[str, Any]:
@@ -86,11 +109,27 @@ def board(today: dt.date | None = None, using: str = "default") -> dict[str, Any
     rows = []
     for review in CaseReview.objects.using(using).filter(pk__in=list(per)).order_by("pk"):
         c = per[review.pk]
-        rows.append({"review_id": review.pk, "reference": review.reference, "stage": review.get_stage_display(),
-                     "actions": c["total"], "done": c[PlanAction.DONE], "in_progress": c[PlanAction.IN_PROGRESS],
-                     "not_started": c[PlanAction.OPEN], "overdue": c["overdue"],
-                     "percent_done": round(100 * c[PlanAction.DONE] / c["total"])})
+        rows.append(
+            {
+                "review_id": review.pk,
+                "reference": review.reference,
+                "stage": review.get_stage_display(),
+                "actions": c["total"],
+                "done": c[PlanAction.DONE],
+                "in_progress": c[PlanAction.IN_PROGRESS],
+                "not_started": c[PlanAction.OPEN],
+                "overdue": c["overdue"],
+                "percent_done": round(100 * c[PlanAction.DONE] / c["total"]),
+            }
+        )
     total = sum((per[r] for r in per), Counter())
-    return {"today": today.isoformat(), "reviews": rows,
-            "totals": {"actions": total["total"], "done": total[PlanAction.DONE], "overdue": total["overdue"],
-                       "percent_done": round(100 * total[PlanAction.DONE] / total["total"]) if total["total"] else None}}
+    return {
+        "today": today.isoformat(),
+        "reviews": rows,
+        "totals": {
+            "actions": total["total"],
+            "done": total[PlanAction.DONE],
+            "overdue": total["overdue"],
+            "percent_done": round(100 * total[PlanAction.DONE] / total["total"]) if total["total"] else None,
+        },
+    }

@@ -25,14 +25,19 @@ from .models import CaseReview, Notification
 
 RULE_ID = "R16"
 RULE_VERSION = 1
-CITATION = ("Children Act 2004 s16C; Working Together to Safeguard Children 2023 ch. 5: notify the Child "
-            "Safeguarding Practice Review Panel within 5 working days of becoming aware; rapid review within "
-            "15 working days of the notification; a looked-after child's death also to Ofsted and the "
-            "Secretary of State (research/anchors-chronology-reviews.md 2.1 R16, 3.1)")
+CITATION = (
+    "Children Act 2004 s16C; Working Together to Safeguard Children 2023 ch. 5: notify the Child "
+    "Safeguarding Practice Review Panel within 5 working days of becoming aware; rapid review within "
+    "15 working days of the notification; a looked-after child's death also to Ofsted and the "
+    "Secretary of State (research/anchors-chronology-reviews.md 2.1 R16, 3.1)"
+)
 SYSTEM = "jigsaw reviews"
-LABELS = {"notification": "Notify the national panel", "rapid_review": "Rapid review",
-          Notification.OFSTED: "Notify Ofsted (looked-after child's death)",
-          Notification.SECRETARY_OF_STATE: "Notify the Secretary of State (looked-after child's death)"}
+LABELS = {
+    "notification": "Notify the national panel",
+    "rapid_review": "Rapid review",
+    Notification.OFSTED: "Notify Ofsted (looked-after child's death)",
+    Notification.SECRETARY_OF_STATE: "Notify the Secretary of State (looked-after child's death)",
+}
 
 
 @dataclass(frozen=True)
@@ -46,16 +51,25 @@ class Clock:
         return self.done_on is None and today > self.due
 
     def as_dict(self, today: dt.date) -> dict:
-        return {"clock": self.name, "label": self.label, "due": self.due.isoformat(),
-                "done_on": self.done_on.isoformat() if self.done_on else None, "overdue": self.overdue(today)}
+        return {
+            "clock": self.name,
+            "label": self.label,
+            "due": self.due.isoformat(),
+            "done_on": self.done_on.isoformat() if self.done_on else None,
+            "overdue": self.overdue(today),
+        }
 
 
 def clocks_of(review: CaseReview, using: str = "default") -> list[Clock]:
     """The review's statutory clocks that have started (the rapid review's once notified)."""
     out = [Clock("notification", LABELS["notification"], review.notification_due, review.notified_on)]
     if review.rapid_review_due:
-        out.append(Clock("rapid_review", LABELS["rapid_review"], review.rapid_review_due, review.rapid_review_on))
-    for notice in Notification.objects.using(using).filter(review=review).exclude(recipient=Notification.PANEL):
+        out.append(
+            Clock("rapid_review", LABELS["rapid_review"], review.rapid_review_due, review.rapid_review_on)
+        )
+    for notice in (
+        Notification.objects.using(using).filter(review=review).exclude(recipient=Notification.PANEL)
+    ):
         out.append(Clock(notice.recipient, LABELS[notice.recipient], notice.due_on, notice.sent_on))
     return out
 
@@ -73,13 +87,27 @@ def raise_overdue(today: dt.date | None = None, using: str = "default") -> int:
     for review in CaseReview.objects.using(using).exclude(stage__in=CLOSED):
         for clock in clocks_of(review, using):
             if clock.overdue(today):
-                findings.append(Finding(
-                    rule_id=RULE_ID, rule_version=RULE_VERSION, title=f"Case review clock overdue: {clock.label}",
-                    severity="high", mode="required", route="hub", person_ids=(review.person_id,), event_keys=(),
-                    first_at=clock.due, last_at=clock.due,
-                    explanation=(f"Case review {review.reference}: '{clock.label}' was due on "
-                                 f"{clock.due.isoformat()} and is not recorded as done."),
-                    citation=CITATION, uncertain=False, pattern_key=pattern_key(review, clock.name)))
+                findings.append(
+                    Finding(
+                        rule_id=RULE_ID,
+                        rule_version=RULE_VERSION,
+                        title=f"Case review clock overdue: {clock.label}",
+                        severity="high",
+                        mode="required",
+                        route="hub",
+                        person_ids=(review.person_id,),
+                        event_keys=(),
+                        first_at=clock.due,
+                        last_at=clock.due,
+                        explanation=(
+                            f"Case review {review.reference}: '{clock.label}' was due on "
+                            f"{clock.due.isoformat()} and is not recorded as done."
+                        ),
+                        citation=CITATION,
+                        uncertain=False,
+                        pattern_key=pattern_key(review, clock.name),
+                    )
+                )
     if not findings:
         return 0
     with transaction.atomic(using=using):
@@ -87,14 +115,19 @@ def raise_overdue(today: dt.date | None = None, using: str = "default") -> int:
         for f in findings:  # the deadline is the clock's: the end of its due day, UK time
             due = dt.datetime.combine(f.first_at, dt.time(23, 59), tzinfo=LONDON)
             Alert.objects.using(using).filter(rule_id=RULE_ID, pattern_key=f.pattern_key, due_at=None).update(
-                due_at=due)
+                due_at=due
+            )
     return result.raised
 
 
 def settle(review: CaseReview, clock: str, reason: str, using: str = "default") -> int:
     """Close the open alert of a clock that has now been met; returns how many were closed."""
-    open_alerts = Alert.objects.using(using).filter(rule_id=RULE_ID, pattern_key=pattern_key(review, clock)).exclude(
-        status=Alert.CLOSED).values_list("pk", flat=True)
+    open_alerts = (
+        Alert.objects.using(using)
+        .filter(rule_id=RULE_ID, pattern_key=pattern_key(review, clock))
+        .exclude(status=Alert.CLOSED)
+        .values_list("pk", flat=True)
+    )
     closed = 0
     for pk in list(open_alerts):
         lifecycle.close(pk, Alert.ACTIONED, reason, SYSTEM, using)
@@ -107,5 +140,8 @@ def overdue_reviews(today: dt.date | None = None, using: str = "default") -> lis
     from .workflow import CLOSED
 
     today = today or timezone.localdate()
-    return [r for r in CaseReview.objects.using(using).exclude(stage__in=CLOSED).order_by("pk")
-            if any(c.overdue(today) for c in clocks_of(r, using))]
+    return [
+        r
+        for r in CaseReview.objects.using(using).exclude(stage__in=CLOSED).order_by("pk")
+        if any(c.overdue(today) for c in clocks_of(r, using))
+    ]

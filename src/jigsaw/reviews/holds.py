@@ -27,6 +27,7 @@ def place_holds(review: CaseReview, person_ids: Iterable[int], reason: str, usin
     made = 0
     for pid in person_ids:
         _, created = LegalHold.objects.using(using).get_or_create(
-            person_id=pid, review=review, defaults={"reason": reason[:200]})
+            person_id=pid, review=review, defaults={"reason": reason[:200]}
+        )
         made += created
     return made

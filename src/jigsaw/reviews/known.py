@@ -22,8 +22,16 @@ COLUMNS = ("category", "text", "role", "label")
 REQUIRED = ("category", "text", "role")
 CATEGORIES = ("person", "organisation", "address", "place")
 ROLES = ("child", "mother", "father", "sibling", "carer", "relative", "professional", "other")
-_ROLE_OF_LABEL = {"Child": "child", "Child A": "child", "Mother": "mother", "Father": "father",
-                  "Parent": "relative", "Step-parent": "carer", "Partner of parent": "other", "Carer": "carer"}
+_ROLE_OF_LABEL = {
+    "Child": "child",
+    "Child A": "child",
+    "Mother": "mother",
+    "Father": "father",
+    "Parent": "relative",
+    "Step-parent": "carer",
+    "Partner of parent": "other",
+    "Carer": "carer",
+}
 
 
 def _role(label: str) -> str:
@@ -42,7 +50,9 @@ def read_known(path: Path) -> list[dict[str, str]]:
     header = [h.strip() for h in (reader.fieldnames or [])]
     missing = [c for c in REQUIRED if c not in header]
     if missing:
-        raise ReviewError(f"{path.name} is missing column(s): {', '.join(missing)} (needs {', '.join(REQUIRED)})")
+        raise ReviewError(
+            f"{path.name} is missing column(s): {', '.join(missing)} (needs {', '.join(REQUIRED)})"
+        )
     rows = []
     for line, row in enumerate(reader, 2):
         row = {k.strip(): (v or "").strip() for k, v in row.items() if k}
@@ -67,7 +77,9 @@ def known_rows(review: CaseReview, using: str = "default") -> list[dict[str, str
     rows: list[dict[str, str]] = []
     for subject, label in zip(subjects, anonymous, strict=False):
         for variant in names.get(subject["person_id"], ("", None, ()))[2] or (subject["name"],):
-            rows.append({"category": "person", "text": variant, "role": _role(subject["whose"]), "label": label})
+            rows.append(
+                {"category": "person", "text": variant, "role": _role(subject["whose"]), "label": label}
+            )
     professionals: dict[str, str] = {}
     organisations: set[str] = set()
     for entry in snapshot.chronology["entries"]:
@@ -81,9 +93,13 @@ def known_rows(review: CaseReview, using: str = "default") -> list[dict[str, str
                 professionals.setdefault(post["practitioner"], post.get("role") or "")
             if post.get("agency"):
                 organisations.add(post["agency"])
-    rows += [{"category": "person", "text": name, "role": "professional", "label": ""}
-             for name in sorted(professionals)]
-    rows += [{"category": "organisation", "text": org, "role": "", "label": ""} for org in sorted(organisations)]
+    rows += [
+        {"category": "person", "text": name, "role": "professional", "label": ""}
+        for name in sorted(professionals)
+    ]
+    rows += [
+        {"category": "organisation", "text": org, "role": "", "label": ""} for org in sorted(organisations)
+    ]
     seen: set[tuple[str, str]] = set()
     unique = []
     for row in rows:

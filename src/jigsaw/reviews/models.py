@@ -87,13 +87,19 @@ class Transition(models.Model):
     class Meta:
         ordering = ["at", "pk"]
 
+    def __str__(self) -> str:  # ids only: str() may reach a log
+        return f"{self.step} of review {self.review_id}"
+
 
 class Notification(models.Model):
     """A statutory notice the review owes: to the panel, and for a looked-after child's death."""
 
     PANEL, OFSTED, SECRETARY_OF_STATE = "panel", "ofsted", "secretary_of_state"
-    RECIPIENTS = [(PANEL, "Child Safeguarding Practice Review Panel"), (OFSTED, "Ofsted"),
-                  (SECRETARY_OF_STATE, "Secretary of State")]
+    RECIPIENTS = [
+        (PANEL, "Child Safeguarding Practice Review Panel"),
+        (OFSTED, "Ofsted"),
+        (SECRETARY_OF_STATE, "Secretary of State"),
+    ]
 
     review = models.ForeignKey(CaseReview, on_delete=models.CASCADE, related_name="notifications")
     recipient = models.CharField(max_length=20, choices=RECIPIENTS)
@@ -102,8 +108,13 @@ class Notification(models.Model):
     basis = models.TextField()
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["review", "recipient"], name="one_notice_per_recipient")]
+        constraints = [
+            models.UniqueConstraint(fields=["review", "recipient"], name="one_notice_per_recipient")
+        ]
         ordering = ["due_on", "pk"]
+
+    def __str__(self) -> str:  # ids only: str() may reach a log
+        return f"notice to {self.recipient} for review {self.review_id}"
 
 
 class LegalHold(models.Model):
@@ -117,6 +128,9 @@ class LegalHold(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["person", "review"], name="one_hold_per_review")]
+
+    def __str__(self) -> str:  # ids only: str() may reach a log
+        return f"hold on person {self.person_id} for review {self.review_id}"
 
 
 class EvidenceSnapshot(models.Model):
@@ -132,6 +146,9 @@ class EvidenceSnapshot(models.Model):
     anonymised = models.JSONField()  # the same, names replaced by roles
     signposts = models.JSONField()  # who was involved, per subject label
     entries = models.PositiveIntegerField()
+
+    def __str__(self) -> str:  # ids only: str() may reach a log
+        return f"evidence pack of review {self.review_id}"
 
 
 class Contribution(models.Model):
@@ -149,8 +166,13 @@ class Contribution(models.Model):
     summary = models.TextField(blank=True)
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["review", "agency"], name="one_contribution_per_agency")]
+        constraints = [
+            models.UniqueConstraint(fields=["review", "agency"], name="one_contribution_per_agency")
+        ]
         ordering = ["agency"]
+
+    def __str__(self) -> str:  # ids only: str() may reach a log
+        return f"contribution {self.pk} to review {self.review_id}"
 
 
 class Recommendation(models.Model):
@@ -161,6 +183,9 @@ class Recommendation(models.Model):
     class Meta:
         constraints = [models.UniqueConstraint(fields=["review", "number"], name="one_number_per_review")]
         ordering = ["number"]
+
+    def __str__(self) -> str:  # ids only: str() may reach a log
+        return f"recommendation {self.number} of review {self.review_id}"
 
 
 class PlanAction(models.Model):
@@ -183,6 +208,9 @@ class PlanAction(models.Model):
     class Meta:
         ordering = ["due_on", "pk"]
 
+    def __str__(self) -> str:  # ids only: str() may reach a log
+        return f"action {self.pk} ({self.status})"
+
 
 class ThemeCode(models.Model):
     """One learning theme a review is coded with, from :mod:`jigsaw.reviews.themes`."""
@@ -195,6 +223,9 @@ class ThemeCode(models.Model):
     class Meta:
         constraints = [models.UniqueConstraint(fields=["review", "theme"], name="one_code_per_theme")]
 
+    def __str__(self) -> str:  # ids only: str() may reach a log
+        return f"{self.theme} in review {self.review_id}"
+
 
 class RedactionReport(models.Model):
     """A redaction report (DESIGN.md format) of the review's final report, awaiting a reviewer."""
@@ -206,6 +237,9 @@ class RedactionReport(models.Model):
 
     class Meta:
         ordering = ["-uploaded_at", "-pk"]
+
+    def __str__(self) -> str:  # ids only: str() may reach a log
+        return f"redaction report {self.pk} of review {self.review_id}"
 
 
 class RedactionItem(models.Model):
@@ -229,3 +263,6 @@ class RedactionItem(models.Model):
     class Meta:
         constraints = [models.UniqueConstraint(fields=["report", "index"], name="one_item_per_index")]
         ordering = ["index"]
+
+    def __str__(self) -> str:  # ids only: str() may reach a log
+        return f"redaction item {self.index} of report {self.report_id}"

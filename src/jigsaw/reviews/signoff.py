@@ -48,29 +48,45 @@ def parse_report(raw: str | bytes | list | dict) -> list[dict[str, Any]]:
         if leaked:
             raise ReviewError(f"replacement {n} carries the original text ({leaked[0]}): refused")
         start, end = item["start"], item["end"]
-        if not (isinstance(start, int) and isinstance(end, int)) or isinstance(start, bool) or not 0 <= start < end:
+        if (
+            not (isinstance(start, int) and isinstance(end, int))
+            or isinstance(start, bool)
+            or not 0 <= start < end
+        ):
             raise ReviewError(f"replacement {n} has bad offsets")
         if start < last_end:
             raise ReviewError(f"replacement {n} overlaps the one before")
         last_end = end
-        items.append({"start": start, "end": end, "category": str(item["category"])[:40],
-                      "replacement": str(item["replacement"])[:200], "reason": str(item["reason"])[:200]})
+        items.append(
+            {
+                "start": start,
+                "end": end,
+                "category": str(item["category"])[:40],
+                "replacement": str(item["replacement"])[:200],
+                "reason": str(item["reason"])[:200],
+            }
+        )
     return items
 
 
-def upload(review_id: int, raw: str | bytes | list | dict, file_name: str, by: str,
-           using: str = "default") -> RedactionReport:
+def upload(
+    review_id: int, raw: str | bytes | list | dict, file_name: str, by: str, using: str = "default"
+) -> RedactionReport:
     """Attach a redaction report of the final report; every item starts undecided."""
     items = parse_report(raw)
     with transaction.atomic(using=using):
         review = get_review(review_id, using, lock=True)
         if review.stage != Stage.FINAL_REPORT:
-            raise ReviewError(f"review {review_id} is not at the final report stage; a redaction report "
-                              "is checked between the final report and sign-off")
-        report = RedactionReport.objects.using(using).create(review=review, file_name=file_name[:200],
-                                                             uploaded_by=by.strip()[:150])
+            raise ReviewError(
+                f"review {review_id} is not at the final report stage; a redaction report "
+                "is checked between the final report and sign-off"
+            )
+        report = RedactionReport.objects.using(using).create(
+            review=review, file_name=file_name[:200], uploaded_by=by.strip()[:150]
+        )
         RedactionItem.objects.using(using).bulk_create(
-            [RedactionItem(report=report, index=i, **item) for i, item in enumerate(items, 1)])
+            [RedactionItem(report=report, index=i, **item) for i, item in enumerate(items, 1)]
+        )
     return report
 
 
@@ -78,8 +94,9 @@ def current_report(review: CaseReview, using: str = "default") -> RedactionRepor
     return RedactionReport.objects.using(using).filter(review=review).first()
 
 
-def decide_item(review_id: int, index: int, decision: str, by: str, replacement: str = "",
-                using: str = "default") -> RedactionItem:
+def decide_item(
+    review_id: int, index: int, decision: str, by: str, replacement: str = "", using: str = "default"
+) -> RedactionItem:
     """Approve an item as proposed, or change its replacement (which must then be given)."""
     if decision not in (RedactionItem.APPROVED, RedactionItem.CHANGED):
         raise ReviewError("decide 'approved' or 'changed'")
@@ -87,7 +104,9 @@ def decide_item(review_id: int, index: int, decision: str, by: str, replacement:
         raise ReviewError("give the replacement to use instead")
     review = get_review(review_id, using)
     if review.stage != Stage.FINAL_REPORT:
-        raise ReviewError(f"review {review_id}'s redaction is {'signed off' if review.signed_off_on else 'not open'}")
+        raise ReviewError(
+            f"review {review_id}'s redaction is {'signed off' if review.signed_off_on else 'not open'}"
+        )
     report = current_report(review, using)
     item = report and RedactionItem.objects.using(using).filter(report=report, index=index).first()
     if item is None:
@@ -103,20 +122,27 @@ def pending(report: RedactionReport, using: str = "default") -> int:
     return RedactionItem.objects.using(using).filter(report=report, decision=RedactionItem.PENDING).count()
 
 
-def sign_off(review_id: int, by: str, on: dt.date, *, today: dt.date | None = None,
-             using: str = "default") -> CaseReview:
+def sign_off(
+    review_id: int, by: str, on: dt.date, *, today: dt.date | None = None, using: str = "default"
+) -> CaseReview:
     """Sign the redaction off: only with a report whose every item is decided."""
     with transaction.atomic(using=using):
         review = get_review(review_id, using, lock=True)
-        check_day(on, "the sign-off date", today, review.final_report_on or review.aware_on, "the final report")
+        check_day(
+            on, "the sign-off date", today, review.final_report_on or review.aware_on, "the final report"
+        )
         if review.stage == Stage.FINAL_REPORT:
             report = current_report(review, using)
             if report is None:
                 raise ReviewError(f"review {review_id} has no redaction report to sign off")
             left = pending(report, using)
             if left:
-                raise ReviewError(f"review {review_id}'s redaction has {left} undecided item(s); decide each first")
-        return advance(review, "sign_off", on, by, using=using, fields={"signed_off_by": by.strip(), "signed_off_on": on})
+                raise ReviewError(
+                    f"review {review_id}'s redaction has {left} undecided item(s); decide each first"
+                )
+        return advance(
+            review, "sign_off", on, by, using=using, fields={"signed_off_by": by.strip(), "signed_off_on": on}
+        )
 
 
 def apply_decisions(text: str, items: list[RedactionItem]) -> str:
@@ -127,6 +153,6 @@ def apply_decisions(text: str, items: list[RedactionItem]) -> str:
             raise ReviewError("a replacement is undecided")
         if item.end > len(text):
             raise ReviewError("the report's offsets do not fit this text")
-        out += [text[at:item.start], item.final]
+        out += [text[at : item.start], item.final]
         at = item.end
     return "".join(out) + text[at:]

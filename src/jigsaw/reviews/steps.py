@@ -45,25 +45,47 @@ HANDLERS: dict[str, Handler] = {
     "notify": lambda r, f, by, u: services.notify(r.pk, day(f), by, using=u),
     "notice": lambda r, f, by, u: services.record_notice(r.pk, _text(f, "recipient"), day(f), by, using=u),
     "rapid_review": lambda r, f, by, u: evidence.rapid_review(
-        r.pk, day(f), by, period_from=day(f, "period_from", False), period_to=day(f, "period_to", False),
-        household=f.get("household", "1") == "1", using=u),
-    "decide": lambda r, f, by, u: services.decide(r.pk, _text(f, "decision"), _text(f, "reasons"), by, on=day(f),
-                                                  panel_view=_text(f, "panel_view"), using=u),
+        r.pk,
+        day(f),
+        by,
+        period_from=day(f, "period_from", False),
+        period_to=day(f, "period_to", False),
+        household=f.get("household", "1") == "1",
+        using=u,
+    ),
+    "decide": lambda r, f, by, u: services.decide(
+        r.pk,
+        _text(f, "decision"),
+        _text(f, "reasons"),
+        by,
+        on=day(f),
+        panel_view=_text(f, "panel_view"),
+        using=u,
+    ),
     "local_review": lambda r, f, by, u: services.set_local_review(
-        r.pk, by, terms_of_reference=_text(f, "terms_of_reference"), reviewer=_text(f, "reviewer"), using=u),
+        r.pk, by, terms_of_reference=_text(f, "terms_of_reference"), reviewer=_text(f, "reviewer"), using=u
+    ),
     "final_report": lambda r, f, by, u: services.final_report(r.pk, day(f), by, using=u),
     "sign_off": lambda r, f, by, u: signoff.sign_off(r.pk, by, day(f), using=u),
     "send": lambda r, f, by, u: services.send(r.pk, day(f), by, using=u),
     "publish": lambda r, f, by, u: services.publish(r.pk, day(f), by, url=_text(f, "url"), using=u),
     "withhold": lambda r, f, by, u: services.withhold(r.pk, _text(f, "reason"), by, on=day(f), using=u),
     "request_contribution": lambda r, f, by, u: evidence.request_contribution(
-        r.pk, _text(f, "agency"), day(f), due_on=day(f, "due_on", False), using=u),
+        r.pk, _text(f, "agency"), day(f), due_on=day(f, "due_on", False), using=u
+    ),
     "receive_contribution": lambda r, f, by, u: evidence.receive_contribution(
-        r.pk, _text(f, "agency"), day(f), _text(f, "summary"), using=u),
+        r.pk, _text(f, "agency"), day(f), _text(f, "summary"), using=u
+    ),
     "recommend": lambda r, f, by, u: actions.add_recommendation(r.pk, _text(f, "text"), using=u),
     "add_action": lambda r, f, by, u: actions.add_action(
-        r.pk, number(f, "recommendation"), _text(f, "description"), _text(f, "agency"), _text(f, "owner"),
-        day(f, "due_on"), using=u),
+        r.pk,
+        number(f, "recommendation"),
+        _text(f, "description"),
+        _text(f, "agency"),
+        _text(f, "owner"),
+        day(f, "due_on"),
+        using=u,
+    ),
     "update_action": lambda r, f, by, u: _update_action(r, f, by, u),
     "themes": lambda r, f, by, u: services.code_themes(r.pk, f.getlist("theme"), by, using=u),
 }
@@ -71,6 +93,12 @@ HANDLERS: dict[str, Handler] = {
 
 def _update_action(review: CaseReview, form: QueryDict, by: str, using: str) -> object:
     action_id = number(form, "action")
-    if not actions.PlanAction.objects.using(using).filter(pk=action_id, recommendation__review=review).exists():
+    if (
+        not actions.PlanAction.objects.using(using)
+        .filter(pk=action_id, recommendation__review=review)
+        .exists()
+    ):
         raise ReviewError(f"review {review.pk} has no action {action_id}")
-    return actions.update_action(action_id, _text(form, "status"), by, evidence=_text(form, "evidence"), using=using)
+    return actions.update_action(
+        action_id, _text(form, "status"), by, evidence=_text(form, "evidence"), using=using
+    )

@@ -43,43 +43,92 @@ class Theme:
 
 
 THEMES: tuple[Theme, ...] = (
-    Theme("domestic_abuse", "Domestic abuse", "characteristic", SEED_PANEL + " (35%); " + SEED_LONDON + " (47%)"),
-    Theme("substance_misuse", "Parental substance misuse (addiction)", "characteristic",
-          SEED_PANEL + " (21%); " + SEED_LONDON + " (alcohol 23%, drugs 28%)"),
-    Theme("parental_mental_health", "Parental mental ill health", "characteristic",
-          SEED_PANEL + " (17%); " + SEED_LONDON + " (60%)"),
+    Theme(
+        "domestic_abuse", "Domestic abuse", "characteristic", SEED_PANEL + " (35%); " + SEED_LONDON + " (47%)"
+    ),
+    Theme(
+        "substance_misuse",
+        "Parental substance misuse (addiction)",
+        "characteristic",
+        SEED_PANEL + " (21%); " + SEED_LONDON + " (alcohol 23%, drugs 28%)",
+    ),
+    Theme(
+        "parental_mental_health",
+        "Parental mental ill health",
+        "characteristic",
+        SEED_PANEL + " (17%); " + SEED_LONDON + " (60%)",
+    ),
     Theme("sexual_abuse", "Sexual abuse", "characteristic", SEED_PANEL + " (13%)"),
     Theme("disability", "Child with a disability", "characteristic", SEED_PANEL + " (12%)"),
     Theme("going_missing", "Child going missing", "characteristic", SEED_PANEL + " (9%)"),
-    Theme("perpetrator_criminal_history", "Perpetrator had a criminal history", "characteristic",
-          SEED_PANEL + " (11%)"),
-    Theme("parental_history_of_abuse", "History of child abuse by a parent", "characteristic",
-          SEED_PANEL + " (7%)"),
+    Theme(
+        "perpetrator_criminal_history",
+        "Perpetrator had a criminal history",
+        "characteristic",
+        SEED_PANEL + " (11%)",
+    ),
+    Theme(
+        "parental_history_of_abuse",
+        "History of child abuse by a parent",
+        "characteristic",
+        SEED_PANEL + " (7%)",
+    ),
     Theme("intergenerational_abuse", "Intergenerational abuse", "characteristic", SEED_PANEL + " (7%)"),
-    Theme("previous_child_removed", "New baby with a previous sibling removed", "characteristic",
-          SEED_PANEL + " (4%)"),
-    Theme("returned_after_removal", "Returned to parents after removal", "characteristic", SEED_PANEL + " (1%)"),
+    Theme(
+        "previous_child_removed",
+        "New baby with a previous sibling removed",
+        "characteristic",
+        SEED_PANEL + " (4%)",
+    ),
+    Theme(
+        "returned_after_removal", "Returned to parents after removal", "characteristic", SEED_PANEL + " (1%)"
+    ),
     Theme("neglect", "Neglect", "characteristic", SEED_LONDON + " (27%)"),
-    Theme("information_sharing", "Information sharing between agencies", "practice",
-          SEED_000 + "; seed 001 (interagency communication and information sharing)"),
-    Theme("chronologies", "Chronologies and history taking", "practice",
-          SEED_LONDON + " ('Chronologies/history taking an issue in several SCRs'); seed 000"),
-    Theme("injury_isolated", "Injury treated as an isolated event", "practice",
-          SEED_LONDON + " ('injury as an isolated event instead of part of a pattern')"),
-    Theme("thresholds", "Thresholds not explicit or not understood", "practice",
-          SEED_LONDON + "; " + SEED_000),
+    Theme(
+        "information_sharing",
+        "Information sharing between agencies",
+        "practice",
+        SEED_000 + "; seed 001 (interagency communication and information sharing)",
+    ),
+    Theme(
+        "chronologies",
+        "Chronologies and history taking",
+        "practice",
+        SEED_LONDON + " ('Chronologies/history taking an issue in several SCRs'); seed 000",
+    ),
+    Theme(
+        "injury_isolated",
+        "Injury treated as an isolated event",
+        "practice",
+        SEED_LONDON + " ('injury as an isolated event instead of part of a pattern')",
+    ),
+    Theme(
+        "thresholds", "Thresholds not explicit or not understood", "practice", SEED_LONDON + "; " + SEED_000
+    ),
     Theme("supervision", "Supervision and management oversight", "practice", SEED_LONDON + "; " + SEED_000),
     Theme("voice_of_child", "Voice of the child", "practice", SEED_PRINCIPLES + " (principle 10)"),
-    *(Theme(f"principle_{n}", f"Principle {n}: {label}", "principle", SEED_PRINCIPLES) for n, label in (
-        (1, "Keep clear and detailed records"), (2, "Never make assumptions"), (3, "Always share information"),
-        (4, "Don't be afraid to challenge decisions"), (5, "Consider convening a multi-agency meeting"),
-        (6, "Clear, concise and consistent communication"),
-        (7, "All need training to work with challenging and evasive parents"), (8, "Support your staff"),
-        (9, "Safeguarding is everyone's responsibility"), (10, "Keep listening to the voice of the child"))),
+    *(
+        Theme(f"principle_{n}", f"Principle {n}: {label}", "principle", SEED_PRINCIPLES)
+        for n, label in (
+            (1, "Keep clear and detailed records"),
+            (2, "Never make assumptions"),
+            (3, "Always share information"),
+            (4, "Don't be afraid to challenge decisions"),
+            (5, "Consider convening a multi-agency meeting"),
+            (6, "Clear, concise and consistent communication"),
+            (7, "All need training to work with challenging and evasive parents"),
+            (8, "Support your staff"),
+            (9, "Safeguarding is everyone's responsibility"),
+            (10, "Keep listening to the voice of the child"),
+        )
+    ),
 )
 BY_CODE: dict[str, Theme] = {t.code: t for t in THEMES}
-FAMILIES = {"characteristic": "Characteristics of the child and family", "practice": "Practice themes",
-            "principle": "The ten principles for learning"}
+FAMILIES = {
+    "characteristic": "Characteristics of the child and family",
+    "practice": "Practice themes",
+    "principle": "The ten principles for learning",
+}
 
 
 def suppress_below() -> int:
@@ -101,8 +150,12 @@ def theme_table(using: str = "default", year: int | None = None) -> dict:
         reviews = reviews.filter(aware_on__year=year)
     years = dict(reviews.values_list("pk", "aware_on__year"))
     per_year = Counter(years.values())
-    codes = (ThemeCode.objects.using(using).filter(review_id__in=list(years))
-             .annotate(year=F("review__aware_on__year")).values_list("theme", "year"))
+    codes = (
+        ThemeCode.objects.using(using)
+        .filter(review_id__in=list(years))
+        .annotate(year=F("review__aware_on__year"))
+        .values_list("theme", "year")
+    )
     overall: Counter[str] = Counter()
     by_year: dict[int, Counter[str]] = {y: Counter() for y in per_year}
     for theme, y in codes:
@@ -112,13 +165,27 @@ def theme_table(using: str = "default", year: int | None = None) -> dict:
 
     def cell(count: int, total: int) -> dict:
         hidden = 0 < count < floor
-        return {"count": None if hidden else count, "suppressed": hidden,
-                "percent": None if hidden or not total else round(100 * count / total, 1)}
+        return {
+            "count": None if hidden else count,
+            "suppressed": hidden,
+            "percent": None if hidden or not total else round(100 * count / total, 1),
+        }
 
     rows = []
     for theme in THEMES:
-        rows.append({"code": theme.code, "label": theme.label, "family": theme.family, "source": theme.source,
-                     "all": cell(overall[theme.code], len(years)),
-                     "years": {y: cell(by_year[y][theme.code], per_year[y]) for y in sorted(per_year)}})
-    return {"reviews": len(years), "years": {y: per_year[y] for y in sorted(per_year)},
-            "suppress_below": floor, "rows": rows}
+        rows.append(
+            {
+                "code": theme.code,
+                "label": theme.label,
+                "family": theme.family,
+                "source": theme.source,
+                "all": cell(overall[theme.code], len(years)),
+                "years": {y: cell(by_year[y][theme.code], per_year[y]) for y in sorted(per_year)},
+            }
+        )
+    return {
+        "reviews": len(years),
+        "years": {y: per_year[y] for y in sorted(per_year)},
+        "suppress_below": floor,
+        "rows": rows,
+    }

@@ -22,7 +22,16 @@ from jigsaw.pages.common import Actor, db
 
 from . import actions, clocks, evidence, signoff
 from .access import log_view, require_learning_access, require_review_access
-from .models import CaseReview, Contribution, EvidenceSnapshot, Notification, PlanAction, RedactionItem, Stage, Transition
+from .models import (
+    CaseReview,
+    Contribution,
+    EvidenceSnapshot,
+    Notification,
+    PlanAction,
+    RedactionItem,
+    Stage,
+    Transition,
+)
 from .services import open_review
 from .steps import HANDLERS, day
 from .themes import FAMILIES, THEMES, theme_table
@@ -67,17 +76,24 @@ def review_new(request: HttpRequest) -> HttpResponse:
             looked_after = {"yes": True, "no": False}.get(form.get("looked_after", ""))
             try:
                 with transaction.atomic(using=using):
-                    review = open_review(person_id, day(form, "aware_on"), form.get("harm", ""),
-                                         Actor.of(request).username, incident_on=day(form, "incident_on", False),
-                                         abuse=form.get("abuse", "suspected"), looked_after=looked_after,
-                                         using=using)
+                    review = open_review(
+                        person_id,
+                        day(form, "aware_on"),
+                        form.get("harm", ""),
+                        Actor.of(request).username,
+                        incident_on=day(form, "incident_on", False),
+                        abuse=form.get("abuse", "suspected"),
+                        looked_after=looked_after,
+                        using=using,
+                    )
                     log_view(request, review, using, step="open")
             except ReviewError as exc:
                 errors.append(("person_id", str(exc)))
             else:
                 return redirect("reviews:review", review_id=review.pk)
-    return render(request, "reviews/new.html", {"errors": errors, "form": request.POST},
-                  status=400 if errors else 200)
+    return render(
+        request, "reviews/new.html", {"errors": errors, "form": request.POST}, status=400 if errors else 200
+    )
 
 
 @never_cache
@@ -104,7 +120,9 @@ def review_page(request: HttpRequest, review_id: int) -> HttpResponse:
         review.refresh_from_db(using=using)
     else:
         log_view(request, review, using)
-    return render(request, "reviews/review.html", _context(review, errors, using), status=400 if errors else 200)
+    return render(
+        request, "reviews/review.html", _context(review, errors, using), status=400 if errors else 200
+    )
 
 
 def _context(review: CaseReview, errors: list, using: str) -> dict[str, Any]:
@@ -113,16 +131,29 @@ def _context(review: CaseReview, errors: list, using: str) -> dict[str, Any]:
     report = signoff.current_report(review, using)
     plan = []
     for rec in review.recommendations.using(using).prefetch_related("actions"):
-        plan.append({"rec": rec, "actions": [{"a": a, "overdue": actions.is_overdue(a, today)}
-                                             for a in rec.actions.all()]})
+        plan.append(
+            {
+                "rec": rec,
+                "actions": [{"a": a, "overdue": actions.is_overdue(a, today)} for a in rec.actions.all()],
+            }
+        )
     coded = set(review.themes.using(using).values_list("theme", flat=True))
     return {
-        "review": review, "errors": errors, "today": today, "clocks": clocks.clocks_of(review, using),
-        "notices": Notification.objects.using(using).filter(review=review).exclude(recipient=Notification.PANEL),
+        "review": review,
+        "errors": errors,
+        "today": today,
+        "clocks": clocks.clocks_of(review, using),
+        "notices": Notification.objects.using(using)
+        .filter(review=review)
+        .exclude(recipient=Notification.PANEL),
         "transitions": Transition.objects.using(using).filter(review=review),
-        "snapshot": snapshot, "contributions": Contribution.objects.using(using).filter(review=review),
-        "report": report, "pending": signoff.pending(report, using) if report else None,
-        "plan": plan, "statuses": PlanAction.STATUSES, "stage": Stage,
+        "snapshot": snapshot,
+        "contributions": Contribution.objects.using(using).filter(review=review),
+        "report": report,
+        "pending": signoff.pending(report, using) if report else None,
+        "plan": plan,
+        "statuses": PlanAction.STATUSES,
+        "stage": Stage,
         "themes": [(FAMILIES[f], [(t, t.code in coded) for t in THEMES if t.family == f]) for f in FAMILIES],
         "anonymised_entries": (snapshot.anonymised["entries"][:200] if snapshot else []),
     }
@@ -148,8 +179,14 @@ def redaction_page(request: HttpRequest, review_id: int) -> HttpResponse:
                     step = "redaction_report"
                 else:
                     index = int(request.POST.get("item", "0") or 0)
-                    signoff.decide_item(review.pk, index, request.POST.get("decision", ""), actor.username,
-                                        request.POST.get("replacement", ""), using)
+                    signoff.decide_item(
+                        review.pk,
+                        index,
+                        request.POST.get("decision", ""),
+                        actor.username,
+                        request.POST.get("replacement", ""),
+                        using,
+                    )
                     step = "redaction_decision"
                 log_view(request, review, using, step=step)
         except (ReviewError, ValueError) as exc:
@@ -160,10 +197,19 @@ def redaction_page(request: HttpRequest, review_id: int) -> HttpResponse:
         log_view(request, review, using, what="redaction")
     report = signoff.current_report(review, using)
     items = list(RedactionItem.objects.using(using).filter(report=report)) if report else []
-    return render(request, "reviews/redaction.html",
-                  {"review": review, "report": report, "items": items, "errors": errors,
-                   "pending": sum(i.decision == RedactionItem.PENDING for i in items),
-                   "open": review.stage == Stage.FINAL_REPORT}, status=400 if errors else 200)
+    return render(
+        request,
+        "reviews/redaction.html",
+        {
+            "review": review,
+            "report": report,
+            "items": items,
+            "errors": errors,
+            "pending": sum(i.decision == RedactionItem.PENDING for i in items),
+            "open": review.stage == Stage.FINAL_REPORT,
+        },
+        status=400 if errors else 200,
+    )
 
 
 @never_cache
@@ -191,8 +237,11 @@ def board_page(request: HttpRequest) -> HttpResponse:
     """Action plans across every review: no child, only references, agencies and dates."""
     using = db()
     today = timezone.localdate()
-    return render(request, "reviews/board.html", {"board": actions.board(today, using),
-                                                  "overdue": actions.overdue_actions(today, using)})
+    return render(
+        request,
+        "reviews/board.html",
+        {"board": actions.board(today, using), "overdue": actions.overdue_actions(today, using)},
+    )
 
 
 @never_cache
@@ -202,5 +251,6 @@ def themes_page(request: HttpRequest) -> HttpResponse:
     table = theme_table(db())
     years = list(table["years"])
     rows = [{**row, "cells": [row["years"][y] for y in years]} for row in table["rows"]]
-    return render(request, "reviews/themes.html", {"table": table, "years": years, "rows": rows,
-                                                   "families": FAMILIES})
+    return render(
+        request, "reviews/themes.html", {"table": table, "years": years, "rows": rows, "families": FAMILIES}
+    )

@@ -59,8 +59,13 @@ def get_review(review_id: int, using: str, lock: bool = False) -> CaseReview:
     return review
 
 
-def check_day(day: dt.date, what: str, today: dt.date | None = None, not_before: dt.date | None = None,
-              before_what: str = "") -> None:
+def check_day(
+    day: dt.date,
+    what: str,
+    today: dt.date | None = None,
+    not_before: dt.date | None = None,
+    before_what: str = "",
+) -> None:
     """Refuse a date in the future, or one before the date it must follow."""
     today = today or timezone.localdate()
     if day > today:
@@ -69,8 +74,15 @@ def check_day(day: dt.date, what: str, today: dt.date | None = None, not_before:
         raise ReviewError(f"{what} {day.isoformat()} is before {before_what} ({not_before.isoformat()})")
 
 
-def advance(review: CaseReview, step: str, on: dt.date, by: str, reason: str = "",
-            using: str = "default", fields: dict | None = None) -> CaseReview:
+def advance(
+    review: CaseReview,
+    step: str,
+    on: dt.date,
+    by: str,
+    reason: str = "",
+    using: str = "default",
+    fields: dict | None = None,
+) -> CaseReview:
     """Take ``step`` if the review's stage allows it: set ``fields``, record who, when and why."""
     allowed, target = STEPS[step]
     if not by or not by.strip():
@@ -83,11 +95,19 @@ def advance(review: CaseReview, step: str, on: dt.date, by: str, reason: str = "
             setattr(review, name, value)
         review.stage = target
         review.save(using=using)
-        Transition.objects.using(using).create(review=review, step=step, from_stage=before, to_stage=target,
-                                               on=on, by=by.strip(), reason=reason.strip())
+        Transition.objects.using(using).create(
+            review=review,
+            step=step,
+            from_stage=before,
+            to_stage=target,
+            on=on,
+            by=by.strip(),
+            reason=reason.strip(),
+        )
         if target in CLOSED:
             LegalHold.objects.using(using).filter(review=review, released_at=None).update(
-                released_at=timezone.now())
+                released_at=timezone.now()
+            )
     return review
 
 
@@ -97,10 +117,14 @@ def refusal(review: CaseReview, step: str) -> str:
     if step == "publish" and ORDER.index(review.stage) < ORDER.index(Stage.SIGNED_OFF):
         return f"cannot publish review {review.pk}: its redaction has not been signed off (stage: {stage})"
     if step == "publish" and review.stage == Stage.SIGNED_OFF:
-        return (f"cannot publish review {review.pk}: send the final report to the panel and the "
-                "Secretary of State first")
+        return (
+            f"cannot publish review {review.pk}: send the final report to the panel and the "
+            "Secretary of State first"
+        )
     wanted = " or ".join(Stage(s).label.lower() for s in sorted(STEPS[step][0]))
-    return f"cannot {step.replace('_', ' ')} review {review.pk}: it is at '{stage}', the step needs '{wanted}'"
+    return (
+        f"cannot {step.replace('_', ' ')} review {review.pk}: it is at '{stage}', the step needs '{wanted}'"
+    )
 
 
 def is_open(review: CaseReview) -> bool:

@@ -5,220 +5,440 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('signpost', '0001_initial'),
+        ("signpost", "0001_initial"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='CaseReview',
+            name="CaseReview",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('stage', models.CharField(choices=[('incident', 'Serious incident recorded'), ('notified', 'Notified to the national panel'), ('rapid_review', 'Rapid review done'), ('local_review', 'Local review under way'), ('no_review', 'No local review'), ('final_report', 'Final report received'), ('signed_off', 'Redaction signed off'), ('sent', 'Sent to the panel and the Secretary of State'), ('published', 'Published'), ('not_published', 'Not published')], default='incident', max_length=20)),
-                ('incident_on', models.DateField()),
-                ('aware_on', models.DateField()),
-                ('harm', models.CharField(choices=[('death', 'Death'), ('serious_harm', 'Serious harm')], max_length=20)),
-                ('abuse_or_neglect', models.CharField(choices=[('known', 'Abuse or neglect known'), ('suspected', 'Abuse or neglect suspected')], default='suspected', max_length=10)),
-                ('looked_after', models.BooleanField(default=False)),
-                ('notification_due', models.DateField()),
-                ('notified_on', models.DateField(blank=True, null=True)),
-                ('rapid_review_due', models.DateField(blank=True, null=True)),
-                ('rapid_review_on', models.DateField(blank=True, null=True)),
-                ('decision', models.CharField(blank=True, choices=[('local_review', 'Local child safeguarding practice review'), ('no_review', 'No local review')], max_length=20)),
-                ('decision_reasons', models.TextField(blank=True)),
-                ('panel_view', models.TextField(blank=True)),
-                ('terms_of_reference', models.TextField(blank=True)),
-                ('reviewer', models.CharField(blank=True, max_length=200)),
-                ('final_report_on', models.DateField(blank=True, null=True)),
-                ('signed_off_by', models.CharField(blank=True, max_length=150)),
-                ('signed_off_on', models.DateField(blank=True, null=True)),
-                ('sent_on', models.DateField(blank=True, null=True)),
-                ('published_on', models.DateField(blank=True, null=True)),
-                ('publication_url', models.CharField(blank=True, max_length=500)),
-                ('online_until', models.DateField(blank=True, null=True)),
-                ('not_published_reason', models.TextField(blank=True)),
-                ('opened_by', models.CharField(max_length=150)),
-                ('opened_at', models.DateTimeField(auto_now_add=True)),
-                ('person', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='case_reviews', to='signpost.person')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "stage",
+                    models.CharField(
+                        choices=[
+                            ("incident", "Serious incident recorded"),
+                            ("notified", "Notified to the national panel"),
+                            ("rapid_review", "Rapid review done"),
+                            ("local_review", "Local review under way"),
+                            ("no_review", "No local review"),
+                            ("final_report", "Final report received"),
+                            ("signed_off", "Redaction signed off"),
+                            ("sent", "Sent to the panel and the Secretary of State"),
+                            ("published", "Published"),
+                            ("not_published", "Not published"),
+                        ],
+                        default="incident",
+                        max_length=20,
+                    ),
+                ),
+                ("incident_on", models.DateField()),
+                ("aware_on", models.DateField()),
+                (
+                    "harm",
+                    models.CharField(
+                        choices=[("death", "Death"), ("serious_harm", "Serious harm")], max_length=20
+                    ),
+                ),
+                (
+                    "abuse_or_neglect",
+                    models.CharField(
+                        choices=[
+                            ("known", "Abuse or neglect known"),
+                            ("suspected", "Abuse or neglect suspected"),
+                        ],
+                        default="suspected",
+                        max_length=10,
+                    ),
+                ),
+                ("looked_after", models.BooleanField(default=False)),
+                ("notification_due", models.DateField()),
+                ("notified_on", models.DateField(blank=True, null=True)),
+                ("rapid_review_due", models.DateField(blank=True, null=True)),
+                ("rapid_review_on", models.DateField(blank=True, null=True)),
+                (
+                    "decision",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("local_review", "Local child safeguarding practice review"),
+                            ("no_review", "No local review"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                ("decision_reasons", models.TextField(blank=True)),
+                ("panel_view", models.TextField(blank=True)),
+                ("terms_of_reference", models.TextField(blank=True)),
+                ("reviewer", models.CharField(blank=True, max_length=200)),
+                ("final_report_on", models.DateField(blank=True, null=True)),
+                ("signed_off_by", models.CharField(blank=True, max_length=150)),
+                ("signed_off_on", models.DateField(blank=True, null=True)),
+                ("sent_on", models.DateField(blank=True, null=True)),
+                ("published_on", models.DateField(blank=True, null=True)),
+                ("publication_url", models.CharField(blank=True, max_length=500)),
+                ("online_until", models.DateField(blank=True, null=True)),
+                ("not_published_reason", models.TextField(blank=True)),
+                ("opened_by", models.CharField(max_length=150)),
+                ("opened_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "person",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="case_reviews",
+                        to="signpost.person",
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='Contribution',
+            name="Contribution",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('agency', models.CharField(max_length=200)),
-                ('requested_on', models.DateField()),
-                ('due_on', models.DateField()),
-                ('received_on', models.DateField(blank=True, null=True)),
-                ('status', models.CharField(choices=[('requested', 'Requested'), ('received', 'Received')], default='requested', max_length=10)),
-                ('summary', models.TextField(blank=True)),
-                ('review', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='contributions', to='reviews.casereview')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("agency", models.CharField(max_length=200)),
+                ("requested_on", models.DateField()),
+                ("due_on", models.DateField()),
+                ("received_on", models.DateField(blank=True, null=True)),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[("requested", "Requested"), ("received", "Received")],
+                        default="requested",
+                        max_length=10,
+                    ),
+                ),
+                ("summary", models.TextField(blank=True)),
+                (
+                    "review",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="contributions",
+                        to="reviews.casereview",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['agency'],
+                "ordering": ["agency"],
             },
         ),
         migrations.CreateModel(
-            name='EvidenceSnapshot',
+            name="EvidenceSnapshot",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('taken_at', models.DateTimeField(auto_now_add=True)),
-                ('taken_by', models.CharField(max_length=150)),
-                ('period_from', models.DateField(blank=True, null=True)),
-                ('period_to', models.DateField(blank=True, null=True)),
-                ('household', models.BooleanField(default=True)),
-                ('chronology', models.JSONField()),
-                ('anonymised', models.JSONField()),
-                ('signposts', models.JSONField()),
-                ('entries', models.PositiveIntegerField()),
-                ('review', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='snapshot', to='reviews.casereview')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("taken_at", models.DateTimeField(auto_now_add=True)),
+                ("taken_by", models.CharField(max_length=150)),
+                ("period_from", models.DateField(blank=True, null=True)),
+                ("period_to", models.DateField(blank=True, null=True)),
+                ("household", models.BooleanField(default=True)),
+                ("chronology", models.JSONField()),
+                ("anonymised", models.JSONField()),
+                ("signposts", models.JSONField()),
+                ("entries", models.PositiveIntegerField()),
+                (
+                    "review",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="snapshot",
+                        to="reviews.casereview",
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='LegalHold',
+            name="LegalHold",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('placed_at', models.DateTimeField(auto_now_add=True)),
-                ('released_at', models.DateTimeField(blank=True, null=True)),
-                ('reason', models.CharField(max_length=200)),
-                ('person', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='legal_holds', to='signpost.person')),
-                ('review', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='holds', to='reviews.casereview')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("placed_at", models.DateTimeField(auto_now_add=True)),
+                ("released_at", models.DateTimeField(blank=True, null=True)),
+                ("reason", models.CharField(max_length=200)),
+                (
+                    "person",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="legal_holds",
+                        to="signpost.person",
+                    ),
+                ),
+                (
+                    "review",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="holds",
+                        to="reviews.casereview",
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='Notification',
+            name="Notification",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('recipient', models.CharField(choices=[('panel', 'Child Safeguarding Practice Review Panel'), ('ofsted', 'Ofsted'), ('secretary_of_state', 'Secretary of State')], max_length=20)),
-                ('due_on', models.DateField()),
-                ('sent_on', models.DateField(blank=True, null=True)),
-                ('basis', models.TextField()),
-                ('review', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='notifications', to='reviews.casereview')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "recipient",
+                    models.CharField(
+                        choices=[
+                            ("panel", "Child Safeguarding Practice Review Panel"),
+                            ("ofsted", "Ofsted"),
+                            ("secretary_of_state", "Secretary of State"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                ("due_on", models.DateField()),
+                ("sent_on", models.DateField(blank=True, null=True)),
+                ("basis", models.TextField()),
+                (
+                    "review",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="notifications",
+                        to="reviews.casereview",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['due_on', 'pk'],
+                "ordering": ["due_on", "pk"],
             },
         ),
         migrations.CreateModel(
-            name='Recommendation',
+            name="Recommendation",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('number', models.PositiveIntegerField()),
-                ('text', models.TextField()),
-                ('review', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='recommendations', to='reviews.casereview')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("number", models.PositiveIntegerField()),
+                ("text", models.TextField()),
+                (
+                    "review",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="recommendations",
+                        to="reviews.casereview",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['number'],
+                "ordering": ["number"],
             },
         ),
         migrations.CreateModel(
-            name='PlanAction',
+            name="PlanAction",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('description', models.TextField()),
-                ('agency', models.CharField(max_length=200)),
-                ('owner', models.CharField(max_length=200)),
-                ('due_on', models.DateField()),
-                ('status', models.CharField(choices=[('open', 'Not started'), ('in_progress', 'In progress'), ('done', 'Done')], default='open', max_length=12)),
-                ('evidence', models.TextField(blank=True)),
-                ('completed_on', models.DateField(blank=True, null=True)),
-                ('updated_by', models.CharField(blank=True, max_length=150)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('recommendation', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='actions', to='reviews.recommendation')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("description", models.TextField()),
+                ("agency", models.CharField(max_length=200)),
+                ("owner", models.CharField(max_length=200)),
+                ("due_on", models.DateField()),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[("open", "Not started"), ("in_progress", "In progress"), ("done", "Done")],
+                        default="open",
+                        max_length=12,
+                    ),
+                ),
+                ("evidence", models.TextField(blank=True)),
+                ("completed_on", models.DateField(blank=True, null=True)),
+                ("updated_by", models.CharField(blank=True, max_length=150)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "recommendation",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="actions",
+                        to="reviews.recommendation",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['due_on', 'pk'],
+                "ordering": ["due_on", "pk"],
             },
         ),
         migrations.CreateModel(
-            name='RedactionReport',
+            name="RedactionReport",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('file_name', models.CharField(max_length=200)),
-                ('uploaded_by', models.CharField(max_length=150)),
-                ('uploaded_at', models.DateTimeField(auto_now_add=True)),
-                ('review', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='redaction_reports', to='reviews.casereview')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("file_name", models.CharField(max_length=200)),
+                ("uploaded_by", models.CharField(max_length=150)),
+                ("uploaded_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "review",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="redaction_reports",
+                        to="reviews.casereview",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-uploaded_at', '-pk'],
+                "ordering": ["-uploaded_at", "-pk"],
             },
         ),
         migrations.CreateModel(
-            name='RedactionItem',
+            name="RedactionItem",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('index', models.PositiveIntegerField()),
-                ('start', models.PositiveIntegerField()),
-                ('end', models.PositiveIntegerField()),
-                ('category', models.CharField(max_length=40)),
-                ('replacement', models.CharField(max_length=200)),
-                ('reason', models.CharField(max_length=200)),
-                ('decision', models.CharField(choices=[('pending', 'Not decided'), ('approved', 'Approved'), ('changed', 'Changed')], default='pending', max_length=10)),
-                ('final', models.CharField(blank=True, max_length=200)),
-                ('decided_by', models.CharField(blank=True, max_length=150)),
-                ('decided_at', models.DateTimeField(blank=True, null=True)),
-                ('report', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='items', to='reviews.redactionreport')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("index", models.PositiveIntegerField()),
+                ("start", models.PositiveIntegerField()),
+                ("end", models.PositiveIntegerField()),
+                ("category", models.CharField(max_length=40)),
+                ("replacement", models.CharField(max_length=200)),
+                ("reason", models.CharField(max_length=200)),
+                (
+                    "decision",
+                    models.CharField(
+                        choices=[
+                            ("pending", "Not decided"),
+                            ("approved", "Approved"),
+                            ("changed", "Changed"),
+                        ],
+                        default="pending",
+                        max_length=10,
+                    ),
+                ),
+                ("final", models.CharField(blank=True, max_length=200)),
+                ("decided_by", models.CharField(blank=True, max_length=150)),
+                ("decided_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "report",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="items",
+                        to="reviews.redactionreport",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['index'],
+                "ordering": ["index"],
             },
         ),
         migrations.CreateModel(
-            name='ThemeCode',
+            name="ThemeCode",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('theme', models.CharField(max_length=40)),
-                ('coded_by', models.CharField(max_length=150)),
-                ('coded_at', models.DateTimeField(auto_now_add=True)),
-                ('review', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='themes', to='reviews.casereview')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("theme", models.CharField(max_length=40)),
+                ("coded_by", models.CharField(max_length=150)),
+                ("coded_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "review",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="themes",
+                        to="reviews.casereview",
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='Transition',
+            name="Transition",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('step', models.CharField(max_length=30)),
-                ('from_stage', models.CharField(blank=True, max_length=20)),
-                ('to_stage', models.CharField(max_length=20)),
-                ('on', models.DateField()),
-                ('by', models.CharField(max_length=150)),
-                ('reason', models.TextField(blank=True)),
-                ('at', models.DateTimeField(auto_now_add=True)),
-                ('review', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='transitions', to='reviews.casereview')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("step", models.CharField(max_length=30)),
+                ("from_stage", models.CharField(blank=True, max_length=20)),
+                ("to_stage", models.CharField(max_length=20)),
+                ("on", models.DateField()),
+                ("by", models.CharField(max_length=150)),
+                ("reason", models.TextField(blank=True)),
+                ("at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "review",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="transitions",
+                        to="reviews.casereview",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['at', 'pk'],
+                "ordering": ["at", "pk"],
             },
         ),
         migrations.AddIndex(
-            model_name='casereview',
-            index=models.Index(fields=['stage'], name='reviews_cas_stage_4a3686_idx'),
+            model_name="casereview",
+            index=models.Index(fields=["stage"], name="reviews_cas_stage_4a3686_idx"),
         ),
         migrations.AddConstraint(
-            model_name='contribution',
-            constraint=models.UniqueConstraint(fields=('review', 'agency'), name='one_contribution_per_agency'),
+            model_name="contribution",
+            constraint=models.UniqueConstraint(
+                fields=("review", "agency"), name="one_contribution_per_agency"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='legalhold',
-            constraint=models.UniqueConstraint(fields=('person', 'review'), name='one_hold_per_review'),
+            model_name="legalhold",
+            constraint=models.UniqueConstraint(fields=("person", "review"), name="one_hold_per_review"),
         ),
         migrations.AddConstraint(
-            model_name='notification',
-            constraint=models.UniqueConstraint(fields=('review', 'recipient'), name='one_notice_per_recipient'),
+            model_name="notification",
+            constraint=models.UniqueConstraint(
+                fields=("review", "recipient"), name="one_notice_per_recipient"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='recommendation',
-            constraint=models.UniqueConstraint(fields=('review', 'number'), name='one_number_per_review'),
+            model_name="recommendation",
+            constraint=models.UniqueConstraint(fields=("review", "number"), name="one_number_per_review"),
         ),
         migrations.AddConstraint(
-            model_name='redactionitem',
-            constraint=models.UniqueConstraint(fields=('report', 'index'), name='one_item_per_index'),
+            model_name="redactionitem",
+            constraint=models.UniqueConstraint(fields=("report", "index"), name="one_item_per_index"),
         ),
         migrations.AddConstraint(
-            model_name='themecode',
-            constraint=models.UniqueConstraint(fields=('review', 'theme'), name='one_code_per_theme'),
+            model_name="themecode",
+            constraint=models.UniqueConstraint(fields=("review", "theme"), name="one_code_per_theme"),
         ),
     ]
