@@ -112,3 +112,17 @@ def test_the_board_and_themes_pages(lead, family, make_user):
     assert "Audit referrals" in board and "1 overdue" in board
     themes = page_of(analyst.get(reverse("reviews:themes")))
     assert "Domestic abuse" in themes and "fewer than 3" in themes
+
+
+def test_an_overdue_clock_is_in_the_hub_queue(make_user, family):
+    using = family["using"]
+    services.open_review(family["amy"], date(2025, 12, 22), "death", "m", using=using)
+    hub = verified_client(make_user(Role.HUB_OFFICER, username="hub"))
+    lead = verified_client(make_user(Role.SAFEGUARDING_LEAD, username="lead2"))
+    assert "Overdue" in page_of(lead.get(reverse("reviews:list")))  # the list raises overdue clocks
+    queue = page_of(hub.get(reverse("pages:alerts")))
+    assert "Case review clock overdue: Notify the national panel" in queue
+    from jigsaw.alerts.models import Alert
+
+    alert = Alert.objects.using(using).get(rule_id="R16")
+    assert "Children Act 2004 s16C" in page_of(hub.get(reverse("pages:alert", args=[alert.pk])))
