@@ -25,8 +25,12 @@ def test_actions_need_an_owner_and_evidence_to_be_done_and_show_overdue(family):
     assert rec.number == 1 and actions.add_recommendation(review.pk, "Second", using=using).number == 2
     with pytest.raises(ReviewError, match="owner"):
         actions.add_action(review.pk, 1, "Audit", "Police", " ", date(2026, 1, 31), using=using)
-    late = actions.add_action(review.pk, 1, "Audit referrals", "Police", "DI Lead", date(2026, 1, 31), using=using)
-    later = actions.add_action(review.pk, 2, "Train staff", "Health", "Named nurse", date(2027, 1, 31), using=using)
+    late = actions.add_action(
+        review.pk, 1, "Audit referrals", "Police", "DI Lead", date(2026, 1, 31), using=using
+    )
+    later = actions.add_action(
+        review.pk, 2, "Train staff", "Health", "Named nurse", date(2027, 1, 31), using=using
+    )
     with pytest.raises(ReviewError, match="evidence"):
         actions.update_action(later.pk, PlanAction.DONE, "m", using=using)
     actions.update_action(later.pk, PlanAction.DONE, "m", evidence="training log", using=using)
@@ -39,9 +43,22 @@ def test_actions_need_an_owner_and_evidence_to_be_done_and_show_overdue(family):
 def test_the_theme_list_is_controlled_and_cited():
     assert len({t.code for t in THEMES}) == len(THEMES)
     assert all(t.source for t in THEMES)
-    assert {"domestic_abuse", "parental_mental_health", "substance_misuse", "neglect", "sexual_abuse", "disability",
-            "going_missing", "previous_child_removed", "information_sharing", "chronologies", "injury_isolated",
-            "thresholds", "supervision", "voice_of_child"} <= set(BY_CODE)
+    assert {
+        "domestic_abuse",
+        "parental_mental_health",
+        "substance_misuse",
+        "neglect",
+        "sexual_abuse",
+        "disability",
+        "going_missing",
+        "previous_child_removed",
+        "information_sharing",
+        "chronologies",
+        "injury_isolated",
+        "thresholds",
+        "supervision",
+        "voice_of_child",
+    } <= set(BY_CODE)
     assert sum(t.family == "principle" for t in THEMES) == 10
 
 

@@ -30,13 +30,18 @@ def linked(tmp_path_factory) -> tuple[dict, dict[str, int]]:
 
 def _fails(done, message: str) -> None:
     assert done.returncode == 1, done.stdout + done.stderr
-    assert message in done.stderr and len(done.stderr.strip().splitlines()) == 1 and "Traceback" not in done.stderr
+    assert (
+        message in done.stderr
+        and len(done.stderr.strip().splitlines()) == 1
+        and "Traceback" not in done.stderr
+    )
 
 
 def test_open_notify_list_show_as_design_says(linked, tmp_path):
     env, ids = linked
-    opened = run_jigsaw("reviews", "open", str(ids["amy"]), "--aware-on", "2025-12-22", "--harm", "death", "--json",
-                        env=env)
+    opened = run_jigsaw(
+        "reviews", "open", str(ids["amy"]), "--aware-on", "2025-12-22", "--harm", "death", "--json", env=env
+    )
     assert opened.returncode == 0, opened.stderr
     data = json.loads(opened.stdout)
     assert data["stage"] == "incident" and data["notification_due"] == "2025-12-31"
@@ -49,8 +54,12 @@ def test_open_notify_list_show_as_design_says(linked, tmp_path):
     shown = json.loads(run_jigsaw("reviews", "show", review, "--json", env=env).stdout)
     assert [t["step"] for t in shown["transitions"]] == ["open", "notify"]
 
-    _fails(run_jigsaw("reviews", "step", review, "publish", "--on", "2026-02-01", env=env), "not been signed off")
-    assert run_jigsaw("reviews", "step", review, "rapid-review", "--on", "2026-01-20", env=env).returncode == 0
+    _fails(
+        run_jigsaw("reviews", "step", review, "publish", "--on", "2026-02-01", env=env), "not been signed off"
+    )
+    assert (
+        run_jigsaw("reviews", "step", review, "rapid-review", "--on", "2026-01-20", env=env).returncode == 0
+    )
     pack = tmp_path / "pack.json"
     assert run_jigsaw("reviews", "pack", review, "--anonymise", "--out", str(pack), env=env).returncode == 0
     text = pack.read_text(encoding="utf-8")
@@ -58,27 +67,34 @@ def test_open_notify_list_show_as_design_says(linked, tmp_path):
 
     bad = write_csv(tmp_path / "KNOWN.csv", ["category", "text"], [["person", "Kayden"]])
     out = tmp_path / "known-out.csv"
-    _fails(run_jigsaw("reviews", "known", review, "--add", str(bad), "--out", str(out), env=env),
-           "missing column(s): role")
+    _fails(
+        run_jigsaw("reviews", "known", review, "--add", str(bad), "--out", str(out), env=env),
+        "missing column(s): role",
+    )
     assert not out.exists()
     assert run_jigsaw("reviews", "known", review, "--out", str(out), env=env).returncode == 0
     rows = list(csv.DictReader(out.open(encoding="utf-8")))
     assert {"category": "person", "text": "Amy Smith", "role": "child", "label": "Child A"} in rows
 
-    coded = run_jigsaw("reviews", "themes", "--code", review, "--theme", "neglect", "--theme", "chronologies", env=env)
+    coded = run_jigsaw(
+        "reviews", "themes", "--code", review, "--theme", "neglect", "--theme", "chronologies", env=env
+    )
     assert coded.returncode == 0, coded.stderr
     table = json.loads(run_jigsaw("reviews", "themes", "--json", env=env).stdout)
     neglect = next(r for r in table["rows"] if r["code"] == "neglect")
     assert neglect["all"] == {"count": None, "suppressed": True, "percent": None}
 
 
-@pytest.mark.parametrize(("args", "message"), [
-    (("open", "99999", "--aware-on", "2025-12-22", "--harm", "death"), "there is no person 99999"),
-    (("open", "{jane}", "--aware-on", "2025-12-22", "--harm", "death"), "case reviews are for children"),
-    (("open", "{amy}", "--aware-on", "2999-01-01", "--harm", "death"), "is in the future"),
-    (("open", "{amy}", "--aware-on", "22/12/2025", "--harm", "death"), "is not a date"),
-    (("notify", "99999", "--on", "2025-12-22"), "there is no case review 99999"),
-])
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (("open", "99999", "--aware-on", "2025-12-22", "--harm", "death"), "there is no person 99999"),
+        (("open", "{jane}", "--aware-on", "2025-12-22", "--harm", "death"), "case reviews are for children"),
+        (("open", "{amy}", "--aware-on", "2999-01-01", "--harm", "death"), "is in the future"),
+        (("open", "{amy}", "--aware-on", "22/12/2025", "--harm", "death"), "is not a date"),
+        (("notify", "99999", "--on", "2025-12-22"), "there is no case review 99999"),
+    ],
+)
 def test_bad_input_is_one_line_and_exit_1(linked, args, message):
     env, ids = linked
     before = run_jigsaw("reviews", "list", "--json", env=env).stdout
@@ -88,14 +104,30 @@ def test_bad_input_is_one_line_and_exit_1(linked, args, message):
 
 def test_a_notification_before_awareness_is_refused(linked):
     env, ids = linked
-    opened = json.loads(run_jigsaw("reviews", "open", str(ids["amy"]), "--aware-on", "2025-06-10", "--harm",
-                                   "serious_harm", "--json", env=env).stdout)
-    _fails(run_jigsaw("reviews", "notify", str(opened["review_id"]), "--on", "2025-06-09", env=env),
-           "before the date the council became aware")
+    opened = json.loads(
+        run_jigsaw(
+            "reviews",
+            "open",
+            str(ids["amy"]),
+            "--aware-on",
+            "2025-06-10",
+            "--harm",
+            "serious_harm",
+            "--json",
+            env=env,
+        ).stdout
+    )
+    _fails(
+        run_jigsaw("reviews", "notify", str(opened["review_id"]), "--on", "2025-06-09", env=env),
+        "before the date the council became aware",
+    )
     shown = json.loads(run_jigsaw("reviews", "show", str(opened["review_id"]), "--json", env=env).stdout)
     assert shown["stage"] == "incident" and shown["notified_on"] is None
 
 
 def test_usage_errors_exit_2(linked):
     env, _ = linked
-    assert run_jigsaw("reviews", "open", "1", "--aware-on", "2025-01-01", "--harm", "bruise", env=env).returncode == 2
+    assert (
+        run_jigsaw("reviews", "open", "1", "--aware-on", "2025-01-01", "--harm", "bruise", env=env).returncode
+        == 2
+    )

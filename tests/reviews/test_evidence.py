@@ -33,11 +33,22 @@ def test_the_pack_is_frozen_later_imports_do_not_change_it(family, tmp_path):
     before = EvidenceSnapshot.objects.using(using).get(review=review)
     folder = tmp_path / "csc"
     (folder).mkdir()
-    (folder / "source.json").write_text(json.dumps({"source_system": "csc", "name": "Northvale Council Children's "
-                                                    "Services record", "agency": "Northvale Council Children's "
-                                                    "Services", "agency_type": "social_care"}), encoding="utf-8")
-    write_csv(folder / "events.csv", EVENTS, [["csc", "E99", "C1", "home_visit", "2024-07-01", "", "", "", "late",
-                                               "fact", "", ""]])
+    (folder / "source.json").write_text(
+        json.dumps(
+            {
+                "source_system": "csc",
+                "name": "Northvale Council Children's Services record",
+                "agency": "Northvale Council Children's Services",
+                "agency_type": "social_care",
+            }
+        ),
+        encoding="utf-8",
+    )
+    write_csv(
+        folder / "events.csv",
+        EVENTS,
+        [["csc", "E99", "C1", "home_visit", "2024-07-01", "", "", "", "late", "fact", "", ""]],
+    )
     import_paths([folder], using=using)
     link_all(using=using)
     after = EvidenceSnapshot.objects.using(using).get(review=review)
@@ -77,13 +88,21 @@ def test_holds_cover_the_pack_and_are_checkable(family):
 def test_contributions_are_requested_and_tracked(family):
     using = family["using"]
     review = _at_rapid_review(family)
-    asked = evidence.request_contribution(review.pk, "Northvale Police", date(2026, 1, 12), today=TODAY, using=using)
+    asked = evidence.request_contribution(
+        review.pk, "Northvale Police", date(2026, 1, 12), today=TODAY, using=using
+    )
     assert asked.due_on == date(2026, 1, 26)  # 10 working days
     with pytest.raises(ReviewError, match="already been asked"):
-        evidence.request_contribution(review.pk, "Northvale Police", date(2026, 1, 13), today=TODAY, using=using)
+        evidence.request_contribution(
+            review.pk, "Northvale Police", date(2026, 1, 13), today=TODAY, using=using
+        )
     with pytest.raises(ReviewError, match="before the request"):
-        evidence.receive_contribution(review.pk, "Northvale Police", date(2026, 1, 1), today=TODAY, using=using)
-    evidence.receive_contribution(review.pk, "Northvale Police", date(2026, 1, 20), "summary", today=TODAY, using=using)
+        evidence.receive_contribution(
+            review.pk, "Northvale Police", date(2026, 1, 1), today=TODAY, using=using
+        )
+    evidence.receive_contribution(
+        review.pk, "Northvale Police", date(2026, 1, 20), "summary", today=TODAY, using=using
+    )
     assert Contribution.objects.using(using).get().status == Contribution.RECEIVED
 
 

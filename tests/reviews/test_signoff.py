@@ -10,27 +10,40 @@ ITEM = {"start": 0, "end": 3, "category": "person", "replacement": "Child A", "r
 
 
 def test_a_design_format_report_is_read():
-    items = parse_report('[{"start": 0, "end": 3, "category": "person", "replacement": "Child A", "reason": "k"}]')
+    items = parse_report(
+        '[{"start": 0, "end": 3, "category": "person", "replacement": "Child A", "reason": "k"}]'
+    )
     assert items == [{"start": 0, "end": 3, "category": "person", "replacement": "Child A", "reason": "k"}]
     assert parse_report({"replacements": [ITEM]})[0]["replacement"] == "Child A"
 
 
-@pytest.mark.parametrize(("raw", "message"), [
-    ("not json", "not JSON"),
-    ('{"a": 1}', "JSON list"),
-    ([{**ITEM, "text": "Amy"}], "carries the original text"),
-    ([{k: v for k, v in ITEM.items() if k != "reason"}], "has no reason"),
-    ([{**ITEM, "start": 5, "end": 2}], "bad offsets"),
-    ([ITEM, {**ITEM, "start": 2, "end": 6}], "overlaps"),
-])
+@pytest.mark.parametrize(
+    ("raw", "message"),
+    [
+        ("not json", "not JSON"),
+        ('{"a": 1}', "JSON list"),
+        ([{**ITEM, "text": "Amy"}], "carries the original text"),
+        ([{k: v for k, v in ITEM.items() if k != "reason"}], "has no reason"),
+        ([{**ITEM, "start": 5, "end": 2}], "bad offsets"),
+        ([ITEM, {**ITEM, "start": 2, "end": 6}], "overlaps"),
+    ],
+)
 def test_a_bad_report_is_refused(raw, message):
     with pytest.raises(ReviewError, match=message):
         parse_report(raw)
 
 
 def _item(start, end, final, decision=RedactionItem.APPROVED):
-    return RedactionItem(index=1, start=start, end=end, category="person", replacement=final, reason="r",
-                         decision=decision, final=final)
+    return RedactionItem(
+        index=1,
+        start=start,
+        end=end,
+        category="person",
+        replacement=final,
+        reason="r",
+        decision=decision,
+        final=final,
+    )
 
 
 def test_decisions_are_applied_to_the_original_text():

@@ -418,3 +418,42 @@ def pack_command(review_id: int, out: Path, anonymise: bool, as_user: str | None
     _log(who, review, action="export", what="evidence_pack", anonymised=anonymise)
     out.write_text(json.dumps(data, indent=2, default=str), encoding="utf-8")
     click.echo(f"Wrote the evidence pack of review {review_id} to {out}", err=True)
+
+
+@reviews.command("actions")
+@click.option("--overdue", is_flag=True, help="Only actions past their due date and not done.")
+@click.option("--json", "as_json", is_flag=True)
+def actions_command(overdue: bool, as_json: bool) -> None:
+    """Action plans across every review (the board's view): progress, and what is overdue."""
+    setup_django()
+    from jigsaw.reviews.actions import board, overdue_actions
+
+    if overdue:
+        rows = [
+            {
+                "action_id": a.pk,
+                "review": a.recommendation.review.reference,
+                "recommendation": a.recommendation.number,
+                "description": a.description,
+                "agency": a.agency,
+                "owner": a.owner,
+                "due_on": a.due_on.isoformat(),
+                "status": a.status,
+            }
+            for a in overdue_actions()
+        ]
+        if as_json:
+            echo_json(rows)
+        for r in [] if as_json else rows:
+            click.echo(f"{r['review']}\t{r['due_on']}\t{r['agency']}\t{r['owner']}\t{r['description']}")
+        if not rows and not as_json:
+            click.echo("No action is overdue.")
+        return
+    data = board()
+    if as_json:
+        echo_json(data)
+        return
+    for r in data["reviews"]:
+        click.echo(f"{r['reference']}\t{r['stage']}\t{r['done']}/{r['actions']} done\t{r['overdue']} overdue")
+    t = data["totals"]
+    click.echo(f"All reviews: {t['done']}/{t['actions']} actions done, {t['overdue']} overdue.")
