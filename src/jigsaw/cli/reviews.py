@@ -51,44 +51,20 @@ def _log(actor: str, review, action: str = "view_child", **detail) -> None:
     )
 
 
-def summary(review) -> dict:
-    """The review's stage and clocks as JSON-ready data (the contract of DESIGN.md)."""
-    from django.utils import timezone
+def summary(review, detail: bool = False) -> dict:
+    from jigsaw.reviews.summary import review_data
 
-    from jigsaw.reviews.clocks import clocks_of
-
-    today = timezone.localdate()
-    return {
-        "review_id": review.pk,
-        "reference": review.reference,
-        "person_id": review.person_id,
-        "stage": review.stage,
-        "stage_label": review.get_stage_display(),
-        "harm": review.harm,
-        "abuse_or_neglect": review.abuse_or_neglect,
-        "looked_after": review.looked_after,
-        "incident_on": review.incident_on.isoformat(),
-        "aware_on": review.aware_on.isoformat(),
-        "notification_due": review.notification_due.isoformat(),
-        "notified_on": review.notified_on.isoformat() if review.notified_on else None,
-        "rapid_review_due": review.rapid_review_due.isoformat() if review.rapid_review_due else None,
-        "rapid_review_on": review.rapid_review_on.isoformat() if review.rapid_review_on else None,
-        "decision": review.decision or None,
-        "published_on": review.published_on.isoformat() if review.published_on else None,
-        "online_until": review.online_until.isoformat() if review.online_until else None,
-        "clocks": [c.as_dict(today) for c in clocks_of(review)],
-        "overdue": any(c.overdue(today) for c in clocks_of(review)),
-    }
+    return review_data(review, detail=detail)
 
 
 def _line(data: dict) -> str:
-    clocks = "; ".join(
-        f"{c['label']} due {c['due']}"
-        + (f" (done {c['done_on']})" if c["done_on"] else " OVERDUE" if c["overdue"] else "")
-        for c in data["clocks"]
-    )
-    head = f"{data['review_id']}\t{data['reference']}\tperson {data['person_id']}"
-    return f"{head}\t{data['stage_label']}\t{clocks}"
+    from jigsaw.reviews.summary import one_line
+
+    return one_line(data)
+
+
+#: who is acting, on every command that reads or changes a review
+as_option = click.option("--as", "as_user", help="Who is acting (default: the OS user).")
 
 
 @click.group()
@@ -113,7 +89,7 @@ def reviews() -> None:
     default=None,
     help="Whether the child was looked after (default: from the records).",
 )
-@click.option("--as", "as_user", help="Who is acting (default: the OS user).")
+@as_option
 @click.option("--json", "as_json", is_flag=True)
 def open_command(
     person_id: int,
@@ -148,7 +124,7 @@ def open_command(
 @reviews.command("notify")
 @click.argument("review_id", type=int)
 @click.option("--on", "on", required=True, help="The date the panel was notified (YYYY-MM-DD).")
-@click.option("--as", "as_user", help="Who is acting (default: the OS user).")
+@as_option
 @click.option("--json", "as_json", is_flag=True)
 def notify_command(review_id: int, on: str, as_user: str | None, as_json: bool) -> None:
     """Record the notification to the national panel; the rapid review is due 15 working days later."""
@@ -170,7 +146,7 @@ def notify_command(review_id: int, on: str, as_user: str | None, as_json: bool) 
 
 @reviews.command("list")
 @click.option("--overdue", is_flag=True, help="Only open reviews with an overdue clock.")
-@click.option("--as", "as_user", help="Who is acting (default: the OS user).")
+@as_option
 @click.option("--json", "as_json", is_flag=True)
 def list_command(overdue: bool, as_user: str | None, as_json: bool) -> None:
     """Reviews with their stage and clocks; overdue clocks are raised as R16 alerts first."""
@@ -195,38 +171,17 @@ def list_command(overdue: bool, as_user: str | None, as_json: bool) -> None:
 
 @reviews.command("show")
 @click.argument("review_id", type=int)
-@click.option("--as", "as_user", help="Who is acting (default: the OS user).")
+@as_option
 @click.option("--json", "as_json", is_flag=True)
 def show_command(review_id: int, as_user: str | None, as_json: bool) -> None:
     """One review: stage, clocks, notices and every step taken."""
     who = acting_user(as_user)
     setup_django()
-    from jigsaw.reviews.models import Notification, Transition
     from jigsaw.reviews.workflow import get_review
 
     review = _run(get_review, review_id, "default")
     _log(who, review)
-    data = summary(review)
-    data["notifications"] = [
-        {
-            "recipient": n.recipient,
-            "due_on": n.due_on.isoformat(),
-            "sent_on": n.sent_on.isoformat() if n.sent_on else None,
-            "basis": n.basis,
-        }
-        for n in Notification.objects.filter(review=review)
-    ]
-    data["transitions"] = [
-        {
-            "step": t.step,
-            "from": t.from_stage,
-            "to": t.to_stage,
-            "on": t.on.isoformat(),
-            "by": t.by,
-            "reason": t.reason,
-        }
-        for t in Transition.objects.filter(review=review)
-    ]
+    data = summary(review, detail=True)
     if as_json:
         echo_json(data)
         return
@@ -260,7 +215,7 @@ def show_command(review_id: int, as_user: str | None, as_json: bool) -> None:
 @click.option("--from", "period_from", help="Rapid review: the evidence pack's period start.")
 @click.option("--to", "period_to", help="Rapid review: the evidence pack's period end.")
 @click.option("--url", default="", help="Publish: where the report is published.")
-@click.option("--as", "as_user", help="Who is acting (default: the OS user).")
+@as_option
 def step_command(
     review_id: int,
     step: str,
@@ -306,7 +261,7 @@ def step_command(
 @click.option("--code", "code_review", type=int, help="Code this review with the --theme values given.")
 @click.option("--theme", "codes", multiple=True, help="A theme code (with --code); repeatable.")
 @click.option("--list", "list_only", is_flag=True, help="List the controlled themes and their sources.")
-@click.option("--as", "as_user", help="Who is acting (default: the OS user).")
+@as_option
 @click.option("--json", "as_json", is_flag=True)
 def themes_command(
     year: int | None,
@@ -359,7 +314,7 @@ def themes_command(
 @reviews.command("redaction")
 @click.argument("review_id", type=int)
 @click.argument("report", type=click.Path(dir_okay=False, exists=True, path_type=Path))
-@click.option("--as", "as_user", help="Who is acting (default: the OS user).")
+@as_option
 def redaction_command(review_id: int, report: Path, as_user: str | None) -> None:
     """Attach a redaction report (DESIGN.md format) of the final report, for item-by-item approval."""
     who = acting_user(as_user)
@@ -379,7 +334,7 @@ def redaction_command(review_id: int, report: Path, as_user: str | None) -> None
     type=click.Path(dir_okay=False, exists=True, path_type=Path),
     help="A KNOWN.csv of further people, places and organisations to include.",
 )
-@click.option("--as", "as_user", help="Who is acting (default: the OS user).")
+@as_option
 def known_command(review_id: int, out: Path, extra: Path | None, as_user: str | None) -> None:
     """Write the review's KNOWN.csv (for `jigsaw redact --known`) from its evidence pack."""
     who = acting_user(as_user)
@@ -401,7 +356,7 @@ def known_command(review_id: int, out: Path, extra: Path | None, as_user: str | 
 @click.argument("review_id", type=int)
 @click.option("--out", type=click.Path(dir_okay=False, path_type=Path), required=True)
 @click.option("--anonymise", is_flag=True, help="Roles instead of names (Child A, Mother, ...).")
-@click.option("--as", "as_user", help="Who is acting (default: the OS user).")
+@as_option
 def pack_command(review_id: int, out: Path, anonymise: bool, as_user: str | None) -> None:
     """Write the review's frozen evidence pack (chronology, signposts, contributions) as JSON."""
     import json

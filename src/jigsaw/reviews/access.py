@@ -1,8 +1,10 @@
 """Who may see a review, and the access-log entry every view of one writes.
 
 A review holds the child's chronology and the household's names, so a page of it is opened like
-the child's record: a role with the ``review`` area, current vetting and training, and an entry
-in the access log (as ``view_child``, with the review's id) before anything is read. The lawful
+the child's record: a role with the ``review`` area, current vetting and training, the child's
+shield respected (a shielded child's review opens only after the glass is broken on the child's
+page), and an entry in the access log (as ``view_child``, with the review's id) before anything
+is read. The lawful
 basis is the case review duty itself (Children Act 2004 ss16C-16F). The board's and the themes'
 pages show no child and are open to the ``aggregates`` area too.
 """
@@ -19,6 +21,8 @@ from django.http import HttpRequest, HttpResponse
 from jigsaw.accounts.roles import may, vetting_problem
 from jigsaw.audit.models import Action
 from jigsaw.pages.common import Actor
+from jigsaw.pages.override_views import override_key
+from jigsaw.signpost.models import Person
 
 from .models import CaseReview
 
@@ -55,6 +59,15 @@ def require_learning_access(view: Callable[..., HttpResponse]) -> Callable[..., 
 
     wrapped.jigsaw_area = "aggregates"  # type: ignore[attr-defined]
     return wrapped
+
+
+def check_shield(request: HttpRequest, review: CaseReview, using: str) -> None:
+    """A shielded child's review opens only after the glass is broken on the child's page (this session)."""
+    shielded = Person.objects.using(using).filter(pk=review.person_id, shielded=True).exists()
+    if shielded and not request.session.get(override_key(review.person_id), False):
+        raise PermissionDenied(
+            "this child's record is shielded: open the child's page to see whom to contact, or to break glass"
+        )
 
 
 def log_view(

@@ -19,9 +19,10 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from jigsaw.audit.models import Action
 from jigsaw.pages.common import Actor, db
+from jigsaw.signpost.models import Person
 
 from . import actions, clocks, evidence, signoff
-from .access import log_view, require_learning_access, require_review_access
+from .access import check_shield, log_view, require_learning_access, require_review_access
 from .models import (
     CaseReview,
     Contribution,
@@ -38,10 +39,11 @@ from .themes import FAMILIES, THEMES, theme_table
 from .workflow import ReviewError
 
 
-def _review(review_id: int, using: str) -> CaseReview:
+def _review(request: HttpRequest, review_id: int, using: str) -> CaseReview:
     review = CaseReview.objects.using(using).filter(pk=review_id).first()
     if review is None:
         raise Http404("no such case review")
+    check_shield(request, review, using)
     return review
 
 
@@ -53,10 +55,22 @@ def review_list(request: HttpRequest) -> HttpResponse:
     clocks.raise_overdue(using=using)
     today = timezone.localdate()
     rows = []
+    shielded = set(
+        Person.objects.using(using)
+        .filter(shielded=True, case_reviews__isnull=False)
+        .values_list("pk", flat=True)
+    )
     for review in CaseReview.objects.using(using).order_by("-pk"):
         log_view(request, review, using, listed=True)
         found = clocks.clocks_of(review, using)
-        rows.append({"review": review, "clocks": found, "overdue": any(c.overdue(today) for c in found)})
+        rows.append(
+            {
+                "review": review,
+                "clocks": found,
+                "overdue": any(c.overdue(today) for c in found),
+                "shielded": review.person_id in shielded,
+            }
+        )
     return render(request, "reviews/list.html", {"rows": rows, "today": today})
 
 
@@ -101,7 +115,7 @@ def review_new(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def review_page(request: HttpRequest, review_id: int) -> HttpResponse:
     using = db()
-    review = _review(review_id, using)
+    review = _review(request, review_id, using)
     errors: list[tuple[str, str]] = []
     if request.method == "POST":
         do = request.POST.get("do", "")
@@ -165,7 +179,7 @@ def _context(review: CaseReview, errors: list, using: str) -> dict[str, Any]:
 def redaction_page(request: HttpRequest, review_id: int) -> HttpResponse:
     """Upload the redaction report; approve or change each replacement."""
     using = db()
-    review = _review(review_id, using)
+    review = _review(request, review_id, using)
     errors: list[tuple[str, str]] = []
     actor = Actor.of(request)
     if request.method == "POST":
@@ -218,7 +232,7 @@ def redaction_page(request: HttpRequest, review_id: int) -> HttpResponse:
 def pack_export(request: HttpRequest, review_id: int) -> HttpResponse:
     """The frozen evidence pack as JSON; ``anonymise=1`` for roles instead of names."""
     using = db()
-    review = _review(review_id, using)
+    review = _review(request, review_id, using)
     anonymise = request.GET.get("anonymise") == "1"
     log_view(request, review, using, action=Action.EXPORT, what="evidence_pack", anonymised=anonymise)
     try:
