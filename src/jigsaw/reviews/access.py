@@ -4,9 +4,8 @@ A review holds the child's chronology and the household's names, so a page of it
 the child's record: a role with the ``review`` area, current vetting and training, the child's
 shield respected (a shielded child's review opens only after the glass is broken on the child's
 page), and an entry in the access log (as ``view_child``, with the review's id) before anything
-is read. The lawful
-basis is the case review duty itself (Children Act 2004 ss16C-16F). The board's and the themes'
-pages show no child and are open to the ``aggregates`` area too.
+is read. The lawful basis is the case review duty itself (Children Act 2004 ss16C-16F). The
+board's and the themes' pages show no child and are open to the ``aggregates`` area too.
 """
 
 from __future__ import annotations
