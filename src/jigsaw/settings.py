@@ -228,10 +228,14 @@ LOGGING = {
 # --- Case reviews (docs/reviews.md) -------------------------------------------------------------
 # Local closure days that do not count as working days for the review clocks, on top of weekends and
 # England and Wales bank holidays (from the `holidays` package): comma-separated ISO dates.
-JIGSAW_REVIEW_CLOSURE_DAYS = tuple(
-    datetime.date.fromisoformat(d.strip())
-    for d in os.environ.get("JIGSAW_REVIEW_CLOSURE_DAYS", "").split(",") if d.strip()
-)
+def _closure_days(text: str) -> tuple[datetime.date, ...]:
+    try:
+        return tuple(datetime.date.fromisoformat(d.strip()) for d in text.split(",") if d.strip())
+    except ValueError:
+        raise ImproperlyConfigured("JIGSAW_REVIEW_CLOSURE_DAYS: comma-separated YYYY-MM-DD dates") from None
+
+
+JIGSAW_REVIEW_CLOSURE_DAYS = _closure_days(os.environ.get("JIGSAW_REVIEW_CLOSURE_DAYS", ""))
 # Working days after awareness by which Ofsted and the Secretary of State are told of a looked-after
 # child's death: the guidance read gives the duty, not a separate time, so the panel's 5 is the default.
 JIGSAW_REVIEW_LAC_NOTICE_WORKING_DAYS = int(os.environ.get("JIGSAW_REVIEW_LAC_NOTICE_WORKING_DAYS", "5"))

@@ -131,3 +131,46 @@ def test_usage_errors_exit_2(linked):
         run_jigsaw("reviews", "open", "1", "--aware-on", "2025-01-01", "--harm", "bruise", env=env).returncode
         == 2
     )
+
+
+def test_the_command_line_walks_a_review_to_publication(linked, tmp_path):
+    env, ids = linked
+    opened = run_jigsaw(
+        "reviews", "open", str(ids["amy"]), "--aware-on", "2025-03-03", "--harm", "death", "--json", env=env
+    )
+    review = str(json.loads(opened.stdout)["review_id"])
+    steps = [
+        ("notify", review, "--on", "2025-03-04"),
+        ("step", review, "rapid-review", "--on", "2025-03-20"),
+        ("step", review, "local-review", "--on", "2025-03-25", "--reason", "learning"),
+        ("local", review, "--terms-of-reference", "2023-2025", "--reviewer", "Independent reviewer"),
+        ("step", review, "final-report", "--on", "2025-09-01"),
+    ]
+    for args in steps:
+        done = run_jigsaw("reviews", *args, env=env)
+        assert done.returncode == 0, done.stderr
+    report = tmp_path / "report.json"
+    report.write_text(
+        json.dumps(
+            [{"start": 0, "end": 3, "category": "person", "replacement": "Child A", "reason": "known"}]
+        ),
+        encoding="utf-8",
+    )
+    assert run_jigsaw("reviews", "redaction", review, str(report), env=env).returncode == 0
+    original = tmp_path / "final.txt"
+    original.write_text("Amy was seen.", encoding="utf-8")
+    out = tmp_path / "published.txt"
+    _fails(run_jigsaw("reviews", "apply", review, str(original), "--out", str(out), env=env), "undecided")
+    _fails(run_jigsaw("reviews", "step", review, "sign-off", "--on", "2025-09-02", env=env), "1 undecided")
+    assert not out.exists()
+    decided = run_jigsaw(
+        "reviews", "decide-item", review, "1", "changed", "--replacement", "Child B", env=env
+    )
+    assert decided.returncode == 0, decided.stderr
+    assert run_jigsaw("reviews", "apply", review, str(original), "--out", str(out), env=env).returncode == 0
+    assert out.read_text(encoding="utf-8") == "Child B was seen."
+    for step, on in (("sign-off", "2025-09-02"), ("send", "2025-09-03"), ("publish", "2025-09-15")):
+        done = run_jigsaw("reviews", "step", review, step, "--on", on, env=env)
+        assert done.returncode == 0, done.stderr
+    shown = json.loads(run_jigsaw("reviews", "show", review, "--json", env=env).stdout)
+    assert shown["stage"] == "published" and shown["online_until"] == "2026-09-15"

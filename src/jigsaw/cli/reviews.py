@@ -412,3 +412,69 @@ def actions_command(overdue: bool, as_json: bool) -> None:
         click.echo(f"{r['reference']}\t{r['stage']}\t{r['done']}/{r['actions']} done\t{r['overdue']} overdue")
     t = data["totals"]
     click.echo(f"All reviews: {t['done']}/{t['actions']} actions done, {t['overdue']} overdue.")
+
+
+@reviews.command("apply")
+@click.argument("review_id", type=int)
+@click.argument("original", type=click.Path(dir_okay=False, exists=True, path_type=Path))
+@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), required=True)
+@as_option
+def apply_command(review_id: int, original: Path, out: Path, as_user: str | None) -> None:
+    """Apply the decided redaction (approved or changed items) to the original plain-text report."""
+    who = acting_user(as_user)
+    if not out.parent.exists():
+        raise UserError(f"folder {out.parent} does not exist")
+    try:
+        text = original.read_text(encoding="utf-8")
+    except UnicodeDecodeError:
+        raise UserError(f"{original.name} is not UTF-8 plain text") from None
+    setup_django()
+    from jigsaw.reviews.signoff import apply_decisions, current_report
+    from jigsaw.reviews.workflow import get_review
+
+    review = _run(get_review, review_id, "default")
+    report = current_report(review)
+    if report is None:
+        raise UserError(f"review {review_id} has no redaction report")
+    redacted = _run(apply_decisions, text, list(report.items.all()))
+    _log(who, review, action="export", what="redacted_report")
+    out.write_text(redacted, encoding="utf-8")
+    click.echo(f"Wrote the redacted report of review {review_id} to {out}", err=True)
+
+
+@reviews.command("local")
+@click.argument("review_id", type=int)
+@click.option("--terms-of-reference", help="The local review's terms of reference.")
+@click.option("--reviewer", help="The independent reviewer.")
+@as_option
+def local_command(
+    review_id: int, terms_of_reference: str | None, reviewer: str | None, as_user: str | None
+) -> None:
+    """Set the local review's terms of reference and reviewer."""
+    who = acting_user(as_user)
+    setup_django()
+    from jigsaw.reviews.services import set_local_review
+
+    review = _run(set_local_review, review_id, who, terms_of_reference=terms_of_reference, reviewer=reviewer)
+    _log(who, review, step="local_review")
+    click.echo(f"Review {review_id}: terms of reference and reviewer recorded.")
+
+
+@reviews.command("decide-item")
+@click.argument("review_id", type=int)
+@click.argument("index", type=int)
+@click.argument("decision", type=click.Choice(["approved", "changed"]))
+@click.option("--replacement", default="", help="With 'changed': the replacement to use instead.")
+@as_option
+def decide_item_command(
+    review_id: int, index: int, decision: str, replacement: str, as_user: str | None
+) -> None:
+    """Approve or change one replacement of the review's redaction report."""
+    who = acting_user(as_user)
+    setup_django()
+    from jigsaw.reviews.signoff import decide_item
+    from jigsaw.reviews.workflow import get_review
+
+    item = _run(decide_item, review_id, index, decision, who, replacement)
+    _log(who, get_review(review_id, "default"), step="redaction_decision")
+    click.echo(f"Review {review_id}: item {index} {decision} ({item.final}).")
