@@ -25,8 +25,8 @@ from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
+from jigsaw.audit.actor import Actor, db
 from jigsaw.audit.models import Action
-from jigsaw.pages.common import Actor, db
 from jigsaw.records.models import Agency
 
 from . import passwords, user_admin

@@ -17,8 +17,8 @@ from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
+from jigsaw.audit.actor import Actor, db
 from jigsaw.audit.models import Action
-from jigsaw.pages.common import Actor, db
 from jigsaw.records.models import Agency, SourceSystem
 
 from . import agency_admin

@@ -25,10 +25,11 @@ from django.views.decorators.http import require_http_methods, require_POST
 from django_otp import login as otp_login
 from django_otp import match_token
 
+from jigsaw.audit import events
+from jigsaw.audit.actor import Actor, db
 from jigsaw.audit.models import Action
-from jigsaw.pages.common import Actor, db
 
-from . import events, passwords
+from . import passwords
 from .roles import is_verified
 
 EXPIRED_REASON = "temporary_password_expired"

@@ -1,7 +1,7 @@
 """Sign-in, failed sign-in and sign-out, written to the access log.
 
-``jigsaw.accounts.events`` announces them without knowing about the log; they are connected here
-when the audit app is ready. An auditor can then answer "when was this account used, and from
+``jigsaw.audit.events`` are sent by the sign-in pages (accounts); they are connected here when
+the audit app is ready. An auditor can then answer "when was this account used, and from
 where" beside "what did it look at". A failed attempt names the account only if one by that name
 exists: people sometimes type their password into the username box, and the log must not keep it.
 """
@@ -14,8 +14,7 @@ from django.contrib.auth import get_user_model
 from django.db import router
 from django.http import HttpRequest
 
-from jigsaw.accounts import events
-
+from . import events
 from .log import record
 from .models import AccessEntry, Action
 
