@@ -6,8 +6,8 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
+from jigsaw.accounts import events
 from jigsaw.accounts.roles import Role
-from jigsaw.audit import events
 from jigsaw.audit.models import AccessEntry
 from tests.accounts.support import PASSWORD, code_now
 from tests.conftest import BOTH

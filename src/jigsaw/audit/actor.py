@@ -1,25 +1,17 @@
-"""Who is acting, and which database a request reads: what every audited page shares.
-
-The engines (search, chronology, alerts, review) take ``using`` explicitly; the pages ask the
-database router for it, so a deployment reads the default database and the tests can route a
-whole request to SQLite or PostgreSQL alike.
-"""
+"""Who is acting, as the access log must record them; and the database a page reads (``db``)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from typing import Any
 
-from django.db import router
 from django.http import HttpRequest
 
+from jigsaw.records.database import db
+
 from .log import record
-from .models import AccessEntry
 
-
-def db() -> str:
-    """The database alias the pages read and write (the router's choice)."""
-    return router.db_for_write(AccessEntry)
+__all__ = ["Actor", "db"]
 
 @dataclass(frozen=True)
 class Actor:

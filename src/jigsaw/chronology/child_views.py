@@ -29,9 +29,9 @@ from jigsaw.signpost.scope import Scope, may_open, scope_of
 from jigsaw.signpost.search import REASON_KEY, Reason, reason_named, reasons
 from jigsaw.signpost.signposts import signposts_for
 
-from .build import Chronology, Filters, child_chronology
+from .build import Chronology, Filters
 from .export import render as render_chronology
-from .household import anonymise_chronology, household_chronology
+from .household import anonymise_chronology, child_chronology, household_chronology
 from .override_views import override_key, shielded_page
 
 FILTERS = ("agency", "type", "significance", "kind")

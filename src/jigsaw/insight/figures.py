@@ -32,10 +32,10 @@ from django.utils import timezone
 from jigsaw.alerts.models import Alert, AlertAction
 from jigsaw.alerts.population import all_people
 from jigsaw.alerts.report import children_of, fairness, group_sizes
+from jigsaw.records.cache_keys import state_key
 from jigsaw.records.models import ImportBatch, QuarantinedRow, SourceSystem, records_per_system
 from jigsaw.rules import load_catalogue
 from jigsaw.signpost.models import LinkRun, Person, ReviewItem
-from jigsaw.web.cache_keys import state_key
 
 #: Alert statuses as the page splits them: (label, status, outcome).
 STATUSES = (("Open", Alert.OPEN, ""), ("Acknowledged", Alert.ACKNOWLEDGED, ""),

@@ -24,8 +24,7 @@ from jigsaw.audit.models import Action
 from jigsaw.feeds.dates import date_from_parts
 from jigsaw.feeds.text import neutralise_formula
 
-from . import sections
-from . import disclosure, figures
+from . import disclosure, figures, sections
 
 #: The years a date filter may name: outside them a date is a typing mistake, not a question.
 YEARS = (1900, 2100)
