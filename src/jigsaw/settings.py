@@ -6,7 +6,7 @@ Embedded mode (the default) needs nothing: a SQLite file under ``JIGSAW_DATA_DIR
 
 from __future__ import annotations
 
-import datetime
+import datetime as dt
 import os
 from pathlib import Path
 
@@ -71,9 +71,9 @@ INSTALLED_APPS = [
     "jigsaw.alerts",
     "jigsaw.accounts",
     "jigsaw.reviews",
-    "jigsaw.web",
-    "jigsaw.pages",
     "jigsaw.audit",
+    "jigsaw.insight",
+    "jigsaw.web",
     "pgtrigger",
     "django_otp",
     "django_otp.plugins.otp_totp",
@@ -207,6 +207,28 @@ JIGSAW_TEMPORARY_PASSWORD_HOURS = float(os.environ.get("JIGSAW_TEMPORARY_PASSWOR
 # and the GSS/ONS disclosure control guidance for tables. Partnerships differ, so it is a setting.
 JIGSAW_SUPPRESS_BELOW = int(os.environ.get("JIGSAW_SUPPRESS_BELOW", "5"))
 
+def _time(name: str, default: str) -> dt.time:
+    hours, _, minutes = os.environ.get(name, default).strip().partition(":")
+    try:
+        return dt.time(int(hours), int(minutes or 0))
+    except ValueError:
+        raise ImproperlyConfigured(f"{name} must be a time like 08:30") from None
+
+
+def _dates(name: str) -> frozenset[dt.date]:
+    try:
+        listed = os.environ.get(name, "").split(",")
+        return frozenset(dt.date.fromisoformat(d.strip()) for d in listed if d.strip())
+    except ValueError:
+        raise ImproperlyConfigured(f"{name} must be ISO dates separated by commas (2026-07-22,...)") from None
+
+
+# Operation Encompass alerts are due before the next school day starts (jigsaw.alerts.due): the
+# day's start, and the days schools are closed besides weekends and bank holidays (school
+# holidays and INSET days differ by area and school, so they are the partnership's to list).
+JIGSAW_SCHOOL_DAY_START = _time("JIGSAW_SCHOOL_DAY_START", "08:30")
+JIGSAW_SCHOOL_CLOSURE_DAYS = _dates("JIGSAW_SCHOOL_CLOSURE_DAYS")
+
 WHITENOISE_USE_FINDERS = True  # serve from the apps' static folders; no collectstatic needed
 WHITENOISE_AUTOREFRESH = DEBUG
 
@@ -228,18 +250,12 @@ LOGGING = {
 # --- Case reviews (docs/reviews.md) -------------------------------------------------------------
 # Local closure days that do not count as working days for the review clocks, on top of weekends and
 # England and Wales bank holidays (from the `holidays` package): comma-separated ISO dates.
-def _closure_days(text: str) -> tuple[datetime.date, ...]:
-    try:
-        return tuple(datetime.date.fromisoformat(d.strip()) for d in text.split(",") if d.strip())
-    except ValueError:
-        raise ImproperlyConfigured("JIGSAW_REVIEW_CLOSURE_DAYS: comma-separated YYYY-MM-DD dates") from None
-
-
-JIGSAW_REVIEW_CLOSURE_DAYS = _closure_days(os.environ.get("JIGSAW_REVIEW_CLOSURE_DAYS", ""))
+JIGSAW_REVIEW_CLOSURE_DAYS = _dates("JIGSAW_REVIEW_CLOSURE_DAYS")
 # Working days after awareness by which Ofsted and the Secretary of State are told of a looked-after
 # child's death: the guidance read gives the duty, not a separate time, so the panel's 5 is the default.
 JIGSAW_REVIEW_LAC_NOTICE_WORKING_DAYS = int(os.environ.get("JIGSAW_REVIEW_LAC_NOTICE_WORKING_DAYS", "5"))
 # Working days an agency is given for its contribution (the Devon rapid review flowchart: by day 10).
 JIGSAW_REVIEW_CONTRIBUTION_WORKING_DAYS = int(os.environ.get("JIGSAW_REVIEW_CONTRIBUTION_WORKING_DAYS", "10"))
-# Theme counts below this are suppressed in tables across reviews (a small count can point at one family).
-JIGSAW_REVIEW_SUPPRESS_BELOW = int(os.environ.get("JIGSAW_REVIEW_SUPPRESS_BELOW", "3"))
+# Theme counts below this are suppressed in tables across reviews (a small count can point at one
+# family); by default the partnership figures' own threshold.
+JIGSAW_REVIEW_SUPPRESS_BELOW = int(os.environ.get("JIGSAW_REVIEW_SUPPRESS_BELOW", JIGSAW_SUPPRESS_BELOW))

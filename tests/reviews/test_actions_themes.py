@@ -72,6 +72,7 @@ def test_unknown_themes_are_refused_and_nothing_changes(family):
 
 def test_counts_and_percentages_by_year_with_small_numbers_suppressed(family, settings):
     using = family["using"]
+    settings.JIGSAW_REVIEW_SUPPRESS_BELOW = 3
     reviews = [_review(family, date(2025, 3, 3)) for _ in range(3)] + [_review(family, date(2026, 3, 3))]
     for r in reviews:
         services.code_themes(r.pk, ["domestic_abuse"], "m", using=using)

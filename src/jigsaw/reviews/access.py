@@ -18,9 +18,9 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 
 from jigsaw.accounts.roles import may, vetting_problem
+from jigsaw.audit.actor import Actor
 from jigsaw.audit.models import Action
-from jigsaw.pages.common import Actor
-from jigsaw.pages.override_views import override_key
+from jigsaw.chronology.override_views import override_key
 from jigsaw.signpost.models import Person
 
 from .models import CaseReview

@@ -17,8 +17,9 @@ from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
+from jigsaw.audit.actor import Actor
 from jigsaw.audit.models import Action
-from jigsaw.pages.common import Actor, db
+from jigsaw.records.database import db
 from jigsaw.signpost.models import Person
 
 from . import actions, clocks, evidence, signoff
