@@ -18,9 +18,9 @@ from typing import Any
 from django.conf import settings
 from django.db import transaction
 
-from jigsaw.chronology.build import Filters, child_chronology
+from jigsaw.chronology.build import Filters
 from jigsaw.chronology.export import as_data
-from jigsaw.chronology.household import anonymise_chronology, household_chronology
+from jigsaw.chronology.household import anonymise_chronology, child_chronology, household_chronology
 from jigsaw.signpost.signposts import signposts_for_people
 
 from . import clocks
