@@ -28,7 +28,14 @@ def test_opening_a_review_on_the_page_shows_both_clocks_and_logs_the_read(lead, 
     using = family["using"]
     response = lead.post(
         reverse("reviews:new"),
-        {"person_id": family["amy"], "aware_on": "2025-12-22", "harm": "serious_harm", "abuse": "suspected"},
+        {
+            "person_id": family["amy"],
+            "aware_on-day": "22",
+            "aware_on-month": "12",
+            "aware_on-year": "2025",
+            "harm": "serious_harm",
+            "abuse": "suspected",
+        },
     )
     review = CaseReview.objects.using(using).get()
     assert response.status_code == 302
@@ -84,6 +91,9 @@ def test_redaction_items_are_decided_on_the_page_and_sign_off_waits_for_all(lead
         == 302
     )
     assert list(RedactionItem.objects.using(using).values_list("final", flat=True)) == ["Child A", "Parent"]
+    page = page_of(lead.get(reverse("reviews:review", args=[review.pk])))
+    assert "Redaction signed off" in page and "Child A" in page and "Amy" not in page  # the anonymised pack
+    assert "Approved" in page_of(lead.get(reverse("reviews:redaction", args=[review.pk])))
     pack = json.loads(lead.get(reverse("reviews:pack", args=[review.pk]) + "?anonymise=1").content)
     assert pack["anonymised"] and "Amy" not in json.dumps(pack)
 
@@ -126,3 +136,31 @@ def test_an_overdue_clock_is_in_the_hub_queue(make_user, family):
 
     alert = Alert.objects.using(using).get(rule_id="R16")
     assert "Children Act 2004 s16C" in page_of(hub.get(reverse("alerts:alert", args=[alert.pk])))
+
+
+def test_breaking_glass_on_the_childs_page_opens_the_shielded_childs_review(lead, family):
+    from jigsaw.chronology.override_views import override_key
+    from jigsaw.signpost.models import Person
+
+    using = family["using"]
+    review = services.open_review(family["amy"], date(2025, 12, 22), "death", "m", using=using)
+    Person.objects.using(using).filter(pk=family["amy"]).update(shielded=True)
+    session = lead.session
+    session[override_key(family["amy"])] = True  # as the child's break-glass step leaves it
+    session.save()
+    assert lead.get(reverse("reviews:review", args=[review.pk])).status_code == 200
+
+
+def test_a_mistyped_date_is_a_field_error(lead, family):
+    response = lead.post(
+        reverse("reviews:new"),
+        {
+            "person_id": family["amy"],
+            "aware_on-day": "31",
+            "aware_on-month": "2",
+            "aware_on-year": "2025",
+            "harm": "death",
+        },
+    )
+    assert response.status_code == 400 and "Aware on: enter a real date" in page_of(response)
+    assert not CaseReview.objects.using(family["using"]).exists()

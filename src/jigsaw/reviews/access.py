@@ -20,7 +20,6 @@ from django.http import HttpRequest, HttpResponse
 from jigsaw.accounts.roles import may, vetting_problem
 from jigsaw.audit.actor import Actor
 from jigsaw.audit.models import Action
-from jigsaw.chronology.override_views import override_key
 from jigsaw.signpost.models import Person
 
 from .models import CaseReview
@@ -58,6 +57,11 @@ def require_learning_access(view: Callable[..., HttpResponse]) -> Callable[..., 
 
     wrapped.jigsaw_area = "aggregates"  # type: ignore[attr-defined]
     return wrapped
+
+
+def override_key(person_id: int) -> str:
+    """The session key the child's page sets when the glass is broken (chronology's break glass)."""
+    return f"jigsaw_override_{person_id}"
 
 
 def check_shield(request: HttpRequest, review: CaseReview, using: str) -> None:

@@ -103,7 +103,7 @@ def review_new(request: HttpRequest) -> HttpResponse:
                     )
                     log_view(request, review, using, step="open")
             except ReviewError as exc:
-                errors.append(("person_id", str(exc)))
+                errors.append(("person_id", str(exc)[:1].upper() + str(exc)[1:]))
             else:
                 return redirect("reviews:review", review_id=review.pk)
     return render(
@@ -129,7 +129,7 @@ def review_page(request: HttpRequest, review_id: int) -> HttpResponse:
                     handler(review, request.POST, Actor.of(request).username, using)
                     log_view(request, review, using, step=do)
             except ReviewError as exc:
-                errors.append((do, str(exc)))
+                errors.append((do, str(exc)[:1].upper() + str(exc)[1:]))
             else:
                 return redirect("reviews:review", review_id=review.pk)
         review.refresh_from_db(using=using)
@@ -205,7 +205,7 @@ def redaction_page(request: HttpRequest, review_id: int) -> HttpResponse:
                     step = "redaction_decision"
                 log_view(request, review, using, step=step)
         except (ReviewError, ValueError) as exc:
-            errors.append(("report", str(exc)))
+            errors.append(("report", str(exc)[:1].upper() + str(exc)[1:]))
         else:
             return redirect("reviews:redaction", review_id=review.pk)
     else:
