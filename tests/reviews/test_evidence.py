@@ -113,3 +113,36 @@ def test_known_rows_for_redaction_come_from_the_pack(family):
     assert {"category": "person", "text": "Jane", "role": "mother", "label": "Mother"} in rows
     assert {"category": "person", "text": "Emma Walker", "role": "professional", "label": ""} in rows
     assert any(r["category"] == "organisation" and r["text"] == "Northvale Police" for r in rows)
+
+
+def test_looked_after_is_read_from_the_records_when_not_given(family, tmp_path):
+    using = family["using"]
+    folder = tmp_path / "csc"
+    folder.mkdir()
+    agency = "Northvale Council Children's Services"
+    manifest = {
+        "source_system": "csc",
+        "name": f"{agency} record",
+        "agency": agency,
+        "agency_type": "social_care",
+    }
+    (folder / "source.json").write_text(json.dumps(manifest), encoding="utf-8")
+    write_csv(
+        folder / "events.csv",
+        EVENTS,
+        [
+            ["csc", "LA1", "C1", "looked_after_start", "2024-06-01", "", "", "", "", "fact", "", ""],
+            ["csc", "LA2", "C4", "looked_after_start", "2024-06-01", "", "", "", "", "fact", "", ""],
+            ["csc", "LA3", "C4", "looked_after_end", "2024-09-01", "", "", "", "", "fact", "", ""],
+        ],
+    )
+    import_paths([folder], using=using)
+    amy = services.open_review(family["amy"], date(2025, 12, 22), "death", "m", today=TODAY, using=using)
+    leo = services.open_review(family["leo"], date(2025, 12, 22), "death", "m", today=TODAY, using=using)
+    assert amy.looked_after and not leo.looked_after
+    assert set(amy.notifications.using(using).values_list("recipient", flat=True)) == {
+        "panel",
+        "ofsted",
+        "secretary_of_state",
+    }
+    assert list(leo.notifications.using(using).values_list("recipient", flat=True)) == ["panel"]
