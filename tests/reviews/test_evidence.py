@@ -111,6 +111,9 @@ def test_known_rows_for_redaction_come_from_the_pack(family):
     rows = known_rows(review, family["using"])
     assert {"category": "person", "text": "Amy Smith", "role": "child", "label": "Child A"} in rows
     assert {"category": "person", "text": "Jane", "role": "mother", "label": "Mother"} in rows
+    assert [r for r in rows if r["text"] == "Smith"] == [
+        {"category": "person", "text": "Smith", "role": "relative", "label": ""}
+    ]
     assert {"category": "person", "text": "Emma Walker", "role": "professional", "label": ""} in rows
     assert any(r["category"] == "organisation" and r["text"] == "Northvale Police" for r in rows)
 

@@ -3,7 +3,9 @@
 DESIGN.md fixes the format: ``category`` (person, organisation, address, place), ``text``,
 ``role`` (for people: child, mother, father, sibling, carer, relative, professional, other) and an
 optional ``label`` (the pseudonym). The rows come from the review's frozen evidence pack (the
-subjects, with every name variant the records hold, the practitioners named in the chronology
+subjects, with every name variant the records hold (a name several of them share, such as a
+family name, is given once as a ``relative`` with no pseudonym, for the redaction to resolve
+in context), the practitioners named in the chronology
 and signposts, and the agencies) plus any rows a reviewer adds from a file of the same format.
 """
 
@@ -75,11 +77,20 @@ def known_rows(review: CaseReview, using: str = "default") -> list[dict[str, str
     anonymous = [s["whose"] for s in snapshot.anonymised["subjects"]]
     names = people_names([s["person_id"] for s in subjects], using)
     rows: list[dict[str, str]] = []
+    variants = {
+        s["person_id"]: names.get(s["person_id"], ("", None, ()))[2] or (s["name"],) for s in subjects
+    }
+    holders: dict[str, set[int]] = {}
+    for pid, forms in variants.items():
+        for form in forms:
+            holders.setdefault(form, set()).add(pid)
     for subject, label in zip(subjects, anonymous, strict=False):
-        for variant in names.get(subject["person_id"], ("", None, ()))[2] or (subject["name"],):
-            rows.append(
-                {"category": "person", "text": variant, "role": _role(subject["whose"]), "label": label}
-            )
+        for variant in variants[subject["person_id"]]:
+            if len(holders[variant]) > 1:  # a family name several people share: no one pseudonym fits
+                rows.append({"category": "person", "text": variant, "role": "relative", "label": ""})
+            else:
+                role = _role(subject["whose"])
+                rows.append({"category": "person", "text": variant, "role": role, "label": label})
     professionals: dict[str, str] = {}
     organisations: set[str] = set()
     for entry in snapshot.chronology["entries"]:
