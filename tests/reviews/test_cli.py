@@ -174,3 +174,5 @@ def test_the_command_line_walks_a_review_to_publication(linked, tmp_path):
         assert done.returncode == 0, done.stderr
     shown = json.loads(run_jigsaw("reviews", "show", review, "--json", env=env).stdout)
     assert shown["stage"] == "published" and shown["online_until"] == "2026-09-15"
+    board = json.loads(run_jigsaw("reviews", "actions", "--json", env=env).stdout)
+    assert board["totals"] == {"actions": 0, "done": 0, "overdue": 0, "percent_done": None}
