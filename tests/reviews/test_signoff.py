@@ -13,8 +13,24 @@ def test_a_design_format_report_is_read():
     items = parse_report(
         '[{"start": 0, "end": 3, "category": "person", "replacement": "Child A", "reason": "k"}]'
     )
-    assert items == [{"start": 0, "end": 3, "category": "person", "replacement": "Child A", "reason": "k"}]
+    assert items == [
+        {
+            "start": 0,
+            "end": 3,
+            "category": "person",
+            "replacement": "Child A",
+            "reason": "k",
+            "to_check": False,
+        }
+    ]
     assert parse_report({"replacements": [ITEM]})[0]["replacement"] == "Child A"
+
+
+def test_an_item_only_listed_to_check_has_no_replacement_and_is_flagged():
+    listed = parse_report(
+        [{"start": 4, "end": 9, "category": "unknown", "replacement": None, "reason": "leftover"}]
+    )
+    assert listed[0]["replacement"] == "" and listed[0]["to_check"] is True
 
 
 @pytest.mark.parametrize(
@@ -50,5 +66,7 @@ def test_decisions_are_applied_to_the_original_text():
     text = "Amy saw Dr Jones on Monday."
     items = [_item(0, 3, "Child A"), _item(8, 16, "GP 1")]
     assert apply_decisions(text, items) == "Child A saw GP 1 on Monday."
+    kept = _item(20, 26, "")  # a listed word a person decided to keep
+    assert apply_decisions(text, [*items, kept]) == "Child A saw GP 1 on Monday."
     with pytest.raises(ReviewError, match="undecided"):
         apply_decisions(text, [_item(0, 3, "", RedactionItem.PENDING)])

@@ -243,7 +243,11 @@ class RedactionReport(models.Model):
 
 
 class RedactionItem(models.Model):
-    """One replacement: approved as proposed, or changed to another replacement, by a person."""
+    """One replacement: approved as proposed, or changed to another replacement, by a person.
+
+    An item the engine only lists for checking (a leftover capitalised word) has no replacement:
+    approving it keeps the original words (``final`` blank); changing it replaces them.
+    """
 
     PENDING, APPROVED, CHANGED = "pending", "approved", "changed"
     DECISIONS = [(PENDING, "Not decided"), (APPROVED, "Approved"), (CHANGED, "Changed")]
@@ -253,8 +257,9 @@ class RedactionItem(models.Model):
     start = models.PositiveIntegerField()
     end = models.PositiveIntegerField()
     category = models.CharField(max_length=40)
-    replacement = models.CharField(max_length=200)
+    replacement = models.CharField(max_length=200, blank=True)  # blank: only listed for a person to check
     reason = models.CharField(max_length=200)
+    to_check = models.BooleanField(default=False)  # the engine asks a person to look at it
     decision = models.CharField(max_length=10, choices=DECISIONS, default=PENDING)
     final = models.CharField(max_length=200, blank=True)
     decided_by = models.CharField(max_length=150, blank=True)

@@ -2,10 +2,11 @@
 
 The report is the redaction engine's output in the DESIGN.md format: a JSON list of
 replacements, each with ``start`` and ``end`` (offsets in the original text), ``category``,
-``replacement`` and ``reason``; it never holds the original text, and one that does is refused
-(it would put unredacted names into the review's record). The report is uploaded to the review
-(``jigsaw reviews redaction ID REPORT.json`` or the review's page); sign-off is refused while any
-item is undecided, and publication needs sign-off (:mod:`.workflow`).
+``replacement`` (``null`` for a word only listed for a person to check) and ``reason``, and
+optionally ``check`` (a person should look at it); it never holds the original text, and one
+that does is refused (it would put unredacted names into the review's record). The report is
+uploaded to the review (``jigsaw reviews redaction ID REPORT.json`` or the review's page);
+sign-off is refused while any item is undecided, and publication needs sign-off (:mod:`.workflow`).
 """
 
 from __future__ import annotations
@@ -57,13 +58,17 @@ def parse_report(raw: str | bytes | list | dict) -> list[dict[str, Any]]:
         if start < last_end:
             raise ReviewError(f"replacement {n} overlaps the one before")
         last_end = end
+        replacement = item["replacement"]
+        if replacement is not None and not isinstance(replacement, str):
+            raise ReviewError(f"replacement {n} has a replacement that is not text")
         items.append(
             {
                 "start": start,
                 "end": end,
                 "category": str(item["category"])[:40],
-                "replacement": str(item["replacement"])[:200],
+                "replacement": (replacement or "")[:200],
                 "reason": str(item["reason"])[:200],
+                "to_check": bool(item.get("check", False)) or replacement is None,
             }
         )
     return items
@@ -153,6 +158,8 @@ def apply_decisions(text: str, items: list[RedactionItem]) -> str:
             raise ReviewError("a replacement is undecided")
         if item.end > len(text):
             raise ReviewError("the report's offsets do not fit this text")
+        if not item.final:  # a listed word a person decided to keep
+            continue
         out += [text[at : item.start], item.final]
         at = item.end
     return "".join(out) + text[at:]
