@@ -40,6 +40,7 @@ _FORMS = (
 )
 MONTH_YEAR = re.compile(rf"(?<![\w/.-]){_MONTH}\s+{_YEAR}(?![\w/-])")
 _ON = re.compile(r"\b([Oo])n\s+$")
+_ON_OR_IN = re.compile(r"\b([OoIi])n\s+$")
 
 
 @dataclass(frozen=True, slots=True)
@@ -114,14 +115,15 @@ def date_candidates(text: str, policy: DatePolicy) -> Iterator[tuple[Candidate, 
         if replacement is None:
             continue
         reason = f"date generalised ({policy.mode} policy)"
-        on = _ON.search(text, max(0, start - 4), start)
-        if on and replacement.startswith(("when ", "before ")):
-            start = on.start()
-            if on.group(1) == "O":
-                replacement = replacement[0].upper() + replacement[1:]
-        elif on and found.day is not None and not replacement[:1].isdigit() and replacement != "[date]":
-            start = on.start()  # "on 12 October 2021" reads "in October 2021"
-            replacement = ("I" if on.group(1) == "O" else "i") + "n " + replacement
+        back = max(0, start - 4)
+        if replacement.startswith(("when ", "before ")):
+            if lead := _ON_OR_IN.search(text, back, start):  # "on 12 May" -> "when Child A was ..."
+                start = lead.start()
+                if lead.group(1).isupper():
+                    replacement = replacement[0].upper() + replacement[1:]
+        elif found.day is not None and replacement != "[date]" and (lead := _ON.search(text, back, start)):
+            start = lead.start()  # "on 12 October 2021" reads "in October 2021"
+            replacement = ("I" if lead.group(1) == "O" else "i") + "n " + replacement
         yield Candidate(start, found.end, "date", PATTERN, reason, "date"), replacement
 
 

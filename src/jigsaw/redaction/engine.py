@@ -25,7 +25,7 @@ from .vocabulary import NOT_NAMES
 
 _FIXED = {"nhs_number": "[NHS number]", "postcode": "[postcode]", "phone": "[phone number]",
           "email": "[e-mail address]", "address": "[address]", "place": "[place]", "date": "[date]"}
-_SENTENCE_MARKS = frozenset(".!?:;\n\"“(•*-")
+_SENTENCE_MARKS = frozenset(".!?:\n\"“(•*-")
 _HONORIFIC_BEFORE = re.compile(_HONORIFIC + r"$")
 _THE_BEFORE = re.compile(r"\b[Tt]he\s+$")
 #: how far back a title or "the" before a span is looked for
@@ -117,10 +117,11 @@ class Redactor:
             first = targets[0]
             category = self.aliases.form_category[(form, first.index)]
             start = m.start() if category == "person" else m.start("form")
-            ambiguous = len({t.index for t in targets}) > 1
+            shared = len({t.index for t in self.aliases.forms[form]})
             reason = f"known {category} ({first.how})"
-            if ambiguous:
-                reason += f"; also fits {len(targets) - 1} other known one(s)"
+            if shared > 1:
+                reason += f"; {shared} known entities are written this way"
+            ambiguous = shared > 1
             yield Candidate(start, m.end(), category, KNOWN, reason, f"known:{first.index}",
                             check=ambiguous or first.how in ("short", "initials", "street"))
 

@@ -114,3 +114,9 @@ def build_analyzer(ner_only: bool = True, default_recognizers: bool = False):
         registry.add_recognizer(SpacyRecognizer(
             supported_language="en", supported_entities=["PERSON", "LOCATION", "ORGANIZATION"]))
     return AnalyzerEngine(nlp_engine=nlp_engine, registry=registry, supported_languages=["en"])
+
+
+@cache
+def shared_analyzer():
+    """One redaction analyser per process: loading the model takes seconds, using it does not."""
+    return build_analyzer()

@@ -41,9 +41,9 @@ class ModelLayer:
     @property
     def analyzer(self):
         if self._analyzer is None:
-            from .model import build_analyzer
+            from .model import shared_analyzer
 
-            self._analyzer = build_analyzer()
+            self._analyzer = shared_analyzer()
         return self._analyzer
 
     def candidates(self, text: str) -> list[Candidate]:
