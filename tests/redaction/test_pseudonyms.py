@@ -77,3 +77,9 @@ def test_a_validated_number_survives_inside_a_known_address_line():
     r = Redactor([KnownEntity("address", "Flat 3, 27 Mill Lane, Horbury, WF4 6DZ")], use_model=False)
     assert r.redact("Lives at Flat 3, 27 Mill Lane, Horbury WF4 6DZ.").text == \
         "Lives at [address], [place] [postcode]."
+
+
+def test_an_unknown_given_name_before_a_known_surname_is_another_person(redactor):
+    result = redactor.redact("Her aunt, Nadia Morris, called. Nadia said Kayden Morris was fine.")
+    assert result.text == "Her aunt, Person 1, called. Person 1 said Child A was fine."
+    assert result.replacements[0].check

@@ -12,14 +12,14 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 
 from . import patterns
 from .aliases import _HONORIFIC, AliasTable
 from .dates import DatePolicy, date_candidates
 from .known import KnownEntity, validate_known
 from .labels import Labeller, org_kind
-from .ner import ModelLayer, UnknownPeople
+from .ner import ModelLayer, UnknownPeople, lowercase_words
 from .spans import KNOWN, MODEL, Candidate, resolve
 from .vocabulary import NOT_NAMES
 
@@ -30,6 +30,8 @@ _HONORIFIC_BEFORE = re.compile(_HONORIFIC + r"$")
 _THE_BEFORE = re.compile(r"\b[Tt]he\s+$")
 #: how far back a title or "the" before a span is looked for
 _LOOK_BACK = 16
+#: a capitalised word and one space just before a surname ("Nadia" in "Nadia Begum")
+_GIVEN_BEFORE = re.compile(r"(?<![\w'’-])([A-Z][a-z]+(?:-[A-Z][a-z]+)?) $")
 _CAPITALISED = re.compile(r"(?<![\w'’-])[A-Z][a-z]+(?:['’-][A-Za-z]+)*(?![\w-])")
 @dataclass(frozen=True, slots=True)
 class Replacement:
@@ -83,7 +85,7 @@ class Redactor:
     def redact(self, text: str) -> Redaction:
         """Find, resolve and replace; see the module docstring for the layers' order."""
         candidates, dated = self._candidates(text)
-        spans = resolve(text, candidates)
+        spans = self._people_not_places(text, resolve(text, candidates))
         echoes = self.unknown.echoes(text, spans)
         if echoes:
             spans = resolve(text, [*spans, *echoes])
@@ -92,6 +94,13 @@ class Redactor:
         leftovers = self._leftovers(text, spans)
         output = _apply(text, items)
         return Redaction(output, sorted([*items, *leftovers], key=lambda r: (r.start, r.end)))
+
+    def _people_not_places(self, text: str, spans: list[Candidate]) -> list[Candidate]:
+        """A "place" the model found that is the name of an unknown person met before is that person."""
+        names = self.unknown.words()
+        return [replace(s, category="person", reason=s.reason + "; the name of a person met before")
+                if s.rank == MODEL and s.category == "place" and text[s.start:s.end] in names else s
+                for s in spans]
 
     # -- detection -----------------------------------------------------------------------------
 
@@ -111,10 +120,20 @@ class Redactor:
     def _known(self, text: str) -> Iterable[Candidate]:
         if self.aliases.pattern is None:
             return
+        lower = None
         for m in self.aliases.pattern.finditer(text):
             form, honorific = m.group("form"), m.group("hon") or ""
             targets = self.aliases.candidates_for(form, honorific)
             first = targets[0]
+            before = _GIVEN_BEFORE.search(text, max(0, m.start() - _LOOK_BACK * 2), m.start())
+            if first.how == "surname" and not honorific and (given := before):
+                lower = lowercase_words(text) if lower is None else lower
+                if given.group(1) not in NOT_NAMES and given.group(1).lower() not in lower:
+                    # "Nadia Begum" when only Saima Begum is known: another person of the family
+                    yield Candidate(given.start(1), m.end(), "person", KNOWN,
+                                    "a given name the records do not know, before a known surname",
+                                    "person", check=True)
+                    continue
             category = self.aliases.form_category[(form, first.index)]
             start = m.start() if category == "person" else m.start("form")
             shared = len({t.index for t in self.aliases.forms[form]})

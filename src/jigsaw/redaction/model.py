@@ -51,8 +51,12 @@ def model_digest(path: Path) -> str:
 
 @cache
 def verified_model_path() -> Path:
-    """The model directory, once its files are proven to be the pinned ones."""
-    path = model_path()
+    """The installed model directory, once its files are proven to be the pinned ones."""
+    return verify_model(model_path())
+
+
+def verify_model(path: Path) -> Path:
+    """``path`` if its files hash to :data:`MODEL_SHA256`, else :class:`RedactionError`."""
     found = model_digest(path)
     if found != MODEL_SHA256:
         raise RedactionError(f"the spaCy model at {path} does not match its pinned SHA-256 "

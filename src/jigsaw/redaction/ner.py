@@ -14,7 +14,7 @@ from collections.abc import Callable
 
 from .labels import org_kind
 from .patterns import GENERIC_HEADS
-from .spans import ECHO, MODEL, PATTERN, Candidate
+from .spans import ECHO, MODEL, Candidate
 from .vocabulary import HONORIFICS, NOT_NAMES
 
 _LEADING_TITLE = re.compile(r"^(?:(?:" + "|".join(HONORIFICS) + r")\.?\s+)+")
@@ -86,9 +86,9 @@ class UnknownPeople:
 
     def echoes(self, text: str, spans: list[Candidate]) -> list[Candidate]:
         """Other mentions of the words of names the model found ("Mrs Oduya" after "Helen Oduya")."""
-        words = set()
+        words = self.words()
         for span in spans:
-            if span.rank in (PATTERN, MODEL) and span.category == "person":
+            if span.category == "person" and span.key == "person":
                 words.update(w for w in text[span.start:span.end].split()
                              if _NAME_WORD.match(w) and len(w) > 2 and w not in _NOT_NAME_WORDS)
         if not words:
@@ -101,6 +101,10 @@ class UnknownPeople:
                              + r")(?![\w-])")
         return [Candidate(m.start(), m.end(), "person", ECHO, "later mention of a name the model found",
                           "person", True) for m in pattern.finditer(text)]
+
+    def words(self) -> set[str]:
+        """Every name word of the unknown people met so far (in this text or an earlier one)."""
+        return {w for cluster, _label in self._clusters for w in cluster if len(w) > 2}
 
     def person_label(self, surface: str) -> str:
         """One label per unknown person: a full name, then its surname or given name alone, agree."""
