@@ -83,3 +83,10 @@ def test_an_unknown_given_name_before_a_known_surname_is_another_person(redactor
     result = redactor.redact("Her aunt, Nadia Morris, called. Nadia said Kayden Morris was fine.")
     assert result.text == "Her aunt, Person 1, called. Person 1 said Child A was fine."
     assert result.replacements[0].check
+
+
+def test_rows_sharing_a_label_are_one_person():
+    r = Redactor([KnownEntity("person", "Kayden Morris", "child", "Child A"),
+                  KnownEntity("person", "Kayden Moris", "child", "Child A")], use_model=False)
+    (item,) = r.redact("Kayden slept.").replacements
+    assert item.replacement == "Child A" and not item.check

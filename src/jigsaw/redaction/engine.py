@@ -136,7 +136,8 @@ class Redactor:
                     continue
             category = self.aliases.form_category[(form, first.index)]
             start = m.start() if category == "person" else m.start("form")
-            shared = len({t.index for t in self.aliases.forms[form]})
+            # several rows with one label are one person written several ways (a review's records)
+            shared = len({self.labels[f"known:{t.index}"] for t in self.aliases.forms[form]})
             reason = f"known {category} ({first.how})"
             if shared > 1:
                 reason += f"; {shared} known entities are written this way"
