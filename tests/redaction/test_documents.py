@@ -59,3 +59,27 @@ def test_not_text_or_docx_is_refused_and_nothing_written(tmp_path, redactor, nam
     with pytest.raises(RedactionError):
         redact_file(source, target, redactor)
     assert not target.exists()
+
+
+def test_docx_headers_and_footers_are_redacted_too(tmp_path, redactor):
+    source, target = tmp_path / "in.docx", tmp_path / "out.docx"
+    document = docx.Document()
+    document.add_paragraph("About Kayden.")
+    document.sections[0].header.paragraphs[0].text = "Review of Kayden Morris"
+    document.sections[0].footer.paragraphs[0].text = "Fernbank Primary School copy"
+    document.save(source)
+    redact_file(source, target, redactor)
+    out = docx.Document(target)
+    assert out.paragraphs[0].text == "About Child A."
+    assert out.sections[0].header.paragraphs[0].text == "Review of Child A"
+    assert out.sections[0].footer.paragraphs[0].text == "The school copy"
+
+
+def test_a_span_wrapped_across_two_paragraphs_is_replaced_once(tmp_path, redactor):
+    source, target = tmp_path / "in.docx", tmp_path / "out.docx"
+    document = docx.Document()
+    document.add_paragraph("Kayden was seen on 12")
+    document.add_paragraph("October 2021 at home.")
+    document.save(source)
+    redact_file(source, target, redactor)
+    assert [p.text for p in docx.Document(target).paragraphs] == ["Child A was seen in October 2021", " at home."]

@@ -84,19 +84,32 @@ def redact_file(source: Path, target: Path, redactor: Redactor) -> Redaction:
 
 
 def _write_back(paragraphs: list, items: list[Replacement]) -> None:
-    """Put each replacement into the runs of its paragraph (a span never crosses paragraphs)."""
-    edits = [i for i in items if i.replacement is not None]
-    at, k = 0, 0
+    """Put each replacement into the runs of its paragraphs.
+
+    A span that runs over a paragraph break (a name wrapped across two) is written where it
+    starts, and its text in the following paragraphs is removed.
+    """
+    bounds, at = [], 0
     for paragraph in paragraphs:
-        length = len(paragraph.text)
-        mine = []
-        while k < len(edits) and edits[k].start < at + length + 1:
-            item = edits[k]
-            mine.append((max(item.start - at, 0), min(item.end - at, length), item.replacement))
+        bounds.append((at, at + len(paragraph.text)))
+        at += len(paragraph.text) + 1
+    per_paragraph: list[list[tuple[int, int, str]]] = [[] for _ in paragraphs]
+    k = 0
+    for item in (i for i in items if i.replacement is not None):
+        while k < len(bounds) and bounds[k][1] < item.start:
             k += 1
-        if mine:
-            _edit_runs(paragraph, mine)
-        at += length + 1
+        first = True
+        for n in range(k, len(bounds)):
+            lo, hi = bounds[n]
+            if lo > item.end or (lo == item.end and not first):
+                break
+            start, end = max(item.start, lo) - lo, min(item.end, hi) - lo
+            if start < end or first:
+                per_paragraph[n].append((start, max(start, end), item.replacement if first else ""))
+            first = False
+    for paragraph, edits in zip(paragraphs, per_paragraph, strict=True):
+        if edits:
+            _edit_runs(paragraph, edits)
 
 
 def _edit_runs(paragraph, edits: list[tuple[int, int, str]]) -> None:
