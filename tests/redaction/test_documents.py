@@ -82,4 +82,5 @@ def test_a_span_wrapped_across_two_paragraphs_is_replaced_once(tmp_path, redacto
     document.add_paragraph("October 2021 at home.")
     document.save(source)
     redact_file(source, target, redactor)
-    assert [p.text for p in docx.Document(target).paragraphs] == ["Child A was seen in October 2021", " at home."]
+    paragraphs = [p.text for p in docx.Document(target).paragraphs]
+    assert paragraphs == ["Child A was seen in October 2021", " at home."]

@@ -90,3 +90,9 @@ def test_rows_sharing_a_label_are_one_person():
                   KnownEntity("person", "Kayden Moris", "child", "Child A")], use_model=False)
     (item,) = r.redact("Kayden slept.").replacements
     assert item.replacement == "Child A" and not item.check
+
+
+def test_a_known_town_inside_a_street_or_practice_name_goes_with_it():
+    r = Redactor([KnownEntity("place", "Leeds")], use_model=False)
+    text = "He lived at 112 Leeds Road, was seen at Leeds Family Practice, and left Leeds."
+    assert r.redact(text).text == "He lived at [address], was seen at the GP practice, and left [place]."

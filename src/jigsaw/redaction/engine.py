@@ -10,6 +10,7 @@ person to check, never silently passed.
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass, replace
@@ -20,7 +21,7 @@ from .dates import DatePolicy, date_candidates
 from .known import KnownEntity, validate_known
 from .labels import Labeller, org_kind
 from .ner import ModelLayer, UnknownPeople, lowercase_words
-from .spans import KNOWN, MODEL, Candidate, resolve
+from .spans import KNOWN, MODEL, PATTERN, Candidate, resolve
 from .vocabulary import NOT_NAMES
 
 _FIXED = {"nhs_number": "[NHS number]", "postcode": "[postcode]", "phone": "[phone number]",
@@ -115,7 +116,7 @@ class Redactor:
             dated[(cand.start, cand.end)] = replacement
         if self.model:
             found.extend(self.model.candidates(text))
-        return found, dated
+        return _places_inside_names(found), dated
 
     def _known(self, text: str) -> Iterable[Candidate]:
         if self.aliases.pattern is None:
@@ -201,6 +202,21 @@ class Redactor:
             out.append(Replacement(m.start(), m.end(), "unknown", None,
                                    "capitalised word left unchanged: check it is not a name", True))
         return out
+
+
+def _places_inside_names(found: list[Candidate]) -> list[Candidate]:
+    """A known town inside a street or a practice's name ("112 Leeds Road", "Leeds Family
+    Practice") is part of that name: the whole becomes "[address]" or "the GP practice"."""
+    holders = sorted((c.start, c.end) for c in found
+                     if c.rank == PATTERN and c.category in ("address", "organisation"))
+    if not holders:
+        return found
+
+    def inside(c: Candidate) -> bool:
+        i = bisect.bisect_right(holders, (c.start, 1 << 62))  # holders starting at or before c
+        return any(c.end <= e and (s, e) != (c.start, c.end) for s, e in holders[max(0, i - 8):i])
+
+    return [c for c in found if not (c.rank == KNOWN and c.category == "place" and inside(c))]
 
 
 def _starts_sentence(text: str, at: int) -> bool:
