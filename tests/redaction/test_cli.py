@@ -66,3 +66,18 @@ def test_age_policy_needs_born(files):
     done = run_jigsaw("redact", str(files / "review.txt"), "--known", str(files / "known.csv"),
                       "--out", str(files / "o.txt"), "--dates", "age", "--no-model")
     assert done.returncode == 1 and "--born" in done.stderr
+
+
+def test_a_word_document_comes_back_as_a_word_document(files):
+    import docx
+
+    source, out = files / "review.docx", files / "out.docx"
+    document = docx.Document()
+    document.add_paragraph("Kayden Morris was seen at Ossett Medical Centre.")
+    document.save(source)
+    done = run_jigsaw("redact", str(source), "--known", str(files / "known.csv"), "--out", str(out),
+                      "--no-model")
+    assert done.returncode == 0, done.stderr
+    assert docx.Document(out).paragraphs[0].text == "Child A was seen at the GP practice."
+    report = json.loads((files / "out.docx.report.json").read_text(encoding="utf-8"))
+    assert report[0]["replacement"] == "Child A"

