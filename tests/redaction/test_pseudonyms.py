@@ -96,3 +96,10 @@ def test_a_known_town_inside_a_street_or_practice_name_goes_with_it():
     r = Redactor([KnownEntity("place", "Leeds")], use_model=False)
     text = "He lived at 112 Leeds Road, was seen at Leeds Family Practice, and left Leeds."
     assert r.redact(text).text == "He lived at [address], was seen at the GP practice, and left [place]."
+
+
+def test_typographic_apostrophes_and_surname_particles():
+    r = Redactor([KnownEntity("person", "Ellie-Mae O'Brien", "child"),
+                  KnownEntity("person", "Marcus de Souza", "carer")], use_model=False)
+    assert r.redact("Ellie-Mae O’Brien said de Souza and Souza left.").text == \
+        "Child A said Carer 1 and Carer 1 left."

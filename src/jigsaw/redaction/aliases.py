@@ -36,6 +36,9 @@ _EXTRA_ORG_WORDS = ("|Centre|Medical|Health|Infant|Junior|C|of|E|CE|RC|Catholic|
 _ORG_WORDS = tuple(
     (kind, re.compile(pattern.pattern.removeprefix(r"\b").removesuffix(r"\b") + _EXTRA_ORG_WORDS))
     for kind, pattern in ORG_KINDS)
+#: lower-case words that belong to a surname ("de Souza", "van der Berg", "bin Laden")
+_PARTICLES = frozenset({"de", "da", "di", "du", "del", "della", "der", "den", "van", "von", "le", "la",
+                        "al", "el", "bin", "ben", "ap", "st"})
 _SAINT = re.compile(r"\b(?:St\.?|Saint)\s")
 
 
@@ -77,6 +80,11 @@ def person_forms(name: str) -> dict[str, str]:
     words = _strip_honorific(name).split()
     forms: dict[str, str] = {" ".join(words): "full"}
     given, surname = words[0], (words[-1] if len(words) > 1 else "")
+    first_of_surname = len(words) - 1
+    while first_of_surname > 1 and words[first_of_surname - 1].lower() in _PARTICLES:
+        first_of_surname -= 1  # "de Souza", "van der Berg": the particles belong to the surname
+    if surname and first_of_surname < len(words) - 1:
+        forms.setdefault(" ".join(words[first_of_surname:]), "surname")
     forms.setdefault(given, "given")
     if "-" in given:  # Lacey-Mae: "Lacey", "Lacey Mae"
         forms.setdefault(given.split("-")[0], "part")
@@ -97,6 +105,15 @@ def person_forms(name: str) -> dict[str, str]:
     for form, how in list(forms.items()):
         if len(form) > 3 and how != "initials":
             forms.setdefault(form.upper(), how)
+    return _apostrophes(forms)
+
+
+def _apostrophes(forms: dict[str, str]) -> dict[str, str]:
+    """Each form with a straight apostrophe also with a typographic one, and the reverse."""
+    for form, how in list(forms.items()):
+        for a, b in (("'", "’"), ("’", "'")):
+            if a in form:
+                forms.setdefault(form.replace(a, b), how)
     return forms
 
 
@@ -116,7 +133,7 @@ def organisation_forms(name: str) -> dict[str, str]:
                 forms.setdefault(stem, "short")
     for form, how in list(forms.items()):
         forms.setdefault(form.upper(), how)
-    return forms
+    return _apostrophes(forms)
 
 
 def address_forms(text: str) -> dict[str, tuple[str, str]]:
