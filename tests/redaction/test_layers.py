@@ -64,3 +64,13 @@ def test_within_a_layer_the_longer_span_wins():
                          Candidate(0, 6, "person", KNOWN, "k", "a")])
     assert [(s.category, text[s.start:s.end]) for s in got] == [
         ("person", "Kayden"), ("organisation", "Morris")]
+
+
+def test_long_texts_reach_the_model_in_pieces_cut_at_line_breaks():
+    from jigsaw.redaction.ner import chunks
+
+    text = ("word " * 30 + "\n") * 100
+    pieces = list(chunks(text, size=1000))
+    assert "".join(p for _o, p in pieces) == text
+    assert all(text[o:o + len(p)] == p and (p.endswith("\n") or o + len(p) == len(text)) for o, p in pieces)
+    assert max(len(p) for _o, p in pieces) <= 1000

@@ -10,7 +10,7 @@ ORGANIZATION made only of two or three plain capitalised words is read as a pers
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 
 from .labels import org_kind
 from .patterns import GENERIC_HEADS
@@ -29,6 +29,8 @@ _BODY_WORDS = frozenset({
     "Door", "Midwifery", "Visiting", "Probation", "Youth", "Justice", "Women's", "Aid", "Refuge"})
 #: capitalised words of a titled name that are not the name ("Dr Patel at Ossett" stops at "at")
 _NOT_NAME_WORDS = NOT_NAMES | {"The", "And"}
+#: characters given to the model at a time (see chunks)
+CHUNK = 100_000
 REASON = "model: {label} (Presidio, spaCy en_core_web_sm 3.8.0)"
 
 
@@ -48,8 +50,14 @@ class ModelLayer:
 
     def candidates(self, text: str) -> list[Candidate]:
         out = []
-        for result in self.analyzer.analyze(text, language="en", score_threshold=0):
-            start, end, label = result.start, result.end, result.entity_type
+        for offset, chunk in chunks(text):
+            out.extend(self._candidates(chunk, offset, text))
+        return out
+
+    def _candidates(self, chunk: str, offset: int, text: str) -> list[Candidate]:
+        out = []
+        for result in self.analyzer.analyze(chunk, language="en", score_threshold=0):
+            start, end, label = result.start + offset, result.end + offset, result.entity_type
             surface = text[start:end]
             words = surface.split()
             if all(w.strip(".,'’") in NOT_NAMES for w in words):
@@ -123,6 +131,22 @@ class UnknownPeople:
         label = self._new_label()
         self._clusters.append((names, label))
         return label
+
+
+def chunks(text: str, size: int = CHUNK) -> Iterator[tuple[int, str]]:
+    """(offset, piece) of at most about ``size`` characters, cut at line breaks where possible.
+
+    spaCy refuses texts over a million characters, and memory grows with the text; a review is
+    cut between paragraphs, where no name runs across.
+    """
+    start = 0
+    while start < len(text):
+        end = min(len(text), start + size)
+        if end < len(text):
+            cut = text.rfind("\n", start + size // 2, end)
+            end = cut + 1 if cut != -1 else end
+        yield start, text[start:end]
+        start = end
 
 
 def lowercase_words(text: str) -> set[str]:
