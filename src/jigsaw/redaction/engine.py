@@ -92,6 +92,9 @@ class Redactor:
             spans = resolve(text, [*spans, *echoes])
         items = [self._replacement(text, span, dated) for span in spans]
         items = [self._absorb(text, item, span) for item, span in zip(items, spans, strict=True)]
+        for n in range(1, len(items)):  # a title or "the" taken in never reaches into the span before
+            if items[n].start < items[n - 1].end:
+                items[n] = replace(items[n], start=items[n - 1].end)
         leftovers = self._leftovers(text, spans)
         output = _apply(text, items)
         return Redaction(output, sorted([*items, *leftovers], key=lambda r: (r.start, r.end)))
@@ -188,7 +191,7 @@ class Redactor:
 
     def _leftovers(self, text: str, spans: list[Candidate]) -> list[Replacement]:
         covered = [(s.start, s.end) for s in spans]
-        lower = set(re.findall(r"\b[a-z][a-z'’-]+\b", text))
+        lower = lowercase_words(text)
         out = []
         j = 0
         for m in _CAPITALISED.finditer(text):
