@@ -16,7 +16,7 @@ from pathlib import Path
 
 import click
 
-from .common import UserError, status
+from .common import UserError, acting_user, setup_django, status
 
 
 @click.command("redact")
@@ -30,8 +30,9 @@ from .common import UserError, status
               default="month_year", show_default=True, help="How exact dates are generalised.")
 @click.option("--born", help="The child's birth date (YYYY-MM-DD), for --dates age.")
 @click.option("--no-model", is_flag=True, help="Records and patterns only; no statistical model.")
+@click.option("--as", "as_user", help="Who is acting, for the access log with --review (default: OS user).")
 def redact(file: Path, known_csv: Path | None, review_id: str | None, out: Path, date_policy: str,
-           born: str | None, no_model: bool) -> None:
+           born: str | None, no_model: bool, as_user: str | None) -> None:
     """Redact FILE (plain text or Word .docx) with consistent pseudonyms.
 
     Every replacement is listed in OUT.report.json with its offsets in the original, category,
@@ -48,7 +49,10 @@ def redact(file: Path, known_csv: Path | None, review_id: str | None, out: Path,
     policy = _policy(date_policy, born)
     try:
         detect_format(file)
-        known = read_known_csv(known_csv) if known_csv is not None else _review_known(review_id or "")
+        if known_csv is not None:
+            known = read_known_csv(known_csv)
+        else:
+            known = _review_known(review_id or "", as_user)
         with status("redacting") as step:
             step("loading the language model" if not no_model else "matching")
             redactor = Redactor(known, policy, use_model=not no_model)
@@ -74,11 +78,33 @@ def _policy(mode: str, born: str | None):
     return DatePolicy(mode=mode, birth_date=birth)
 
 
-def _review_known(review_id: str):
-    """The known people of a case review, from the reviews app's records."""
+def _review_known(review_id: str, as_user: str | None):
+    """The known people of a case review, from its frozen evidence pack (the reviews app).
+
+    Reading them is a read of the child's record, so it is written to the access log with the
+    review's lawful basis, as ``jigsaw reviews known`` does.
+    """
     if importlib.util.find_spec("jigsaw.reviews") is None:
         raise UserError("no case reviews exist yet in this installation; give --known KNOWN.csv")
-    raise UserError("reading a case review's people is not available yet; give --known KNOWN.csv")
+    if not review_id.isdigit():
+        raise UserError(f"--review {review_id!r}: give the case review's number")
+    who = acting_user(as_user)
+    setup_django()
+    from jigsaw.audit.log import record_cli
+    from jigsaw.redaction import KnownEntity
+    from jigsaw.reviews.known import known_rows
+    from jigsaw.reviews.workflow import ReviewError, get_review
+
+    from .reviews import REASON, REASON_TEXT
+
+    try:
+        review = get_review(int(review_id), "default")
+        rows = known_rows(review)
+    except ReviewError as exc:
+        raise UserError(str(exc)) from None
+    record_cli(who, "export", person_id=review.person_id, reason=REASON, reason_text=REASON_TEXT,
+               detail={"case_review": review.pk, "what": "known_for_redaction"})
+    return [KnownEntity(r["category"], r["text"], r["role"], r.get("label", "")) for r in rows]
 
 
 def _report_path(out: Path) -> Path:
