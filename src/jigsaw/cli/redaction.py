@@ -92,10 +92,15 @@ def _review_known(review_id: str, as_user: str | None):
     setup_django()
     from jigsaw.audit.log import record_cli
     from jigsaw.redaction import KnownEntity
-    from jigsaw.reviews.known import known_rows
-    from jigsaw.reviews.workflow import ReviewError, get_review
 
-    from .reviews import REASON, REASON_TEXT
+    try:
+        from jigsaw.reviews.known import known_rows
+        from jigsaw.reviews.workflow import ReviewError, get_review
+
+        from .reviews import REASON, REASON_TEXT
+    except ImportError:  # a reviews app without the known-people service
+        raise UserError("this installation's case reviews cannot list known people; "
+                        "give --known KNOWN.csv") from None
 
     try:
         review = get_review(int(review_id), "default")
