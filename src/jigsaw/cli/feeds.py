@@ -41,8 +41,11 @@ def synth(children: int, seed: int, out_dir: Path) -> None:
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object of counts.")
 @click.option("--no-link", is_flag=True, help="Load only; leave identity matching to `jigsaw link`.")
-def import_command(paths: tuple[Path, ...], as_json: bool, no_link: bool) -> None:
-    """Validate and load feed files or folders of them."""
+@click.option("--source", metavar="SYSTEM",
+              help="Also read DfE returns (CIN census XML, SSDA903 header/episodes/missing CSVs) "
+                   "as records of this source system.")
+def import_command(paths: tuple[Path, ...], as_json: bool, no_link: bool, source: str | None) -> None:
+    """Validate and load feed files or folders of them, and DfE returns with --source."""
     setup_django()
     from jigsaw.feeds.readers import FeedFileError, discover
     from jigsaw.records.importer import ImportBusyError, import_paths
@@ -57,7 +60,7 @@ def import_command(paths: tuple[Path, ...], as_json: bool, no_link: bool) -> Non
     total = sum(f.stat().st_size for f in files)
     try:
         with progress_bar("Importing", total) as advance:
-            report = import_paths(files, progress=advance)
+            report = import_paths(files, progress=advance, source=source)
     except ImportBusyError as exc:
         raise UserError(str(exc)) from None
     data = report.as_dict()

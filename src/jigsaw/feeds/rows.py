@@ -108,12 +108,15 @@ def details_json(details: dict) -> str:
     return json.dumps(details, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
 
 
-def parse_person(v: list[str], now: datetime) -> ParsedRow:
-    """People: identity fields, with identifiers that fail their checks set aside and reported."""
+def parse_person(v: list[str], now: datetime, names_required: bool = True) -> ParsedRow:
+    """People: identity fields, with identifiers that fail their checks set aside and reported.
+
+    ``names_required=False`` for a child known only from a DfE return, which carries no names.
+    """
     (_ss, source_id, given, family, birth, other, sex, nhs_raw, upn_raw, address, pc_raw,
      phone, is_child_raw, ethnicity, recorded) = v
     _required(source_id, "source_id")
-    if not given and not family:
+    if names_required and not given and not family:
         raise RowRejected("given_name and family_name are both blank")
     warnings: list[tuple[str, str]] = []
     birth_date = None
@@ -234,6 +237,11 @@ def parse_involvement(v: list[str], now: datetime) -> ParsedRow:
     key = KEY_SEPARATOR.join((person_id, agency, role, started_on.isoformat()))
     values = (person_id, agency, role, started, team, practitioner, contact, ended or None)
     return ParsedRow(key, values, ())
+
+
+def parse_unnamed_person(v: list[str], now: datetime) -> ParsedRow:
+    """A person from a DfE return: identifiers without names."""
+    return parse_person(v, now, names_required=False)
 
 
 PARSERS: dict[str, Callable[[list[str], datetime], ParsedRow]] = {

@@ -1,0 +1,237 @@
+"""The children in need census (CIN) XML, read as people and events rows of one source system.
+
+Layout (DfE *Children in need census 2024 to 2025: technical specification*): a ``Message``
+whose ``Header/CollectionDetails/Collection`` is ``CIN``, then ``Children/Child`` elements, each
+with ``ChildIdentifiers`` (LAchildID, UPN, PersonBirthDate, GenderCurrent),
+``ChildCharacteristics`` (Ethnicity, Disabilities) and one ``CINdetails`` per episode of need
+(referral, assessments, CIN plans, section 47 enquiries, child protection plans, closure).
+
+The file is parsed as a stream (lxml ``iterparse``; each child is dropped once read, so memory
+stays flat) with entities left unexpanded, no DTD or network access, and any document that
+declares a DTD refused: a CIN census never has one, and a hostile file ("billion laughs", an
+external entity) then cannot exhaust memory or read local files. A file that is not well-formed
+XML is refused whole with one line.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+from lxml import etree
+
+from ..readers import FeedFileError, SourceRow
+from . import codes
+from .build import Lines, Notes, event_row, iso_date, person_row, phrase, problem_row, summary
+
+ROOT, COLLECTION = "Message", "CIN"
+
+
+def _local(tag: object) -> str:
+    return tag.rsplit("}", 1)[-1] if isinstance(tag, str) else ""
+
+
+def _children(path: Path) -> Iterator[etree._Element]:
+    """Each ``Child`` element in turn, after checking the file is a CIN census."""
+    try:
+        parser = etree.iterparse(str(path), events=("end",), resolve_entities=False,
+                                 no_network=True, load_dtd=False, huge_tree=False,
+                                 remove_comments=True, remove_pis=True)
+        checked, collection = False, None
+        for _event, el in parser:
+            if not checked:
+                tree = el.getroottree()
+                if tree.docinfo.internalDTD is not None or tree.docinfo.doctype:
+                    raise FeedFileError(f"{path.name} declares a DTD, which a CIN census never "
+                                        "has; refused unread (nothing loaded)")
+                root = _local(tree.getroot().tag)
+                if root != ROOT:
+                    raise FeedFileError(f"{path.name}: the XML root is <{root}>, not <{ROOT}>; "
+                                        "not a CIN census (nothing loaded)")
+                checked = True
+            name = _local(el.tag)
+            if name == "Collection":
+                collection = (el.text or "").strip().upper()
+            elif name == "Child":
+                if collection != COLLECTION:
+                    raise FeedFileError(f"{path.name}: the collection is {collection or 'not named'}"
+                                        f", not {COLLECTION}; not a CIN census (nothing loaded)")
+                yield el
+                el.clear(keep_tail=False)
+                parent = el.getparent()
+                while el.getprevious() is not None:
+                    del parent[0]
+        if not checked:
+            raise FeedFileError(f"{path.name} has no XML elements; not a CIN census")
+        if collection != COLLECTION:
+            raise FeedFileError(f"{path.name}: the collection is {collection or 'not named'}, not "
+                                f"{COLLECTION}; not a CIN census (nothing loaded)")
+    except etree.XMLSyntaxError as exc:
+        message = str(exc.msg or exc).splitlines()[0] if (exc.msg or str(exc)) else "syntax error"
+        raise FeedFileError(f"{path.name} is not well-formed XML (line {exc.lineno}: {message}); "
+                            "nothing from it was loaded") from None
+    except OSError as exc:
+        raise FeedFileError(f"{path.name} cannot be read ({exc.strerror or exc})") from None
+
+
+def _text(el: etree._Element | None) -> str:
+    return (el.text or "").strip() if el is not None else ""
+
+
+def _find(el: etree._Element, name: str) -> etree._Element | None:
+    """The first descendant named ``name`` whatever its namespace."""
+    for found in el.iter("{*}" + name):
+        return found
+    return None
+
+
+def _all(el: etree._Element, name: str) -> list[etree._Element]:
+    return list(el.iter("{*}" + name))
+
+
+def _raw(el: etree._Element) -> str:
+    return f"<{_local(el.tag)}>{_text(el)}</{_local(el.tag)}>"
+
+
+def people_rows(path: Path, source: str, known: frozenset[str]) -> Iterator[SourceRow]:
+    """One people row per child the source has not sent itself (names unknown)."""
+    lines = Lines()
+    for child in _children(path):
+        ids = _find(child, "ChildIdentifiers")
+        line = lines.take(child.sourceline)
+        child_id = _text(_find(child, "LAchildID"))
+        raw = etree.tostring(ids, encoding="unicode", with_tail=False) if ids is not None else ""
+        if not child_id:
+            yield problem_row(line, raw or "<Child>", "LAchildID is blank")
+            continue
+        if child_id in known:
+            continue  # the source's own record: the events attach to it by id
+        notes = Notes()
+        born_text = _text(_find(child, "PersonBirthDate"))
+        born = iso_date(born_text)
+        if born_text and born is None:
+            yield problem_row(line, raw, "PersonBirthDate is not a date (YYYY-MM-DD)")
+            continue
+        gender = _text(_find(child, "GenderCurrent"))
+        sex = codes.CIN_GENDER.get(gender, "")
+        if gender and not sex:
+            notes.items.append(("GenderCurrent", "GenderCurrent is not a CIN census gender code; "
+                                                 "recorded as unknown"))
+        yield person_row(source, line, raw, child_id, born or "", sex,
+                         _text(_find(child, "UPN")), _text(_find(child, "Ethnicity")), notes)
+
+
+def event_rows(path: Path, source: str) -> Iterator[SourceRow]:
+    """The dated facts of every child's episodes of need, as events of the vocabulary."""
+    lines = Lines()
+    for child in _children(path):
+        child_id = _text(_find(child, "LAchildID"))
+        disabilities = [_text(d) for d in _all(child, "Disability") if _text(d)]
+        for episode in _all(child, "CINdetails"):
+            yield from _episode(source, child_id, episode, disabilities, lines)
+
+
+def _episode(source: str, child_id: str, ep: etree._Element, disabilities: list[str],
+             lines: Lines) -> Iterator[SourceRow]:
+    referral_el = _find(ep, "CINreferralDate")
+    referral = _text(referral_el)
+    stem = f"cin:{child_id}:{referral or 'no-referral-date'}"
+    seen: set[str] = set()
+
+    def row(el, event_type: str, suffix: str, head: str, parts: list, details: dict,
+            notes: Notes) -> SourceRow | None:
+        event_id = f"{stem}:{suffix}"
+        if event_id in seen:
+            return None  # the same date given twice (e.g. DateOfInitialCPC at two levels)
+        seen.add(event_id)
+        line = el.sourceline or 0  # made unique below, once the episode's rows are in order
+        raw = _raw(el)
+        if not child_id:
+            return problem_row(line, raw, "LAchildID is blank")
+        when = iso_date(_text(el))
+        if when is None:
+            return problem_row(line, raw, f"{_local(el.tag)} is not a date (YYYY-MM-DD)")
+        return event_row(source, line, raw, event_id, child_id, event_type, when,
+                         summary(head, parts), {"return": "CIN census", **details}, notes)
+
+    out: list[SourceRow | None] = []
+    if referral_el is not None:
+        notes = Notes()
+        src, need = _text(_find(ep, "ReferralSource")), _text(_find(ep, "PrimaryNeedCode"))
+        src_words = notes.code(codes.REFERRAL_SOURCE, src, "ReferralSource", codes.SPEC_CIN)
+        need_words = notes.code(codes.PRIMARY_NEED, need, "PrimaryNeedCode", codes.SPEC_CIN)
+        dis_words = [codes.words(codes.DISABILITY, d) or f"{d} (unknown code)" for d in disabilities]
+        for d in disabilities:
+            notes.code(codes.DISABILITY, d, "Disability", codes.SPEC_CIN)
+        nfa = _text(_find(ep, "ReferralNFA"))
+        out.append(row(referral_el, "referral", "referral", "Referral (CIN census)",
+                       [phrase("source", src, src_words), phrase("primary need", need, need_words),
+                        "no further action" if nfa.lower() in ("1", "true") else None],
+                       {"referral_source": src, "referral_source_text": src_words,
+                        "primary_need": need, "primary_need_text": need_words,
+                        "referral_nfa": nfa, "disabilities": disabilities,
+                        "disabilities_text": dis_words}, notes))
+    for a in _all(ep, "Assessments"):
+        start = _find(a, "AssessmentActualStartDate")
+        factors = [_text(f) for f in _all(a, "AssessmentFactors") if _text(f)]
+        if start is not None:
+            out.append(row(start, "assessment_start", f"assessment:{_text(start)}",
+                           "Assessment started (CIN census)", [], {}, Notes()))
+            done = _find(a, "AssessmentAuthorisationDate")
+            if done is not None:
+                out.append(row(done, "assessment_end", f"assessment:{_text(start)}:authorised",
+                               "Assessment authorised (CIN census)",
+                               [f"factors: {', '.join(factors)}" if factors else None],
+                               {"assessment_factors": factors}, Notes()))
+    for plan in _all(ep, "CINPlanDates"):
+        start, end = _find(plan, "CINPlanStartDate"), _find(plan, "CINPlanEndDate")
+        if start is not None:
+            out.append(row(start, "cin_plan_start", f"cinplan:{_text(start)}",
+                           "Child in need plan started (CIN census)", [], {}, Notes()))
+            if end is not None:
+                out.append(row(end, "cin_plan_end", f"cinplan:{_text(start)}:end",
+                               "Child in need plan ended (CIN census)", [], {}, Notes()))
+    for s47 in _all(ep, "Section47"):
+        start = _find(s47, "S47ActualStartDate")
+        if start is not None:
+            out.append(row(start, "section47_start", f"s47:{_text(start)}",
+                           "Section 47 enquiry started (CIN census)", [], {}, Notes()))
+    for icpc in _all(ep, "DateOfInitialCPC"):
+        out.append(row(icpc, "cp_conference", f"icpc:{_text(icpc)}",
+                       "Initial child protection conference (CIN census)", [],
+                       {"conference": "initial"}, Notes()))
+    for plan in _all(ep, "ChildProtectionPlans"):
+        out.extend(_cp_plan(plan, row))
+    closure = _find(ep, "CINclosureDate")
+    if closure is not None:
+        notes = Notes()
+        reason = _text(_find(ep, "ReasonForClosure"))
+        reason_words = notes.code(codes.CLOSURE_REASON, reason, "ReasonForClosure", codes.SPEC_CIN)
+        out.append(row(closure, "case_closed", "closure", "Case closed (CIN census)",
+                       [phrase("reason", reason, reason_words)],
+                       {"closure_reason": reason, "closure_reason_text": reason_words}, notes))
+    made = sorted((r for r in out if r is not None), key=lambda r: r.line)
+    for r in made:
+        r.line = lines.take(r.line)
+    yield from made
+
+
+def _cp_plan(plan: etree._Element, row) -> list:
+    start, end = _find(plan, "CPPstartDate"), _find(plan, "CPPendDate")
+    if start is None:
+        return []
+    notes, end_notes = Notes(), Notes()
+    first = _text(_find(plan, "InitialCategoryOfAbuse"))
+    latest = _text(_find(plan, "LatestCategoryOfAbuse"))
+    first_words = notes.code(codes.ABUSE_CATEGORY, first, "InitialCategoryOfAbuse", codes.SPEC_CIN)
+    latest_words = end_notes.code(codes.ABUSE_CATEGORY, latest, "LatestCategoryOfAbuse",
+                                  codes.SPEC_CIN)
+    out = [row(start, "cp_plan_start", f"cpp:{_text(start)}", "Child protection plan started "
+               "(CIN census)", [phrase("category of abuse", first, first_words)],
+               {"category_of_abuse": first, "category_of_abuse_text": first_words}, notes)]
+    if end is not None:
+        out.append(row(end, "cp_plan_end", f"cpp:{_text(start)}:end", "Child protection plan "
+                       "ended (CIN census)", [phrase("latest category of abuse", latest, latest_words)],
+                       {"category_of_abuse": latest, "category_of_abuse_text": latest_words},
+                       end_notes))
+    return out
