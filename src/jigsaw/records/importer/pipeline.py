@@ -21,7 +21,6 @@ import sys
 import traceback
 from collections.abc import Iterator
 from dataclasses import dataclass
-from pathlib import Path
 
 from django.db import connections
 
