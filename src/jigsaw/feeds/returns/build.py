@@ -109,3 +109,10 @@ def event_row(source: str, line: int, raw: str, event_id: str, child_id: str, ev
 def problem_row(line: int, raw: str, reason: str) -> SourceRow:
     """A row the reader can already tell cannot load (it is quarantined with its reason)."""
     return SourceRow(line, raw, None, reason)
+
+
+def refuse(row: SourceRow, reason: str) -> SourceRow:
+    """Quarantine a built row: it keeps its values, so the quarantine entry carries the
+    record's id and resolves when the record is re-sent fixed."""
+    row.problem = reason
+    return row

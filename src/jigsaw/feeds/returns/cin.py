@@ -22,7 +22,7 @@ from lxml import etree
 
 from ..readers import FeedFileError, SourceRow
 from . import codes
-from .build import Lines, Notes, event_row, iso_date, person_row, phrase, problem_row, summary
+from .build import Lines, Notes, event_row, iso_date, person_row, phrase, problem_row, refuse, summary
 
 ROOT, COLLECTION = "Message", "CIN"
 
@@ -109,16 +109,16 @@ def people_rows(path: Path, source: str, known: frozenset[str]) -> Iterator[Sour
         notes = Notes()
         born_text = _text(_find(child, "PersonBirthDate"))
         born = iso_date(born_text)
-        if born_text and born is None:
-            yield problem_row(line, raw, "PersonBirthDate is not a date (YYYY-MM-DD)")
-            continue
         gender = _text(_find(child, "GenderCurrent"))
         sex = codes.CIN_GENDER.get(gender, "")
         if gender and not sex:
             notes.items.append(("GenderCurrent", "GenderCurrent is not a CIN census gender code; "
                                                  "recorded as unknown"))
-        yield person_row(source, line, raw, child_id, born or "", sex,
-                         _text(_find(child, "UPN")), _text(_find(child, "Ethnicity")), notes)
+        made = person_row(source, line, raw, child_id, born or born_text, sex,
+                          _text(_find(child, "UPN")), _text(_find(child, "Ethnicity")), notes)
+        if born_text and born is None:
+            made = refuse(made, "PersonBirthDate is not a date (YYYY-MM-DD)")
+        yield made
 
 
 def event_rows(path: Path, source: str) -> Iterator[SourceRow]:
@@ -149,10 +149,11 @@ def _episode(source: str, child_id: str, ep: etree._Element, disabilities: list[
         if not child_id:
             return problem_row(line, raw, "LAchildID is blank")
         when = iso_date(_text(el))
-        if when is None:
-            return problem_row(line, raw, f"{_local(el.tag)} is not a date (YYYY-MM-DD)")
-        return event_row(source, line, raw, event_id, child_id, event_type, when,
+        made = event_row(source, line, raw, event_id, child_id, event_type, when or _text(el),
                          summary(head, parts), {"return": "CIN census", **details}, notes)
+        if when is None:
+            return refuse(made, f"{_local(el.tag)} is not a date (YYYY-MM-DD)")
+        return made
 
     out: list[SourceRow | None] = []
     if referral_el is not None:

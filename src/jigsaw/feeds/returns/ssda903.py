@@ -22,7 +22,7 @@ from pathlib import Path
 
 from ..readers import FeedFileError, SourceRow, _LineTap
 from . import codes
-from .build import Lines, Notes, dmy_date, event_row, person_row, phrase, problem_row, summary
+from .build import Lines, Notes, dmy_date, event_row, person_row, phrase, problem_row, refuse, summary
 
 #: the columns each file must have to be recognised (upper case, as the guide writes them)
 SIGNATURES: dict[str, frozenset[str]] = {
@@ -118,16 +118,15 @@ def header_rows(path: Path, source: str, known: frozenset[str]) -> Iterator[Sour
             return None  # the source's own record: the events attach to it by id
         notes = Notes()
         born = dmy_date(row.get("DOB"))
-        if row.get("DOB") and born is None:
-            return problem_row(line, raw, "DOB is not a dd/mm/yyyy date")
         sex = codes.SEX_903.get(row.get("SEX", ""), "")
         if row.get("SEX") and not sex:
             notes.items.append(("SEX", "SEX is not a 903 sex code (1 or 2); recorded as unknown"))
         upn = row.get("UPN", "")
         if upn.upper().startswith(UPN_UNKNOWN_PREFIX):
             upn = ""  # a reason why the UPN is not known, not a UPN
-        return person_row(source, line, raw, child, born or "", sex, upn, row.get("ETHNIC", ""),
-                          notes)
+        made = person_row(source, line, raw, child, born or row.get("DOB", ""), sex, upn,
+                          row.get("ETHNIC", ""), notes)
+        return refuse(made, "DOB is not a dd/mm/yyyy date") if row.get("DOB") and not born else made
     return _each(path, "903_header", make)
 
 
@@ -174,17 +173,16 @@ def episode_end_rows(path: Path, source: str) -> Iterator[SourceRow]:
         rec = row.get("REC", "").upper()
         if not row.get("DEC") or not rec or rec == codes.EPISODE_CONTINUES:
             return None  # still open, or care went on in the next episode
-        when, bad = _dated(line, raw, row, "DEC")
-        if bad:
-            return bad
+        when = dmy_date(row.get("DEC"))
         start = dmy_date(row.get("DECOM")) or row.get("DECOM", "")
         notes = Notes()
         rec_words = notes.code(codes.EPISODE_END_REASON, rec, "REC", codes.SPEC_903)
         text = summary("Ceased to be looked after (SSDA903)", [phrase("reason", rec, rec_words)])
         details = {"return": "SSDA903", "reason_episode_ceased": rec,
                    "reason_episode_ceased_text": rec_words}
-        return event_row(source, line, raw, f"903:{row['CHILD']}:{start}:ceased", row["CHILD"],
-                         "looked_after_end", when, text, details, notes)
+        made = event_row(source, line, raw, f"903:{row['CHILD']}:{start}:ceased", row["CHILD"],
+                         "looked_after_end", when or row["DEC"], text, details, notes)
+        return made if when else refuse(made, "DEC is not a dd/mm/yyyy date")
     return _each(path, "903_episodes", make)
 
 
@@ -209,11 +207,11 @@ def missing_end_rows(path: Path, source: str) -> Iterator[SourceRow]:
     def make(line: int, raw: str, row: Row) -> SourceRow | None:
         if not row.get("MIS_END"):
             return None  # still missing at the end of the year
-        when, bad = _dated(line, raw, row, "MIS_END")
-        if bad:
-            return bad
+        when = dmy_date(row.get("MIS_END"))
         start = dmy_date(row.get("MIS_START")) or row.get("MIS_START", "")
-        return event_row(source, line, raw, f"903:{row['CHILD']}:{start}:returned", row["CHILD"],
-                         "missing_return", when, "Returned from a missing episode (SSDA903)",
+        made = event_row(source, line, raw, f"903:{row['CHILD']}:{start}:returned", row["CHILD"],
+                         "missing_return", when or row["MIS_END"],
+                         "Returned from a missing episode (SSDA903)",
                          {"return": "SSDA903", "missing": row.get("MISSING", "").upper()}, Notes())
+        return made if when else refuse(made, "MIS_END is not a dd/mm/yyyy date")
     return _each(path, "903_missing", make)
