@@ -14,7 +14,10 @@ from .common import UserError, echo_json, progress_bar, setup_django, status
 @click.option("--seed", type=int, default=1, show_default=True, help="Same seed, same output.")
 @click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), required=True,
               help="Folder to write one sub-folder per source system into, plus truth/.")
-def synth(children: int, seed: int, out_dir: Path) -> None:
+@click.option("--returns", "with_returns", is_flag=True,
+              help="Also write the council's DfE returns (CIN census XML, SSDA903 CSVs) to "
+                   "OUT/returns/, for `jigsaw import ... --source csc`.")
+def synth(children: int, seed: int, out_dir: Path, with_returns: bool) -> None:
     """Write a synthetic partnership's feeds (and its ground truth)."""
     from jigsaw.synth import write_partnership
 
@@ -35,6 +38,13 @@ def synth(children: int, seed: int, out_dir: Path) -> None:
         f"{summary.patterns:,} injected patterns) for {len(summary.source_systems)} source "
         f"systems to {out_dir} in {summary.seconds:.1f}s"
     )
+    if with_returns:
+        from jigsaw.synth.returns import COUNCIL_SOURCE, write_returns
+
+        made = write_returns(out_dir, out_dir / "returns", seed=seed)
+        click.echo(f"Wrote the DfE returns for {made.children:,} children to {out_dir / 'returns'} "
+                   f"(import them with `jigsaw import {out_dir / 'returns'}/* --source "
+                   f"{COUNCIL_SOURCE}`)")
 
 
 @click.command("import")

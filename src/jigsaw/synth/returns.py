@@ -77,7 +77,10 @@ def _children(feeds: Path, limit: int | None) -> list[_Child]:
                     child.upn = row["upn"]
                 if row.get("ethnicity") and not child.ethnicity:
                     child.ethnicity = row["ethnicity"]
-    children = [found[k] for k in sorted(found)]
+    # the council's own children, and children it has not sent but a school knows by UPN (the
+    # return introduces them); a child known to neither could never be linked by the return
+    children = [found[k] for k in sorted(found)
+                if found[k].upn or not found[k].la_id.startswith("LA-")]
     return children[:limit] if limit else children
 
 
