@@ -107,8 +107,7 @@ def _cin_child(rng: random.Random, child: _Child, out: list[str]) -> int:
     _el(out, 4, "GenderCurrent", _GENDER_CIN.get(child.sex, "0"))
     out.append("      </ChildIdentifiers>")
     out.append("      <ChildCharacteristics>")
-    if child.ethnicity:
-        _el(out, 4, "Ethnicity", child.ethnicity)
+    _el(out, 4, "Ethnicity", child.ethnicity or "NOBT")  # NOBT: information not yet obtained
     out.append("        <Disabilities>")
     _el(out, 5, "Disability", rng.choice(_DISABILITY))
     out.append("        </Disabilities>")
@@ -159,7 +158,7 @@ def _episodes(rng: random.Random, child: _Child, header: list, episodes: list,
     fmt = "%d/%m/%Y"
     born = date.fromisoformat(child.birth)
     start = _day(rng, max(REFERENCE_DATE - timedelta(days=364), born), REFERENCE_DATE - timedelta(days=90))
-    header.append([child.la_id, _SEX_903.get(child.sex, "1"), born.strftime(fmt),
+    header.append([child.la_id, _SEX_903[child.sex], born.strftime(fmt),
                    child.ethnicity or "NOBT", child.upn or "UN1", "", ""])
     rows = 1
     legal = rng.choice(_LEGAL)
@@ -205,7 +204,7 @@ def write_returns(feeds: Path, out_dir: Path, seed: int = 1, children: int | Non
     cin_rows = ssda_rows = 0
     for child in kids:
         cin_rows += _cin_child(rng, child, xml)
-        if rng.random() < LOOKED_AFTER_SHARE:
+        if child.sex in _SEX_903 and rng.random() < LOOKED_AFTER_SHARE:
             ssda_rows += _episodes(rng, child, header, episodes, missing)
     xml += ["  </Children>", "</Message>", ""]
     files = (out_dir / "cin_census.xml", out_dir / "header.csv", out_dir / "episodes.csv",

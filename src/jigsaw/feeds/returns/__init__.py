@@ -10,10 +10,12 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 
 from ..kinds import EVENTS, PEOPLE, FeedKind
 from ..readers import FeedFileError, SourceRow
+from ..rows import ParsedRow, parse_built_event, parse_unnamed_person
 from . import cin, codes, ssda903
 
 __all__ = ["ReturnPart", "codes", "is_return", "recognise", "return_parts"]
@@ -31,6 +33,12 @@ class ReturnPart:
     def rows(self) -> Iterator[SourceRow]:
         """The part's rows, each with a line unique within the part."""
         yield from self.read()
+
+    @property
+    def parse(self) -> Callable[[list[str], datetime], ParsedRow]:
+        """How the importer parses this part's rows: a return's people carry no names, and
+        its events were built in canonical form (see ``parse_built_event``)."""
+        return parse_unnamed_person if self.kind is PEOPLE else parse_built_event
 
 
 def recognise(path: Path) -> str | None:

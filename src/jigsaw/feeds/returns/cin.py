@@ -31,41 +31,52 @@ def _local(tag: object) -> str:
     return tag.rsplit("}", 1)[-1] if isinstance(tag, str) else ""
 
 
+_SAFE = {"resolve_entities": False, "no_network": True, "load_dtd": False, "huge_tree": False,
+         "remove_comments": True, "remove_pis": True}
+#: how far into the file the header (root, DTD, collection) is looked for
+HEAD_ELEMENTS = 200
+
+
+def _check_head(path: Path) -> None:
+    """Refuse a file that declares a DTD, or whose root or collection is not a CIN census."""
+    collection, root = None, None
+    for seen, (_event, el) in enumerate(etree.iterparse(str(path), events=("start", "end"),
+                                                        **_SAFE)):
+        tree = el.getroottree()
+        if root is None:
+            if tree.docinfo.internalDTD is not None or tree.docinfo.doctype:
+                raise FeedFileError(f"{path.name} declares a DTD, which a CIN census never "
+                                    "has; refused unread (nothing loaded)")
+            root = _local(tree.getroot().tag)
+            if root != ROOT:
+                raise FeedFileError(f"{path.name}: the XML root is <{root}>, not <{ROOT}>; "
+                                    "not a CIN census (nothing loaded)")
+        name = _local(el.tag)
+        if name == "Collection" and _event == "end":
+            collection = (el.text or "").strip().upper()
+            break
+        if name in ("Children", "Child") or seen > HEAD_ELEMENTS:
+            break
+    if root is None:
+        raise FeedFileError(f"{path.name} has no XML elements; not a CIN census")
+    if collection != COLLECTION:
+        raise FeedFileError(f"{path.name}: the collection is {collection or 'not named'}, not "
+                            f"{COLLECTION}; not a CIN census (nothing loaded)")
+
+
 def _children(path: Path) -> Iterator[etree._Element]:
-    """Each ``Child`` element in turn, after checking the file is a CIN census."""
+    """Each ``Child`` element in turn, after checking the file is a CIN census.
+
+    Only ``Child`` elements reach Python (``tag`` filter): libxml2 does the rest of the walk.
+    """
     try:
-        parser = etree.iterparse(str(path), events=("end",), resolve_entities=False,
-                                 no_network=True, load_dtd=False, huge_tree=False,
-                                 remove_comments=True, remove_pis=True)
-        checked, collection = False, None
-        for _event, el in parser:
-            if not checked:
-                tree = el.getroottree()
-                if tree.docinfo.internalDTD is not None or tree.docinfo.doctype:
-                    raise FeedFileError(f"{path.name} declares a DTD, which a CIN census never "
-                                        "has; refused unread (nothing loaded)")
-                root = _local(tree.getroot().tag)
-                if root != ROOT:
-                    raise FeedFileError(f"{path.name}: the XML root is <{root}>, not <{ROOT}>; "
-                                        "not a CIN census (nothing loaded)")
-                checked = True
-            name = _local(el.tag)
-            if name == "Collection":
-                collection = (el.text or "").strip().upper()
-            elif name == "Child":
-                if collection != COLLECTION:
-                    raise FeedFileError(f"{path.name}: the collection is {collection or 'not named'}"
-                                        f", not {COLLECTION}; not a CIN census (nothing loaded)")
-                yield el
-                el.clear(keep_tail=False)
-                parent = el.getparent()
-                while el.getprevious() is not None:
-                    del parent[0]
-        if not checked:
-            raise FeedFileError(f"{path.name} has no XML elements; not a CIN census")
-        if collection != COLLECTION:
-            raise FeedFileError(f"{path.name}: the collection is {collection or 'not named'}, not "
-                                f"{COLLECTION}; not a CIN census (nothing loaded)")
+        _check_head(path)
+        for _event, el in etree.iterparse(str(path), events=("end",), tag="{*}Child", **_SAFE):
+            yield el
+            el.clear(keep_tail=False)
+            parent = el.getparent()
+            while el.getprevious() is not None:
+                del parent[0]
     except etree.XMLSyntaxError as exc:
         message = str(exc.msg or exc).splitlines()[0] if (exc.msg or str(exc)) else "syntax error"
         raise FeedFileError(f"{path.name} is not well-formed XML (line {exc.lineno}: {message}); "
@@ -78,15 +89,31 @@ def _text(el: etree._Element | None) -> str:
     return (el.text or "").strip() if el is not None else ""
 
 
-def _find(el: etree._Element, name: str) -> etree._Element | None:
-    """The first descendant named ``name`` whatever its namespace."""
-    for found in el.iter("{*}" + name):
-        return found
-    return None
-
-
 def _all(el: etree._Element, name: str) -> list[etree._Element]:
+    """Every descendant named ``name`` whatever its namespace."""
     return list(el.iter("{*}" + name))
+
+
+def _index(el: etree._Element) -> dict[str, list[etree._Element]]:
+    """Every element under ``el`` by local name, in document order: one walk, then lookups."""
+    found: dict[str, list[etree._Element]] = {}
+    for d in el.iter(etree.Element):
+        tag = d.tag
+        found.setdefault(tag if tag[0] != "{" else tag.rsplit("}", 1)[1], []).append(d)
+    return found
+
+
+def _kids(el: etree._Element) -> dict[str, etree._Element]:
+    """The direct children of ``el`` by local name (the first of each)."""
+    found: dict[str, etree._Element] = {}
+    for c in el.iterchildren(etree.Element):
+        found.setdefault(_local(c.tag), c)
+    return found
+
+
+def _first(index: dict[str, list[etree._Element]], name: str) -> etree._Element | None:
+    found = index.get(name)
+    return found[0] if found else None
 
 
 def _raw(el: etree._Element) -> str:
@@ -97,9 +124,10 @@ def people_rows(path: Path, source: str, known: frozenset[str]) -> Iterator[Sour
     """One people row per child the source has not sent itself (names unknown)."""
     lines = Lines()
     for child in _children(path):
-        ids = _find(child, "ChildIdentifiers")
+        idx = _index(child)
+        ids = _first(idx, "ChildIdentifiers")
         line = lines.take(child.sourceline)
-        child_id = _text(_find(child, "LAchildID"))
+        child_id = _text(_first(idx, "LAchildID"))
         raw = etree.tostring(ids, encoding="unicode", with_tail=False) if ids is not None else ""
         if not child_id:
             yield problem_row(line, raw or "<Child>", "LAchildID is blank")
@@ -107,15 +135,15 @@ def people_rows(path: Path, source: str, known: frozenset[str]) -> Iterator[Sour
         if child_id in known:
             continue  # the source's own record: the events attach to it by id
         notes = Notes()
-        born_text = _text(_find(child, "PersonBirthDate"))
+        born_text = _text(_first(idx, "PersonBirthDate"))
         born = iso_date(born_text)
-        gender = _text(_find(child, "GenderCurrent"))
+        gender = _text(_first(idx, "GenderCurrent"))
         sex = codes.CIN_GENDER.get(gender, "")
         if gender and not sex:
             notes.items.append(("GenderCurrent", "GenderCurrent is not a CIN census gender code; "
                                                  "recorded as unknown"))
         made = person_row(source, line, raw, child_id, born or born_text, sex,
-                          _text(_find(child, "UPN")), _text(_find(child, "Ethnicity")), notes)
+                          _text(_first(idx, "UPN")), _text(_first(idx, "Ethnicity")), notes)
         if born_text and born is None:
             made = refuse(made, "PersonBirthDate is not a date (YYYY-MM-DD)")
         yield made
@@ -125,15 +153,20 @@ def event_rows(path: Path, source: str) -> Iterator[SourceRow]:
     """The dated facts of every child's episodes of need, as events of the vocabulary."""
     lines = Lines()
     for child in _children(path):
-        child_id = _text(_find(child, "LAchildID"))
-        disabilities = [_text(d) for d in _all(child, "Disability") if _text(d)]
-        for episode in _all(child, "CINdetails"):
-            yield from _episode(source, child_id, episode, disabilities, lines)
+        idx = _index(child)
+        child_id = _text(_first(idx, "LAchildID"))
+        disabilities = [_text(d) for d in idx.get("Disability", ()) if _text(d)]
+        episodes = idx.get("CINdetails", ())
+        for episode in episodes:
+            yield from _episode(source, child_id, episode if len(episodes) > 1 else idx,
+                                disabilities, lines)
 
 
-def _episode(source: str, child_id: str, ep: etree._Element, disabilities: list[str],
+def _episode(source: str, child_id: str, ep: etree._Element | dict, disabilities: list[str],
              lines: Lines) -> Iterator[SourceRow]:
-    referral_el = _find(ep, "CINreferralDate")
+    """The rows of one ``CINdetails`` (or, for a child with one, of the child's index)."""
+    idx = ep if isinstance(ep, dict) else _index(ep)
+    referral_el = _first(idx, "CINreferralDate")
     referral = _text(referral_el)
     stem = f"cin:{child_id}:{referral or 'no-referral-date'}"
     seen: set[str] = set()
@@ -158,13 +191,13 @@ def _episode(source: str, child_id: str, ep: etree._Element, disabilities: list[
     out: list[SourceRow | None] = []
     if referral_el is not None:
         notes = Notes()
-        src, need = _text(_find(ep, "ReferralSource")), _text(_find(ep, "PrimaryNeedCode"))
+        src, need = _text(_first(idx, "ReferralSource")), _text(_first(idx, "PrimaryNeedCode"))
         src_words = notes.code(codes.REFERRAL_SOURCE, src, "ReferralSource", codes.SPEC_CIN)
         need_words = notes.code(codes.PRIMARY_NEED, need, "PrimaryNeedCode", codes.SPEC_CIN)
         dis_words = [codes.words(codes.DISABILITY, d) or f"{d} (unknown code)" for d in disabilities]
         for d in disabilities:
             notes.code(codes.DISABILITY, d, "Disability", codes.SPEC_CIN)
-        nfa = _text(_find(ep, "ReferralNFA"))
+        nfa = _text(_first(idx, "ReferralNFA"))
         out.append(row(referral_el, "referral", "referral", "Referral (CIN census)",
                        [phrase("source", src, src_words), phrase("primary need", need, need_words),
                         "no further action" if nfa.lower() in ("1", "true") else None],
@@ -172,41 +205,43 @@ def _episode(source: str, child_id: str, ep: etree._Element, disabilities: list[
                         "primary_need": need, "primary_need_text": need_words,
                         "referral_nfa": nfa, "disabilities": disabilities,
                         "disabilities_text": dis_words}, notes))
-    for a in _all(ep, "Assessments"):
-        start = _find(a, "AssessmentActualStartDate")
+    for a in idx.get("Assessments", ()):
+        kids = _kids(a)
+        start = kids.get("AssessmentActualStartDate")
         factors = [_text(f) for f in _all(a, "AssessmentFactors") if _text(f)]
         if start is not None:
             out.append(row(start, "assessment_start", f"assessment:{_text(start)}",
                            "Assessment started (CIN census)", [], {}, Notes()))
-            done = _find(a, "AssessmentAuthorisationDate")
+            done = kids.get("AssessmentAuthorisationDate")
             if done is not None:
                 out.append(row(done, "assessment_end", f"assessment:{_text(start)}:authorised",
                                "Assessment authorised (CIN census)",
                                [f"factors: {', '.join(factors)}" if factors else None],
                                {"assessment_factors": factors}, Notes()))
-    for plan in _all(ep, "CINPlanDates"):
-        start, end = _find(plan, "CINPlanStartDate"), _find(plan, "CINPlanEndDate")
+    for plan in idx.get("CINPlanDates", ()):
+        kids = _kids(plan)
+        start, end = kids.get("CINPlanStartDate"), kids.get("CINPlanEndDate")
         if start is not None:
             out.append(row(start, "cin_plan_start", f"cinplan:{_text(start)}",
                            "Child in need plan started (CIN census)", [], {}, Notes()))
             if end is not None:
                 out.append(row(end, "cin_plan_end", f"cinplan:{_text(start)}:end",
                                "Child in need plan ended (CIN census)", [], {}, Notes()))
-    for s47 in _all(ep, "Section47"):
-        start = _find(s47, "S47ActualStartDate")
+    for s47 in idx.get("Section47", ()):
+        start = _kids(s47).get("S47ActualStartDate")
         if start is not None:
             out.append(row(start, "section47_start", f"s47:{_text(start)}",
                            "Section 47 enquiry started (CIN census)", [], {}, Notes()))
-    for icpc in _all(ep, "DateOfInitialCPC"):
+    for icpc in idx.get("DateOfInitialCPC", ()):
         out.append(row(icpc, "cp_conference", f"icpc:{_text(icpc)}",
                        "Initial child protection conference (CIN census)", [],
                        {"conference": "initial"}, Notes()))
-    for plan in _all(ep, "ChildProtectionPlans"):
+    for plan in idx.get("ChildProtectionPlans", ()):
         out.extend(_cp_plan(plan, row))
-    closure = _find(ep, "CINclosureDate")
+    closure = _first(idx, "CINclosureDate")
     if closure is not None:
         notes = Notes()
-        reason = _text(_find(ep, "ReasonForClosure"))
+        reason = _text(_first(idx, "ReasonForClosure"))
         reason_words = notes.code(codes.CLOSURE_REASON, reason, "ReasonForClosure", codes.SPEC_CIN)
         out.append(row(closure, "case_closed", "closure", "Case closed (CIN census)",
                        [phrase("reason", reason, reason_words)],
@@ -218,12 +253,13 @@ def _episode(source: str, child_id: str, ep: etree._Element, disabilities: list[
 
 
 def _cp_plan(plan: etree._Element, row) -> list:
-    start, end = _find(plan, "CPPstartDate"), _find(plan, "CPPendDate")
+    kids = _kids(plan)
+    start, end = kids.get("CPPstartDate"), kids.get("CPPendDate")
     if start is None:
         return []
     notes, end_notes = Notes(), Notes()
-    first = _text(_find(plan, "InitialCategoryOfAbuse"))
-    latest = _text(_find(plan, "LatestCategoryOfAbuse"))
+    first = _text(kids.get("InitialCategoryOfAbuse"))
+    latest = _text(kids.get("LatestCategoryOfAbuse"))
     first_words = notes.code(codes.ABUSE_CATEGORY, first, "InitialCategoryOfAbuse", codes.SPEC_CIN)
     latest_words = end_notes.code(codes.ABUSE_CATEGORY, latest, "LatestCategoryOfAbuse",
                                   codes.SPEC_CIN)

@@ -16,7 +16,7 @@ from pathlib import Path
 from jigsaw.feeds.kinds import KEY_SEPARATOR, FeedKind, kind_of
 from jigsaw.feeds.readers import MAX_FIELD_CHARS, FeedFile, open_feed
 from jigsaw.feeds.returns import ReturnPart
-from jigsaw.feeds.rows import PARSERS, RowRejected, parse_unnamed_person
+from jigsaw.feeds.rows import PARSERS, RowRejected
 
 from .staging import content_hash, copy_text, text_hash
 
@@ -86,8 +86,8 @@ def prepare(unit: Unit, for_copy: bool = False) -> Iterator[Batch | End]:
     feed = _open(unit)
     kind = feed.kind
     parse, now = PARSERS[kind.name], datetime.now(UTC)
-    if isinstance(unit, ReturnPart) and kind.name == "people":
-        parse = parse_unnamed_person  # a return carries a child's identifiers, never names
+    if isinstance(unit, ReturnPart):
+        parse = unit.parse  # a return's rows: people without names, events built canonical
     code: str | None = None
     batch = Batch()
     good, bad, warnings = batch.good, batch.bad, batch.warnings
