@@ -14,6 +14,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
+from functools import lru_cache
 
 from ..readers import SourceRow
 from ..rows import details_json
@@ -56,7 +57,11 @@ class Notes:
 
 def iso_date(text: str | None) -> str | None:
     """A CIN date (``YYYY-MM-DD``) checked, or None when it is not one."""
-    text = (text or "").strip()
+    return _iso_date((text or "").strip())
+
+
+@lru_cache(maxsize=1 << 14)  # a return's dates repeat: a year has 365 of them
+def _iso_date(text: str) -> str | None:
     if len(text) != 10:
         return None
     try:
@@ -67,7 +72,11 @@ def iso_date(text: str | None) -> str | None:
 
 def dmy_date(text: str | None) -> str | None:
     """A 903 date (``dd/mm/yyyy``) as ISO, or None when it is not one."""
-    text = (text or "").strip()
+    return _dmy_date((text or "").strip())
+
+
+@lru_cache(maxsize=1 << 14)
+def _dmy_date(text: str) -> str | None:
     parts = text.split("/")
     if len(parts) != 3 or len(parts[2]) != 4:
         return None
@@ -97,12 +106,17 @@ def person_row(source: str, line: int, raw: str, child_id: str, birth: str, sex:
     return SourceRow(line, raw, values, None, tuple(notes.items))
 
 
+def details_text(details: dict) -> str:
+    """``details`` as stored (compact sorted JSON), leaving out what the return left blank."""
+    return details_json({k: v for k, v in details.items() if v not in (None, "", [])})
+
+
 def event_row(source: str, line: int, raw: str, event_id: str, child_id: str, event_type: str,
-              occurred: str, text: str, details: dict, notes: Notes) -> SourceRow:
-    """One dated fact of the return (events columns order)."""
-    clean = {k: v for k, v in details.items() if v not in (None, "", [])}
+              occurred: str, text: str, details: dict | str, notes: Notes) -> SourceRow:
+    """One dated fact of the return (events columns order); ``details`` may come as its
+    stored text already (rows without codes share one)."""
     values = [source, event_id, child_id, event_type, occurred, "", "", "", "", text, "fact", "",
-              details_json(clean) if clean else ""]
+              details if isinstance(details, str) else details_text(details)]
     return SourceRow(line, raw, values, None, tuple(notes.items))
 
 

@@ -22,13 +22,28 @@ from lxml import etree
 
 from ..readers import FeedFileError, SourceRow
 from . import codes
-from .build import Lines, Notes, event_row, iso_date, person_row, phrase, problem_row, refuse, summary
+from .build import (
+    Lines,
+    Notes,
+    details_text,
+    event_row,
+    iso_date,
+    person_row,
+    phrase,
+    problem_row,
+    refuse,
+    summary,
+)
 
 ROOT, COLLECTION = "Message", "CIN"
+RETURN = "CIN census"
+PLAIN = details_text({"return": RETURN})  # the details of a row without codes
 
 
 def _local(tag: object) -> str:
-    return tag.rsplit("}", 1)[-1] if isinstance(tag, str) else ""
+    if not isinstance(tag, str):
+        return ""
+    return tag if tag[0] != "{" else tag.rsplit("}", 1)[1]
 
 
 _SAFE = {"resolve_entities": False, "no_network": True, "load_dtd": False, "huge_tree": False,
@@ -64,15 +79,20 @@ def _check_head(path: Path) -> None:
                             f"{COLLECTION}; not a CIN census (nothing loaded)")
 
 
-def _children(path: Path) -> Iterator[etree._Element]:
-    """Each ``Child`` element in turn, after checking the file is a CIN census.
+def _children(path: Path, also: tuple[str, ...] = ()) -> Iterator[etree._Element]:
+    """Each ``Child`` element in turn (and, before its child, each element named in ``also``),
+    after checking the file is a CIN census.
 
-    Only ``Child`` elements reach Python (``tag`` filter): libxml2 does the rest of the walk.
+    Only those elements reach Python (``tag`` filter): libxml2 does the rest of the walk. A
+    child is dropped once read, so memory stays flat.
     """
     try:
         _check_head(path)
-        for _event, el in etree.iterparse(str(path), events=("end",), tag="{*}Child", **_SAFE):
+        tags = ("{*}Child", *("{*}" + name for name in also))
+        for _event, el in etree.iterparse(str(path), events=("end",), tag=tags, **_SAFE):
             yield el
+            if _local(el.tag) != "Child":
+                continue
             el.clear(keep_tail=False)
             parent = el.getparent()
             while el.getprevious() is not None:
@@ -117,36 +137,49 @@ def _first(index: dict[str, list[etree._Element]], name: str) -> etree._Element 
 
 
 def _raw(el: etree._Element) -> str:
-    return f"<{_local(el.tag)}>{_text(el)}</{_local(el.tag)}>"
+    name = _local(el.tag)
+    return f"<{name}>{_text(el)}</{name}>"
 
 
 def people_rows(path: Path, source: str, known: frozenset[str]) -> Iterator[SourceRow]:
     """One people row per child the source has not sent itself (names unknown)."""
     lines = Lines()
-    for child in _children(path):
-        idx = _index(child)
-        ids = _first(idx, "ChildIdentifiers")
-        line = lines.take(child.sourceline)
-        child_id = _text(_first(idx, "LAchildID"))
-        raw = etree.tostring(ids, encoding="unicode", with_tail=False) if ids is not None else ""
-        if not child_id:
-            yield problem_row(line, raw or "<Child>", "LAchildID is blank")
-            continue
-        if child_id in known:
-            continue  # the source's own record: the events attach to it by id
-        notes = Notes()
-        born_text = _text(_first(idx, "PersonBirthDate"))
-        born = iso_date(born_text)
-        gender = _text(_first(idx, "GenderCurrent"))
-        sex = codes.CIN_GENDER.get(gender, "")
-        if gender and not sex:
-            notes.items.append(("GenderCurrent", "GenderCurrent is not a CIN census gender code; "
-                                                 "recorded as unknown"))
-        made = person_row(source, line, raw, child_id, born or born_text, sex,
-                          _text(_first(idx, "UPN")), _text(_first(idx, "Ethnicity")), notes)
-        if born_text and born is None:
-            made = refuse(made, "PersonBirthDate is not a date (YYYY-MM-DD)")
-        yield made
+    ids = ethnicity = None
+    for el in _children(path, also=("ChildIdentifiers", "Ethnicity")):
+        name = _local(el.tag)
+        if name == "ChildIdentifiers":
+            ids = el
+        elif name == "Ethnicity":
+            ethnicity = _text(el)
+        else:
+            made = _person(source, lines.take(el.sourceline), ids, ethnicity or "", known)
+            if made is not None:
+                yield made
+            ids = ethnicity = None
+
+
+def _person(source: str, line: int, ids: etree._Element | None, ethnicity: str,
+            known: frozenset[str]) -> SourceRow | None:
+    kids = _kids(ids) if ids is not None else {}
+    child_id = _text(kids.get("LAchildID"))
+    raw = etree.tostring(ids, encoding="unicode", with_tail=False) if ids is not None else ""
+    if not child_id:
+        return problem_row(line, raw or "<Child>", "LAchildID is blank")
+    if child_id in known:
+        return None  # the source's own record: the events attach to it by id
+    notes = Notes()
+    born_text = _text(kids.get("PersonBirthDate"))
+    born = iso_date(born_text)
+    gender = _text(kids.get("GenderCurrent"))
+    sex = codes.CIN_GENDER.get(gender, "")
+    if gender and not sex:
+        notes.items.append(("GenderCurrent", "GenderCurrent is not a CIN census gender code; "
+                                             "recorded as unknown"))
+    made = person_row(source, line, raw, child_id, born or born_text, sex,
+                      _text(kids.get("UPN")), ethnicity, notes)
+    if born_text and born is None:
+        return refuse(made, "PersonBirthDate is not a date (YYYY-MM-DD)")
+    return made
 
 
 def event_rows(path: Path, source: str) -> Iterator[SourceRow]:
@@ -183,7 +216,8 @@ def _episode(source: str, child_id: str, ep: etree._Element | dict, disabilities
             return problem_row(line, raw, "LAchildID is blank")
         when = iso_date(_text(el))
         made = event_row(source, line, raw, event_id, child_id, event_type, when or _text(el),
-                         summary(head, parts), {"return": "CIN census", **details}, notes)
+                         summary(head, parts) if parts else head,
+                         {"return": RETURN, **details} if details else PLAIN, notes)
         if when is None:
             return refuse(made, f"{_local(el.tag)} is not a date (YYYY-MM-DD)")
         return made
