@@ -98,3 +98,35 @@ def test_without_source_a_return_is_refused_with_a_hint(db_alias, tmp_path):
     counts = import_paths([files[1]], using=db_alias).as_dict()
     [refused] = counts["refused"]
     assert "--source" in refused["reason"]
+
+
+def test_events_of_a_child_never_sent_are_quarantined_until_it_is(db_alias, tmp_path):
+    files = write_returns(tmp_path / "returns")
+    episodes = files[2]
+    first = load([episodes], db_alias)
+    assert first["accepted"] == 0 and first["quarantined"] == first["read"]
+    assert all("has not sent" in r or "dd/mm/yyyy" in r for r in
+               QuarantinedRow.objects.using(db_alias).values_list("reason", flat=True))
+    after = load([files[1], episodes], db_alias)  # the header introduces LA-3
+    assert after["resolved"] >= 3
+    assert Event.objects.using(db_alias).filter(person__record_key="LA-3").count() == 4
+
+
+def test_a_canonical_feed_later_names_a_child_the_return_introduced(db_alias, tmp_path):
+    files = write_returns(tmp_path / "returns")
+    load([files[1]], db_alias)
+    named = tmp_path / "csc"
+    write_csv(named / "people.csv", PEOPLE_HEADER,
+              [["csc", "LA-3", "Mia", "Khan", "2012-06-05", "", "", "F"]])
+    load([named], db_alias)
+    assert PersonRecord.objects.using(db_alias).get(record_key="LA-3").given_name == "Mia"
+    again = load([files[1]], db_alias)  # the return no longer touches the named record
+    assert PersonRecord.objects.using(db_alias).get(record_key="LA-3").given_name == "Mia"
+    assert again["read"] == 1  # only LA-2 is still the return's own
+
+
+def test_with_source_an_unrecognised_file_is_refused_as_a_return(db_alias, tmp_path):
+    other = tmp_path / "export.csv"
+    other.write_text("a,b\n1,2\n", encoding="utf-8")
+    [refused] = load([other], db_alias)["refused"]
+    assert "not a CIN census XML or an SSDA903" in refused["reason"]

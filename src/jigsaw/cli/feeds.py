@@ -57,7 +57,9 @@ def synth(children: int, seed: int, out_dir: Path, with_returns: bool) -> None:
 def import_command(paths: tuple[Path, ...], as_json: bool, no_link: bool, source: str | None) -> None:
     """Validate and load feed files or folders of them, and DfE returns with --source."""
     setup_django()
+    from jigsaw.feeds.kinds import kind_of
     from jigsaw.feeds.readers import FeedFileError, discover
+    from jigsaw.feeds.returns import parts_count
     from jigsaw.records.importer import ImportBusyError, import_paths
 
     try:
@@ -67,7 +69,8 @@ def import_command(paths: tuple[Path, ...], as_json: bool, no_link: bool, source
     if not files:
         raise UserError("no feed files found (expected people/events/relationships/"
                         "involvements .csv or .jsonl)")
-    total = sum(f.stat().st_size for f in files)
+    total = sum(f.stat().st_size * (parts_count(f) if source and kind_of(f) is None else 1)
+                for f in files)
     try:
         with progress_bar("Importing", total) as advance:
             report = import_paths(files, progress=advance, source=source)

@@ -18,7 +18,7 @@ from ..readers import FeedFileError, SourceRow
 from ..rows import ParsedRow, parse_built_event, parse_unnamed_person
 from . import cin, codes, ssda903
 
-__all__ = ["ReturnPart", "codes", "is_return", "recognise", "return_parts"]
+__all__ = ["ReturnPart", "codes", "is_return", "parts_count", "recognise", "return_parts"]
 
 
 @dataclass(frozen=True)
@@ -56,6 +56,12 @@ def is_return(path: Path) -> bool:
     return recognise(path) is not None
 
 
+def parts_count(path: Path) -> int:
+    """How many times an import reads this file (for a progress bar's total)."""
+    return {"cin": 2, "903_header": 1, "903_episodes": 2, "903_missing": 2}.get(
+        recognise(path) or "", 1)
+
+
 def return_parts(path: Path, source: str, known: frozenset[str]) -> list[ReturnPart]:
     """The parts of one return file, people before events.
 
@@ -87,5 +93,7 @@ def return_parts(path: Path, source: str, known: frozenset[str]) -> list[ReturnP
             ReturnPart(path, EVENTS, "SSDA903 missing: returns",
                        lambda: ssda903.missing_end_rows(path, source)),
         ]
+    if not path.is_file():
+        raise FeedFileError(f"{path}: no such file")
     raise FeedFileError(f"{path.name}: not a CIN census XML or an SSDA903 header, episodes or "
                         "missing CSV (recognised by their columns)")

@@ -15,19 +15,22 @@ from django.db import connections
 
 from jigsaw.feeds.kinds import kind_of
 from jigsaw.feeds.readers import FeedFileError
-from jigsaw.feeds.returns import ReturnPart, is_return, return_parts
+from jigsaw.feeds.returns import ReturnPart, return_parts
 
 from .tables import PERSON_TABLE
 
 
 def split_returns(files: list[Path], source: str | None) -> tuple[list[Path], list[Path]]:
-    """(canonical feed files, return files); without a source nothing is read as a return."""
+    """(canonical feed files, return files); without a source nothing is read as a return.
+
+    With a source, a file not named as a canonical feed is taken as a return (and refused as
+    one, naming the returns it can be, if it is none of them).
+    """
     if not source:
         return files, []
     canonical, returns = [], []
     for path in files:
-        (returns if kind_of(path) is None and path.is_file() and is_return(path)
-         else canonical).append(path)
+        (returns if kind_of(path) is None else canonical).append(path)
     return canonical, returns
 
 
