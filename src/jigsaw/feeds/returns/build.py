@@ -107,17 +107,29 @@ def person_row(source: str, line: int, raw: str, child_id: str, birth: str, sex:
 
 
 def details_text(details: dict) -> str:
-    """``details`` as stored (compact sorted JSON), leaving out what the return left blank."""
-    return details_json({k: v for k, v in details.items() if v not in (None, "", [])})
+    """``details`` as stored (compact sorted JSON), leaving out what the return left blank.
+
+    A return repeats a few code combinations many thousands of times, so the text is
+    memoised on the (hashable) items.
+    """
+    return _details_text(tuple((k, tuple(v) if isinstance(v, list) else v)
+                               for k, v in details.items() if v not in (None, "", [])))
+
+
+@lru_cache(maxsize=1 << 14)
+def _details_text(items: tuple) -> str:
+    return details_json({k: list(v) if isinstance(v, tuple) else v for k, v in items})
 
 
 def event_row(source: str, line: int, raw: str, event_id: str, child_id: str, event_type: str,
-              occurred: str, text: str, details: dict | str, notes: Notes) -> SourceRow:
+              occurred: str, text: str, details: dict | str,
+              notes: Notes | tuple[tuple[str, str], ...]) -> SourceRow:
     """One dated fact of the return (events columns order); ``details`` may come as its
     stored text already (rows without codes share one)."""
     values = [source, event_id, child_id, event_type, occurred, "", "", "", "", text, "fact", "",
               details if isinstance(details, str) else details_text(details)]
-    return SourceRow(line, raw, values, None, tuple(notes.items))
+    return SourceRow(line, raw, values, None,
+                     notes if isinstance(notes, tuple) else tuple(notes.items))
 
 
 def problem_row(line: int, raw: str, reason: str) -> SourceRow:

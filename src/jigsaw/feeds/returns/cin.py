@@ -16,6 +16,7 @@ XML is refused whole with one line.
 from __future__ import annotations
 
 from collections.abc import Iterator
+from functools import lru_cache
 from pathlib import Path
 
 from lxml import etree
@@ -119,7 +120,12 @@ def _index(el: etree._Element) -> dict[str, list[etree._Element]]:
     found: dict[str, list[etree._Element]] = {}
     for d in el.iter(etree.Element):
         tag = d.tag
-        found.setdefault(tag if tag[0] != "{" else tag.rsplit("}", 1)[1], []).append(d)
+        if tag[0] == "{":
+            tag = tag.rsplit("}", 1)[1]
+        if tag in found:
+            found[tag].append(d)
+        else:
+            found[tag] = [d]
     return found
 
 
@@ -204,8 +210,8 @@ def _episode(source: str, child_id: str, ep: etree._Element | dict, disabilities
     stem = f"cin:{child_id}:{referral or 'no-referral-date'}"
     seen: set[str] = set()
 
-    def row(el, event_type: str, suffix: str, head: str, parts: list, details: dict,
-            notes: Notes) -> SourceRow | None:
+    def row(el, event_type: str, suffix: str, described: tuple[str, str, tuple]
+            ) -> SourceRow | None:
         event_id = f"{stem}:{suffix}"
         if event_id in seen:
             return None  # the same date given twice (e.g. DateOfInitialCPC at two levels)
@@ -214,95 +220,119 @@ def _episode(source: str, child_id: str, ep: etree._Element | dict, disabilities
         raw = _raw(el)
         if not child_id:
             return problem_row(line, raw, "LAchildID is blank")
-        when = iso_date(_text(el))
-        made = event_row(source, line, raw, event_id, child_id, event_type, when or _text(el),
-                         summary(head, parts) if parts else head,
-                         {"return": RETURN, **details} if details else PLAIN, notes)
+        text, details, warnings = described
+        date_text = _text(el)
+        when = iso_date(date_text)
+        made = event_row(source, line, raw, event_id, child_id, event_type, when or date_text,
+                         text, details, warnings)
         if when is None:
             return refuse(made, f"{_local(el.tag)} is not a date (YYYY-MM-DD)")
         return made
 
     out: list[SourceRow | None] = []
     if referral_el is not None:
-        notes = Notes()
-        src, need = _text(_first(idx, "ReferralSource")), _text(_first(idx, "PrimaryNeedCode"))
-        src_words = notes.code(codes.REFERRAL_SOURCE, src, "ReferralSource", codes.SPEC_CIN)
-        need_words = notes.code(codes.PRIMARY_NEED, need, "PrimaryNeedCode", codes.SPEC_CIN)
-        dis_words = [codes.words(codes.DISABILITY, d) or f"{d} (unknown code)" for d in disabilities]
-        for d in disabilities:
-            notes.code(codes.DISABILITY, d, "Disability", codes.SPEC_CIN)
-        nfa = _text(_first(idx, "ReferralNFA"))
-        out.append(row(referral_el, "referral", "referral", "Referral (CIN census)",
-                       [phrase("source", src, src_words), phrase("primary need", need, need_words),
-                        "no further action" if nfa.lower() in ("1", "true") else None],
-                       {"referral_source": src, "referral_source_text": src_words,
-                        "primary_need": need, "primary_need_text": need_words,
-                        "referral_nfa": nfa, "disabilities": disabilities,
-                        "disabilities_text": dis_words}, notes))
+        out.append(row(referral_el, "referral", "referral", _referral(
+            _text(_first(idx, "ReferralSource")), _text(_first(idx, "PrimaryNeedCode")),
+            _text(_first(idx, "ReferralNFA")), tuple(disabilities))))
     for a in idx.get("Assessments", ()):
         kids = _kids(a)
         start = kids.get("AssessmentActualStartDate")
-        factors = [_text(f) for f in _all(a, "AssessmentFactors") if _text(f)]
         if start is not None:
             out.append(row(start, "assessment_start", f"assessment:{_text(start)}",
-                           "Assessment started (CIN census)", [], {}, Notes()))
+                           _plain("Assessment started (CIN census)")))
             done = kids.get("AssessmentAuthorisationDate")
             if done is not None:
+                factors = tuple(_text(f) for f in _all(a, "AssessmentFactors") if _text(f))
                 out.append(row(done, "assessment_end", f"assessment:{_text(start)}:authorised",
-                               "Assessment authorised (CIN census)",
-                               [f"factors: {', '.join(factors)}" if factors else None],
-                               {"assessment_factors": factors}, Notes()))
+                               _authorised(factors)))
     for plan in idx.get("CINPlanDates", ()):
         kids = _kids(plan)
         start, end = kids.get("CINPlanStartDate"), kids.get("CINPlanEndDate")
         if start is not None:
             out.append(row(start, "cin_plan_start", f"cinplan:{_text(start)}",
-                           "Child in need plan started (CIN census)", [], {}, Notes()))
+                           _plain("Child in need plan started (CIN census)")))
             if end is not None:
                 out.append(row(end, "cin_plan_end", f"cinplan:{_text(start)}:end",
-                               "Child in need plan ended (CIN census)", [], {}, Notes()))
+                               _plain("Child in need plan ended (CIN census)")))
     for s47 in idx.get("Section47", ()):
         start = _kids(s47).get("S47ActualStartDate")
         if start is not None:
             out.append(row(start, "section47_start", f"s47:{_text(start)}",
-                           "Section 47 enquiry started (CIN census)", [], {}, Notes()))
+                           _plain("Section 47 enquiry started (CIN census)")))
     for icpc in idx.get("DateOfInitialCPC", ()):
-        out.append(row(icpc, "cp_conference", f"icpc:{_text(icpc)}",
-                       "Initial child protection conference (CIN census)", [],
-                       {"conference": "initial"}, Notes()))
+        out.append(row(icpc, "cp_conference", f"icpc:{_text(icpc)}", _INITIAL_CPC))
     for plan in idx.get("ChildProtectionPlans", ()):
-        out.extend(_cp_plan(plan, row))
+        kids = _kids(plan)
+        start, end = kids.get("CPPstartDate"), kids.get("CPPendDate")
+        if start is not None:
+            out.append(row(start, "cp_plan_start", f"cpp:{_text(start)}", _abuse(
+                "Child protection plan started (CIN census)", "category of abuse",
+                "InitialCategoryOfAbuse", _text(kids.get("InitialCategoryOfAbuse")))))
+            if end is not None:
+                out.append(row(end, "cp_plan_end", f"cpp:{_text(start)}:end", _abuse(
+                    "Child protection plan ended (CIN census)", "latest category of abuse",
+                    "LatestCategoryOfAbuse", _text(kids.get("LatestCategoryOfAbuse")))))
     closure = _first(idx, "CINclosureDate")
     if closure is not None:
-        notes = Notes()
-        reason = _text(_first(idx, "ReasonForClosure"))
-        reason_words = notes.code(codes.CLOSURE_REASON, reason, "ReasonForClosure", codes.SPEC_CIN)
-        out.append(row(closure, "case_closed", "closure", "Case closed (CIN census)",
-                       [phrase("reason", reason, reason_words)],
-                       {"closure_reason": reason, "closure_reason_text": reason_words}, notes))
+        out.append(row(closure, "case_closed", "closure",
+                       _closure(_text(_first(idx, "ReasonForClosure")))))
     made = sorted((r for r in out if r is not None), key=lambda r: r.line)
     for r in made:
         r.line = lines.take(r.line)
     yield from made
 
 
-def _cp_plan(plan: etree._Element, row) -> list:
-    kids = _kids(plan)
-    start, end = kids.get("CPPstartDate"), kids.get("CPPendDate")
-    if start is None:
-        return []
-    notes, end_notes = Notes(), Notes()
-    first = _text(kids.get("InitialCategoryOfAbuse"))
-    latest = _text(kids.get("LatestCategoryOfAbuse"))
-    first_words = notes.code(codes.ABUSE_CATEGORY, first, "InitialCategoryOfAbuse", codes.SPEC_CIN)
-    latest_words = end_notes.code(codes.ABUSE_CATEGORY, latest, "LatestCategoryOfAbuse",
-                                  codes.SPEC_CIN)
-    out = [row(start, "cp_plan_start", f"cpp:{_text(start)}", "Child protection plan started "
-               "(CIN census)", [phrase("category of abuse", first, first_words)],
-               {"category_of_abuse": first, "category_of_abuse_text": first_words}, notes)]
-    if end is not None:
-        out.append(row(end, "cp_plan_end", f"cpp:{_text(start)}:end", "Child protection plan "
-                       "ended (CIN census)", [phrase("latest category of abuse", latest, latest_words)],
-                       {"category_of_abuse": latest, "category_of_abuse_text": latest_words},
-                       end_notes))
-    return out
+# What a row says, by its codes: a census repeats a few combinations thousands of times, so each
+# description — (summary, details text, warnings) — is worked out once (memoised).
+Described = tuple[str, str, tuple[tuple[str, str], ...]]
+
+
+@lru_cache(maxsize=64)
+def _plain(head: str) -> Described:
+    return head, PLAIN, ()
+
+
+_INITIAL_CPC: Described = ("Initial child protection conference (CIN census)",
+                           details_text({"return": RETURN, "conference": "initial"}), ())
+
+
+@lru_cache(maxsize=1 << 12)
+def _referral(src: str, need: str, nfa: str, disabilities: tuple[str, ...]) -> Described:
+    notes = Notes()
+    src_words = notes.code(codes.REFERRAL_SOURCE, src, "ReferralSource", codes.SPEC_CIN)
+    need_words = notes.code(codes.PRIMARY_NEED, need, "PrimaryNeedCode", codes.SPEC_CIN)
+    for d in disabilities:
+        notes.code(codes.DISABILITY, d, "Disability", codes.SPEC_CIN)
+    dis_words = [codes.words(codes.DISABILITY, d) or f"{d} (unknown code)" for d in disabilities]
+    text = summary("Referral (CIN census)", [
+        phrase("source", src, src_words), phrase("primary need", need, need_words),
+        "no further action" if nfa.lower() in ("1", "true") else None])
+    return text, details_text({
+        "return": RETURN, "referral_source": src, "referral_source_text": src_words,
+        "primary_need": need, "primary_need_text": need_words, "referral_nfa": nfa,
+        "disabilities": list(disabilities), "disabilities_text": dis_words}), tuple(notes.items)
+
+
+@lru_cache(maxsize=1 << 12)
+def _authorised(factors: tuple[str, ...]) -> Described:
+    text = summary("Assessment authorised (CIN census)",
+                   [f"factors: {', '.join(factors)}" if factors else None])
+    return text, details_text({"return": RETURN, "assessment_factors": list(factors)}), ()
+
+
+@lru_cache(maxsize=256)
+def _abuse(head: str, label: str, field: str, code: str) -> Described:
+    notes = Notes()
+    words = notes.code(codes.ABUSE_CATEGORY, code, field, codes.SPEC_CIN)
+    return (summary(head, [phrase(label, code, words)]),
+            details_text({"return": RETURN, "category_of_abuse": code,
+                          "category_of_abuse_text": words}), tuple(notes.items))
+
+
+@lru_cache(maxsize=256)
+def _closure(reason: str) -> Described:
+    notes = Notes()
+    words = notes.code(codes.CLOSURE_REASON, reason, "ReasonForClosure", codes.SPEC_CIN)
+    return (summary("Case closed (CIN census)", [phrase("reason", reason, words)]),
+            details_text({"return": RETURN, "closure_reason": reason,
+                          "closure_reason_text": words}), tuple(notes.items))
