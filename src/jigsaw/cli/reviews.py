@@ -478,3 +478,26 @@ def decide_item_command(
     item = _run(decide_item, review_id, index, decision, who, replacement)
     _log(who, get_review(review_id, "default"), step="redaction_decision")
     click.echo(f"Review {review_id}: item {index} {decision} ({item.final}).")
+
+
+@reviews.command("redact")
+@click.argument("review_id", type=int)
+@click.argument("file", type=click.Path(dir_okay=False, exists=True, path_type=Path))
+@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), required=True)
+@click.option("--no-model", is_flag=True, help="Records and patterns only; no statistical model.")
+@as_option
+def redact_command(review_id: int, file: Path, out: Path, no_model: bool, as_user: str | None) -> None:
+    """Redact the final report FILE (text or .docx) with the review's known people; attach its report."""
+    who = acting_user(as_user)
+    if not out.parent.exists():
+        raise UserError(f"folder {out.parent} does not exist")
+    if out.resolve() == file.resolve():
+        raise UserError("--out must not be the input file")
+    setup_django()
+    from jigsaw.reviews.redact import redact_final_report
+    from jigsaw.reviews.workflow import get_review
+
+    review = _run(get_review, review_id, "default")
+    _log(who, review, action="export", what="known_for_redaction")
+    report = _run(redact_final_report, review_id, file, out, who, use_model=not no_model)
+    click.echo(f"Wrote {out}; review {review_id}: {report.items.count()} replacement(s) to decide.", err=True)

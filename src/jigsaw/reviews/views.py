@@ -8,6 +8,8 @@ and a refusal is shown as a GOV.UK error with nothing changed.
 from __future__ import annotations
 
 import json
+import tempfile
+from pathlib import Path
 from typing import Any
 
 from django.db import transaction
@@ -34,6 +36,7 @@ from .models import (
     Stage,
     Transition,
 )
+from .redact import redact_final_report
 from .services import open_review
 from .steps import HANDLERS, day
 from .themes import FAMILIES, THEMES, theme_table
@@ -186,6 +189,15 @@ def redaction_page(request: HttpRequest, review_id: int) -> HttpResponse:
     if request.method == "POST":
         try:
             with transaction.atomic(using=using):
+                if "final" in request.FILES:
+                    log_view(request, review, using, action=Action.EXPORT, what="redacted_report")
+                    return _redacted(
+                        review,
+                        request.FILES["final"],
+                        request.POST.get("model") == "1",
+                        actor.username,
+                        using,
+                    )
                 if "report" in request.FILES:
                     upload = request.FILES["report"]
                     if upload.size > 5_000_000:
@@ -225,6 +237,28 @@ def redaction_page(request: HttpRequest, review_id: int) -> HttpResponse:
         },
         status=400 if errors else 200,
     )
+
+
+def _redacted(review: CaseReview, final: Any, use_model: bool, by: str, using: str) -> HttpResponse:
+    """Run the redaction engine on the uploaded final report; attach the report; send the copy back."""
+    if final.size > 20_000_000:
+        raise ReviewError("the final report is larger than 20 MB")
+    suffix = Path(final.name).suffix.lower()[:10]
+    with tempfile.TemporaryDirectory(prefix="jigsaw-redact-") as folder:
+        source, target = Path(folder) / f"final{suffix}", Path(folder) / f"redacted{suffix}"
+        with source.open("wb") as out:
+            for chunk in final.chunks():
+                out.write(chunk)
+        redact_final_report(review.pk, source, target, by, use_model=use_model, using=using)
+        data = target.read_bytes()
+    kind = (
+        "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+        if suffix == ".docx"
+        else "text/plain; charset=utf-8"
+    )
+    response = HttpResponse(data, content_type=kind)
+    response["Content-Disposition"] = f'attachment; filename="{review.reference}-redacted{suffix}"'
+    return response
 
 
 @never_cache
