@@ -43,7 +43,8 @@ HOUSEHOLD_DISAGREEMENT_BAYES_FACTOR = 2.0**-20
 INPUT_COLUMNS = (
     "unique_id", "source_system", "given_name", "given_group", "given_groups", "given_tokens",
     "given_initial", "family_name", "family_tokens", "birth_date", "birth_date_swapped", "birth_year", "sex",
-    "nhs_number", "upn", "postcode", "postcode_sector", "postcode_district",
+    "nhs_number", "upn", "postcode", "postcode_sector", "postcode_district", "house_number", "street",
+    "locality",
 )
 
 
@@ -59,6 +60,17 @@ def _comparison(name: str, description: str, levels: list[Any]) -> cl.CustomComp
                                comparison_levels=levels)
 
 
+def _near(a: str, b: str) -> str:
+    """SQL: ``a`` and ``b`` are within two edits (Levenshtein), both at least three letters."""
+    return (f"(least(length({a}), length({b})) >= 3 AND abs(length({a}) - length({b})) <= 2"
+            f" AND levenshtein({a}, {b}) <= 2)")
+
+
+#: Given and family names exchanged, one of them also mistyped (FEBRL's copies do both).
+SWAPPED_WITH_TYPO = (f"((given_name_l = family_name_r AND {_near('family_name_l', 'given_name_r')}) OR "
+                     f"(family_name_l = given_name_r AND {_near('given_name_l', 'family_name_r')}))")
+
+
 def _two_edits_in_a_long_name(column: str) -> cll.ComparisonLevelCreator:
     """Up to two edits, only when both names have six letters or more.
 
@@ -72,7 +84,13 @@ def _two_edits_in_a_long_name(column: str) -> cll.ComparisonLevelCreator:
     ).configure(label_for_charts="two letters differ in a long name")
 
 
-def _given_name(household: float) -> cl.CustomComparison:
+def _differ(label: str, household: float | None) -> Any:
+    """The last level of a household field: fixed (twins seen) or trained (see :func:`settings`)."""
+    return _fixed_else(label, household) if household is not None else cll.ElseLevel().configure(
+        label_for_charts=label)
+
+
+def _given_name(household: float | None) -> cl.CustomComparison:
     return _comparison("given_name", "given name", [
         cll.NullLevel("given_name"),
         cll.ExactMatchLevel("given_name").configure(tf_adjustment_column="given_name"),
@@ -87,9 +105,12 @@ def _given_name(household: float) -> cl.CustomComparison:
         _two_edits_in_a_long_name("given_name"),
         cll.CustomLevel("given_name_l = family_name_r AND family_name_l = given_name_r",
                         "given and family names swapped"),
+        cll.CustomLevel(SWAPPED_WITH_TYPO, "names swapped, one mistyped"),
+        cll.CustomLevel("(given_name_l = family_name_r OR family_name_l = given_name_r)",
+                        "a given name is the other's family name"),
         cll.CustomLevel("(length(given_name_l) = 1 OR length(given_name_r) = 1) "
                         "AND given_initial_l = given_initial_r", "initial agrees"),
-        _fixed_else("given names differ", household),
+        _differ("given names differ", household),
     ])
 
 
@@ -104,14 +125,14 @@ def _family_name() -> cl.CustomComparison:
     ])
 
 
-def _birth_date(household: float) -> cl.CustomComparison:
+def _birth_date(household: float | None) -> cl.CustomComparison:
     return _comparison("birth_date", "birth date", [
         cll.NullLevel("birth_date"),
         cll.ExactMatchLevel("birth_date"),
         cll.CustomLevel("birth_date_swapped_l = birth_date_r", "day and month swapped"),
         cll.DamerauLevenshteinLevel("birth_date", 1).configure(label_for_charts="one digit differs"),
         cll.CustomLevel("birth_year_l = birth_year_r", "same year"),
-        _fixed_else("birth dates differ", household),
+        _differ("birth dates differ", household),
     ])
 
 
@@ -131,12 +152,56 @@ def _sex(disagreement: float) -> cl.CustomComparison:
     ])
 
 
-def _postcode() -> cl.CustomComparison:
-    return _comparison("postcode", "postcode", [
-        cll.NullLevel("postcode"),
-        cll.ExactMatchLevel("postcode").configure(tf_adjustment_column="postcode"),
-        cll.CustomLevel("postcode_sector_l = postcode_sector_r", "same sector"),
-        cll.CustomLevel("postcode_district_l = postcode_district_r", "same district"),
+def _close(column: str) -> str:
+    """SQL: the two values agree, or differ by up to two edits when both are six letters or more.
+
+    The cheap tests come first (lengths, then first or last letter) so that edit distance,
+    the costly part of scoring a million random pairs, runs only on plausible ones; and it is
+    Levenshtein's (a swap of neighbours is two edits), five times quicker in DuckDB than
+    Damerau-Levenshtein on strings as long as street names.
+    """
+    a, b = f"{column}_l", f"{column}_r"
+    return (f"({a} = {b} OR (least(length({a}), length({b})) >= 6 AND abs(length({a}) - length({b})) <= 2"
+            f" AND (substr({a}, 1, 1) = substr({b}, 1, 1) OR right({a}, 1) = right({b}, 1))"
+            f" AND levenshtein({a}, {b}) <= 2))")
+
+
+_SAME_POSTCODE = "postcode_l = postcode_r"
+_SAME_HOUSE = "house_number_l = house_number_r"
+_NEAR_POSTCODE = ("(postcode_sector_l = postcode_sector_r OR (levenshtein(postcode_l, postcode_r) <= 1"
+                  " AND least(length(postcode_l), length(postcode_r)) >= 4))")
+
+#: The address comparison's graded levels, most specific first: (label, SQL). A pair takes the
+#: first that holds; ``tests/identity/test_fastscore.py`` checks the Python forms agree.
+ADDRESS_LEVELS = (
+    ("same house, street and postcode", f"{_SAME_POSTCODE} AND {_SAME_HOUSE} AND {_close('street')}"),
+    ("same house and street", f"{_SAME_HOUSE} AND {_close('street')}"),
+    ("same postcode and house number", f"{_SAME_POSTCODE} AND {_SAME_HOUSE}"),
+    ("same postcode and street", f"{_SAME_POSTCODE} AND {_close('street')}"),
+    ("same house number and locality", f"{_SAME_HOUSE} AND {_close('locality')}"),
+    ("same street and locality", f"{_close('street')} AND {_close('locality')}"),
+    ("same postcode", _SAME_POSTCODE),
+    ("postcode nearly the same", _NEAR_POSTCODE),
+    ("same street or locality", f"({_close('street')} OR {_close('locality')})"),
+)
+
+#: Nothing to compare: one side has neither a postcode nor a street.
+ADDRESS_NULL = ("(postcode_l IS NULL AND street_l IS NULL) OR (postcode_r IS NULL AND street_r IS NULL)")
+
+
+def _address() -> cl.CustomComparison:
+    """Household evidence, counted once: postcode and the parts of the address in one comparison.
+
+    Named ``postcode`` (the field links and their stored evidence have always used) though it
+    now reads the address too. Separate comparisons for house number, street, locality and
+    postcode would add their weights up for every pair of one household, which is what twins
+    and siblings are; one graded comparison gives a household its weight once, and still
+    tolerates a typo in any one part (a house number and street that agree when the postcode
+    does not, and so on).
+    """
+    return _comparison("postcode", "address and postcode", [
+        cll.CustomLevel(ADDRESS_NULL, "no address to compare").configure(is_null_level=True),
+        *(cll.CustomLevel(sql, label) for label, sql in ADDRESS_LEVELS),
         cll.ElseLevel(),
     ])
 
@@ -165,6 +230,22 @@ BLOCKING_RULES = (
     block_on("birth_date", "postcode"),
     block_on("given_group", "birth_year", "postcode"),
     "l.birth_date_swapped = r.birth_date AND l.given_initial = r.given_initial",
+    # From the address, for a pair whose names or birth date carry several errors at once:
+    # each rule needs one field a birth year, a name or a postcode does not share.
+    block_on("house_number", "street", "birth_year"),
+    block_on("given_group", "family_name", "postcode"),
+    block_on("given_group", "house_number", "postcode"),
+    block_on("given_group", "family_name", "locality"),
+    block_on("given_initial", "house_number", "street"),
+    block_on("given_initial", "street", "postcode"),
+    block_on("family_name", "house_number", "postcode"),
+    block_on("family_name", "house_number", "street"),
+    "l.given_name = r.family_name AND l.house_number = r.house_number",
+    "l.family_name = r.given_name AND l.house_number = r.house_number",
+    "l.given_name = r.family_name AND l.birth_date = r.birth_date",
+    "l.family_name = r.given_name AND l.birth_date = r.birth_date",
+    block_on("house_number", "street", "locality"),
+    block_on("family_name", "street", "postcode"),
 )
 
 #: EM passes: each trains the comparisons its blocking rule does not use, so together they
@@ -179,18 +260,24 @@ DETERMINISTIC_RULES = (
     "l.nhs_number = r.nhs_number AND l.birth_date = r.birth_date",
     "l.given_name = r.given_name AND l.family_name = r.family_name AND l.birth_date = r.birth_date"
     " AND l.postcode = r.postcode",
+    "l.given_name = r.given_name AND l.family_name = r.family_name AND l.birth_date = r.birth_date"
+    " AND l.house_number = r.house_number AND l.street = r.street",
 )
 
 
 def settings(disagreement: float = DISAGREEMENT_BAYES_FACTOR,
-             household: float = HOUSEHOLD_DISAGREEMENT_BAYES_FACTOR) -> SettingsCreator:
-    """The Jigsaw model (untrained): comparisons, blocking rules and the dedupe link type."""
+             household: float | None = HOUSEHOLD_DISAGREEMENT_BAYES_FACTOR) -> SettingsCreator:
+    """The Jigsaw model (untrained): comparisons, blocking rules and the dedupe link type.
+
+    ``household=None`` leaves the "given names differ" and "birth dates differ" levels to
+    training; :mod:`jigsaw.identity.twins` then decides from the data whether to fix them.
+    """
     return SettingsCreator(
         link_type="dedupe_only",
         unique_id_column_name="unique_id",
         comparisons=[
             _given_name(household), _family_name(), _birth_date(household), _sex(disagreement),
-            _nhs_number(disagreement), _upn(), _postcode(),
+            _nhs_number(disagreement), _upn(), _address(),
         ],
         blocking_rules_to_generate_predictions=list(BLOCKING_RULES),
         retain_intermediate_calculation_columns=True,
