@@ -109,7 +109,7 @@ def _link_new_records(quiet: bool) -> None:
         with status("Linking") as step:
             try:
                 result = link_all(step=step)
-            except Exception as exc:  # noqa: BLE001 - the import stands; linking can be rerun
+            except Exception as exc:
                 first = (str(exc).splitlines() or [type(exc).__name__])[0]
                 raise UserError(f"the import is loaded, but linking stopped: {first}; "
                                 "run `jigsaw link` to try again") from None

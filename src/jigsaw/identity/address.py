@@ -144,9 +144,8 @@ def _trailing_postcode(parts: list[list[str]]) -> str | None:
     """
     while parts and not parts[-1]:
         parts.pop()
-    if len(parts) < 2:
-        if not parts or len(parts[0]) < 3:
-            return None
+    if len(parts) < 2 and (not parts or len(parts[0]) < 3):
+        return None
     last = parts[-1]
     if len(last) >= 2 and _INWARD.fullmatch(last[-1]):
         uk = normalise_postcode(last[-2] + last[-1])

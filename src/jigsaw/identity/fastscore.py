@@ -91,7 +91,7 @@ def _same(x: Row, y: Row, name: str) -> bool:
 
 
 def _address_levels() -> dict[str, Predicate]:
-    """The address comparison's levels (:data:`jigsaw.identity.model.ADDRESS_LEVELS`)."""
+    """The address and postcode levels (``ADDRESS_LEVELS``, ``POSTCODE_LEVELS`` of the model)."""
     def house(x: Row, y: Row) -> bool:
         return _same(x, y, "house_number")
 
@@ -110,25 +110,27 @@ def _address_levels() -> dict[str, Predicate]:
             a is not None and b is not None and min(len(a), len(b)) >= 4 and levenshtein(a, b, 1) <= 1)
 
     return {
-        "same house, street and postcode": lambda x, y: code(x, y) and house(x, y) and street(x, y),
         "same house and street": lambda x, y: house(x, y) and street(x, y),
-        "same postcode and house number": lambda x, y: code(x, y) and house(x, y),
-        "same postcode and street": lambda x, y: code(x, y) and street(x, y),
-        "same house number and locality": lambda x, y: house(x, y) and locality(x, y),
-        "same street and locality": lambda x, y: street(x, y) and locality(x, y),
+        "same street": street,
+        "same house number": house,
+        "same postcode and locality": lambda x, y: code(x, y) and locality(x, y),
         "same postcode": code,
+        "postcode nearly the same, same locality": lambda x, y: near(x, y) and locality(x, y),
+        "same locality": locality,
         "postcode nearly the same": near,
-        "same street or locality": lambda x, y: street(x, y) or locality(x, y),
     }
 
 
-def _no_address(x: Row, y: Row) -> bool:
-    """The address comparison's null level: one side has neither a postcode nor a street."""
-    return any(r["postcode"] is None and r["street"] is None for r in (x, y))
+def _neither(first: str, second: str) -> Predicate:
+    """A null level: one side has neither ``first`` nor ``second``."""
+    return lambda x, y: any(r[first] is None and r[second] is None for r in (x, y))
 
 
 #: Null levels other than "this column is null on either side", by label.
-_NULL_LEVELS: dict[str, Predicate] = {"no address to compare": _no_address}
+_NULL_LEVELS: dict[str, Predicate] = {
+    "no street address to compare": _neither("house_number", "street"),
+    "no postcode or locality to compare": _neither("postcode", "locality"),
+}
 
 
 def _both(value_l: Any, value_r: Any) -> bool:
@@ -194,7 +196,8 @@ class _Comparison:
 
     def __init__(self, spec: Mapping[str, Any]):
         self.column = spec["output_column_name"]
-        nulls = [lv.get("label_for_charts") or "" for lv in spec["comparison_levels"] if lv.get("is_null_level")]
+        nulls = [lv.get("label_for_charts") or "" for lv in spec["comparison_levels"]
+                 if lv.get("is_null_level")]
         column = self.column
         self.is_null: Predicate = next(
             (_NULL_LEVELS[label] for label in nulls if label in _NULL_LEVELS),

@@ -7,6 +7,7 @@ is about half of a run's time and need not be repeated for each feed.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
 import os
@@ -98,24 +99,23 @@ def train(prepared: pa.Table, con: duckdb.DuckDBPyConnection | None = None, seed
     linker = make_linker(prepared, jigsaw_settings(household=None) if own else settings, con)
     training = linker.training
     records = prepared.num_rows
-    try:
+    with contextlib.suppress(Exception):
         training.estimate_probability_two_random_records_match(list(DETERMINISTIC_RULES),
                                                                recall=DETERMINISTIC_RECALL)
-    except Exception:  # noqa: BLE001 - Splink raises bare errors for degenerate data
-        pass
     prior = linker._settings_obj._probability_two_random_records_match
     if not fallback.usable_probability(prior):
         prior = fallback.cautious_prior(records)
         linker._settings_obj._probability_two_random_records_match = prior
-        notes.append(f"no pairs the prior's exact rules accept; assumed one match per record (prior {prior:.2g})")
+        notes.append("no pairs the prior's exact rules accept; assumed one match per record "
+                     f"(prior {prior:.2g})")
     try:
         training.estimate_u_using_random_sampling(max_pairs=u_sample_pairs(records), seed=seed)
-    except Exception as exc:  # noqa: BLE001
+    except Exception as exc:
         notes.append(f"u could not be estimated by random sampling ({_one_line(exc)}); shipped values used")
     for rule in TRAINING_RULES:
         try:
             training.estimate_parameters_using_expectation_maximisation(rule, record_sample_proportion=1.0)
-        except Exception as exc:  # noqa: BLE001
+        except Exception as exc:
             notes.append(f"training pass on {_rule_fields(rule)} skipped: {_one_line(exc)}")
     model = linker.misc.save_model_to_json()
     if own:  # only the Jigsaw model has a shipped twin to borrow from, and a twins prior
@@ -142,7 +142,8 @@ def _one_line(exc: Exception) -> str:
 
 def _rule_fields(rule: Any) -> str:
     """A blocking rule's field names ("family_name, birth_date") for a note."""
-    text = rule.get_blocking_rule("duckdb").blocking_rule_sql if hasattr(rule, "get_blocking_rule") else str(rule)
+    text = (rule.get_blocking_rule("duckdb").blocking_rule_sql if hasattr(rule, "get_blocking_rule")
+            else str(rule))
     return ", ".join(dict.fromkeys(re.findall(r'l\."?([a-z_]+)"?', text))) or text
 
 

@@ -6,15 +6,17 @@ the same settings run on DuckDB and on Spark.
 
 Why the comparisons look as they do (``research/anchors-linkage.md``):
 
-* Household evidence is modelled **once**: a single location comparison on the postcode.
-  Postcode and address together double-count what siblings and twins share, which was the
-  largest source of false links in the generic model (precision 0.971 -> 0.990 when removed).
+* The address is read into house number, street, locality and postcode
+  (:func:`jigsaw.identity.address.address_parts`) and compared in two graded comparisons:
+  house number and street; postcode and locality. Feeds from other systems often carry the
+  address as one string with no postcode column, and a typo in one part is common.
 * Twins and siblings share surname, address and often birth date; what tells them apart is the
-  given name, the birth date, the NHS number and the sex. A clear disagreement on one of them
-  carries a *fixed*, strongly negative weight (:data:`HOUSEHOLD_DISAGREEMENT_BAYES_FACTOR`,
-  :data:`DISAGREEMENT_BAYES_FACTOR`), because EM learns its penalties from random pairs, which
-  almost never share a household, so it never sees the case the penalty is for. The NHS number
-  gets the milder of the two: a wrong but valid number is a known error in real feeds.
+  given name, the birth date, the NHS number and the sex. A clear disagreement on sex or NHS
+  number carries a *fixed*, strongly negative weight (:data:`DISAGREEMENT_BAYES_FACTOR`); the
+  given name and birth date get :data:`HOUSEHOLD_DISAGREEMENT_BAYES_FACTOR` when the data shows
+  twins (:mod:`jigsaw.identity.twins`), because EM learns its penalties from random pairs, which
+  almost never share a household. The NHS number gets the milder of the two: a wrong but valid
+  number is a known error in real feeds.
 * Day/month swaps and single-digit typos in birth dates are their own levels. A mistyped NHS
   number almost always fails its modulus 11 check and is set aside at import, so the NHS
   comparison has no "nearly the same" level: a valid number that differs is a different number.
@@ -171,37 +173,43 @@ _SAME_HOUSE = "house_number_l = house_number_r"
 _NEAR_POSTCODE = ("(postcode_sector_l = postcode_sector_r OR (levenshtein(postcode_l, postcode_r) <= 1"
                   " AND least(length(postcode_l), length(postcode_r)) >= 4))")
 
-#: The address comparison's graded levels, most specific first: (label, SQL). A pair takes the
-#: first that holds; ``tests/identity/test_fastscore.py`` checks the Python forms agree.
+#: The street-address comparison's graded levels, most specific first: (label, SQL). A pair takes
+#: the first that holds; ``tests/identity/test_fastscore.py`` checks the Python forms agree.
 ADDRESS_LEVELS = (
-    ("same house, street and postcode", f"{_SAME_POSTCODE} AND {_SAME_HOUSE} AND {_close('street')}"),
     ("same house and street", f"{_SAME_HOUSE} AND {_close('street')}"),
-    ("same postcode and house number", f"{_SAME_POSTCODE} AND {_SAME_HOUSE}"),
-    ("same postcode and street", f"{_SAME_POSTCODE} AND {_close('street')}"),
-    ("same house number and locality", f"{_SAME_HOUSE} AND {_close('locality')}"),
-    ("same street and locality", f"{_close('street')} AND {_close('locality')}"),
-    ("same postcode", _SAME_POSTCODE),
-    ("postcode nearly the same", _NEAR_POSTCODE),
-    ("same street or locality", f"({_close('street')} OR {_close('locality')})"),
+    ("same street", _close("street")),
+    ("same house number", _SAME_HOUSE),
 )
 
-#: Nothing to compare: one side has neither a postcode nor a street.
-ADDRESS_NULL = ("(postcode_l IS NULL AND street_l IS NULL) OR (postcode_r IS NULL AND street_r IS NULL)")
+#: The postcode comparison's levels: the postcode, and the locality when a postcode is mistyped.
+POSTCODE_LEVELS = (
+    ("same postcode and locality", f"{_SAME_POSTCODE} AND {_close('locality')}"),
+    ("same postcode", _SAME_POSTCODE),
+    ("postcode nearly the same, same locality", f"{_NEAR_POSTCODE} AND {_close('locality')}"),
+    ("same locality", _close("locality")),
+    ("postcode nearly the same", _NEAR_POSTCODE),
+)
+
+#: Nothing to compare: one side has neither a house number nor a street / neither postcode nor locality.
+ADDRESS_NULL = ("(house_number_l IS NULL AND street_l IS NULL) OR "
+                "(house_number_r IS NULL AND street_r IS NULL)")
+POSTCODE_NULL = ("(postcode_l IS NULL AND locality_l IS NULL) OR (postcode_r IS NULL AND locality_r IS NULL)")
 
 
 def _address() -> cl.CustomComparison:
-    """Household evidence, counted once: postcode and the parts of the address in one comparison.
-
-    Named ``postcode`` (the field links and their stored evidence have always used) though it
-    now reads the address too. Separate comparisons for house number, street, locality and
-    postcode would add their weights up for every pair of one household, which is what twins
-    and siblings are; one graded comparison gives a household its weight once, and still
-    tolerates a typo in any one part (a house number and street that agree when the postcode
-    does not, and so on).
-    """
-    return _comparison("postcode", "address and postcode", [
-        cll.CustomLevel(ADDRESS_NULL, "no address to compare").configure(is_null_level=True),
+    """House number and street, read from the address text (typos of up to two letters allowed)."""
+    return _comparison("address", "house number and street", [
+        cll.CustomLevel(ADDRESS_NULL, "no street address to compare").configure(is_null_level=True),
         *(cll.CustomLevel(sql, label) for label, sql in ADDRESS_LEVELS),
+        cll.ElseLevel(),
+    ])
+
+
+def _postcode() -> cl.CustomComparison:
+    """Postcode (a column, or read from the address) and locality."""
+    return _comparison("postcode", "postcode and locality", [
+        cll.CustomLevel(POSTCODE_NULL, "no postcode or locality to compare").configure(is_null_level=True),
+        *(cll.CustomLevel(sql, label) for label, sql in POSTCODE_LEVELS),
         cll.ElseLevel(),
     ])
 
@@ -277,7 +285,7 @@ def settings(disagreement: float = DISAGREEMENT_BAYES_FACTOR,
         unique_id_column_name="unique_id",
         comparisons=[
             _given_name(household), _family_name(), _birth_date(household), _sex(disagreement),
-            _nhs_number(disagreement), _upn(), _address(),
+            _nhs_number(disagreement), _upn(), _postcode(), _address(),
         ],
         blocking_rules_to_generate_predictions=list(BLOCKING_RULES),
         retain_intermediate_calculation_columns=True,

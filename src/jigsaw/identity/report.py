@@ -20,10 +20,10 @@ import pyarrow.compute as pc
 #: Input columns that carry each comparison's evidence (any one present is enough).
 EVIDENCE = {"given_name": ("given_name",), "family_name": ("family_name",), "birth_date": ("birth_date",),
             "sex": ("sex",), "nhs_number": ("nhs_number",), "upn": ("upn",),
-            "postcode": ("postcode", "street")}
+            "postcode": ("postcode", "locality"), "address": ("house_number", "street")}
 
-#: Fields a feed should carry; the others (sex, NHS number, UPN) are often legitimately absent.
-CORE = ("given_name", "family_name", "birth_date", "postcode")
+#: Fields whose absence from a whole feed is warned of (all the model compares).
+CORE = tuple(EVIDENCE)
 
 
 def weights(model: Mapping[str, Any]) -> list[dict[str, Any]]:
@@ -79,7 +79,8 @@ def pairwise(left: np.ndarray, right: np.ndarray, linked: np.ndarray, labels: np
     precision = together / predicted if predicted else 1.0
     recall = together / true_total if true_total else 1.0
     f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
-    return {"true_pairs": true_total, "blocking_recall": round(len(blocked) / true_total, 5) if true_total else None,
+    return {"true_pairs": true_total,
+            "blocking_recall": round(len(blocked) / true_total, 5) if true_total else None,
             "pairwise_precision": round(precision, 5), "pairwise_recall": round(recall, 5),
             "pairwise_f1": round(f1, 5), "linked_pairs_scored": int(linked.sum())}
 

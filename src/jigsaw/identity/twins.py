@@ -53,7 +53,8 @@ def _pairs(counts: pa.Array) -> int:
 def household_pairs(prepared: pa.Table) -> HouseholdPairs:
     """Count the within-source household pairs of ``prepared`` (the model's input table)."""
     home = pc.coalesce(prepared.column("postcode"),
-                       pc.binary_join_element_wise(prepared.column("house_number"), prepared.column("street"), " "))
+                       pc.binary_join_element_wise(prepared.column("house_number"),
+                                                   prepared.column("street"), " "))
     table = pa.table({"source": prepared.column("source_system"), "family": prepared.column("family_name"),
                       "birth": prepared.column("birth_date"), "home": home,
                       "given": pc.coalesce(prepared.column("given_group"), prepared.column("given_name"))})
@@ -71,7 +72,8 @@ def apply_twins_prior(model: dict[str, Any], pairs: HouseholdPairs) -> str:
     """Fix the household levels of a trained ``model`` when ``pairs`` shows twins; say which."""
     if not pairs.twins:
         return (f"no twins seen ({pairs.other_given} within-source household pairs differ in given name, "
-                f"{pairs.same_given} agree): given name and birth date disagreements keep their trained weight")
+                f"{pairs.same_given} agree): given name and birth date disagreements keep their "
+                "trained weight")
     for comparison in model["comparisons"]:
         label = HOUSEHOLD_LEVELS.get(comparison["output_column_name"])
         for level in comparison["comparison_levels"]:

@@ -25,8 +25,8 @@ from jigsaw.identity.cluster import cluster
 from jigsaw.identity.linkage import Thresholds
 from jigsaw.identity.prepare import prepare
 from jigsaw.identity.report import missing_fields, pairwise, weights
-from jigsaw.records.models import PersonRecord
 from jigsaw.identity.score import term_frequencies
+from jigsaw.records.models import PersonRecord
 from jigsaw.signpost import records
 from jigsaw.signpost.bulk import bulk_insert
 from jigsaw.signpost.evidence import FIELDS, best_links, exact_gamma
@@ -59,8 +59,9 @@ def _model(prepared: pa.Table, retrain: bool, using: str, timings: dict[str, flo
                              f"{linkage.MIN_RECORDS_TO_TRAIN} are needed to train a model")
         try:
             settings, trained_on = linkage.train(prepared, notes=notes), prepared.num_rows
-        except Exception as exc:  # noqa: BLE001 - unfamiliar data must not stop linkage
-            notes.append(f"training failed ({str(exc).splitlines()[0][:120] if str(exc) else type(exc).__name__});"
+        except Exception as exc:
+            reason = str(exc).splitlines()[0][:120] if str(exc) else type(exc).__name__
+            notes.append(f"training failed ({reason});"
                          " the shipped model is used")
             settings, trained_on = (existing.settings, existing.trained_on) if existing else (
                 linkage.default_model(), 0)
@@ -266,10 +267,11 @@ def _write_links(ids, labels, person_of, pairs, left, right, prob, same, run, mo
     """
     best = best_links(labels, left, right, prob)
     decided = {p for pair in same for p in pair}
-    gammas = {f: pairs.column(f"gamma_{f}").to_numpy() for f in FIELDS}
+    fields = [f for f in FIELDS if f"gamma_{f}" in pairs.column_names]  # a model saved before "address"
+    gammas = {f: pairs.column(f"gamma_{f}").to_numpy() for f in fields}
     weights = {f: pc.add(pc.fill_null(pairs.column(f"mw_{f}"), 0.0),
                          pc.fill_null(pairs.column(f"mw_tf_adj_{f}"), 0.0)
-                         if f"mw_tf_adj_{f}" in pairs.column_names else 0.0).to_numpy() for f in FIELDS}
+                         if f"mw_tf_adj_{f}" in pairs.column_names else 0.0).to_numpy() for f in fields}
     methods: Counter[str] = Counter()
     stored = {r: (p, m, round(x, 6)) for r, p, m, x in RecordLink.objects.using(using).values_list(
         "record_id", "person_id", "method", "match_probability")}
@@ -294,8 +296,8 @@ def _write_links(ids, labels, person_of, pairs, left, right, prob, same, run, mo
             evidence = "{}"
             if edge is not None:
                 other = right[edge] if left[edge] == pos else left[edge]
-                evidence = _json({"with": int(ids[other]), "gamma": {f: int(gammas[f][edge]) for f in FIELDS},
-                                  "weight": {f: round(float(weights[f][edge]), 2) for f in FIELDS}})
+                evidence = _json({"with": int(ids[other]), "gamma": {f: int(gammas[f][edge]) for f in fields},
+                                  "weight": {f: round(float(weights[f][edge]), 2) for f in fields}})
             yield (record_id, person, probability, method, evidence, run.pk)
 
     new_rows = list(rows())
