@@ -12,10 +12,10 @@ household), so the answer has to come from what the data shows about its sources
 
 So, over pairs of records *within one source* that share family name, birth date and
 address: when those that differ in the given name outnumber those that agree, the population
-has twins, and the "given names differ" and "birth dates differ" levels get a fixed,
-strongly negative weight: :data:`~jigsaw.identity.model.HOUSEHOLD_DISAGREEMENT_BAYES_FACTOR`
-less the street address's strongest weight, so the household is counted once (EM never sees
-the case: random pairs almost never share a household). Otherwise those levels
+has twins: the "given names differ" and "birth dates differ" levels get the fixed, strongly
+negative weight :data:`~jigsaw.identity.model.HOUSEHOLD_DISAGREEMENT_BAYES_FACTOR` (EM never
+sees the case: random pairs almost never share a household), and the household is counted
+once, by postcode and locality, the street-address comparison being given no weight. Otherwise those levels
 keep the weight EM learned, as on FEBRL, where a copy's given name is sometimes replaced
 outright and no two people share a household.
 """
@@ -31,9 +31,9 @@ import pyarrow.compute as pc
 
 from jigsaw.identity.model import HOUSEHOLD_DISAGREEMENT_BAYES_FACTOR
 
-#: A household shows itself twice, in the postcode and in the street address; for a pair that
-#: differs in the given name only one of them should count, so the penalty also takes away the
-#: strongest weight of this one (about 14 bits on the synthetic partnership).
+#: A household shows itself twice, in the postcode and in the street address. Where there are
+#: twins it must count once, or the two together outweigh a different given name; this one is
+#: then given no weight (a move shows in the postcode too, so neither does it count twice).
 SECOND_HOUSEHOLD_COMPARISON = "address"
 
 #: The levels the twins prior fixes, by comparison.
@@ -81,26 +81,19 @@ def apply_twins_prior(model: dict[str, Any], pairs: HouseholdPairs) -> str:
         return (f"no twins seen ({pairs.other_given} within-source household pairs differ in given name, "
                 f"{pairs.same_given} agree): given name and birth date disagreements keep their "
                 "trained weight")
-    penalty = HOUSEHOLD_DISAGREEMENT_BAYES_FACTOR * 2.0 ** -_strongest(model, SECOND_HOUSEHOLD_COMPARISON)
     for comparison in model["comparisons"]:
-        label = HOUSEHOLD_LEVELS.get(comparison["output_column_name"])
+        name = comparison["output_column_name"]
+        label = HOUSEHOLD_LEVELS.get(name)
         for level in comparison["comparison_levels"]:
+            if level.get("is_null_level"):
+                continue
             if label and level.get("label_for_charts") == label:
-                level.update(m_probability=penalty, u_probability=1.0,
+                level.update(m_probability=HOUSEHOLD_DISAGREEMENT_BAYES_FACTOR, u_probability=1.0,
+                             fix_m_probability=True, fix_u_probability=True)
+            elif name == SECOND_HOUSEHOLD_COMPARISON:
+                level.update(m_probability=1.0, u_probability=1.0,
                              fix_m_probability=True, fix_u_probability=True)
     return (f"twins seen ({pairs.other_given} within-source household pairs differ in given name, "
             f"{pairs.same_given} agree): given name and birth date disagreements weigh "
-            f"{math.log2(penalty):.1f} bits")
-
-
-def _strongest(model: dict[str, Any], name: str) -> float:
-    """The largest weight (bits) of comparison ``name``'s levels; 0 when it has none above 0."""
-    best = 0.0
-    for comparison in model["comparisons"]:
-        if comparison["output_column_name"] != name:
-            continue
-        for level in comparison["comparison_levels"]:
-            m, u = level.get("m_probability"), level.get("u_probability")
-            if not level.get("is_null_level") and m and u:
-                best = max(best, math.log2(m / u))
-    return best
+            f"{math.log2(HOUSEHOLD_DISAGREEMENT_BAYES_FACTOR):.0f} bits and the household counts once, "
+            "by postcode (the street address weighs 0)")
