@@ -35,7 +35,7 @@ DETERMINISTIC_RECALL = 0.7
 #: Below this many records EM has too few pairs to estimate from; the shipped model is kept.
 #: 2,000 rather than a round 5,000: a feed of "5,000 people" loses a few rows to quarantine, and
 #: the shipped model, trained on a partnership with twins and NHS numbers, suits a foreign feed
-#: far worse than its own training (FEBRL 3 of 4,997 records: F1 0.89 shipped, 0.99 trained).
+#: far worse than its own training (FEBRL 3, 4,994 records: F1 0.889 shipped, 0.986 trained).
 MIN_RECORDS_TO_TRAIN = 2_000
 
 #: Random pairs sampled to estimate u (see :mod:`jigsaw.identity.fallback`).
