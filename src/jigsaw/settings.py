@@ -235,6 +235,12 @@ JIGSAW_MAX_FIELD_CHARS = int(os.environ.get("JIGSAW_MAX_FIELD_CHARS", "65536"))
 JIGSAW_WEB_WORKERS = os.environ.get("JIGSAW_WEB_WORKERS", "")
 JIGSAW_WEB_THREADS = os.environ.get("JIGSAW_WEB_THREADS", "")
 
+# What a link run may use (jigsaw.identity.linkage.Resources): DuckDB threads and memory, and
+# how many chunks to score in (0: one per half million records).
+JIGSAW_LINK_THREADS = int(os.environ.get("JIGSAW_LINK_THREADS", "2"))
+JIGSAW_LINK_MEMORY = os.environ.get("JIGSAW_LINK_MEMORY", "1GB")
+JIGSAW_LINK_CHUNKS = int(os.environ.get("JIGSAW_LINK_CHUNKS", "0"))
+
 WHITENOISE_USE_FINDERS = True  # serve from the apps' static folders; no collectstatic needed
 WHITENOISE_AUTOREFRESH = DEBUG
 

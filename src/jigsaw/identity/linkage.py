@@ -10,7 +10,6 @@ from __future__ import annotations
 import contextlib
 import json
 import logging
-import os
 import re
 from dataclasses import dataclass
 from importlib import resources
@@ -63,14 +62,32 @@ def default_model() -> dict[str, Any]:
     return json.loads(text)
 
 
-def connect(threads: int | None = None, memory_limit: str | None = None) -> duckdb.DuckDBPyConnection:
-    """An in-memory DuckDB with bounded threads and memory; beyond the limit it spills to disk.
+@dataclass
+class Resources:
+    """What a link run may use: DuckDB threads and memory, and chunks to score in (0: by size).
 
-    Defaults come from ``JIGSAW_LINK_THREADS`` (2) and ``JIGSAW_LINK_MEMORY`` (1GB): a batch
-    link of a million records then peaks under 2 GB in all (benchmarks/linkage_speed.py).
+    With 2 threads and 1GB a batch link of a million records peaks under 2 GB in all
+    (benchmarks/linkage_speed.py). The signpost app sets them from settings (``JIGSAW_LINK_*``).
     """
-    threads = threads or int(os.environ.get("JIGSAW_LINK_THREADS", "2"))
-    memory_limit = memory_limit or os.environ.get("JIGSAW_LINK_MEMORY", "1GB")
+
+    threads: int = 2
+    memory_limit: str = "1GB"
+    chunks: int = 0
+
+
+#: The resources every run uses unless told otherwise (see :func:`configure`).
+RESOURCES = Resources()
+
+
+def configure(threads: int, memory_limit: str, chunks: int = 0) -> None:
+    """Set the resources of later runs (called once at start-up with the deployment's settings)."""
+    RESOURCES.threads, RESOURCES.memory_limit, RESOURCES.chunks = threads, memory_limit, chunks
+
+
+def connect(threads: int | None = None, memory_limit: str | None = None) -> duckdb.DuckDBPyConnection:
+    """An in-memory DuckDB with bounded threads and memory; beyond the limit it spills to disk."""
+    threads = threads or RESOURCES.threads
+    memory_limit = memory_limit or RESOURCES.memory_limit
     con = duckdb.connect()
     con.execute(f"SET threads = {int(threads)}")
     if memory_limit:
@@ -153,11 +170,10 @@ def _rule_fields(rule: Any) -> str:
 def chunks_for(records: int) -> int:
     """How many pieces to score a table of ``records`` in: one per half million, to bound memory.
 
-    ``JIGSAW_LINK_CHUNKS`` overrides it. Two chunks cost about 15% more time at 1M records and
+    ``Resources.chunks`` overrides it. Two chunks cost about 15% more time at 1M records and
     keep the peak under 2 GB with DuckDB's memory limit at 1 GB.
     """
-    override = os.environ.get("JIGSAW_LINK_CHUNKS")
-    return int(override) if override else max(1, -(-records // 500_000))
+    return RESOURCES.chunks or max(1, -(-records // 500_000))
 
 
 def predict(linker: Linker, keep_probability: float = KEEP_PROBABILITY, records: int = 0) -> pa.Table:
