@@ -6,6 +6,7 @@ urlpatterns = [
     path("", include("jigsaw.web.urls")),
     path("", include("jigsaw.accounts.urls")),
     path("", include("jigsaw.pages.urls")),
+    path("", include("jigsaw.api.urls")),  # bearer tokens, not sign-in (JIGSAW_TOKEN_AUTH_PREFIXES)
 ]
 
 # A refusal is recorded (access log for a signed-in user), then shown as the GOV.UK 403 page.
