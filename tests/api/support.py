@@ -43,11 +43,13 @@ def token(api_client: NewClient) -> str:
     return get_token(api_client)
 
 
-def patient(given: str | None = "Olivia", family: str | None = "Bennett", born: str | None = "2017-03-08",
-            nhs: str | None = None, postcode: str | None = None) -> dict[str, Any]:
+def patient(given: str | None = "Olivia", family: str | None = "Bennett",
+            born: str | None = "2017-03-08", nhs: str | None = None,
+            postcode: str | None = None) -> dict[str, Any]:
     resource: dict[str, Any] = {"resourceType": "Patient"}
     if given or family:
-        resource["name"] = [{k: v for k, v in (("family", family), ("given", [given] if given else None)) if v}]
+        parts = (("family", family), ("given", [given] if given else None))
+        resource["name"] = [{k: v for k, v in parts if v}]
     if born:
         resource["birthDate"] = born
     if nhs:
@@ -73,8 +75,8 @@ def fhir_of(response) -> Any:
     return MODELS[data["resourceType"]].model_validate(data)
 
 
-def ask(token: str | None, body: Any, content_type: str = "application/fhir+json", client: Client | None = None,
-        **extra: str):
+def ask(token: str | None, body: Any, content_type: str = "application/fhir+json",
+        client: Client | None = None, **extra: str):
     """POST a query (``body`` a dict is sent as JSON) and return (status, validated FHIR model)."""
     if token:
         extra["HTTP_AUTHORIZATION"] = f"Bearer {token}"

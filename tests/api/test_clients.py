@@ -68,15 +68,18 @@ def test_names_are_unique_and_revoking_keeps_the_client_but_ends_its_tokens(agen
 
 @pytest.mark.slow
 def test_the_command_creates_lists_and_revokes(tmp_path):
-    env = {"JIGSAW_DATA_DIR": str(tmp_path / "data"), "JIGSAW_DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}"}
+    env = {"JIGSAW_DATA_DIR": str(tmp_path / "data"),
+           "JIGSAW_DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}"}
     feed = tmp_path / "gp"
     feed.mkdir()
-    (feed / "source.json").write_text(json.dumps({"source_system": "gp", "name": "GP", "agency": "Riverside Surgery",
-                                                  "agency_type": "health"}), "utf-8")
-    write_csv(feed / "people.csv", ["source_system", "source_id", "given_name", "family_name", "birth_date"],
+    source = {"source_system": "gp", "name": "GP", "agency": "Riverside Surgery", "agency_type": "health"}
+    (feed / "source.json").write_text(json.dumps(source), "utf-8")
+    header = ["source_system", "source_id", "given_name", "family_name", "birth_date"]
+    write_csv(feed / "people.csv", header,
               [["gp", "G1", "Amy", "Smith", "2020-03-04"]])
     assert run_jigsaw("import", str(feed), env=env).returncode == 0
-    made = run_jigsaw("api-client", "create", "Riverside ED", "--agency", "Riverside Surgery", "--json", env=env)
+    made = run_jigsaw("api-client", "create", "Riverside ED", "--agency", "Riverside Surgery", "--json",
+                      env=env)
     assert made.returncode == 0, made.stderr
     shown = json.loads(made.stdout)
     assert set(shown) >= {"client_id", "client_secret", "token_url"}

@@ -43,7 +43,8 @@ def test_a_revoked_clients_token_stops_working_and_no_new_one_is_issued(api_clie
     revoke("Riverside ED", by="tester", using=loaded)
     status, model, _ = ask(token, parameters(patient()))
     assert status == 401 and issue_of(model)[0] == "login"
-    again = Client().post("/oauth/token/", {"grant_type": "client_credentials", "client_id": api_client.client_id,
+    again = Client().post("/oauth/token/", {"grant_type": "client_credentials",
+                                            "client_id": api_client.client_id,
                                             "client_secret": api_client.client_secret})
     assert again.status_code == 401
 
@@ -64,7 +65,8 @@ BAD_BODIES = {
     "a JSON list": ("[1, 2]", "structure"),
     "not Parameters": (json.dumps({"resourceType": "Patient"}), "structure"),
     "no resource": (json.dumps(parameters(None)), "required"),
-    "resource not a Patient": (json.dumps(parameters({"resourceType": "Organization", "name": "x"})), "invalid"),
+    "resource not a Patient": (json.dumps(parameters({"resourceType": "Organization", "name": "x"})),
+                               "invalid"),
     "impossible birth date": (json.dumps(parameters(patient(born="2017-13-45"))), "structure"),
     "a wrong element type": (json.dumps({"resourceType": "Parameters", "parameter": [
         {"name": "resource", "resource": {"resourceType": "Patient", "name": "Olivia"}}]}), "structure"),
@@ -140,7 +142,7 @@ def test_a_session_cookie_does_not_authorise_the_api(loaded, make_user):
     from tests.accounts.support import verified_client
 
     signed_in = verified_client(make_user("social_worker"))
-    status, model, _ = ask(None, parameters(patient()), client=signed_in)
+    status, _, _ = ask(None, parameters(patient()), client=signed_in)
     assert status == 401 and no_search(loaded)
 
 

@@ -36,6 +36,7 @@ def test_the_openapi_document_is_at_a_stable_url_and_names_every_operation(web_d
     assert response.status_code == 200
     document = json.loads(response.content)
     assert document["openapi"].startswith("3.0")
-    assert set(document["paths"]) == {"/fhir/r4/metadata", "/fhir/r4/Patient/$person-info-query", "/oauth/token/"}
+    assert set(document["paths"]) == {"/fhir/r4/metadata", "/fhir/r4/Patient/$person-info-query",
+                                      "/oauth/token/"}
     flows = document["components"]["securitySchemes"]["clientCredentials"]["flows"]
     assert flows["clientCredentials"]["tokenUrl"].endswith("/oauth/token/")
