@@ -76,7 +76,7 @@ def parse_query(body: bytes) -> PersonQuery:
     """The query in a request body, or :class:`BadRequest` saying what is wrong (never echoing values)."""
     try:
         data = json.loads(body)
-    except (UnicodeDecodeError, ValueError):
+    except (UnicodeDecodeError, ValueError, RecursionError):
         raise BadRequest("the body is not JSON: send a FHIR Parameters resource", "structure") from None
     if not isinstance(data, dict) or data.get("resourceType") != "Parameters":
         raise BadRequest("the body must be a FHIR Parameters resource (resourceType Parameters)", "structure")
@@ -88,6 +88,11 @@ def parse_query(body: bytes) -> PersonQuery:
         where = ", ".join(_where(e["loc"]) for e in errors[:MAX_ERRORS])
         raise BadRequest(f"not a valid FHIR Parameters resource: {where}: {first['msg'][:200]}",
                          "structure", _where(first["loc"])) from None
+    except (KeyError, TypeError, ValueError, RecursionError):
+        # fhir.resources raises KeyError, not a ValidationError, for an unknown resourceType
+        # nested in a parameter (found by the schemathesis fuzz test)
+        raise BadRequest("not a valid FHIR Parameters resource: an element is of an unknown type",
+                         "structure") from None
     named: dict[str, list[Any]] = {}
     for parameter in parameters.parameter or []:
         named.setdefault(parameter.name, []).append(parameter)

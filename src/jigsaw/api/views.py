@@ -97,10 +97,14 @@ def person_info_query(request: HttpRequest) -> HttpResponse:
 
 
 def _answer(request: HttpRequest, using: str) -> HttpResponse:
+    # the media type first, from the header alone: the token check must never parse a body it
+    # was not meant to (a multipart body with a bad boundary would fail inside it)
+    kind = request.META.get("CONTENT_TYPE", "").split(";", 1)[0].strip().lower()
+    if kind and kind not in ACCEPTED_TYPES:
+        return _error(415, "send the Parameters as application/fhir+json", "not-supported")
     granted = auth.authorise(request, SCOPE, using)
     auth.throttle(granted.client.application.client_id)
-    kind = request.META.get("CONTENT_TYPE", "").split(";", 1)[0].strip().lower()
-    if kind not in ACCEPTED_TYPES:
+    if not kind:
         return _error(415, "send the Parameters as application/fhir+json", "not-supported")
     query = parse_query(request.body)
     client = granted.client
