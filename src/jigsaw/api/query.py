@@ -92,21 +92,31 @@ def _agency_contact(posts: list[Signpost], using: str) -> dict[str, Any]:
     Its own safeguarding contact when the partnership has recorded one (Agency
     ``safeguarding_phone``/``email``), else the contact the involvement gave.
     """
-    ids = agencies_by_name(using)
-    wanted = {ids[p.agency.casefold()] for p in posts if p.agency.casefold() in ids}
-    agencies = {a.pk: a for a in Agency.objects.using(using).filter(pk__in=wanted)}
+    agencies = _agencies({p.agency for p in posts}, using)
 
     def kind(post: Signpost) -> str:
-        agency = agencies.get(ids.get(post.agency.casefold(), -1))
+        agency = agencies.get(post.agency.casefold())
         return agency.agency_type if agency else ""
 
     post = min(posts, key=lambda p: (not p.current, kind(p) != "social_care"))  # min is stable
-    agency = agencies.get(ids.get(post.agency.casefold(), -1))
+    agency = agencies.get(post.agency.casefold())
     if agency is not None and (agency.safeguarding_phone or agency.safeguarding_email):
         return organization(agency.name, agency.safeguarding_phone, agency.safeguarding_email)
     contact = " ".join(post.contact.split())
     email = contact if "@" in contact else ""
     return organization(agency.name if agency else post.agency, "" if email else contact, email)
+
+
+def _agencies(names: set[str], using: str) -> dict[str, Agency]:
+    """Case-folded name -> Agency for the names signposts use: one query, by current name first;
+    a name not found that way (a feed still using a former name) is looked up among all agencies."""
+    fields = ("name", "former_names", "agency_type", "safeguarding_phone", "safeguarding_email")
+    found = {a.name.casefold(): a for a in Agency.objects.using(using).filter(name__in=names).only(*fields)}
+    if all(n.casefold() in found for n in names):
+        return found
+    every = list(Agency.objects.using(using).only(*fields))
+    by_id = {a.pk: a for a in every}
+    return {name: by_id[pk] for name, pk in agencies_by_name(using).items() if pk in by_id} | found
 
 
 def _log(caller: Caller, code: str, query: PersonQuery, echo: dict[str, Any], high: list[Match],
