@@ -5,7 +5,11 @@ from django.urls import include, path
 urlpatterns = [
     path("", include("jigsaw.web.urls")),
     path("", include("jigsaw.accounts.urls")),
-    path("", include("jigsaw.pages.urls")),
+    path("", include("jigsaw.signpost.urls")),
+    path("", include("jigsaw.chronology.urls")),
+    path("", include("jigsaw.alerts.urls")),
+    path("", include("jigsaw.audit.urls")),
+    path("", include("jigsaw.insight.urls")),
     path("", include("jigsaw.api.urls")),  # bearer tokens, not sign-in (JIGSAW_TOKEN_AUTH_PREFIXES)
 ]
 

@@ -127,7 +127,7 @@ def test_a_client_over_its_rate_is_429_with_retry_after(token, loaded, settings)
 
 def test_csrf_does_not_apply_to_the_bearer_api_but_still_guards_the_pages(token, loaded, make_user):
     from tests.accounts.support import verified_client
-    from tests.pages.support import search_form
+    from tests.web.support import search_form
 
     strict = Client(enforce_csrf_checks=True)
     assert ask(token, parameters(patient()), client=strict)[0] == 200
