@@ -155,6 +155,8 @@ def test_an_unknown_client_secret_gets_no_token(api_client, loaded):
 
 def test_the_api_paths_never_ask_for_sign_in_and_a_post_without_a_token_is_401(loaded):
     client = Client()
-    assert client.post("/fhir/r4/Patient/$person-info-query").status_code == 401
+    assert client.post("/fhir/r4/Patient/$person-info-query", "{}",
+                       content_type="application/fhir+json").status_code == 401
+    assert client.post("/fhir/r4/Patient/$person-info-query").status_code == 415  # multipart: never parsed
     assert client.post("/oauth/token/").status_code in (400, 401)
     assert client.get("/fhir/r4/metadata").status_code == 200

@@ -38,10 +38,11 @@ schema = schemathesis.openapi.from_wsgi("/fhir/r4/openapi.json", APP)
 
 
 @pytest.fixture(autouse=True)
-def keep_the_test_connection(web_db):
+def keep_the_test_connection(token):
     """Stop Django closing the test's connection at the end of each request (its test client does too).
 
-    Closing "old" connections would end the test's transaction in the middle of the test.
+    Closing "old" connections would end the test's transaction in the middle of the test. After
+    ``token``: Django's test client, which gets it, connects the closing again when it is done.
     """
     request_started.disconnect(close_old_connections)
     request_finished.disconnect(close_old_connections)
