@@ -123,7 +123,12 @@ def _link_new_records(quiet: bool) -> None:
         return
     if should_batch(waiting):
         with status("Linking") as step:
-            result = link_all(step=step)
+            try:
+                result = link_all(step=step)
+            except Exception as exc:
+                first = (str(exc).splitlines() or [type(exc).__name__])[0]
+                raise UserError(f"the import is loaded, but linking stopped: {first}; "
+                                "run `jigsaw link` to try again") from None
         summary = f"linked all {result['records']:,} person records into {result['people']:,} people"
     else:
         result = match_waiting()
