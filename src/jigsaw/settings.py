@@ -73,7 +73,9 @@ INSTALLED_APPS = [
     "jigsaw.reviews",
     "jigsaw.audit",
     "jigsaw.insight",
+    "jigsaw.api",
     "jigsaw.web",
+    "oauth2_provider",
     "pgtrigger",
     "django_otp",
     "django_otp.plugins.otp_totp",
@@ -272,3 +274,29 @@ JIGSAW_REVIEW_CONTRIBUTION_WORKING_DAYS = int(os.environ.get("JIGSAW_REVIEW_CONT
 # Theme counts below this are suppressed in tables across reviews (a small count can point at one
 # family); by default the partnership figures' own threshold.
 JIGSAW_REVIEW_SUPPRESS_BELOW = int(os.environ.get("JIGSAW_REVIEW_SUPPRESS_BELOW", JIGSAW_SUPPRESS_BELOW))
+
+# --- Machine clients: OAuth2 client credentials and the FHIR R4 API (docs/api.md) ---------------
+# Where other agencies' systems reach this server (printed with a new client's token URL).
+JIGSAW_API_BASE_URL = os.environ.get("JIGSAW_API_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
+# Paths whose views authenticate each request by bearer token, not by a signed-in session: the
+# sign-in gate lets them through, and they are CSRF-exempt (no cookie is ever trusted there).
+JIGSAW_TOKEN_AUTH_PREFIXES = ("/fhir/", "/oauth/")
+# django-oauth-toolkit's own model, named so migrations can depend on it (it is swappable)
+OAUTH2_PROVIDER_APPLICATION_MODEL = "oauth2_provider.Application"
+OAUTH2_PROVIDER = {
+    "SCOPES": {"person-info-query": "Ask whether a child is known here, and whom to contact"},
+    "DEFAULT_SCOPES": ["person-info-query"],
+    # each client is granted only the scopes recorded for it (jigsaw.api.scopes)
+    "SCOPES_BACKEND_CLASS": "jigsaw.api.scopes.ClientScopes",
+    "ACCESS_TOKEN_EXPIRE_SECONDS": int(os.environ.get("JIGSAW_API_TOKEN_SECONDS", "3600")),
+}
+# Requests per client, in the `limits` library's notation ("600/minute", "20/second;600/minute").
+# Counted in JIGSAW_API_RATE_LIMIT_STORAGE: memory:// counts per server process (so the effective
+# limit is this times the worker count); a redis:// or memcached:// URI shares one count.
+JIGSAW_API_RATE_LIMIT = os.environ.get("JIGSAW_API_RATE_LIMIT", "600/minute")
+JIGSAW_API_RATE_LIMIT_STORAGE = os.environ.get("JIGSAW_API_RATE_LIMIT_STORAGE", "memory://")
+# The partnership's safeguarding hub: the contact given for a shielded child, or for a child who is
+# known but has no current involvement to signpost. Partnerships differ, so these are settings.
+JIGSAW_HUB_NAME = os.environ.get("JIGSAW_HUB_NAME", "Safeguarding hub")
+JIGSAW_HUB_PHONE = os.environ.get("JIGSAW_HUB_PHONE", "")
+JIGSAW_HUB_EMAIL = os.environ.get("JIGSAW_HUB_EMAIL", "")

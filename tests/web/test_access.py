@@ -20,6 +20,8 @@ pytestmark = pytest.mark.django_db(databases=BOTH)
 ROLES = tuple(Role.values)
 ALL = dict.fromkeys(ROLES, 200)
 OPEN = {"accounts:sign-in", "accounts:code", "accounts:sign-out", "health"}
+# The machine API authenticates by bearer token, not sign-in (tests/api check its refusals).
+TOKEN_AUTH = {"api:token", "api:metadata", "api:openapi", "api:person-info-query"}
 
 
 def only(*allowed: str) -> dict[str, int]:
@@ -69,6 +71,11 @@ EXPECTED: dict[str, dict[str, int]] = {
     # figures across reviews, never a child: the review roles and the analyst
     "reviews:board": only(Role.SOCIAL_WORKER, Role.SAFEGUARDING_LEAD, Role.ANALYST),
     "reviews:themes": only(Role.SOCIAL_WORKER, Role.SAFEGUARDING_LEAD, Role.ANALYST),
+    # a session is no credential here: the same answer for every role as for nobody
+    "api:token": dict.fromkeys(ROLES, 405),  # POST only
+    "api:metadata": ALL,  # the CapabilityStatement, no personal data
+    "api:openapi": ALL,
+    "api:person-info-query": dict.fromkeys(ROLES, 405),  # POST only, and then a bearer token
 }
 
 # An id no test makes: with 1, /users/1/ would be the fixture's first user on SQLite (sequences roll back).
@@ -111,7 +118,7 @@ def test_no_url_is_reachable_without_sign_in(name, kwargs, client, web_db):
     url = reverse(name, kwargs=kwargs)
     for method in (client.get, client.post):
         response = method(url)
-        if name in OPEN:
+        if name in OPEN or name in TOKEN_AUTH:
             continue
         assert response.status_code == 302, (name, method.__name__)
         assert response["Location"].startswith(reverse("accounts:sign-in"))
@@ -134,7 +141,7 @@ def test_a_password_only_session_is_refused(name, kwargs, make_user):
     """Signed in with a password but no one-time code: only the code step is reachable."""
     client = password_only_client(make_user(Role.ADMINISTRATOR))
     response = client.get(reverse(name, kwargs=kwargs))
-    if name in OPEN:
+    if name in OPEN or name in TOKEN_AUTH:
         return
     assert response.status_code == 302
     assert response["Location"].startswith(reverse("accounts:code"))
