@@ -35,14 +35,20 @@ LEFT JOIN records_agency a ON a.id = ss.agency_id
 """
 # Each person's most common birth date, sex and ethnicity across their records, voted in the
 # database: one row per person comes back, not one per record. Ties go to the lowest value in
-# byte order. PostgreSQL's mode() does it in one grouped pass (its input sorted, the first of
-# equally frequent values wins; NULLs are ignored); SQLite ranks the counts with window functions.
+# byte order. For ethnicity, "refused" (REFU) and "not yet obtained" (NOBT) say nothing about the
+# child, so they never outvote a real code: a person's ethnicity is the most common real code, and
+# only a person with none gets the most common of those two. PostgreSQL's mode() does it in one
+# grouped pass (its input sorted, the first of equally frequent values wins; NULLs are ignored);
+# SQLite ranks the counts with window functions.
 # Each person also gets the number of agencies holding a record of them (a source system without
 # an agency counts as its own), for the partnership figures; the rules do not read it.
 _PEOPLE_POSTGRESQL = """
 SELECT l.person_id, mode() WITHIN GROUP (ORDER BY pr.birth_date),
        mode() WITHIN GROUP (ORDER BY NULLIF(NULLIF(pr.sex, 'U'), '') COLLATE "C"),
-       mode() WITHIN GROUP (ORDER BY NULLIF(pr.ethnicity, '') COLLATE "C"),
+       COALESCE(mode() WITHIN GROUP (ORDER BY (CASE WHEN pr.ethnicity IN ('NOBT', 'REFU') THEN NULL
+                                               ELSE NULLIF(pr.ethnicity, '') END) COLLATE "C"),
+                mode() WITHIN GROUP (ORDER BY (CASE WHEN pr.ethnicity IN ('NOBT', 'REFU')
+                                               THEN pr.ethnicity END) COLLATE "C")),
        COUNT(DISTINCT COALESCE(ss.agency_id, -ss.id))
 FROM signpost_recordlink l JOIN records_personrecord pr ON pr.id = l.record_id
 JOIN records_sourcesystem ss ON ss.id = pr.source_system_id {where}
@@ -59,7 +65,8 @@ vb AS (SELECT p, b AS v, ROW_NUMBER() OVER (PARTITION BY p ORDER BY COUNT(*) DES
        FROM r WHERE b IS NOT NULL GROUP BY p, b),
 vs AS (SELECT p, s AS v, ROW_NUMBER() OVER (PARTITION BY p ORDER BY COUNT(*) DESC, s) AS k
        FROM r WHERE s IS NOT NULL GROUP BY p, s),
-ve AS (SELECT p, e AS v, ROW_NUMBER() OVER (PARTITION BY p ORDER BY COUNT(*) DESC, e) AS k
+ve AS (SELECT p, e AS v,
+              ROW_NUMBER() OVER (PARTITION BY p ORDER BY e IN ('NOBT', 'REFU'), COUNT(*) DESC, e) AS k
        FROM r WHERE e IS NOT NULL GROUP BY p, e)
 SELECT people.p, vb.v, vs.v, ve.v, people.agencies
 FROM (SELECT p, COUNT(DISTINCT a) AS agencies FROM r GROUP BY p) AS people
@@ -177,6 +184,11 @@ def _households(using: str, persons: set[int] | None = None, hops: int = 3) -> l
     for node, label in zip(nodes, labels.tolist(), strict=True):
         groups[label].append(node)
     return [g for g in groups.values() if 2 <= len(g) <= MAX_HOUSEHOLD]
+
+
+def households(using: str = "default") -> list[list[int]]:
+    """Every household of two or more people (relationship links and shared homes, connected)."""
+    return _households(using, None)
 
 
 def load(persons: Iterable[int] | None = None, using: str = "default") -> tuple[Population, set[int] | None]:

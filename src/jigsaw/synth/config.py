@@ -24,7 +24,8 @@ class SynthConfig:
     single_carer_rate: float = 0.25
     #: share of maternities that are twins (ONS births: about 1.5%)
     twin_rate: float = 0.015
-    #: two-carer households whose carers are of different heritage (children get M* codes)
+    #: households whose children's parents are of different heritage (children get M* codes),
+    #: whatever the household's make-up (the other parent may be absent)
     mixed_heritage_rate: float = 0.05
     #: households that moved house inside the three-year window
     move_rate: float = 0.12

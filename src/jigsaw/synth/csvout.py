@@ -23,7 +23,8 @@ EVENTS = ("source_system", "event_id", "person_source_id", "event_type", "occurr
 RELATIONSHIPS = ("source_system", "person_source_id", "related_source_id", "relationship")
 INVOLVEMENTS = ("source_system", "person_source_id", "agency", "role", "team", "practitioner",
                 "contact", "started_on", "ended_on")
-TRUTH_PEOPLE = ("source_system", "source_id", "true_person_id")
+#: ``ethnicity`` is the person's true DfE code, whatever their records say (refused, missing …)
+TRUTH_PEOPLE = ("source_system", "source_id", "true_person_id", "ethnicity")
 TRUTH_PATTERNS = ("true_person_id", "pattern", "first_event", "last_event")
 KINDS: dict[str, tuple[str, ...]] = {"people": PEOPLE, "events": EVENTS,
                                      "relationships": RELATIONSHIPS, "involvements": INVOLVEMENTS}

@@ -188,7 +188,9 @@ def build_population(plan: RunPlan, chunk: int, n_children: int, streams: Stream
     rg = streams.get("heritage")
     base_row = choose(rg, her.weights, h)
     wbri = her.codes.index("WBRI")
-    mixed = ~single & (rg.random(h) < cfg.mixed_heritage_rate / max(1e-9, 1 - cfg.single_carer_rate))
+    # whether the children's parents are of different heritage, drawn apart from the household's
+    # make-up: a lone parent or a step-family is as likely to have mixed-heritage children as any
+    mixed = rg.random(h) < cfg.mixed_heritage_rate
     other_row = choose(rg, her.mixed_weights, h)
     mother_other = rg.random(h) < 0.4
     mother_row = np.where(mixed, np.where(mother_other, other_row, wbri), base_row)
