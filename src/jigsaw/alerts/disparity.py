@@ -120,7 +120,8 @@ def cells(alerted: np.ndarray, cohort: Cohort, dimension: str, standardise: bool
             cell["low_per_1000"] = round(1000 * low / share * e / n, 2)
             cell["high_per_1000"] = round(1000 * high / share * e / n, 2)
             trials = max(1, round(m_eff))
-            cell["p_value"] = float(stats.binomtest(min(round(x_eff), trials), trials, share).pvalue)
+            p = float(stats.binomtest(min(round(x_eff), trials), trials, share).pvalue)
+            cell["p_value"] = float(f"{p:.4g}")
         out[str(label)] = cell
     return out
 
@@ -146,7 +147,7 @@ def correct(family: Sequence[dict], alpha: float = ALPHA) -> int:
     adjusted = holm([c["p_value"] for c in family])
     flagged = 0
     for cell, p in zip(family, adjusted, strict=True):
-        cell["p_adjusted"] = round(p, 6)
+        cell["p_adjusted"] = float(f"{p:.4g}")
         cell["flagged"] = p < alpha
         cell["direction"] = ("over" if cell["alerted"] > cell["expected"] else "under") if p < alpha else ""
         flagged += cell["flagged"]

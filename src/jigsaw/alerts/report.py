@@ -76,6 +76,8 @@ class Children:
     def mask(self, persons: Iterable[int]) -> np.ndarray:
         """A true for each of ``persons`` who is one of the children (others are ignored)."""
         out = np.zeros(len(self.ids), bool)
+        if not len(self.ids):
+            return out
         wanted = np.fromiter(persons, np.int64)
         at = np.searchsorted(self.ids, wanted)
         hit = (at < len(self.ids)) & (self.ids[np.minimum(at, len(self.ids) - 1)] == wanted)
@@ -229,7 +231,7 @@ def _outcomes(children: Children, alerts: Iterable[Raised]) -> dict[str, dict[st
                 g["p_value"] = float(stats.fisher_exact(table).pvalue)  # exact: the counts are small
                 family.append(g)
         for g, p in zip(family, holm([g["p_value"] for g in family]), strict=True):
-            g["p_adjusted"] = round(p, 6)
+            g["p_adjusted"] = float(f"{p:.4g}")
             g["flagged"] = p < ALPHA
     return {rule: dict(dims) for rule, dims in out.items()}
 
@@ -259,7 +261,8 @@ def fairness(children: Children, alerts: list[Raised], truth: Path | None = None
                 longer = cells(long_masks[rule_id], children.cohort, dim, standardise=not need, alpha=alpha)
                 for group, cell in table.items():
                     if cell["expected"] < MIN_EXPECTED and longer[group]["expected"] > cell["expected"]:
-                        table[group] = {**longer[group], "pooled": "all dates"}
+                        table[group] = {**longer[group], "pooled": "all dates",
+                                        "alerted_in_dates": cell["alerted"]}
             if patterned is not None:
                 labels = children.cohort.groups[dim]
                 for group, cell in table.items():
