@@ -24,6 +24,9 @@ from scipy.sparse.csgraph import connected_components
 
 from jigsaw.rules.population import Population
 
+#: DfE codes for "refused" and "information not yet obtained"
+UNKNOWN_ETHNICITY = ("NOBT", "REFU")
+
 
 def _read(folder: Path, name: str, columns: list[str]) -> pa.Table:
     tables = []
@@ -76,6 +79,19 @@ def _mode(person: pa.Array, value: pa.Array, name: str) -> pa.Table:
     return counts.filter(pa.array(first)).select(["person_id", name])
 
 
+def _ethnicity(person: pa.Array, code: pa.Array) -> pa.Table:
+    """The most common real code per person; refused (REFU) or not obtained (NOBT) only when there is none.
+
+    The same vote as :mod:`jigsaw.alerts.population`: a code that says nothing about the child never
+    outvotes one that does.
+    """
+    unknown = pc.is_in(code, value_set=pa.array(UNKNOWN_ETHNICITY))
+    real = _mode(person, pc.if_else(unknown, pa.scalar(None, pa.string()), code), "ethnicity")
+    fallback = _mode(person, pc.if_else(unknown, code, pa.scalar(None, pa.string())), "ethnicity")
+    missing = pc.invert(pc.is_in(fallback.column("person_id"), value_set=real.column("person_id")))
+    return pa.concat_tables([real, fallback.filter(missing)])
+
+
 def population_from_synth(folder: str | Path) -> Population:
     """Events, people and households of a synth folder, resolved with the truth file."""
     folder = Path(folder)
@@ -99,9 +115,10 @@ def population_from_synth(folder: str | Path) -> Population:
                                       "address"])
     pid = resolve(pr.column("source_system"), pr.column("source_id"))
     people = _mode(pid, pc.cast(pr.column("birth_date"), pa.date32()).combine_chunks(), "birth_date")
-    for col in ("sex", "ethnicity"):
-        other = _mode(pid, pr.column(col).combine_chunks(), col)
-        people = people.join(other, "person_id", join_type="full outer")
+    people = people.join(_mode(pid, pr.column("sex").combine_chunks(), "sex"), "person_id",
+                         join_type="full outer")
+    people = people.join(_ethnicity(pid, pr.column("ethnicity").combine_chunks()), "person_id",
+                         join_type="full outer")
     rel = _read(folder, "relationships.csv", ["source_system", "person_source_id", "related_source_id"])
     a = resolve(rel.column("source_system"), rel.column("person_source_id")).to_numpy()
     b = resolve(rel.column("source_system"), rel.column("related_source_id")).to_numpy()
