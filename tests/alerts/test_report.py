@@ -55,6 +55,12 @@ def test_age_bands_match_a_birthday_count_at_every_boundary():
                                "deprivation": "Not known", "age_band": "1-4"}
 
 
+def test_disability_comes_from_the_voted_person():
+    table = _people([date(2020, 1, 1)] * 3).append_column("disability", pa.array([True, False, None]))
+    got = children_of(table, TODAY)
+    assert [got.group_of(p)["disability"] for p in (1, 2, 3)] == ["Disabled", "Not disabled", "Not known"]
+
+
 def test_ages_are_taken_on_the_as_of_date_not_today():
     born = [date(2008, 6, 1)]
     assert 1 in children_of(_people(born), date(2026, 5, 31))

@@ -133,9 +133,9 @@ def children_of(people: pa.Table, as_of: date, homes: Iterable[Collection[int]] 
     return Children(ids, cohort, as_of)
 
 
-def _disability(value: str | None) -> str:
-    """``true``/``false`` as the people feed sends it; anything else is not known."""
-    return {"true": "Disabled", "false": "Not disabled"}.get((value or "").strip().lower(), NOT_KNOWN)
+def _disability(value: bool | None) -> str:
+    """The voted ``disability`` of :func:`all_people`: not known when no record says either way."""
+    return NOT_KNOWN if value is None else ("Disabled" if value else "Not disabled")
 
 
 def _postcode(value: str | None) -> str:

@@ -23,6 +23,7 @@ from scipy.sparse import coo_matrix
 from scipy.sparse.csgraph import connected_components
 
 from jigsaw.rules.population import Population
+from jigsaw.synth import PATTERN_RULES
 
 #: DfE codes for "refused" and "information not yet obtained"
 UNKNOWN_ETHNICITY = ("NOBT", "REFU")
@@ -156,15 +157,6 @@ def _household_pairs(a: np.ndarray, b: np.ndarray) -> pa.Table:
     p = np.concatenate(left) if left else np.zeros(0, np.int64)
     m = np.concatenate(right) if right else np.zeros(0, np.int64)
     return pa.table({"person_id": pa.array(p, pa.int64()), "member_id": pa.array(m, pa.int64())})
-
-
-#: which catalogue rule should find each pattern synth injects (``synth/patterns.py``)
-PATTERN_RULES: dict[str, str] = {
-    "non_mobile_injury": "R01", "injury_pattern": "R03", "was_not_brought_on_plan": "R04a",
-    "was_not_brought_repeat": "R04b", "ed_attendance_on_plan": "R04c", "domestic_abuse_school_age": "R05",
-    "missing_episode": "R07a", "missing_repeat": "R07b", "repeat_referral": "R08",
-    "new_adult_baby": "R11", "no_access_repeat": "R13",
-}
 
 
 def read_truth(folder: str | Path) -> dict[str, set[int]]:
