@@ -37,7 +37,7 @@ from scipy.sparse.csgraph import connected_components
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from _machine import write_result
-from jigsaw.alerts.disparity import ALPHA, Cohort, cells, correct, design_effect
+from jigsaw.alerts.disparity import ALPHA, Cohort, assess, design_effect
 from jigsaw.feeds.ethnicity import ethnic_group
 from jigsaw.rules import evaluate, load_catalogue
 from jigsaw.rules.synth_population import population_from_synth
@@ -91,13 +91,7 @@ def _masks(ids: np.ndarray, findings) -> dict[str, np.ndarray]:
 
 def _assess(masks: dict[str, np.ndarray], cohort: Cohort) -> dict[str, dict[str, dict]]:
     """Per rule, its protected cells with the per-rule Holm correction, as the report does it."""
-    out = {}
-    for rule, mask in masks.items():
-        deff = design_effect(mask, cohort.household)
-        by = {dim: cells(mask, cohort, dim, deff=deff) for dim in PROTECTED}
-        correct([c for table in by.values() for c in table.values()], ALPHA)
-        out[rule] = by
-    return out
+    return {rule: assess(mask, cohort, PROTECTED)[0] for rule, mask in masks.items()}
 
 
 def _flags(assessed: dict) -> list[tuple[str, str, str, str]]:

@@ -10,7 +10,8 @@ each group gets:
   children — indirect standardisation, so a group with more babies is not called over-alerted;
 - ``ratio`` = alerted / expected, and a 95% interval for it and for the rate;
 - ``p_value`` of the test of "the group's share of the alerted children is the share its
-  children and ages predict", two-sided (under- and over-alerting both), and ``p_adjusted``
+  children and ages predict", two-sided (under- and over-alerting both; a mid-p value, see
+  :func:`mid_p`), and ``p_adjusted``
   after Holm's step-down correction over every cell of the report's family (Holm, S. (1979) "A
   simple sequentially rejective multiple test procedure", Scand. J. Statist. 6, 65–70): a cell
   is ``flagged`` when its adjusted p-value is below ``alpha``, which holds the chance of any
@@ -21,7 +22,7 @@ present), so counts are first divided by the rule's *design effect* — the vari
 alerted share with households as clusters over its variance were children independent (Kish,
 L. (1965) Survey Sampling, §5.4) — as Rao and Scott's first-order correction does (Rao, J. N. K.
 & Scott, A. J. (1981) JASA 76, 221–230). The test is then an exact binomial test on those
-effective counts, and the interval a Clopper–Pearson interval on the effective sample size, as
+effective counts (mid-p), and the interval a Clopper–Pearson interval on the effective sample size, as
 Korn and Graubard propose for clustered proportions (Korn, E. L. & Graubard, B. I. (1998)
 Survey Methodology 24, 193–201). The binomial is conservative when need strata differ in rate
 (its variance is the largest a stratified count can have).
@@ -111,7 +112,9 @@ def cells(alerted: np.ndarray, cohort: Cohort, dimension: str, standardise: bool
         cell = {"children": int(n), "alerted": int(o), "per_1000": round(1000 * o / n, 2) if n else None,
                 "expected": round(e, 2), "ratio": round(o / e, 3) if e > 0 else None,
                 "low_per_1000": None, "high_per_1000": None, "ratio_low": None, "ratio_high": None,
-                "design_effect": round(deff, 3), "p_value": 1.0}
+                "design_effect": round(deff, 3), "p_value": None,
+                # a dimension of two groups asks one question (each group against the other)
+                "test": dimension if len(labels) == 2 else f"{dimension}:{label}"}
         if total > 0 and 0 < e < total:
             share = e / total
             m_eff, x_eff = total / deff, o / deff
@@ -120,10 +123,23 @@ def cells(alerted: np.ndarray, cohort: Cohort, dimension: str, standardise: bool
             cell["low_per_1000"] = round(1000 * low / share * e / n, 2)
             cell["high_per_1000"] = round(1000 * high / share * e / n, 2)
             trials = max(1, round(m_eff))
-            p = float(stats.binomtest(min(round(x_eff), trials), trials, share).pvalue)
-            cell["p_value"] = float(f"{p:.4g}")
+            cell["p_value"] = float(f"{mid_p(min(round(x_eff), trials), trials, share):.4g}")
         out[str(label)] = cell
     return out
+
+
+def mid_p(x: int, trials: int, share: float) -> float:
+    """Two-sided mid-p value of ``x`` successes in ``trials`` at ``share`` (Lancaster's mid-p).
+
+    Half the probability of the observed count is counted, so the test is not made conservative by
+    the count's discreteness, as an exact test is at small counts (Lancaster, H. O. (1961) JASA 56,
+    223–234; recommended for exact tests of rates by Rothman, Greenland & Lash, Modern
+    Epidemiology, ch. 14).
+    """
+    at = float(stats.binom.pmf(x, trials, share))
+    below = float(stats.binom.cdf(x - 1, trials, share)) if x > 0 else 0.0
+    above = float(stats.binom.sf(x, trials, share))
+    return min(1.0, 2 * min(below + at / 2, above + at / 2))
 
 
 def holm(p_values: Sequence[float]) -> list[float]:
@@ -142,36 +158,51 @@ def holm(p_values: Sequence[float]) -> list[float]:
 def correct(family: Sequence[dict], alpha: float = ALPHA) -> int:
     """Add ``p_adjusted``, ``flagged`` and ``direction`` to every cell of one family; how many are flagged.
 
+    The family's hypotheses are its distinct ``test``s with a p-value: a cell with nothing to
+    test (a dimension with one group, no alerts) does not dilute the others' correction.
     ``direction`` is ``over`` or ``under`` (alerted more or fewer than expected) on a flagged cell.
     """
-    adjusted = holm([c["p_value"] for c in family])
+    tests: dict[str, float] = {}
+    for cell in family:
+        if cell["p_value"] is not None:
+            tests[cell.get("test", str(id(cell)))] = cell["p_value"]
+    adjusted = dict(zip(tests, holm(list(tests.values())), strict=True))
     flagged = 0
-    for cell, p in zip(family, adjusted, strict=True):
-        cell["p_adjusted"] = float(f"{p:.4g}")
-        cell["flagged"] = p < alpha
-        cell["direction"] = ("over" if cell["alerted"] > cell["expected"] else "under") if p < alpha else ""
+    for cell in family:
+        p = adjusted.get(cell.get("test", str(id(cell)))) if cell["p_value"] is not None else None
+        cell["p_adjusted"] = None if p is None else float(f"{p:.4g}")
+        cell["flagged"] = p is not None and p < alpha
+        over = cell["alerted"] > cell["expected"]
+        cell["direction"] = ("over" if over else "under") if cell["flagged"] else ""
         flagged += cell["flagged"]
     return flagged
 
 
-def assess(alerted: Mapping[str, np.ndarray], cohort: Cohort, protected: Sequence[str],
-           need: Sequence[str] = (), alpha: float = ALPHA) -> dict[str, dict]:
-    """Per rule (keys of ``alerted``), the cells of every dimension, corrected as two families.
+Tables = dict[str, dict[str, dict]]
 
-    Protected characteristics form one family, need dimensions another: a rule alerting mostly
-    babies is doing its job, so those cells never share a correction with (or mask) an unfair one.
+
+def assess(alerted: np.ndarray, cohort: Cohort, protected: Sequence[str], need: Sequence[str] = (),
+           alpha: float = ALPHA, longer: np.ndarray | None = None) -> tuple[Tables, float]:
+    """One rule's cells in every dimension, corrected, and its design effect.
+
+    Its protected cells are one family for the correction, its need cells another: a rule alerting
+    mostly babies is doing its job, so those cells never share a correction with (or mask) an
+    unfair one. With ``longer`` (who the rule alerted over a longer period), a group expecting fewer
+    than :data:`MIN_EXPECTED` alerted children is tested over that period instead, marked
+    ``pooled``, with ``alerted_in_dates`` keeping its own count.
     """
-    rules: dict[str, dict] = {}
-    families: dict[bool, list[dict]] = {True: [], False: []}
-    for rule_id, mask in alerted.items():
-        deff = design_effect(mask, cohort.household)
-        by = {}
-        for dim in (*protected, *need):
-            is_need = dim in need
-            by[dim] = cells(mask, cohort, dim, standardise=not is_need, alpha=alpha, deff=deff)
-            families[is_need].extend(by[dim].values())
-        rules[rule_id] = {"children_alerted": int(mask.sum()), "design_effect": round(deff, 3),
-                          "per_1000": round(1000 * float(mask.mean()), 2) if len(mask) else 0.0, "by": by}
-    correct(families[False], alpha)
-    correct(families[True], alpha)
-    return rules
+    deff = design_effect(alerted, cohort.household)
+    by: dict[str, dict[str, dict]] = {}
+    for dim in (*protected, *need):
+        standardise = dim not in need
+        table = cells(alerted, cohort, dim, standardise=standardise, alpha=alpha, deff=deff)
+        if longer is not None:
+            wider = cells(longer, cohort, dim, standardise=standardise, alpha=alpha)
+            for group, cell in table.items():
+                if cell["expected"] < MIN_EXPECTED and wider[group]["expected"] > cell["expected"]:
+                    table[group] = {**wider[group], "pooled": "all dates",
+                                    "alerted_in_dates": cell["alerted"]}
+        by[dim] = table
+    correct([c for dim in protected for c in by[dim].values()], alpha)
+    correct([c for dim in need for c in by[dim].values()], alpha)
+    return by, deff

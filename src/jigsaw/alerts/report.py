@@ -30,7 +30,7 @@ import pyarrow as pa
 from django.db.models import Max, Q
 from scipy import stats
 
-from jigsaw.alerts.disparity import ALPHA, MIN_EXPECTED, Cohort, cells, correct, design_effect, holm
+from jigsaw.alerts.disparity import ALPHA, Cohort, assess, holm
 from jigsaw.alerts.models import Alert
 from jigsaw.alerts.population import all_people, households
 from jigsaw.feeds.ethnicity import ethnic_group
@@ -242,8 +242,9 @@ def fairness(children: Children, alerts: list[Raised], truth: Path | None = None
 
     ``alerts`` are those counted (every alert for the command line, those raised in the dates
     chosen for the partnership figures). With ``pooled`` (the alerts of a longer period, usually
-    all of them), a group expecting fewer than :data:`MIN_EXPECTED` alerted children in the
-    dates chosen is tested over that longer period instead, and says so, rather than being hidden.
+    all of them), a group expecting fewer than :data:`jigsaw.alerts.disparity.MIN_EXPECTED`
+    alerted children in the dates chosen is tested over that longer period instead, and says so,
+    rather than being hidden.
     Each rule's protected cells are one family for the multiple-comparison correction (Holm, at
     ``alpha``), its need cells another.
     """
@@ -252,27 +253,15 @@ def fairness(children: Children, alerts: list[Raised], truth: Path | None = None
     patterned = children.mask(_with_pattern(truth, using)) if truth else None
     rules: dict[str, Any] = {}
     for rule_id, mask in masks.items():
-        deff = design_effect(mask, children.cohort.household)
-        by: dict[str, dict[str, dict]] = {}
-        for dim in DIMENSIONS:
-            need = dim in NEED
-            table = cells(mask, children.cohort, dim, standardise=not need, alpha=alpha, deff=deff)
-            if rule_id in long_masks:
-                longer = cells(long_masks[rule_id], children.cohort, dim, standardise=not need, alpha=alpha)
-                for group, cell in table.items():
-                    if cell["expected"] < MIN_EXPECTED and longer[group]["expected"] > cell["expected"]:
-                        table[group] = {**longer[group], "pooled": "all dates",
-                                        "alerted_in_dates": cell["alerted"]}
-            if patterned is not None:
+        by, deff = assess(mask, children.cohort, PROTECTED, NEED, alpha, long_masks.get(rule_id))
+        if patterned is not None:
+            for dim, table in by.items():
                 labels = children.cohort.groups[dim]
                 for group, cell in table.items():
                     mine = mask & (labels == group)
                     n = int(mine.sum())
                     hits = int((mine & patterned).sum())
                     cell["share_with_injected_pattern"] = round(hits / n, 3) if n else None
-            by[dim] = table
-        correct([c for dim in PROTECTED for c in by[dim].values()], alpha)
-        correct([c for dim in NEED for c in by[dim].values()], alpha)
         rules[rule_id] = {"children_alerted": int(mask.sum()),
                           "per_1000": round(1000 * float(mask.mean()), 2),
                           "design_effect": round(deff, 3), "by": by}
@@ -311,6 +300,10 @@ def _interval(cell: dict) -> str:
     return f" [{cell['low_per_1000']:g}-{cell['high_per_1000']:g}]"
 
 
+def _p(cell: dict) -> str:
+    return "" if cell.get("p_adjusted") is None else f" p={cell['p_adjusted']:.3g}"
+
+
 def render(data: dict[str, Any]) -> str:
     """The report as text: one block per rule, flagged cells marked with their direction."""
     lines = [f"Fairness report: {data['children']:,} children under 18 on {data['as_of']} "
@@ -326,7 +319,7 @@ def render(data: dict[str, Any]) -> str:
                 mark = {"over": " !over", "under": " !under"}.get(g.get("direction", ""), "")
                 pooled = " (all dates)" if g.get("pooled") else ""
                 cells_text.append(f"{group} {g['alerted']}/{g['children']} = {g['per_1000']}{_interval(g)} "
-                                  f"exp {g['expected']:g} p={g['p_adjusted']:.3g}{mark}{pooled}")
+                                  f"exp {g['expected']:g}{_p(g)}{mark}{pooled}")
             label = f"{dim} (need)" if dim in NEED else dim
             lines.append(f"  {label}: " + "; ".join(cells_text))
         dismissed = rule.get("outcomes", {}).get("ethnicity", {})
