@@ -10,6 +10,9 @@ all rules together over ethnicity and sex (synth has no disability and its postc
 so those dimensions hold one group and test nothing), standardised for age band, clustered by
 household, Holm-corrected per rule at a 5% family-wise level.
 
+- **Synthetic rules** ``S10`` and ``S20`` (``--synthetic-rate``) alert 10 and 20 children per 1,000
+  at random: how often a disparity is caught depends on how many children the rule alerts, and
+  the shipped rules alert few (R07a about 5 per 1,000), so these show the rate the figure needs.
 - **Noise**: synth builds no disparity in, so every flagged cell is a false alarm; reported per run.
 - **Injected disparity**: the ethnic group whose children number closest to 2,000 gets extra alerts
   from each ``--rule`` in turn: each of its children that rule did not alert is alerted with the
@@ -119,8 +122,11 @@ def main() -> None:
     ap.add_argument("--seeds", type=int, default=20)
     ap.add_argument("--injections", type=int, default=10)
     ap.add_argument("--rule", action="append", help="rule to inject into (repeatable; default R05 and R07a)")
+    ap.add_argument("--synthetic-rate", type=float, action="append",
+                    help="also a rule alerting this many children per 1,000 at random (default 10 and 20)")
     args = ap.parse_args()
-    rules = args.rule or ["R05", "R07a"]
+    synthetic = {f"S{rate:g}": rate for rate in (args.synthetic_rate or [10.0, 20.0])}
+    rules = (args.rule or ["R05", "R07a"]) + list(synthetic)
     catalogue = load_catalogue()
     started = time.perf_counter()
     noise_flags, injected_false, runs, per_seed = [], [], 0, []
@@ -134,6 +140,9 @@ def main() -> None:
             shutil.rmtree(folder, ignore_errors=True)
         ids, cohort = _cohort(pop)
         masks = _masks(ids, evaluate(catalogue, pop, as_of=AS_OF))
+        draw = np.random.default_rng([seed, 18])
+        for rule, rate in synthetic.items():  # each child alone, whatever the age: no need, no clustering
+            masks[rule] = draw.random(len(ids)) < rate / 1000
         flags = _flags(_assess(masks, cohort))
         noise_flags.append(len(flags))
         labels, sizes = np.unique(cohort.groups["ethnicity"], return_counts=True)

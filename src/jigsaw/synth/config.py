@@ -31,6 +31,31 @@ class SynthConfig:
     move_rate: float = 0.12
     #: single mothers with a partner who joins the household
     partner_join_rate: float = 0.25
+    #: single-carer households whose carer is the father (the rest are mothers)
+    lone_father_rate: float = 0.1
+    #: two-carer households whose second carer is the children's father (the rest: a step-father)
+    father_present_rate: float = 0.85
+    #: households with a grandparent or other relative living in
+    relative_rate: float = 0.03
+    #: children who are girls (about 49% of births in England and Wales, ONS birth registrations)
+    girl_rate: float = 0.49
+    #: relatives living in who are women
+    relative_female_rate: float = 0.7
+    #: mixed-heritage households whose mother is the parent not of White British heritage
+    mixed_mother_other_rate: float = 0.4
+    #: step-fathers, and mothers' new partners, of the mother's heritage (the rest drawn afresh)
+    step_same_heritage_rate: float = 0.85
+    partner_same_heritage_rate: float = 0.85
+    #: people with a middle name
+    middle_name_rate: float = 0.55
+    #: mothers' partners who leave again within the window
+    partner_leave_rate: float = 0.3
+    #: households registered with the GP practice that serves their street (the rest: any practice)
+    household_gp_rate: float = 0.85
+    #: people registered with their household's practice
+    person_household_gp_rate: float = 0.92
+    #: households that use the farther of the two emergency departments
+    far_ed_rate: float = 0.2
 
     # --- identity noise: probability per person record ---------------------------------------
     given_typo_rate: float = 0.02  #: one edit (insert/delete/substitute/transpose)
