@@ -77,6 +77,16 @@ class SynthConfig:
     stale_address_rate: float = 0.3  #: records of people who moved still showing the old address
     postcode_error_rate: float = 0.02  #: postcode with a wrong sector digit or unit letter
     postcode_missing_rate: float = 0.03  #: postcode left blank
+    surname_change_hyphen_rate: float = 0.35  #: of changed surnames, double-barrelled with the old
+    nhs_wrong_someone_rate: float = 0.5  #: of wrong NHS numbers, a real person's (else nobody's)
+
+    # --- what agencies record besides identity: probability per person record ---------------
+    middle_name_recorded_rate: float = 0.8  #: agencies that keep middle names record one held
+    teen_phone_rate: float = 0.3  #: GP records of children over 13 with their own mobile
+    adult_phone_rate: float = 0.7  #: adults' records, at agencies that keep phones, with one
+    ethnicity_unknown_rate: float = 0.03  #: recorded ethnicity "not obtained" or "refused"
+    ethnicity_not_obtained_share: float = 0.7  #: of those, not obtained (NOBT); the rest refused
+    social_care_upn_rate: float = 0.3  #: children's social care records of pupils with the UPN
 
     # --- injected risk patterns: expected injections per child --------------------------------
     rate_non_mobile_injury: float = 0.001
