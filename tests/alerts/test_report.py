@@ -187,3 +187,23 @@ def test_alerts_naming_only_adults_are_left_out():
     children = children_of(PEOPLE, TODAY)
     data = fairness(children, [Raised("R01", JANUARY, (1,))])
     assert data["rules"]["R01"]["by"]["sex"]["F"]["alerted"] == 1
+
+
+def test_deprivation_comes_from_the_lookup_and_a_bad_lookup_is_refused(tmp_path):
+    from jigsaw.alerts.deprivation import DeprivationLookupError, read_lookup
+
+    good = tmp_path / "imd.csv"
+    good.write_text("postcode,imd_decile\nNV1 1AB,1\nnv1 2ab,10\n", encoding="utf-8")
+    lookup = read_lookup(good)
+    assert lookup == {"NV11AB": "1-2 (most deprived)", "NV12AB": "9-10 (least deprived)"}
+    table = _people([date(2020, 1, 1)] * 3).append_column("postcode", pa.array(["NV1 1AB", "NV12AB", None]))
+    got = children_of(table, TODAY, deprivation=lookup)
+    assert [got.group_of(p)["deprivation"] for p in (1, 2, 3)] == [
+        "1-2 (most deprived)", "9-10 (least deprived)", "Not known"]
+    bad = tmp_path / "bad.csv"
+    bad.write_text("postcode,imd_decile\nNV1 1AB,11\n", encoding="utf-8")
+    with pytest.raises(DeprivationLookupError, match="line 2: imd_decile must be 1 to 10"):
+        read_lookup(bad)
+    (tmp_path / "cols.csv").write_text("pc,decile\n", encoding="utf-8")
+    with pytest.raises(DeprivationLookupError, match="needs the columns"):
+        read_lookup(tmp_path / "cols.csv")

@@ -188,6 +188,16 @@ def _households(using: str, persons: set[int] | None = None, hops: int = 3) -> l
     return [g for g in groups.values() if 2 <= len(g) <= MAX_HOUSEHOLD]
 
 
+def postcodes(using: str = "default") -> dict[int, str]:
+    """Each person's most common postcode across their records (ties: the lowest), for deprivation."""
+    counts: dict[int, Counter] = defaultdict(Counter)
+    for person, postcode in _fetch(using, "SELECT l.person_id, pr.postcode FROM signpost_recordlink l "
+                                          "JOIN records_personrecord pr ON pr.id = l.record_id "
+                                          "WHERE pr.postcode <> ''", []):
+        counts[person][postcode] += 1
+    return {p: min(c.items(), key=lambda kv: (-kv[1], kv[0]))[0] for p, c in counts.items()}
+
+
 def households(using: str = "default") -> list[list[int]]:
     """Every household of two or more people (relationship links and shared homes, connected)."""
     return _households(using, None)

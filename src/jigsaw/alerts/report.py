@@ -32,7 +32,7 @@ from scipy import stats
 
 from jigsaw.alerts.disparity import ALPHA, Cohort, assess, holm
 from jigsaw.alerts.models import Alert
-from jigsaw.alerts.population import all_people, households
+from jigsaw.alerts.population import all_people, households, postcodes
 from jigsaw.feeds.ethnicity import ethnic_group
 from jigsaw.records.models import PersonRecord
 from jigsaw.signpost.models import RecordLink
@@ -173,7 +173,12 @@ def as_of_date(using: str) -> date:
 def load_children(using: str = "default", as_of: date | None = None,
                   deprivation: Mapping[str, str] | None = None) -> Children:
     """Everyone's groups and households from the database, ages on ``as_of`` (the alerts' by default)."""
-    return children_of(all_people(using), as_of or as_of_date(using), households(using), deprivation)
+    people = all_people(using)
+    if deprivation:
+        voted = postcodes(using)
+        people = people.append_column("postcode", pa.array(
+            [voted.get(p) for p in people.column("person_id").to_pylist()], pa.string()))
+    return children_of(people, as_of or as_of_date(using), households(using), deprivation)
 
 
 def _with_pattern(truth: Path, using: str) -> set[int]:
