@@ -207,3 +207,9 @@ def test_deprivation_comes_from_the_lookup_and_a_bad_lookup_is_refused(tmp_path)
     (tmp_path / "cols.csv").write_text("pc,decile\n", encoding="utf-8")
     with pytest.raises(DeprivationLookupError, match="needs the columns"):
         read_lookup(tmp_path / "cols.csv")
+
+
+def test_children_of_one_household_share_a_cluster():
+    got = children_of(_people([date(2020, 1, 1)] * 4), TODAY, homes=[[1, 2, 99], [3]])
+    household = dict(zip(got.ids.tolist(), got.cohort.household.tolist(), strict=True))
+    assert household[1] == household[2] and len({household[1], household[3], household[4]}) == 3

@@ -118,11 +118,13 @@ def children_of(people: pa.Table, as_of: date, homes: Iterable[Collection[int]] 
     postcodes = column("postcode")
     lookup = deprivation or {}
     household = -1 - np.arange(len(ids), dtype=np.int64)  # alone unless a household says otherwise
-    for number, members in enumerate(homes):
-        at = np.searchsorted(ids, np.fromiter(members, np.int64))
-        hit = at < len(ids)
-        hit[hit] = ids[at[hit]] == np.fromiter(members, np.int64)[hit]
-        household[at[hit]] = number
+    homes = [list(members) for members in homes]
+    if homes and len(ids):
+        member = np.fromiter((p for members in homes for p in members), np.int64)
+        number = np.repeat(np.arange(len(homes)), [len(members) for members in homes])
+        at = np.minimum(np.searchsorted(ids, member), len(ids) - 1)
+        hit = ids[at] == member
+        household[at[hit]] = number[hit]
     cohort = Cohort(household=household, need=bands[chosen], groups={
         "ethnicity": np.array([groups[e] for e in ethnicity], object),
         "sex": np.array([s or "unknown" for s in column("sex")], object),
