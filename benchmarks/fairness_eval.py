@@ -169,8 +169,14 @@ def main() -> None:
                                               design_effect(masks[rule], cohort.household), 3),
                                           "injected_flagged": hits[rule]} for rule in rules}})
         print(f"seed {seed}: {len(flags)} noise flags, injected caught {hits}", file=sys.stderr)
+        _write(args, rules, noise_flags, injected_hits, injected_false, runs, per_seed, started)
+
+
+def _write(args, rules, noise_flags, injected_hits, injected_false, runs, per_seed, started) -> None:
+    """The figures over the seeds done so far (written after every seed, so a long run can be cut short)."""
     result = {
-        "children_per_seed": args.children, "seeds": args.seeds, "as_of": AS_OF.isoformat(),
+        "children_per_seed": args.children, "seeds": len(per_seed), "seeds_asked": args.seeds,
+        "as_of": AS_OF.isoformat(),
         "method": "real synth partnerships and rule findings per seed; extra alerts injected by random draw",
         "alpha_family_wise_per_rule": ALPHA, "dimensions": list(PROTECTED), "standardised_for": "age band",
         "noise_flagged_cells_per_run": round(float(np.mean(noise_flags)), 3),
