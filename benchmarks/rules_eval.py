@@ -38,7 +38,7 @@ from _machine import write_result
 from jigsaw.feeds.ethnicity import ethnic_group
 from jigsaw.rules import evaluate_report, load_catalogue
 from jigsaw.rules.synth_population import population_from_synth, read_truth, score
-from jigsaw.synth import write_partnership
+from jigsaw.synth import PATTERN_RULES, write_partnership
 
 AS_OF = date(2026, 6, 30)
 TARGET_EVENTS_PER_SECOND = 200_000
@@ -90,7 +90,7 @@ def main() -> None:
         build_s = time.perf_counter() - t0
         cat = load_catalogue()
         runs = [evaluate_report(cat, pop, AS_OF) for _ in range(max(1, args.repeat))]
-        truth = read_truth(folder)
+        truth = read_truth(folder, PATTERN_RULES)
     finally:
         if args.keep is None:
             shutil.rmtree(folder, ignore_errors=True)

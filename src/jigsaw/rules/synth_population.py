@@ -12,6 +12,7 @@ listed both ways with an open period (synth does not date memberships).
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from itertools import pairwise
 from pathlib import Path
 
@@ -23,7 +24,6 @@ from scipy.sparse import coo_matrix
 from scipy.sparse.csgraph import connected_components
 
 from jigsaw.rules.population import Population
-from jigsaw.synth import PATTERN_RULES
 
 #: DfE codes for "refused" and "information not yet obtained"
 UNKNOWN_ETHNICITY = ("NOBT", "REFU")
@@ -159,13 +159,17 @@ def _household_pairs(a: np.ndarray, b: np.ndarray) -> pa.Table:
     return pa.table({"person_id": pa.array(p, pa.int64()), "member_id": pa.array(m, pa.int64())})
 
 
-def read_truth(folder: str | Path) -> dict[str, set[int]]:
-    """Rule id -> the true person ids synth injected that rule's pattern on."""
+def read_truth(folder: str | Path, pattern_rules: Mapping[str, str]) -> dict[str, set[int]]:
+    """Rule id -> the true person ids synth injected that rule's pattern on.
+
+    ``pattern_rules`` is synth's ``PATTERN_RULES`` (which rule should find each pattern), passed in
+    because the rules engine and synth never import each other.
+    """
     t = pacsv.read_csv(Path(folder) / "truth" / "patterns.csv")
-    out: dict[str, set[int]] = {r: set() for r in PATTERN_RULES.values()}
+    out: dict[str, set[int]] = {r: set() for r in pattern_rules.values()}
     for pattern, pid in zip(t.column("pattern").to_pylist(), true_id(t.column("true_person_id")).to_pylist(),
                             strict=True):
-        out[PATTERN_RULES[pattern]].add(pid)
+        out[pattern_rules[pattern]].add(pid)
     return out
 
 

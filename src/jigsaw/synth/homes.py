@@ -8,7 +8,6 @@ emergency department and schools follow the street and postcode sector, as catch
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
 import numpy as np
 
@@ -17,9 +16,7 @@ from jigsaw.synth.dates import academic_year_start, from_ymd, ymd
 from jigsaw.synth.places import UNITS_PER_SECTOR
 from jigsaw.synth.plan import NONE, RunPlan
 from jigsaw.synth.rng import pick
-
-if TYPE_CHECKING:
-    from jigsaw.synth.households import Layout
+from jigsaw.synth.roles import Layout
 
 
 def addresses(rm: np.random.Generator, cfg: SynthConfig, plan: RunPlan, chunk: int, lay: Layout,

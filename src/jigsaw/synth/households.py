@@ -18,7 +18,7 @@ from jigsaw.synth.identifiers import PERSON_CAP, nhs_for
 from jigsaw.synth.names import COHORT_ADULT, COHORT_CHILD, Heritage, NameTables, tables
 from jigsaw.synth.plan import NONE, RunPlan
 from jigsaw.synth.rng import Streams, choose, pick
-from jigsaw.synth.roles import CHILD, FATHER, MOTHER, PARTNER, RELATIVE, ROLE_ORDER, STEP
+from jigsaw.synth.roles import CHILD, FATHER, MOTHER, PARTNER, RELATIVE, ROLE_ORDER, STEP, Layout
 from jigsaw.synth.surnames import surnames
 
 ETHNICITY = ("WBRI", "WIRI", "WIRT", "WOTH", "WROM", "MWBC", "MWBA", "MWAS", "MOTH", "AIND",
@@ -121,29 +121,6 @@ class MakeUp:
     has_relative: np.ndarray
 
 
-@dataclass
-class Layout:
-    """People as rows, contiguous per household, and each household's members by role."""
-
-    hh_p: np.ndarray
-    role: np.ndarray
-    hh_first: np.ndarray
-    hh_size: np.ndarray
-    hh_first_child: np.ndarray
-    members: dict[int, np.ndarray]  # role -> person index per household, or -1
-    child: np.ndarray
-    child_no: np.ndarray  # 0 = oldest
-
-    @property
-    def p(self) -> int:
-        return len(self.hh_p)
-
-    def spread(self, role: int, per_household: np.ndarray, out: np.ndarray) -> None:
-        """Set ``out`` for the people of ``role`` from their household's value."""
-        sel = self.role == role
-        out[sel] = per_household[self.hh_p[sel]]
-
-
 def _make_up(rs: np.random.Generator, cfg: SynthConfig, h: int, oldest: np.ndarray, span: np.ndarray,
              ) -> MakeUp:
     """One or two carers, a step-father, a mother's partner, a relative: drawn per household."""
@@ -158,7 +135,7 @@ def _make_up(rs: np.random.Generator, cfg: SynthConfig, h: int, oldest: np.ndarr
 
 
 def _layout(kids: np.ndarray, mu: MakeUp) -> Layout:
-    """Rows for every person: children first within a household (oldest first), then carers' roles."""
+    """Rows for every person, per household: carers, children oldest first, a partner, a relative."""
     h = len(kids)
     hh_of = [np.repeat(np.arange(h), kids)]
     role_of = [np.full(int(kids.sum()), CHILD)]
