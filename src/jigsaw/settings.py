@@ -244,6 +244,9 @@ JIGSAW_LINK_THREADS = int(os.environ.get("JIGSAW_LINK_THREADS", "2"))
 JIGSAW_LINK_MEMORY = os.environ.get("JIGSAW_LINK_MEMORY", "1GB")
 JIGSAW_LINK_CHUNKS = int(os.environ.get("JIGSAW_LINK_CHUNKS", "0"))
 
+# Worker processes `jigsaw synth` writes with (0: one per core).
+JIGSAW_SYNTH_WORKERS = int(os.environ.get("JIGSAW_SYNTH_WORKERS", "0"))
+
 WHITENOISE_USE_FINDERS = True  # serve from the apps' static folders; no collectstatic needed
 WHITENOISE_AUTOREFRESH = DEBUG
 

@@ -19,6 +19,8 @@ from .common import UserError, echo_json, progress_bar, setup_django, status
                    "OUT/returns/, for `jigsaw import ... --source csc`.")
 def synth(children: int, seed: int, out_dir: Path, with_returns: bool) -> None:
     """Write a synthetic partnership's feeds (and its ground truth)."""
+    from django.conf import settings
+
     from jigsaw.synth import write_partnership
 
     if out_dir.exists() and any(out_dir.iterdir()):
@@ -31,7 +33,8 @@ def synth(children: int, seed: int, out_dir: Path, with_returns: bool) -> None:
             advance(finished - done)
             done = finished
 
-        summary = write_partnership(out_dir, children=children, seed=seed, progress=report)
+        summary = write_partnership(out_dir, children=children, seed=seed, progress=report,
+                                    workers=settings.JIGSAW_SYNTH_WORKERS or None)
     click.echo(
         f"Wrote {summary.children:,} children ({summary.people:,} people, "
         f"{summary.person_records:,} person records, {summary.events:,} events, "
