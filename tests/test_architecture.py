@@ -48,3 +48,15 @@ def test_a_deliberate_breach_of_each_contract_is_caught(tmp_path: Path) -> None:
     assert "jigsaw.feeds.text -> django" in out
     assert "jigsaw.records.quarantine -> jigsaw.web.views" in out
     assert "in jigsaw.chronology" in out and ".household -> .build" in out
+
+
+def test_only_settings_reads_the_environment() -> None:
+    """Every environment variable is read in settings.py, so one file lists them all."""
+    package = Path(jigsaw.__file__).parent
+    allowed = {package / "settings.py"}
+    readers = []
+    for path in package.rglob("*.py"):
+        text = path.read_text(encoding="utf-8")
+        if path not in allowed and ("os.environ.get(" in text or "os.getenv(" in text or "os.environ[" in text):
+            readers.append(str(path.relative_to(package)))
+    assert readers == []
