@@ -39,6 +39,7 @@ class Action(models.TextChoices):
     VIEW_AGGREGATES = "view_aggregates", "View partnership figures"
     REFUSED = "refused", "Refused access"
     PASSWORD_CHANGE = "password_change", "Own password changed"
+    VIEW_REVIEW = "view_review", "View records awaiting link review"
 
 
 class AppendOnly(Exception):

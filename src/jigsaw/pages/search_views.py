@@ -2,8 +2,9 @@
 
 A POST, not a GET: names and birth dates must not sit in addresses, browser history or server
 logs. The lawful reason is required before anything is searched, every search is written to the
-access log (one entry, plus one per person shown) and the reason is kept in the session so the
-child's page the user opens next is logged with it.
+access log (one entry, plus one per person shown). The reason is asked afresh every time: the
+form never comes back with one chosen, and the child's page asks for its own. A search ends any
+break-glass override (:class:`jigsaw.signpost.gate.Override`).
 """
 
 from __future__ import annotations
@@ -19,7 +20,9 @@ from jigsaw.accounts.roles import require_area
 from jigsaw.audit.log import record_search
 from jigsaw.signpost.search import SearchQuery, SearchRefused, reasons, search
 
-from .common import REASON_KEY, Actor, db, parse_date_parts, reason_named
+from jigsaw.signpost import gate
+
+from .common import Actor, db, parse_date_parts
 from .scope import may_open, scope_of
 
 TEXT_FIELDS = ("given_name", "family_name", "postcode", "nhs_number")
@@ -43,7 +46,7 @@ def _errors_and_query(data: Any) -> tuple[list[tuple[str, str]], SearchQuery, st
     """The form's own errors (reason, date boxes) and the query to try."""
     errors: list[tuple[str, str]] = []
     code = (data.get("reason") or "").strip()
-    if reason_named(code) is None:
+    if gate.reason_named(code) is None:
         errors.append(("reason", "Select the lawful reason for this search"))
     for field, (label, longest) in LONGEST.items():
         if len(data.get(field, "")) > longest:
@@ -65,8 +68,8 @@ def search_page(request: HttpRequest) -> HttpResponse:
     values = {name.replace("-", "_"): request.POST.get(name, "")
               for name in (*TEXT_FIELDS, "reason", "dob-day", "dob-month", "dob-year")}
     context: dict[str, Any] = {"reasons": reasons(), "values": values, "errors": [], "result": None}
+    gate.Override.end(request.session)
     if request.method != "POST":
-        values["reason"] = request.session.get(REASON_KEY, "")
         return render(request, "pages/search.html", context)
     errors, query, code = _errors_and_query(request.POST)
     if not errors:
@@ -82,10 +85,10 @@ def search_page(request: HttpRequest) -> HttpResponse:
             record_search(actor.username, actor.role, actor.agency, code, result.query, shown,
                           {m.person_id for m in result.results if m.shielded},
                           remote_addr=actor.remote_addr, user_agent=actor.user_agent, using=using)
-            request.session[REASON_KEY] = code
             context["result"] = result
             # a practitioner may open only the children their own agency holds (pages.scope)
             context["openable"] = may_open(scope_of(request.user, using), shown, using)
+    values["reason"] = ""  # never carried to the next search: each names its own
     context["errors"] = [(ANCHORS.get(field, field), message) for field, message in errors]
     context["field_errors"] = dict(errors)
     return render(request, "pages/search.html", context, status=400 if errors else 200)

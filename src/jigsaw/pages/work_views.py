@@ -1,5 +1,10 @@
 """The work queues: alerts routed to the user, and link review items awaiting a person's decision.
 
+Alerts are the assignee's (an account, :mod:`jigsaw.alerts.assign`) or, unassigned, the hub's;
+never matched by name. An alert or review item about a protected person
+(:func:`jigsaw.signpost.gate.protected`) shows no details of them, and every item shown is
+written to the access log first.
+
 Every step is a POST with CSRF and writes the access log in the same transaction as the step, so
 an action and its record commit or roll back together. The engines' refusals (``AlertError``,
 ``ReviewError``) are shown as GOV.UK errors, never as a server error.
@@ -20,8 +25,9 @@ from jigsaw.accounts.roles import Role, require_area, role_of
 from jigsaw.alerts import lifecycle
 from jigsaw.alerts.models import Alert
 from jigsaw.audit.models import Action
+from jigsaw.signpost import gate
 from jigsaw.signpost.models import RecordLink
-from jigsaw.signpost.review import ReviewError, decide, explain_pair, open_items
+from jigsaw.signpost.review import SHOWN, ReviewError, decide, explain_pair, open_items
 
 from .common import Actor, db
 
@@ -33,19 +39,30 @@ STEPS = {"acknowledge", "escalate", "actioned", "dismissed"}
 
 
 def _visible(request: HttpRequest, using: str) -> QuerySet[Alert]:
-    """The alerts this user may see: all for the hub, else those routed to them by name."""
+    """The alerts this user may see: all for the hub, else those assigned to their account."""
     alerts = Alert.objects.using(using).prefetch_related("people")
     if role_of(request.user) in WHOLE_QUEUE:
         return alerts
-    return alerts.filter(routed_to__icontains=Actor.of(request).name)
+    return alerts.filter(assignee_id=request.user.pk)
+
+
+def _guard(alerts: list[Alert], using: str) -> list[Alert]:
+    """Withhold the explanation of an alert about a protected person (the hub's override alerts
+    excepted: Jigsaw wrote those about the user who broke glass, not about the child)."""
+    hidden = gate.protected({p for a in alerts for p in a.person_ids}, using)
+    for alert in alerts:
+        if alert.rule_id != "OVERRIDE" and hidden.intersection(alert.person_ids):
+            alert.explanation = f"This alert concerns {gate.PROTECTED_RECORD}: contact the safeguarding hub."
+    return alerts
 
 
 @never_cache
 @require_area("alerts")
 @require_http_methods(["GET"])
 def alert_queue(request: HttpRequest) -> HttpResponse:
-    alerts = (_visible(request, db()).filter(status__in=[Alert.OPEN, Alert.ACKNOWLEDGED])
-              .order_by("due_at", "raised_at", "pk"))
+    using = db()
+    alerts = _guard(list(_visible(request, using).filter(status__in=[Alert.OPEN, Alert.ACKNOWLEDGED])
+                         .order_by("due_at", "raised_at", "pk")), using)
     return render(request, "pages/alerts.html", {"alerts": alerts})
 
 
@@ -71,6 +88,7 @@ def alert_page(request: HttpRequest, alert_id: int) -> HttpResponse:
     alert = _visible(request, using).filter(pk=alert_id).first()
     if alert is None:
         raise Http404("no such alert in your queue")
+    _guard([alert], using)
     errors: list[tuple[str, str]] = []
     if request.method == "POST":
         step = request.POST.get("step", "")
@@ -128,8 +146,25 @@ def review_queue(request: HttpRequest) -> HttpResponse:
             else:
                 return redirect("pages:reviews")
     items = open_items(using, limit=REVIEW_PAGE)
+    hidden = gate.protected_records([r["pk"] for entry in items for r in entry["records"]], using)
+    people = dict(RecordLink.objects.using(using).filter(record_id__in=[r["pk"] for e in items for r in e["records"]])
+                  .values_list("record_id", "person_id"))
+    actor = Actor.of(request)
+    with transaction.atomic(using=using):  # each person shown is a read of them, logged first
+        for entry in items:
+            for record in entry["records"]:
+                if record["pk"] not in hidden:
+                    actor.log(Action.VIEW_REVIEW, using=using, person_id=people.get(record["pk"]),
+                              detail={"item": entry["item"], "record": record["pk"]})
     for entry in items:
         a, b = entry["records"]
+        entry["protected"] = bool(hidden.intersection((a["pk"], b["pk"])))
+        for record in entry["records"]:
+            if record["pk"] in hidden:
+                record.update(dict.fromkeys(SHOWN, ""), record_key="", source_system__code=gate.PROTECTED_RECORD)
+        if entry["protected"]:  # a pair with a protected child: no details, no evidence; ask the hub
+            entry["evidence"] = []
+            continue
         entry["evidence"] = explain_pair(a["pk"], b["pk"], using)
         entry["anchor"] = f"reason-{entry['item']}"
         entry["error"] = dict(errors).get(entry["anchor"]) or dict(errors).get(f"decision-{entry['item']}")

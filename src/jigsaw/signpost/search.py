@@ -37,7 +37,7 @@ from jigsaw.identity.linkage import Thresholds
 from jigsaw.identity.names import name_tokens
 from jigsaw.identity.prepare import prepare_one
 from jigsaw.records.models import PersonRecord
-from jigsaw.signpost import shielding
+from jigsaw.signpost import gate, shielding
 from jigsaw.signpost.matching import RULE_LIMIT, score_record, scorer
 from jigsaw.signpost.models import MatchKey, RecordLink
 from jigsaw.signpost.signposts import Signpost, signposts_for_people
@@ -272,6 +272,10 @@ def _best_per_person(scored: pa.Table, using: str) -> dict[int, tuple[int, float
         person, shielded, contact = links[record_id]
         if person not in best or prob > best[person][1]:
             best[person] = (row, prob, shielded, contact)
+    # a pending candidate duplicate of a shielded child is treated as that child (signpost.gate)
+    for person in gate.protected(best, using):
+        row, prob, _shielded, contact = best[person]
+        best[person] = (row, prob, True, contact or gate.hub_contact(person, using))
     return best
 
 
