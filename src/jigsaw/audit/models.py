@@ -108,4 +108,6 @@ class AccessEntry(models.Model):
         return {name: getattr(self, name) for name in chain.HASHED_FIELDS}
 
     def compute_hash(self) -> str:
-        return chain.entry_hash(self.hashed_fields())
+        from django.conf import settings
+
+        return chain.entry_hash(self.hashed_fields(), settings.JIGSAW_AUDIT_KEY.encode("utf-8"))
