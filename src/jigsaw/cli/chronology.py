@@ -60,9 +60,9 @@ def chronology(person_id: int, household: bool, anonymise: bool, fmt: str, out: 
         raise UserError(f"folder {out.parent} does not exist")
     setup_django()
     from jigsaw.accounts.operator import OperatorError, operator
-    from jigsaw.chronology.build import Filters, PersonNotFound, child_chronology
+    from jigsaw.chronology.build import Filters, PersonNotFound
     from jigsaw.chronology.export import render
-    from jigsaw.chronology.household import household_chronology
+    from jigsaw.chronology.household import child_chronology, household_chronology
     from jigsaw.signpost import gate
 
     try:
