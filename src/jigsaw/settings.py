@@ -200,7 +200,13 @@ AXES_LOCKOUT_PARAMETERS = ["username"]
 # axes.W006 asks for "ip_address" too; locking by address would lock a whole office behind one
 # NAT address after a few colleagues' typos. Rate-limit by address at the reverse proxy instead.
 SILENCED_SYSTEM_CHECKS = ["axes.W006"]
-AXES_RESET_ON_SUCCESS = True
+# Failures are reset only when the one-time code is accepted (jigsaw.accounts.views.code): with
+# axes' own reset on success, the password step (a Django login) would wipe the code failures.
+AXES_RESET_ON_SUCCESS = False
+# The lockout table keeps a keyed digest of each username, never the text (a password is sometimes
+# typed into the username box), and no per-sign-in log: the access log records sign-ins.
+AXES_USERNAME_CALLABLE = "jigsaw.accounts.lockout.username_for_axes"
+AXES_DISABLE_ACCESS_LOG = True
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 AXES_VERBOSE = False  # axes would log usernames; the access log records sign-in events instead
 AXES_SENSITIVE_PARAMETERS = ["username", "password", "code", "old_password", "new_password1", "new_password2"]
