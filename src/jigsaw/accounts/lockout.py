@@ -19,7 +19,8 @@ from django.conf import settings
 def lockout_key(username: str) -> str:
     """The digest the lockout table holds for ``username``."""
     key = settings.JIGSAW_AUDIT_KEY.encode("utf-8")
-    return "u:" + hmac.new(key, " ".join(username.split()).casefold().encode("utf-8"), hashlib.sha256).hexdigest()
+    text = " ".join(username.split()).casefold().encode("utf-8")
+    return "u:" + hmac.new(key, text, hashlib.sha256).hexdigest()
 
 
 def username_for_axes(request: Any, credentials: dict[str, Any] | None) -> str:

@@ -133,7 +133,9 @@ def can_open_child_record(user: Any, today: dt.date | None = None) -> bool:
     ``JIGSAW_VETTING_YEARS`` and trained. Agency scoping (a practitioner sees their own agency's
     context) is the record page's job on top of this.
     """
-    return may(user, "child") and vetting_problem(user, today) is None
+    role = role_of(user)
+    return (is_verified(user) and "child" in ROLE_AREAS.get(role or "", frozenset())
+            and vetting_problem(user, today) is None)
 
 
 def require_area(area: str) -> Callable:

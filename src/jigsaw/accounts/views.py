@@ -205,6 +205,9 @@ def change_password(request: HttpRequest) -> HttpResponse:
         if form.has_error("old_password", "password_incorrect"):
             _wrong_current_password(request)
     profile = getattr(request.user, "profile", None)
+    from .second_admin import about  # administrators' requests about this account, shown to its user
+
     return render(request, "accounts/password.html", {
         "form": form, "next": _asked_for(request), "required": bool(profile and profile.must_change_password),
+        "requests": about(request.user.pk, db()),
     }, status=400 if form.is_bound and form.errors else 200)
