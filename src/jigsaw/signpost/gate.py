@@ -74,10 +74,17 @@ def protected_records(record_ids: Iterable[int], using: str) -> set[int]:
 
 
 def hub_contact(person_id: int, using: str) -> str:
-    """Whom to contact about a protected person: their shield's hub, or a shielded twin's."""
+    """Whom to contact about a protected person: their shield's hub, else (a candidate duplicate)
+    the hub of the shielded person their record may belong to."""
     contact = (Person.objects.using(using).filter(pk=person_id).values_list("shield_contact", flat=True)
                .first())
-    return contact or getattr(settings, "JIGSAW_DEFAULT_HUB", "the safeguarding hub")
+    if not contact:
+        mine = RecordLink.objects.using(using).filter(person_id=person_id).values("record_id")
+        pairs = ReviewItem.objects.using(using).filter(Q(record_a_id__in=mine) | Q(record_b_id__in=mine))
+        others = {r for pair in pairs.values_list("record_a_id", "record_b_id") for r in pair}
+        contact = (RecordLink.objects.using(using).filter(record_id__in=others, person__shielded=True)
+                   .exclude(person__shield_contact="").values_list("person__shield_contact", flat=True).first())
+    return contact or "the safeguarding hub"
 
 
 def reason_named(code: str | None) -> Any:
