@@ -21,14 +21,14 @@ SECRET_KEY = os.environ.get("JIGSAW_SECRET_KEY", _DEV_SECRET)
 DEBUG = os.environ.get("JIGSAW_DEBUG", "false").lower() == "true"
 # Keys the access log's hash chain and search digests (docs/audit.md). Held outside the database,
 # so whoever can only write to the database cannot forge a chain that verifies; never SECRET_KEY.
-_DEV_AUDIT_KEY = "jigsaw-development-audit-key-not-secret"  # noqa: S105 - refused in production below
+_DEV_AUDIT_KEY = "jigsaw-development-audit-key-not-secret"  # refused in production below
 JIGSAW_AUDIT_KEY = os.environ.get("JIGSAW_AUDIT_KEY", _DEV_AUDIT_KEY)
 # Minutes a break-glass override lasts (it also ends when the user opens another child or
 # searches). A partnership's shielding policy decides the figure; 30 is a placeholder, not guidance.
 JIGSAW_OVERRIDE_MINUTES = float(os.environ.get("JIGSAW_OVERRIDE_MINUTES", "30"))
 
 if ENVIRONMENT == "production":
-    if JIGSAW_AUDIT_KEY in ("", _DEV_AUDIT_KEY) or JIGSAW_AUDIT_KEY == SECRET_KEY or len(JIGSAW_AUDIT_KEY) < 32:
+    if JIGSAW_AUDIT_KEY in (_DEV_AUDIT_KEY, SECRET_KEY) or len(JIGSAW_AUDIT_KEY) < 32:
         raise ImproperlyConfigured(
             "JIGSAW_AUDIT_KEY must be set in production to a random value of at least 32 characters, "
             "different from JIGSAW_SECRET_KEY."

@@ -31,11 +31,26 @@ def _replace(alias: str, entry: AccessEntry, actor: str, digest) -> None:
     """Rewrite one entry the way an attacker with write access to the SQLite file would."""
     fields = {**entry.hashed_fields(), "actor": actor}
     new_hash = digest(fields)
-    raw(alias, "INSERT OR REPLACE INTO audit_accessentry (id, sequence, at, actor, role, agency, action, "
-               "person_id, reason_code, reason_text, detail, remote_addr, user_agent, previous_hash, "
-               "entry_hash) VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, '{}', '', '', %s, %s)",
-        [entry.pk, entry.sequence, entry.at, actor, entry.role, entry.agency, entry.action, entry.person_id,
-         entry.reason_code, entry.reason_text, entry.previous_hash, new_hash])
+    raw(
+        alias,
+        "INSERT OR REPLACE INTO audit_accessentry (id, sequence, at, actor, role, agency, action, "
+        "person_id, reason_code, reason_text, detail, remote_addr, user_agent, previous_hash, "
+        "entry_hash) VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, '{}', '', '', %s, %s)",
+        [
+            entry.pk,
+            entry.sequence,
+            entry.at,
+            actor,
+            entry.role,
+            entry.agency,
+            entry.action,
+            entry.person_id,
+            entry.reason_code,
+            entry.reason_text,
+            entry.previous_hash,
+            new_hash,
+        ],
+    )
 
 
 def _sqlite_only(alias: str) -> None:
@@ -56,11 +71,14 @@ def test_on_conflict_update_is_refused_on_postgresql(db_alias):
         pytest.skip("PostgreSQL only")
     entries = fill(db_alias, 2)
     with pytest.raises(DatabaseError), transaction.atomic(using=db_alias):
-        raw(db_alias, "INSERT INTO audit_accessentry (id, sequence, at, actor, role, agency, action, reason_code, "
-                      "reason_text, detail, remote_addr, user_agent, previous_hash, entry_hash) SELECT id, sequence, "
-                      "at, 'x', role, agency, action, reason_code, reason_text, detail, remote_addr, user_agent, "
-                      "previous_hash, entry_hash FROM audit_accessentry WHERE sequence = 1 "
-                      "ON CONFLICT (id) DO UPDATE SET actor = 'someone_else'")
+        raw(
+            db_alias,
+            "INSERT INTO audit_accessentry (id, sequence, at, actor, role, agency, action, reason_code, "
+            "reason_text, detail, remote_addr, user_agent, previous_hash, entry_hash) SELECT id, sequence, "
+            "at, 'x', role, agency, action, reason_code, reason_text, detail, remote_addr, user_agent, "
+            "previous_hash, entry_hash FROM audit_accessentry WHERE sequence = 1 "
+            "ON CONFLICT (id) DO UPDATE SET actor = 'someone_else'",
+        )
     assert AccessEntry.objects.using(db_alias).get(sequence=1).actor == entries[0].actor
 
 
@@ -72,8 +90,12 @@ def test_a_rewrite_without_the_key_is_caught(db_alias):
     for entry in entries[1:]:  # re-chain everything from entry 2 with a plain SHA-256
         forged = {**entry.hashed_fields(), "actor": "someone_else", "previous_hash": previous}
         previous = hashlib.sha256(chain.canonical(forged)).hexdigest()
-        raw(db_alias, "UPDATE audit_accessentry SET actor = 'someone_else', previous_hash = %s, entry_hash = %s "
-                      "WHERE sequence = %s", [forged["previous_hash"], previous, entry.sequence])
+        raw(
+            db_alias,
+            "UPDATE audit_accessentry SET actor = 'someone_else', previous_hash = %s, entry_hash = %s "
+            "WHERE sequence = %s",
+            [forged["previous_hash"], previous, entry.sequence],
+        )
     result = verify(db_alias)
     assert (result.ok, result.first_broken_sequence) == (False, 2) and "altered" in result.problem
 
@@ -86,8 +108,12 @@ def test_a_rewrite_with_the_key_is_caught_by_the_anchor(db_alias):
     for entry in entries[1:]:
         forged = {**entry.hashed_fields(), "actor": "someone_else", "previous_hash": previous}
         previous = chain.entry_hash(forged, audit_key())
-        raw(db_alias, "UPDATE audit_accessentry SET actor = 'someone_else', previous_hash = %s, entry_hash = %s "
-                      "WHERE sequence = %s", [forged["previous_hash"], previous, entry.sequence])
+        raw(
+            db_alias,
+            "UPDATE audit_accessentry SET actor = 'someone_else', previous_hash = %s, entry_hash = %s "
+            "WHERE sequence = %s",
+            [forged["previous_hash"], previous, entry.sequence],
+        )
     assert verify(db_alias).ok  # with the key, the chain alone is fooled
     result = verify(db_alias, anchors=anchors)
     assert not result.ok and "differs from its anchor" in result.problem
@@ -102,11 +128,18 @@ def test_the_key_is_required_in_production():
         env.pop("JIGSAW_AUDIT_KEY", None)
         if key is not None:
             env["JIGSAW_AUDIT_KEY"] = key
-        done = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, timeout=60,
-                              check=False)
+        done = subprocess.run(
+            [sys.executable, "-c", code], env=env, capture_output=True, text=True, timeout=60, check=False
+        )
         assert done.returncode != 0 and "JIGSAW_AUDIT_KEY" in done.stderr
-    ok = subprocess.run([sys.executable, "-c", code], env={**base, "JIGSAW_AUDIT_KEY": "k" * 40},
-                        capture_output=True, text=True, timeout=60, check=False)
+    ok = subprocess.run(
+        [sys.executable, "-c", code],
+        env={**base, "JIGSAW_AUDIT_KEY": "k" * 40},
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
     assert ok.returncode == 0, ok.stderr
 
 

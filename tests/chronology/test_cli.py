@@ -58,8 +58,8 @@ def test_json_to_stdout(linked):
 def test_household_anonymised_html_to_a_file(linked, tmp_path):
     env, amy = linked
     out = tmp_path / "chronology.html"
-    done = run_jigsaw("chronology", str(amy), "--reason", "s47", "--household", "--anonymise", "--format", "html", "--out",
-                      str(out), env=env)
+    done = run_jigsaw("chronology", str(amy), "--reason", "s47", "--household", "--anonymise", "--format",
+                      "html", "--out", str(out), env=env)
     assert done.returncode == 0, done.stderr
     html = out.read_text(encoding="utf-8")
     assert "Child A" in html and "Partner of mother" in html
@@ -102,7 +102,8 @@ def test_usage_errors_exit_2(linked):
 def test_out_file_message_goes_to_stderr(linked, tmp_path: Path):
     env, amy = linked
     out = tmp_path / "c.csv"
-    done = run_jigsaw("chronology", str(amy), "--reason", "s47", "--format", "csv", "--out", str(out), env=env)
+    done = run_jigsaw("chronology", str(amy), "--reason", "s47", "--format", "csv", "--out", str(out),
+                      env=env)
     assert done.returncode == 0 and done.stdout == "" and "Wrote 7 entries" in done.stderr
     assert out.read_text(encoding="utf-8").startswith("date,date_text,")
 
@@ -115,7 +116,8 @@ def test_a_read_acts_as_a_named_account_with_its_own_reason(linked):
     assert done.returncode == 1 and "--as USER" in done.stderr
     done = run_jigsaw("chronology", str(amy), "--format", "json", env=env)
     assert done.returncode == 1 and "lawful reason" in done.stderr
-    done = run_jigsaw("chronology", str(amy), "--format", "json", "--as", "nobody", "--reason", "s17", env=env)
+    done = run_jigsaw("chronology", str(amy), "--format", "json", "--as", "nobody", "--reason", "s17",
+                      env=env)
     assert done.returncode == 1 and "no active Jigsaw account" in done.stderr
     assert run_jigsaw("chronology", str(amy), "--reason", "s17", "--format", "json", env=env).returncode == 0
     done = run_jigsaw("audit", "who-viewed", str(amy), "--json", "--as", "reader", env=env)

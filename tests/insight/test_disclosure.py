@@ -55,7 +55,7 @@ def test_when_the_rest_of_a_line_is_zeros_its_total_is_withheld_not_a_zero():
     cells, total = protect_line([3, 0, 0], 5)  # zeros beside the one hidden figure are withheld too
     assert states(cells) == [SMALL, WITHHELD, WITHHELD] and total.state == SMALL
     table = protect_table([[3, 10], [0, 0]], 5)
-    assert [states(row) for row in table.cells][0] == [SMALL, WITHHELD]
+    assert states(table.cells[0]) == [SMALL, WITHHELD]
     assert all(f.suppressed for f in table.cells[1])  # the zeros under 3 and 10 would give them back
     assert states(table.column_totals) == [SMALL, WITHHELD] and table.total.text == "13"
 
@@ -66,8 +66,8 @@ def test_no_zero_is_shown_beside_a_lone_suppressed_figure():
         table = protect_table(rows, 5)
         grid = [[*cells, total] for cells, total in zip(table.cells, table.row_totals, strict=True)]
         values = [[*row, sum(row)] for row in rows]
-        for line_figures, line_values in [*zip(grid, values, strict=True),
-                                          *zip(zip(*grid, strict=True), zip(*values, strict=True), strict=True)]:
+        columns = zip(zip(*grid, strict=True), zip(*values, strict=True), strict=True)
+        for line_figures, line_values in [*zip(grid, values, strict=True), *columns]:
             parts, numbers = line_figures[:-1], line_values[:-1]
             nonzero = [f for f, n in zip(parts, numbers, strict=True) if n]
             if len(nonzero) == 1 and nonzero[0].suppressed:
@@ -77,8 +77,8 @@ def test_no_zero_is_shown_beside_a_lone_suppressed_figure():
 def test_the_overdue_column_is_protected_with_its_table():
     """Finding 10: overdue was protected on its own, so it showed beside a hidden open count."""
     table = protect_table([[3, 0, 10, 10], [20, 10, 10, 10]], 5)
-    hidden_rows = [any(f.suppressed for f in (*row, total)) for row, total in zip(table.cells, table.row_totals,
-                                                                                  strict=True)]
+    pairs = zip(table.cells, table.row_totals, strict=True)
+    hidden_rows = [any(f.suppressed for f in (*row, total)) for row, total in pairs]
     cells, total = disclosure.protect_part_column([3, 12], hidden_rows, 5)
     assert cells[0].suppressed  # beside the hidden open count
     assert sum(f.suppressed for f in (*cells, total)) != 1  # and its column can't give it back

@@ -25,8 +25,12 @@ ACCOUNT = "police at the door now, the child is missing overnight"
 def test_a_candidate_duplicate_of_a_shielded_child_is_shielded_too(partnership, make_user):  # noqa: F811
     """Finding 2: a fuzzy search showed the pending duplicate's postcode and contact."""
     client = verified_client(make_user(Role.HUB_OFFICER))
-    page = client.post(reverse("signpost:search"), search_form(
-        given_name="ياسمين", family_name="حسن", **{"dob-day": "3", "dob-month": "2", "dob-year": "2018"}))
+    page = client.post(
+        reverse("signpost:search"),
+        search_form(
+            given_name="ياسمين", family_name="حسن", **{"dob-day": "3", "dob-month": "2", "dob-year": "2018"}
+        ),
+    )
     assert page.status_code == 200 and "M13 9PL" not in page.content.decode()
     child = client.get(reverse("chronology:child", args=[partnership["duplicate"]]), {"reason": "s47"})
     assert child.status_code == 403 and "Northtown MASH" in child.content.decode()
@@ -37,8 +41,10 @@ def test_the_review_queue_hides_protected_records_logs_and_needs_vetting(partner
     lead = verified_client(make_user(Role.SAFEGUARDING_LEAD, username="lead"))
     page = lead.get(reverse("signpost:link-review")).content.decode()
     assert "protected record" in page and "M20 2LS" not in page and "M13 9PL" not in page
-    assert AccessEntry.objects.using(loaded).filter(action=Action.VIEW_REVIEW, actor="lead").exists() or \
-        "No records" in page
+    assert (
+        AccessEntry.objects.using(loaded).filter(action=Action.VIEW_REVIEW, actor="lead").exists()
+        or "No records" in page
+    )
     lapsed = make_user(Role.SAFEGUARDING_LEAD, vetted_on=timezone.localdate() - dt.timedelta(days=5 * 366))
     assert verified_client(lapsed).get(reverse("signpost:link-review")).status_code == 403
 
@@ -59,9 +65,16 @@ def test_alerts_go_to_an_account_never_to_a_matching_name(loaded, make_user):
     for user in (impostor, twin):
         client = verified_client(user)
         assert "ED attendance" not in client.get(reverse("alerts:alerts")).content.decode()
-        assert client.post(reverse("alerts:alert", args=[alert.pk]), {"step": "dismissed",
-                                                                       "reason": "x"}).status_code == 404
-    assert "ED attendance" in verified_client(make_user(Role.HUB_OFFICER)).get(reverse("alerts:alerts")).content.decode()
+        assert (
+            client.post(
+                reverse("alerts:alert", args=[alert.pk]), {"step": "dismissed", "reason": "x"}
+            ).status_code
+            == 404
+        )
+    assert (
+        "ED attendance"
+        in verified_client(make_user(Role.HUB_OFFICER)).get(reverse("alerts:alerts")).content.decode()
+    )
 
 
 def test_the_override_endpoint_is_no_oracle(partnership, make_user, loaded):  # noqa: F811
@@ -69,27 +82,41 @@ def test_the_override_endpoint_is_no_oracle(partnership, make_user, loaded):  # 
     practitioner = verified_client(make_user(Role.PRACTITIONER, username="nosy", agency="Riverside Surgery"))
     answers = {}
     for person in (partnership["jack"], partnership["olivia"], 2**31 - 1):
-        response = practitioner.post(reverse("chronology:child-override", args=[person]),
-                                     {"reason": "s47", "account": ACCOUNT})
+        response = practitioner.post(
+            reverse("chronology:child-override", args=[person]), {"reason": "s47", "account": ACCOUNT}
+        )
         answers[person] = (response.status_code, response.content.decode().count("protected"))
     assert len(set(answers.values())) == 1 and next(iter(answers.values()))[0] == 403
     refused = AccessEntry.objects.using(loaded).filter(action=Action.REFUSED, actor="nosy")
     assert refused.count() == 3
     worker = verified_client(make_user(Role.SOCIAL_WORKER, username="sw", agency=NORTHTOWN))
-    unknown = worker.post(reverse("chronology:child-override", args=[2**31 - 1]), {"reason": "s47", "account": ACCOUNT})
-    plain = worker.post(reverse("chronology:child-override", args=[partnership["olivia"]]),
-                        {"reason": "s47", "account": ACCOUNT})
+    unknown = worker.post(
+        reverse("chronology:child-override", args=[2**31 - 1]), {"reason": "s47", "account": ACCOUNT}
+    )
+    plain = worker.post(
+        reverse("chronology:child-override", args=[partnership["olivia"]]),
+        {"reason": "s47", "account": ACCOUNT},
+    )
     assert unknown.status_code == plain.status_code == 403
     assert "No protected record can be opened under override here" in unknown.content.decode()
     assert "No protected record can be opened under override here" in plain.content.decode()
     hub = verified_client(make_user(Role.HUB_OFFICER, username="hub"))
-    assert hub.get(reverse("chronology:child", args=[partnership["jack"]]), {"reason": "s47"}).status_code == 403
-    assert AccessEntry.objects.using(loaded).filter(action=Action.REFUSED, actor="hub",
-                                                    person_id=partnership["jack"]).exists()
+    assert (
+        hub.get(reverse("chronology:child", args=[partnership["jack"]]), {"reason": "s47"}).status_code == 403
+    )
+    assert (
+        AccessEntry.objects.using(loaded)
+        .filter(action=Action.REFUSED, actor="hub", person_id=partnership["jack"])
+        .exists()
+    )
 
 
 def test_break_glass_ends_needs_a_real_account_and_its_alert_is_for_someone_else(
-        partnership, make_user, loaded, settings):  # noqa: F811
+    partnership,  # noqa: F811
+    make_user,
+    loaded,
+    settings,
+):
     """Finding 6."""
     jack = partnership["jack"]
     user = make_user(Role.SOCIAL_WORKER, username="sw", agency=NORTHTOWN)
@@ -117,8 +144,17 @@ def test_lapsed_vetting_blocks_search_and_alerts_too(loaded, make_user):
     for kwargs in ({"vetted_on": long_ago}, {"trained_on": None}):
         client = verified_client(make_user(Role.SOCIAL_WORKER, **kwargs))
         assert client.get(reverse("signpost:search")).status_code == 403
-        assert client.post(reverse("signpost:search"), search_form(given_name="Olivia", family_name="Bennett",
-                           **{"dob-day": "8", "dob-month": "3", "dob-year": "2017"})).status_code == 403
+        assert (
+            client.post(
+                reverse("signpost:search"),
+                search_form(
+                    given_name="Olivia",
+                    family_name="Bennett",
+                    **{"dob-day": "8", "dob-month": "3", "dob-year": "2017"},
+                ),
+            ).status_code
+            == 403
+        )
         assert client.get(reverse("alerts:alerts")).status_code == 403
 
 
@@ -128,15 +164,22 @@ def test_every_read_names_its_own_reason(loaded, make_user):
 
     olivia = person_of("csc", "C1", loaded)
     client = verified_client(make_user(Role.SOCIAL_WORKER, username="sw"))
-    found = client.post(reverse("signpost:search"), search_form(
-        reason="s17", given_name="Olivia", family_name="Bennett", **{"dob-day": "8", "dob-month": "3",
-                                                                     "dob-year": "2017"}))
+    found = client.post(
+        reverse("signpost:search"),
+        search_form(
+            reason="s17",
+            given_name="Olivia",
+            family_name="Bennett",
+            **{"dob-day": "8", "dob-month": "3", "dob-year": "2017"},
+        ),
+    )
     assert found.status_code == 200 and 'value="s17" checked' not in found.content.decode()
     assert "checked" not in client.get(reverse("signpost:search")).content.decode()
     asked = client.get(reverse("chronology:child", args=[olivia]))
     assert "Why are you opening this record?" in asked.content.decode()
     assert not AccessEntry.objects.using(loaded).filter(action=Action.VIEW_CHILD).exists()
-    no_reason = client.post(reverse("signpost:search"), search_form(reason="", given_name="Olivia",
-                                                                     family_name="Bennett"))
+    no_reason = client.post(
+        reverse("signpost:search"), search_form(reason="", given_name="Olivia", family_name="Bennett")
+    )
     assert no_reason.status_code == 400
     assert not AccessEntry.objects.using(loaded).filter(action=Action.SEARCH, reason_code="s47").exists()

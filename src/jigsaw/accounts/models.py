@@ -47,7 +47,7 @@ class AdminRequest(models.Model):
     """
 
     GRANT, RESET_AUTHENTICATOR = "grant_case_access", "reset_authenticator"
-    TEMPORARY_PASSWORD = "temporary_password"
+    TEMPORARY_PASSWORD = "temporary_password"  # noqa: S105 - a kind of request, not a password
     OPERATIONS = [(GRANT, "Give case access"), (RESET_AUTHENTICATOR, "Reset the authenticator"),
                   (TEMPORARY_PASSWORD, "Set a temporary password")]
     PENDING, APPROVED, REFUSED = "pending", "approved", "refused"
@@ -55,7 +55,8 @@ class AdminRequest(models.Model):
                 (REFUSED, "Refused")]
 
     operation = models.CharField(max_length=30, choices=OPERATIONS)
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="admin_requests")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
+                             related_name="admin_requests")
     role = models.CharField(max_length=30, blank=True)  # the case role to give, for GRANT
     requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     requested_at = models.DateTimeField(auto_now_add=True)

@@ -34,8 +34,13 @@ def operator(as_user: str | None, area: str, using: str = "default") -> Operator
     name = (as_user or os.environ.get("JIGSAW_USER", "")).strip()
     if not name:
         raise OperatorError("name the Jigsaw account you act as: --as USER (or set JIGSAW_USER)")
-    user = (get_user_model().objects.using(using).select_related("profile", "profile__agency")
-            .filter(username=name).first())
+    user = (
+        get_user_model()
+        .objects.using(using)
+        .select_related("profile", "profile__agency")
+        .filter(username=name)
+        .first()
+    )
     profile = getattr(user, "profile", None) if user is not None else None
     if user is None or not user.is_active or profile is None:
         raise OperatorError(f"there is no active Jigsaw account {name!r}")

@@ -32,12 +32,16 @@ def ask(operation: str, user_id: int, by_id: int, *, using: str, role: str = "")
     if user_id == by_id:
         raise AccountError("ask another administrator to make this change to your own account")
     with transaction.atomic(using=using):
-        found = AdminRequest.objects.using(using).filter(operation=operation, user_id=user_id,
-                                                        status=AdminRequest.PENDING).first()
+        found = (
+            AdminRequest.objects.using(using)
+            .filter(operation=operation, user_id=user_id, status=AdminRequest.PENDING)
+            .first()
+        )
         if found is not None:
             return found
-        return AdminRequest.objects.using(using).create(operation=operation, user_id=user_id, role=role,
-                                                        requested_by_id=by_id)
+        return AdminRequest.objects.using(using).create(
+            operation=operation, user_id=user_id, role=role, requested_by_id=by_id
+        )
 
 
 def decide(request_id: int, by_id: int, approve: bool, *, using: str) -> tuple[AdminRequest, Any]:
@@ -47,8 +51,9 @@ def decide(request_id: int, by_id: int, approve: bool, *, using: str) -> tuple[A
         if request is None or request.status != AdminRequest.PENDING:
             raise AccountError("there is no such pending request")
         if by_id in (request.requested_by_id, request.user_id):
-            raise AccountError("a second administrator, not the one who asked nor the user concerned, "
-                               "must decide")
+            raise AccountError(
+                "a second administrator, not the one who asked nor the user concerned, must decide"
+            )
         request.status = AdminRequest.APPROVED if approve else AdminRequest.REFUSED
         request.decided_by_id, request.decided_at = by_id, timezone.now()
         request.save(using=using)
@@ -75,11 +80,19 @@ def _carry_out(request: AdminRequest, using: str) -> Any:
 
 
 def pending(using: str) -> list[AdminRequest]:
-    return list(AdminRequest.objects.using(using).filter(status=AdminRequest.PENDING)
-                .select_related("user", "requested_by").order_by("requested_at", "pk"))
+    return list(
+        AdminRequest.objects.using(using)
+        .filter(status=AdminRequest.PENDING)
+        .select_related("user", "requested_by")
+        .order_by("requested_at", "pk")
+    )
 
 
 def about(user_id: int, using: str) -> list[AdminRequest]:
     """Every request about this user, newest first (shown to them)."""
-    return list(AdminRequest.objects.using(using).filter(user_id=user_id)
-                .select_related("requested_by", "decided_by").order_by("-requested_at", "-pk"))
+    return list(
+        AdminRequest.objects.using(using)
+        .filter(user_id=user_id)
+        .select_related("requested_by", "decided_by")
+        .order_by("-requested_at", "-pk")
+    )

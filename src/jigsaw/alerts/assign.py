@@ -26,8 +26,12 @@ def _key(name: str) -> str:
 def accounts_by_name(using: str) -> dict[tuple[int, str], list[int]]:
     """(agency id, normalised full name) -> active account ids (case roles only have agencies)."""
     found: dict[tuple[int, str], list[int]] = defaultdict(list)
-    users = (get_user_model().objects.using(using).filter(is_active=True, profile__agency__isnull=False)
-             .values_list("pk", "first_name", "last_name", "profile__agency_id"))
+    users = (
+        get_user_model()
+        .objects.using(using)
+        .filter(is_active=True, profile__agency__isnull=False)
+        .values_list("pk", "first_name", "last_name", "profile__agency_id")
+    )
     for pk, first, last, agency in users:
         name = _key(f"{first} {last}")
         if name:
@@ -35,8 +39,9 @@ def accounts_by_name(using: str) -> dict[tuple[int, str], list[int]]:
     return found
 
 
-def assignee(practitioner: str, agency: str, accounts: dict[tuple[int, str], list[int]],
-             agencies: dict[str, int]) -> int | None:
+def assignee(
+    practitioner: str, agency: str, accounts: dict[tuple[int, str], list[int]], agencies: dict[str, int]
+) -> int | None:
     """The one account this involvement names, or None (the hub's queue)."""
     agency_id = agencies.get(" ".join(agency.split()).casefold())
     if agency_id is None or not practitioner.strip():
@@ -49,4 +54,3 @@ def resolver(using: str):
     """A function (practitioner, agency) -> account id or None, reading accounts once."""
     accounts, agencies = accounts_by_name(using), agencies_by_name(using)
     return lambda practitioner, agency: assignee(practitioner, agency, accounts, agencies)
-

@@ -73,7 +73,8 @@ def chronology(person_id: int, household: bool, anonymise: bool, fmt: str, out: 
     if why is None:
         from jigsaw.signpost.search import reasons
 
-        raise UserError(f"give the lawful reason for this read: --reason {'|'.join(r.code for r in reasons())}")
+        codes = "|".join(r.code for r in reasons())
+        raise UserError(f"give the lawful reason for this read: --reason {codes}")
 
     filters = Filters(agencies=frozenset(agency), event_types=frozenset(event_types),
                       significance=frozenset(significance), kinds=frozenset(kinds),

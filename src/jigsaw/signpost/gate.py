@@ -53,37 +53,53 @@ def protected(person_ids: Iterable[int], using: str) -> set[int]:
         return set()
     found = set(Person.objects.using(using).filter(pk__in=ids, shielded=True).values_list("pk", flat=True))
     shielded_records = RecordLink.objects.using(using).filter(person__shielded=True).values("record_id")
-    pairs = ReviewItem.objects.using(using).filter(
-        Q(record_a_id__in=shielded_records) | Q(record_b_id__in=shielded_records)
-    ).values_list("record_a_id", "record_b_id")
+    pairs = (
+        ReviewItem.objects.using(using)
+        .filter(Q(record_a_id__in=shielded_records) | Q(record_b_id__in=shielded_records))
+        .values_list("record_a_id", "record_b_id")
+    )
     candidates = {r for pair in pairs for r in pair}
     if candidates:
-        found |= set(RecordLink.objects.using(using).filter(record_id__in=candidates, person_id__in=ids)
-                     .values_list("person_id", flat=True))
+        found |= set(
+            RecordLink.objects.using(using)
+            .filter(record_id__in=candidates, person_id__in=ids)
+            .values_list("person_id", flat=True)
+        )
     return found
 
 
 def protected_records(record_ids: Iterable[int], using: str) -> set[int]:
     """The records among ``record_ids`` that belong to a protected person (for the review queue)."""
     ids = set(record_ids)
-    people = dict(RecordLink.objects.using(using).filter(record_id__in=ids).values_list("record_id", "person_id"))
+    people = dict(
+        RecordLink.objects.using(using).filter(record_id__in=ids).values_list("record_id", "person_id")
+    )
     hidden = protected(people.values(), using)
-    shielded_records = set(RecordLink.objects.using(using).filter(person__shielded=True, record_id__in=ids)
-                           .values_list("record_id", flat=True))
+    shielded_records = set(
+        RecordLink.objects.using(using)
+        .filter(person__shielded=True, record_id__in=ids)
+        .values_list("record_id", flat=True)
+    )
     return {r for r, p in people.items() if p in hidden} | shielded_records
 
 
 def hub_contact(person_id: int, using: str) -> str:
     """Whom to contact about a protected person: their shield's hub, else (a candidate duplicate)
     the hub of the shielded person their record may belong to."""
-    contact = (Person.objects.using(using).filter(pk=person_id).values_list("shield_contact", flat=True)
-               .first())
+    contact = (
+        Person.objects.using(using).filter(pk=person_id).values_list("shield_contact", flat=True).first()
+    )
     if not contact:
         mine = RecordLink.objects.using(using).filter(person_id=person_id).values("record_id")
         pairs = ReviewItem.objects.using(using).filter(Q(record_a_id__in=mine) | Q(record_b_id__in=mine))
         others = {r for pair in pairs.values_list("record_a_id", "record_b_id") for r in pair}
-        contact = (RecordLink.objects.using(using).filter(record_id__in=others, person__shielded=True)
-                   .exclude(person__shield_contact="").values_list("person__shield_contact", flat=True).first())
+        contact = (
+            RecordLink.objects.using(using)
+            .filter(record_id__in=others, person__shielded=True)
+            .exclude(person__shield_contact="")
+            .values_list("person__shield_contact", flat=True)
+            .first()
+        )
     return contact or "the safeguarding hub"
 
 
@@ -108,8 +124,10 @@ def account_problem(account: str) -> str | None:
     words = re.findall(r"[^\W\d_]{2,}", account)
     letters = {c for c in account.casefold() if c.isalpha()}
     if len(account) < MIN_ACCOUNT or len(words) < MIN_WORDS or len(letters) < MIN_DISTINCT_LETTERS:
-        return (f"say what the emergency is in words (at least {MIN_ACCOUNT} characters and {MIN_WORDS} "
-                "words): the hub will read it")
+        return (
+            f"say what the emergency is in words (at least {MIN_ACCOUNT} characters and {MIN_WORDS} "
+            "words): the hub will read it"
+        )
     return None
 
 
@@ -158,6 +176,7 @@ def granted(session: MutableMapping[str, Any], opening: int | None) -> set[int]:
 
 # --- showing what is allowed ---------------------------------------------------------------------
 
+
 def guard_chronology(chronology: Any, hidden: set[int]) -> Any:
     """A chronology with every hidden person other than its subject reduced to a placeholder.
 
@@ -169,11 +188,19 @@ def guard_chronology(chronology: Any, hidden: set[int]) -> Any:
         return chronology
     names = [n for s in chronology.subjects if s.person_id in hidden for n in (s.name, *s.name_variants)]
     scrub = _scrubber(names)
-    subjects = [dataclasses.replace(s, label=PROTECTED, name=PROTECTED, birth_date=None, basis=PROTECTED,
-                                    name_variants=()) if s.person_id in hidden else s
-                for s in chronology.subjects]
-    entries = [dataclasses.replace(e, description=scrub(e.description)) for e in chronology.entries
-               if e.person_id not in hidden]
+    subjects = [
+        dataclasses.replace(
+            s, label=PROTECTED, name=PROTECTED, birth_date=None, basis=PROTECTED, name_variants=()
+        )
+        if s.person_id in hidden
+        else s
+        for s in chronology.subjects
+    ]
+    entries = [
+        dataclasses.replace(e, description=scrub(e.description))
+        for e in chronology.entries
+        if e.person_id not in hidden
+    ]
     return dataclasses.replace(chronology, subjects=subjects, entries=entries)
 
 

@@ -75,7 +75,8 @@ def review_queue(request: HttpRequest) -> HttpResponse:
         entry["protected"] = bool(hidden.intersection((a["pk"], b["pk"])))
         for record in entry["records"]:
             if record["pk"] in hidden:
-                record.update(dict.fromkeys(SHOWN, ""), record_key="", source_system__code=gate.PROTECTED_RECORD)
+                record.update(dict.fromkeys(SHOWN, ""), record_key="",
+                              source_system__code=gate.PROTECTED_RECORD)
         if entry["protected"]:  # a pair with a protected child: no details, no evidence; ask the hub
             entry["evidence"] = []
             continue
