@@ -29,7 +29,7 @@ from jigsaw.feeds.dates import date_from_parts
 from jigsaw.signpost import gate
 from jigsaw.signpost.models import Person
 from jigsaw.signpost.scope import Scope, may_open, scope_of
-from jigsaw.signpost.search import Reason, reasons
+from jigsaw.signpost.search import Reason, reason_named, reasons
 from jigsaw.signpost.signposts import signposts_for
 
 from .build import Chronology, Filters
@@ -100,7 +100,7 @@ def _open(request: HttpRequest, person_id: int, using: str) -> Opened | HttpResp
         raise PermissionDenied("your agency holds no record of this child and is not involved with them; "
                                "use the search's signposts to contact the agencies that are")
     granted = gate.granted(request.session, person_id)
-    reason = gate.reason_named(request.GET.get("reason"))
+    reason = reason_named(request.GET.get("reason"))
     if reason is None:
         error = "Select the lawful reason for opening this record" if "reason" in request.GET else ""
         keep = [(k, v) for k, v in request.GET.items() if k != "reason"]

@@ -29,7 +29,7 @@ from jigsaw.rules import Finding
 from jigsaw.signpost import gate
 from jigsaw.signpost.models import Person, ShieldedSearch
 from jigsaw.signpost.scope import may_open, scope_of
-from jigsaw.signpost.search import reasons
+from jigsaw.signpost.search import reason_named, reasons
 from jigsaw.signpost.shielding import message as shield_message
 
 #: Agencies whose users may break glass, besides allocated social workers.
@@ -68,7 +68,7 @@ def override(request: HttpRequest, person_id: int) -> HttpResponse:
     actor = Actor.of(request)
     if not may_override(request):
         return _refuse(request, actor, person_id, "role may not break glass", using)
-    reason = gate.reason_named(request.POST.get("reason"))
+    reason = reason_named(request.POST.get("reason"))
     account = " ".join(request.POST.get("account", "").split())
     problem = "select the lawful reason" if reason is None else gate.account_problem(account)
     if problem:

@@ -69,10 +69,10 @@ def chronology(person_id: int, household: bool, anonymise: bool, fmt: str, out: 
         acting = operator(as_user, "child")
     except OperatorError as exc:
         raise UserError(str(exc)) from None
-    why = gate.reason_named(reason)
-    if why is None:
-        from jigsaw.signpost.search import reasons
+    from jigsaw.signpost.search import reason_named, reasons
 
+    why = reason_named(reason)
+    if why is None:
         codes = "|".join(r.code for r in reasons())
         raise UserError(f"give the lawful reason for this read: --reason {codes}")
 

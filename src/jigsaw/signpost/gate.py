@@ -15,8 +15,8 @@ anything:
 * **How to show the rest** (:func:`guard_chronology`): a protected person in someone else's
   household is "a protected household member", with no name, birth date or events.
 
-The reason for access is asked by every read (:func:`reason_named`): it is never kept in the
-session, never pre-selected and never defaulted. Vetting is decided in
+The reason for access is asked by every read (``search.reason_named``, no default): it is never
+kept in the session, never pre-selected and never defaulted. Vetting is decided in
 :func:`jigsaw.accounts.roles.may` for every case area, and the access log is written by the
 callers through ``Actor.log`` before they show anything.
 """
@@ -101,14 +101,6 @@ def hub_contact(person_id: int, using: str) -> str:
             .first()
         )
     return contact or "the safeguarding hub"
-
-
-def reason_named(code: str | None) -> Any:
-    """The configured lawful reason (a ``search.Reason``) with this code, or None: no default."""
-    from jigsaw.signpost.search import reasons  # search asks this module who is protected
-
-    code = (code or "").strip()
-    return next((r for r in reasons() if r.code == code), None) if code else None
 
 
 # --- break glass ---------------------------------------------------------------------------------

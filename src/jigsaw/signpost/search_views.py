@@ -23,7 +23,7 @@ from jigsaw.feeds.dates import date_from_parts
 
 from . import gate
 from .scope import may_open, scope_of
-from .search import SearchQuery, SearchRefused, reasons, search
+from .search import SearchQuery, SearchRefused, reason_named, reasons, search
 
 TEXT_FIELDS = ("given_name", "family_name", "postcode", "nhs_number")
 #: Which field a refusal is about, by the words it uses (first match wins), for the error link.
@@ -46,7 +46,7 @@ def _errors_and_query(data: Any) -> tuple[list[tuple[str, str]], SearchQuery, st
     """The form's own errors (reason, date boxes) and the query to try."""
     errors: list[tuple[str, str]] = []
     code = (data.get("reason") or "").strip()
-    if gate.reason_named(code) is None:
+    if reason_named(code) is None:
         errors.append(("reason", "Select the lawful reason for this search"))
     for field, (label, longest) in LONGEST.items():
         if len(data.get(field, "")) > longest:
