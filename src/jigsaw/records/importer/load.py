@@ -16,6 +16,7 @@ from pathlib import Path
 
 from ..models import ImportBatch, ImportWarning, SourceSystem, agency_named
 from . import apply, quarantine
+from .counts import RowCounts
 from .prepare import Batch, End, raw_lines
 from .staging import Stager, text_hash
 from .tables import SPECS
@@ -48,18 +49,12 @@ class Run:
 
 
 @dataclass
-class Loaded:
+class Loaded(RowCounts):
     """What became of one file's rows (run.py turns it into a FileResult)."""
 
     kind: str
     system: SourceSystem | None
     batch_id: int
-    rows_read: int = 0
-    accepted: int = 0
-    quarantined: int = 0
-    unchanged: int = 0
-    warnings: int = 0
-    resolved: int = 0
 
 
 def load_file(batches: Iterator[Batch | End], path: Path, kind: str, connection, using: str,

@@ -25,6 +25,7 @@ from jigsaw.feeds.readers import FeedFileError, discover
 
 from ..models import ImportBatch
 from . import apply
+from .counts import RowCounts
 from .load import Progress, Run, load_file
 from .pipeline import Parsed
 from .prepare import Batch, End, file_digest
@@ -42,17 +43,11 @@ class ImportBusyError(Exception):
 
 
 @dataclass
-class FileResult:
+class FileResult(RowCounts):
     file: str
     kind: str
     source_system: str | None
     status: str  # loaded | refused
-    rows_read: int = 0
-    accepted: int = 0
-    quarantined: int = 0
-    unchanged: int = 0
-    warnings: int = 0
-    resolved: int = 0
     seconds: float = 0.0
     reason: str = ""
     batch_id: int | None = None
@@ -127,10 +122,7 @@ def _import(path: Path, batches: Iterator[Batch | End], using: str, progress: Pr
             raise
         run.committed(done.system)
         code = done.system.code if done.system else None
-        result = FileResult(str(path), done.kind, code, "loaded", rows_read=done.rows_read,
-                            accepted=done.accepted, quarantined=done.quarantined,
-                            unchanged=done.unchanged, warnings=done.warnings,
-                            resolved=done.resolved, batch_id=done.batch_id)
+        result = FileResult(str(path), done.kind, code, "loaded", batch_id=done.batch_id, **done.counts())
     except FeedFileError as exc:
         result = _refuse(path, str(exc), using, started)
     except OperationalError as exc:
