@@ -46,25 +46,37 @@ def protected(person_ids: Iterable[int], using: str) -> set[int]:
     """The people among ``person_ids`` a reader may not see without breaking glass for them.
 
     Shielded people, and people with a record in an open review item whose other record belongs
-    to a shielded person (a candidate duplicate of a shielded child). Two indexed queries.
+    to a shielded person (a candidate duplicate of a shielded child). Indexed lookups that start
+    from the people asked about (primary key, ``RecordLink.person``, the review items' record
+    keys), so the cost does not grow with the partnership; a fourth only when a pair is open.
     """
     ids = set(person_ids)
     if not ids:
         return set()
     found = set(Person.objects.using(using).filter(pk__in=ids, shielded=True).values_list("pk", flat=True))
-    shielded_records = RecordLink.objects.using(using).filter(person__shielded=True).values("record_id")
+    owner = dict(
+        RecordLink.objects.using(using)
+        .filter(person_id__in=ids - found)
+        .values_list("record_id", "person_id")
+    )
+    if not owner:
+        return found
     pairs = (
         ReviewItem.objects.using(using)
-        .filter(Q(record_a_id__in=shielded_records) | Q(record_b_id__in=shielded_records))
+        .filter(Q(record_a_id__in=list(owner)) | Q(record_b_id__in=list(owner)))
         .values_list("record_a_id", "record_b_id")
     )
-    candidates = {r for pair in pairs for r in pair}
-    if candidates:
-        found |= set(
-            RecordLink.objects.using(using)
-            .filter(record_id__in=candidates, person_id__in=ids)
-            .values_list("person_id", flat=True)
-        )
+    other_of: dict[int, set[int]] = {}
+    for a, b in pairs:
+        for mine, other in ((a, b), (b, a)):
+            if mine in owner:
+                other_of.setdefault(other, set()).add(owner[mine])
+    if other_of:
+        shielded_others = RecordLink.objects.using(using).filter(
+            record_id__in=list(other_of), person__shielded=True
+        ).values_list("record_id", flat=True)
+        for record in shielded_others:
+            found |= other_of[record]
     return found
 
 
