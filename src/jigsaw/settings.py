@@ -246,6 +246,19 @@ def _dates(name: str) -> frozenset[dt.date]:
 JIGSAW_SCHOOL_DAY_START = _time("JIGSAW_SCHOOL_DAY_START", "08:30")
 JIGSAW_SCHOOL_CLOSURE_DAYS = _dates("JIGSAW_SCHOOL_CLOSURE_DAYS")
 
+# The longest field a feed may send; a longer row is quarantined whole (docs/feeds.md).
+JIGSAW_MAX_FIELD_CHARS = int(os.environ.get("JIGSAW_MAX_FIELD_CHARS", "65536"))
+
+# `jigsaw serve`'s gunicorn workers and threads per worker, as typed (checked by the command).
+JIGSAW_WEB_WORKERS = os.environ.get("JIGSAW_WEB_WORKERS", "")
+JIGSAW_WEB_THREADS = os.environ.get("JIGSAW_WEB_THREADS", "")
+
+# What a link run may use (jigsaw.identity.linkage.Resources): DuckDB threads and memory, and
+# how many chunks to score in (0: one per half million records).
+JIGSAW_LINK_THREADS = int(os.environ.get("JIGSAW_LINK_THREADS", "2"))
+JIGSAW_LINK_MEMORY = os.environ.get("JIGSAW_LINK_MEMORY", "1GB")
+JIGSAW_LINK_CHUNKS = int(os.environ.get("JIGSAW_LINK_CHUNKS", "0"))
+
 WHITENOISE_USE_FINDERS = True  # serve from the apps' static folders; no collectstatic needed
 WHITENOISE_AUTOREFRESH = DEBUG
 

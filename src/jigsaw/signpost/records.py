@@ -14,7 +14,7 @@ COLUMNS = (*RAW_COLUMNS, "row_hash")
 
 _SELECT = """
 SELECT pr.id, ss.code, pr.given_name, pr.family_name, pr.other_names, pr.birth_date, pr.sex,
-       pr.nhs_number, pr.upn, pr.postcode, pr.row_hash
+       pr.nhs_number, pr.upn, pr.postcode, pr.address, pr.row_hash
 FROM records_personrecord pr JOIN records_sourcesystem ss ON ss.id = pr.source_system_id
 """
 _FETCH = 100_000
