@@ -20,8 +20,20 @@ ENVIRONMENT = os.environ.get("JIGSAW_ENV", "development")
 _DEV_SECRET = "jigsaw-development-only-not-secret"  # noqa: S105 - refused in production below
 SECRET_KEY = os.environ.get("JIGSAW_SECRET_KEY", _DEV_SECRET)
 DEBUG = os.environ.get("JIGSAW_DEBUG", "false").lower() == "true"
+# Keys the access log's hash chain and search digests (docs/audit.md). Held outside the database,
+# so whoever can only write to the database cannot forge a chain that verifies; never SECRET_KEY.
+_DEV_AUDIT_KEY = "jigsaw-development-audit-key-not-secret"  # refused in production below
+JIGSAW_AUDIT_KEY = os.environ.get("JIGSAW_AUDIT_KEY", _DEV_AUDIT_KEY)
+# Minutes a break-glass override lasts (it also ends when the user opens another child or
+# searches). A partnership's shielding policy decides the figure; 30 is a placeholder, not guidance.
+JIGSAW_OVERRIDE_MINUTES = float(os.environ.get("JIGSAW_OVERRIDE_MINUTES", "30"))
 
 if ENVIRONMENT == "production":
+    if JIGSAW_AUDIT_KEY in (_DEV_AUDIT_KEY, SECRET_KEY) or len(JIGSAW_AUDIT_KEY) < 32:
+        raise ImproperlyConfigured(
+            "JIGSAW_AUDIT_KEY must be set in production to a random value of at least 32 characters, "
+            "different from JIGSAW_SECRET_KEY."
+        )
     if SECRET_KEY == _DEV_SECRET or len(SECRET_KEY) < 32:
         raise ImproperlyConfigured(
             "JIGSAW_SECRET_KEY must be set to a random value of at least 32 characters in production."
@@ -192,7 +204,13 @@ AXES_LOCKOUT_PARAMETERS = ["username"]
 # axes.W006 asks for "ip_address" too; locking by address would lock a whole office behind one
 # NAT address after a few colleagues' typos. Rate-limit by address at the reverse proxy instead.
 SILENCED_SYSTEM_CHECKS = ["axes.W006"]
-AXES_RESET_ON_SUCCESS = True
+# Failures are reset only when the one-time code is accepted (jigsaw.accounts.views.code): with
+# axes' own reset on success, the password step (a Django login) would wipe the code failures.
+AXES_RESET_ON_SUCCESS = False
+# The lockout table keeps a keyed digest of each username, never the text (a password is sometimes
+# typed into the username box), and no per-sign-in log: the access log records sign-ins.
+AXES_USERNAME_CALLABLE = "jigsaw.accounts.lockout.username_for_axes"
+AXES_DISABLE_ACCESS_LOG = True
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 AXES_VERBOSE = False  # axes would log usernames; the access log records sign-in events instead
 AXES_SENSITIVE_PARAMETERS = ["username", "password", "code", "old_password", "new_password1", "new_password2"]

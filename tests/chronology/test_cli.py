@@ -11,6 +11,22 @@ import pytest
 from tests.conftest import run_jigsaw
 
 
+def create_account(env: dict, username: str, role: str) -> object:
+    """A vetted, trained account made by the real `jigsaw createuser`."""
+    import datetime as dt
+    import os
+    import subprocess
+    import sys
+
+    recent = (dt.date.today() - dt.timedelta(days=30)).isoformat()
+    full = {**os.environ, **env}
+    full.pop("DJANGO_SETTINGS_MODULE", None)
+    return subprocess.run([sys.executable, "-m", "jigsaw", "createuser", username, "--role", role,
+                           "--vetted-on", recent, "--trained-on", recent, "--password-stdin"],
+                          input="a-long-enough-password\n", capture_output=True, text=True, env=full,
+                          timeout=120, check=False)
+
+
 @pytest.fixture(scope="module")
 def linked(tmp_path_factory, request) -> tuple[dict, int]:
     """The test feeds imported and linked by the real commands; (env, Amy's person id)."""
@@ -22,6 +38,8 @@ def linked(tmp_path_factory, request) -> tuple[dict, int]:
     done = run_jigsaw("import", str(feeds), env=env)
     assert done.returncode == 0, done.stderr
     assert run_jigsaw("link", env=env).returncode == 0
+    assert create_account(env, "reader", "social_worker").returncode == 0
+    env["JIGSAW_USER"] = "reader"  # the Jigsaw account the command acts as
     assert run_jigsaw("export", "links", "--out", str(tmp / "links.csv"), env=env).returncode == 0
     with (tmp / "links.csv").open(encoding="utf-8", newline="") as f:
         amy = next(int(r["person_id"]) for r in csv.DictReader(f)
@@ -31,7 +49,7 @@ def linked(tmp_path_factory, request) -> tuple[dict, int]:
 
 def test_json_to_stdout(linked):
     env, amy = linked
-    done = run_jigsaw("chronology", str(amy), "--format", "json", env=env)
+    done = run_jigsaw("chronology", str(amy), "--reason", "s47", "--format", "json", env=env)
     assert done.returncode == 0, done.stderr
     data = json.loads(done.stdout)
     assert data["person_id"] == amy and data["events_shown"] == 7
@@ -40,8 +58,8 @@ def test_json_to_stdout(linked):
 def test_household_anonymised_html_to_a_file(linked, tmp_path):
     env, amy = linked
     out = tmp_path / "chronology.html"
-    done = run_jigsaw("chronology", str(amy), "--household", "--anonymise", "--format", "html", "--out",
-                      str(out), env=env)
+    done = run_jigsaw("chronology", str(amy), "--reason", "s47", "--household", "--anonymise", "--format",
+                      "html", "--out", str(out), env=env)
     assert done.returncode == 0, done.stderr
     html = out.read_text(encoding="utf-8")
     assert "Child A" in html and "Partner of mother" in html
@@ -50,7 +68,8 @@ def test_household_anonymised_html_to_a_file(linked, tmp_path):
 
 def test_filters_on_the_command_line(linked):
     env, amy = linked
-    done = run_jigsaw("chronology", str(amy), "--format", "csv", "--agency", "police", "--agency", "csc",
+    done = run_jigsaw("chronology", str(amy), "--reason", "s47", "--format", "csv", "--agency", "police",
+                      "--agency", "csc",
                       "--significance", "high", "--from", "2024-02-01", "--to", "2024-03-31",
                       "--kind", "fact", env=env)
     assert done.returncode == 0, done.stderr
@@ -67,7 +86,7 @@ def test_filters_on_the_command_line(linked):
 ])
 def test_user_errors_exit_1_with_one_line(linked, args, message):
     env, amy = linked
-    done = run_jigsaw("chronology", *[a.format(amy=amy) for a in args], env=env)
+    done = run_jigsaw("chronology", "--reason", "s47", *[a.format(amy=amy) for a in args], env=env)
     assert done.returncode == 1
     assert message in done.stderr and "Traceback" not in done.stderr
     assert done.stderr.strip().count("\n") == 0
@@ -83,6 +102,25 @@ def test_usage_errors_exit_2(linked):
 def test_out_file_message_goes_to_stderr(linked, tmp_path: Path):
     env, amy = linked
     out = tmp_path / "c.csv"
-    done = run_jigsaw("chronology", str(amy), "--format", "csv", "--out", str(out), env=env)
+    done = run_jigsaw("chronology", str(amy), "--reason", "s47", "--format", "csv", "--out", str(out),
+                      env=env)
     assert done.returncode == 0 and done.stdout == "" and "Wrote 7 entries" in done.stderr
     assert out.read_text(encoding="utf-8").startswith("date,date_text,")
+
+
+def test_a_read_acts_as_a_named_account_with_its_own_reason(linked):
+    """Finding 12: no read of a child without an account and a reason; both are logged."""
+    env, amy = linked
+    anonymous = {k: v for k, v in env.items() if k != "JIGSAW_USER"}
+    done = run_jigsaw("chronology", str(amy), "--reason", "s47", "--format", "json", env=anonymous)
+    assert done.returncode == 1 and "--as USER" in done.stderr
+    done = run_jigsaw("chronology", str(amy), "--format", "json", env=env)
+    assert done.returncode == 1 and "lawful reason" in done.stderr
+    done = run_jigsaw("chronology", str(amy), "--format", "json", "--as", "nobody", "--reason", "s17",
+                      env=env)
+    assert done.returncode == 1 and "no active Jigsaw account" in done.stderr
+    assert run_jigsaw("chronology", str(amy), "--reason", "s17", "--format", "json", env=env).returncode == 0
+    done = run_jigsaw("audit", "who-viewed", str(amy), "--json", "--as", "reader", env=env)
+    rows = [r for r in json.loads(done.stdout) if r["action"] == "view_chronology"]
+    assert rows and rows[-1]["actor"] == "reader" and rows[-1]["role"] == "social_worker"
+    assert rows[-1]["reason_code"] == "s17"

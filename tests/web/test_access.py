@@ -38,6 +38,7 @@ EXPECTED: dict[str, dict[str, int]] = {
     "accounts:password": dict.fromkeys(ROLES, 200),  # every user changes their own
     "accounts:users": only(Role.ADMINISTRATOR),
     "accounts:new-user": only(Role.ADMINISTRATOR),
+    "accounts:requests": only(Role.ADMINISTRATOR),
     # the sample user and agency do not exist: 404 for an administrator, 403 before that for the rest
     "accounts:user": {**only(), Role.ADMINISTRATOR: 404},
     "accounts:reset-authenticator": {**only(), Role.ADMINISTRATOR: 405},  # POST only

@@ -80,7 +80,9 @@ def alerts(raw: AlertFigures, titles: dict[str, str], below: int, period: Period
     note = period_note(period)
     rules = sorted(set(titles) | set(raw.by_rule))
     table = disclosure.protect_table([raw.by_rule.get(r, [0] * len(STATUSES)) for r in rules], below)
-    overdue, overdue_total = disclosure.protect_line([raw.overdue.get(r, 0) for r in rules], below)
+    overdue, overdue_total = disclosure.protect_part_column(
+        [raw.overdue.get(r, 0) for r in rules],
+        [any(f.suppressed for f in (*table.cells[i], table.row_totals[i])) for i in range(len(rules))], below)
     by_rule = Section("alerts_by_rule", group, "Alerts by rule and status",
                       ["Rule", *(label for label, _, _ in STATUSES), "Raised", "Overdue"], note=note)
     for i, rule in enumerate(rules):
