@@ -41,7 +41,7 @@ from scipy.sparse.csgraph import connected_components
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from _machine import write_result
 from jigsaw.alerts.disparity import ALPHA, Cohort, assess, design_effect
-from jigsaw.feeds.ethnicity import ethnic_group
+from jigsaw.feeds import ethnic_group
 from jigsaw.rules import evaluate, load_catalogue
 from jigsaw.rules.synth_population import population_from_synth
 from jigsaw.synth import write_partnership

@@ -27,10 +27,7 @@ import pyarrow.compute as pc
 
 from _machine import write_result
 from _people import read_people
-from jigsaw.identity import linkage
-from jigsaw.identity.cluster import cluster
-from jigsaw.identity.model import generic_settings
-from jigsaw.identity.prepare import prepare
+from jigsaw.identity import cluster, generic_settings, linkage, prepare
 from jigsaw.synth import write_partnership
 
 #: What training said (fallbacks, the twins prior), reported with the result.

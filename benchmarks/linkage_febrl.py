@@ -47,7 +47,7 @@ import pandas as pd
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from _machine import write_result
-from jigsaw.identity.cluster import components
+from jigsaw.identity import components
 
 LINK_THRESHOLD = 0.99
 

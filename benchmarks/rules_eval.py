@@ -35,7 +35,7 @@ from scipy import stats
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from _machine import write_result
-from jigsaw.feeds.ethnicity import ethnic_group
+from jigsaw.feeds import ethnic_group
 from jigsaw.rules import evaluate_report, load_catalogue
 from jigsaw.rules.synth_population import population_from_synth, read_truth, score
 from jigsaw.synth import PATTERN_RULES, write_partnership

@@ -10,7 +10,6 @@ so the access log records the account with the role it had, and the ``cli`` user
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass
 
 from django.contrib.auth import get_user_model
@@ -31,7 +30,7 @@ class Operator:
 
 def operator(as_user: str | None, area: str, using: str = "default") -> Operator:
     """The account the command acts as, checked for ``area``; raises :class:`OperatorError`."""
-    name = (as_user or os.environ.get("JIGSAW_USER", "")).strip()
+    name = (as_user or "").strip()  # the command's --as, or its JIGSAW_USER default
     if not name:
         raise OperatorError("name the Jigsaw account you act as: --as USER (or set JIGSAW_USER)")
     user = (

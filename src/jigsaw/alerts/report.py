@@ -33,7 +33,7 @@ from scipy import stats
 from jigsaw.alerts.disparity import ALPHA, Cohort, assess, holm
 from jigsaw.alerts.models import Alert
 from jigsaw.alerts.population import all_people, households, postcodes
-from jigsaw.feeds.ethnicity import ethnic_group
+from jigsaw.feeds import ethnic_group
 from jigsaw.records.models import PersonRecord
 from jigsaw.signpost.models import RecordLink
 

@@ -25,7 +25,7 @@ from jigsaw.accounts.roles import require_child_access
 from jigsaw.alerts.models import Alert
 from jigsaw.audit.actor import Actor, db
 from jigsaw.audit.models import Action
-from jigsaw.feeds.dates import date_from_parts
+from jigsaw.feeds import date_from_parts
 from jigsaw.signpost import gate
 from jigsaw.signpost.models import Person
 from jigsaw.signpost.scope import Scope, may_open, scope_of

@@ -75,7 +75,7 @@ def alerts(ctx: click.Context, fmt: str, status_filter: str | None, rule: str | 
     if fmt == "json":
         echo_json(rows)
     elif fmt == "csv":
-        from jigsaw.feeds.text import neutralise_formula
+        from jigsaw.feeds import neutralise_formula
 
         out = io.StringIO()
         writer = csv.writer(out)

@@ -18,8 +18,7 @@ from .common import UserError, setup_django
 def _day(text: str | None, option: str) -> date | None:
     if not text:
         return None
-    from jigsaw.feeds.dates import parse_date
-    from jigsaw.feeds.errors import FieldError
+    from jigsaw.feeds import FieldError, parse_date
 
     try:
         return parse_date(text)
@@ -42,13 +41,14 @@ def _day(text: str | None, option: str) -> date | None:
 @click.option("--kind", "kinds", multiple=True, type=click.Choice(["fact", "judgement"]),
               help="Only facts or only judgements.")
 @click.option("--reason", help="Lawful reason code (s47, s17, ...): required, recorded with the read.")
-@click.option("--as", "as_user", metavar="USER", help="The Jigsaw account you act as (else JIGSAW_USER).")
+@click.option("--as", "as_user", metavar="USER", envvar="JIGSAW_USER",
+              help="The Jigsaw account you act as (else JIGSAW_USER).")
 def chronology(person_id: int, household: bool, anonymise: bool, fmt: str, out: Path | None,
                agency: tuple[str, ...], event_types: tuple[str, ...], significance: tuple[str, ...],
                date_from: str | None, date_to: str | None, kinds: tuple[str, ...], reason: str | None,
                as_user: str | None) -> None:
     """The merged chronology of PERSON_ID (a resolved person id), in date order."""
-    from jigsaw.feeds.vocabulary import is_known
+    from jigsaw.feeds import is_known
 
     unknown = [t for t in event_types if not is_known(t)]
     if unknown:

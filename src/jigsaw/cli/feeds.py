@@ -60,9 +60,7 @@ def synth(children: int, seed: int, out_dir: Path, with_returns: bool) -> None:
 def import_command(paths: tuple[Path, ...], as_json: bool, no_link: bool, source: str | None) -> None:
     """Validate and load feed files or folders of them, and DfE returns with --source."""
     setup_django()
-    from jigsaw.feeds.kinds import kind_of
-    from jigsaw.feeds.readers import FeedFileError, discover
-    from jigsaw.feeds.returns import parts_count
+    from jigsaw.feeds import FeedFileError, discover, kind_of, parts_count
     from jigsaw.records.importer import ImportBusyError, import_paths
 
     try:

@@ -23,7 +23,7 @@ import re
 import unicodedata
 from functools import lru_cache
 
-from jigsaw.feeds.postcode import normalise_postcode
+from jigsaw.feeds import normalise_postcode
 from jigsaw.identity.names import APOSTROPHES, fold
 
 #: characters of address considered; longer text is truncated

@@ -15,7 +15,7 @@ from typing import Any
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from jigsaw.feeds.postcode import normalise_postcode, postcode_parts
+from jigsaw.feeds import normalise_postcode, postcode_parts
 from jigsaw.identity.address import address_parts
 from jigsaw.identity.model import INPUT_COLUMNS
 from jigsaw.identity.names import (

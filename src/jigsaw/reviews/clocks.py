@@ -18,7 +18,7 @@ from django.utils import timezone
 from jigsaw.alerts import lifecycle
 from jigsaw.alerts.models import Alert
 from jigsaw.alerts.store import store
-from jigsaw.feeds.dates import LONDON
+from jigsaw.feeds import LONDON
 from jigsaw.rules import Finding
 
 from .models import CaseReview, Notification

@@ -12,7 +12,7 @@ from collections.abc import Callable
 
 from django.http import QueryDict
 
-from jigsaw.feeds.dates import date_from_parts
+from jigsaw.feeds import date_from_parts
 
 from . import actions, evidence, services, signoff
 from .models import CaseReview

@@ -20,12 +20,16 @@ import pyarrow.compute as pc
 from django.db import connections, transaction
 from django.utils import timezone
 
-from jigsaw.identity import linkage
-from jigsaw.identity.cluster import cluster
-from jigsaw.identity.linkage import Thresholds
-from jigsaw.identity.prepare import prepare
-from jigsaw.identity.report import missing_fields, pairwise, weights
-from jigsaw.identity.score import term_frequencies
+from jigsaw.identity import (
+    Thresholds,
+    cluster,
+    linkage,
+    missing_fields,
+    pairwise,
+    prepare,
+    term_frequencies,
+    weights,
+)
 from jigsaw.records.models import PersonRecord
 from jigsaw.signpost import records
 from jigsaw.signpost.bulk import bulk_insert

@@ -17,8 +17,7 @@ import pyarrow as pa
 from django.db import transaction
 from django.db.models import F, Q
 
-from jigsaw.identity.linkage import Thresholds
-from jigsaw.identity.prepare import prepare
+from jigsaw.identity import Thresholds, prepare
 from jigsaw.records.models import PersonRecord
 from jigsaw.signpost import records
 from jigsaw.signpost.evidence import FIELDS, method_of

@@ -7,7 +7,7 @@ from collections.abc import Iterable
 import pyarrow as pa
 from django.db import connections
 
-from jigsaw.identity.prepare import RAW_COLUMNS, rows_to_table
+from jigsaw.identity import RAW_COLUMNS, rows_to_table
 
 #: RAW_COLUMNS plus the row hash, which tells a later run whether a record's details changed.
 COLUMNS = (*RAW_COLUMNS, "row_hash")

@@ -30,12 +30,8 @@ import pyarrow as pa
 from django.conf import settings
 from django.utils import timezone
 
-from jigsaw.feeds.nhs import is_valid_nhs_number, normalise_nhs_number
-from jigsaw.feeds.postcode import normalise_postcode, postcode_parts
-from jigsaw.identity.explain import waterfall, weights_from_row
-from jigsaw.identity.linkage import Thresholds
-from jigsaw.identity.names import name_tokens
-from jigsaw.identity.prepare import prepare_one
+from jigsaw.feeds import is_valid_nhs_number, normalise_nhs_number, normalise_postcode, postcode_parts
+from jigsaw.identity import Thresholds, name_tokens, prepare_one, waterfall, weights_from_row
 from jigsaw.records.models import PersonRecord
 from jigsaw.signpost import gate, shielding
 from jigsaw.signpost.matching import RULE_LIMIT, score_record, scorer

@@ -19,7 +19,7 @@ from django.views.decorators.http import require_http_methods
 from jigsaw.accounts.roles import require_area
 from jigsaw.audit.actor import Actor, db
 from jigsaw.audit.log import record_search
-from jigsaw.feeds.dates import date_from_parts
+from jigsaw.feeds import date_from_parts
 
 from . import gate
 from .scope import may_open, scope_of

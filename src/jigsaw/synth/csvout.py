@@ -15,7 +15,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from jigsaw.feeds.kinds import KINDS as FEED_KINDS
+from jigsaw.feeds import KINDS as FEED_KINDS
 
 #: optional feed columns synth never fills (the feed format lets a file leave them out)
 NOT_WRITTEN: dict[str, frozenset[str]] = {"people": frozenset({"recorded_at", "disability"})}

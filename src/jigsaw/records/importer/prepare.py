@@ -15,10 +15,17 @@ from pathlib import Path
 
 from django.conf import settings
 
-from jigsaw.feeds.kinds import KEY_SEPARATOR, FeedKind, kind_of
-from jigsaw.feeds.readers import FeedFile, open_feed, read_fields_up_to
-from jigsaw.feeds.returns import ReturnPart
-from jigsaw.feeds.rows import PARSERS, RowRejected
+from jigsaw.feeds import (
+    KEY_SEPARATOR,
+    PARSERS,
+    FeedFile,
+    FeedKind,
+    ReturnPart,
+    RowRejected,
+    kind_of,
+    open_feed,
+    read_fields_up_to,
+)
 
 from .staging import content_hash, copy_text, text_hash
 
