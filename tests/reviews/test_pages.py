@@ -139,14 +139,15 @@ def test_an_overdue_clock_is_in_the_hub_queue(make_user, family):
 
 
 def test_breaking_glass_on_the_childs_page_opens_the_shielded_childs_review(lead, family):
-    from jigsaw.chronology.override_views import override_key
+    from jigsaw.signpost.gate import Override
     from jigsaw.signpost.models import Person
 
     using = family["using"]
     review = services.open_review(family["amy"], date(2025, 12, 22), "death", "m", using=using)
     Person.objects.using(using).filter(pk=family["amy"]).update(shielded=True)
+    assert lead.get(reverse("reviews:review", args=[review.pk])).status_code == 403
     session = lead.session
-    session[override_key(family["amy"])] = True  # as the child's break-glass step leaves it
+    Override.grant(session, family["amy"])  # as the child's break-glass step leaves it
     session.save()
     assert lead.get(reverse("reviews:review", args=[review.pk])).status_code == 200
 

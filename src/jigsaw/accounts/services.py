@@ -154,7 +154,10 @@ def demo_agency_for(role: str, using: str | None) -> str | None:
 
 
 def create_demo_users(using: str | None = None) -> list[str]:
-    """One vetted, trained demo user per role (``demo-<role>``).
+    """One vetted, trained demo user per role (``demo-<role>``), and a second administrator.
+
+    Giving case access and recovering an account need two administrators (docs/security.md), so
+    the demo has ``demo-administrator-2`` to approve what ``demo-administrator`` asks.
 
     Re-running resets their password, role and dates in place (never deletes: other records,
     such as the access log, may refer to them) and keeps their authenticator device.
@@ -162,8 +165,9 @@ def create_demo_users(using: str | None = None) -> list[str]:
     users = get_user_model()._default_manager.db_manager(using)
     checked = timezone.localdate() - dt.timedelta(days=30)
     names = []
-    for role in Role.values:
-        username = DEMO_PREFIX + role.replace("_", "-")
+    wanted = [(DEMO_PREFIX + role.replace("_", "-"), role) for role in Role.values]
+    wanted.append((DEMO_PREFIX + "administrator-2", Role.ADMINISTRATOR))
+    for username, role in wanted:
         agency = demo_agency_for(role, using)
         existing = users.filter(username=username).first()
         if existing is None:

@@ -109,7 +109,7 @@ def _serve_in_a_fresh_process(port: int) -> None:
 
 
 def _demo_users(port: int) -> None:
-    """One demo user per role, and how to sign in as them."""
+    """One demo user per role (two administrators), and how to sign in as them."""
     from jigsaw.accounts.services import DEMO_PASSWORD, AccountError, create_demo_users
 
     try:

@@ -20,7 +20,7 @@ from django.http import HttpRequest, HttpResponse
 from jigsaw.accounts.roles import may, vetting_problem
 from jigsaw.audit.actor import Actor
 from jigsaw.audit.models import Action
-from jigsaw.signpost.models import Person
+from jigsaw.signpost import gate
 
 from .models import CaseReview
 
@@ -59,15 +59,11 @@ def require_learning_access(view: Callable[..., HttpResponse]) -> Callable[..., 
     return wrapped
 
 
-def override_key(person_id: int) -> str:
-    """The session key the child's page sets when the glass is broken (chronology's break glass)."""
-    return f"jigsaw_override_{person_id}"
-
-
 def check_shield(request: HttpRequest, review: CaseReview, using: str) -> None:
-    """A shielded child's review opens only after the glass is broken on the child's page (this session)."""
-    shielded = Person.objects.using(using).filter(pk=review.person_id, shielded=True).exists()
-    if shielded and not request.session.get(override_key(review.person_id), False):
+    """A protected child's review opens only while the reader holds a break-glass override for
+    that child (:mod:`jigsaw.signpost.gate`: shielded, or a possible duplicate of a shielded child)."""
+    shielded = review.person_id in gate.protected([review.person_id], using)
+    if shielded and review.person_id not in gate.granted(request.session, review.person_id):
         raise PermissionDenied(
             "this child's record is shielded: open the child's page to see whom to contact, or to break glass"
         )

@@ -99,10 +99,13 @@ def summary(head: str, parts: Iterable[str | None]) -> str:
 
 
 def person_row(source: str, line: int, raw: str, child_id: str, birth: str, sex: str,
-               upn: str, ethnicity: str, notes: Notes) -> SourceRow:
-    """A child known to the return only: its identifiers, no names (people columns order)."""
+               upn: str, ethnicity: str, notes: Notes, disability: str = "") -> SourceRow:
+    """A child known to the return only: its identifiers, no names (people columns order).
+
+    ``disability``: "true", "false" or "" (the return does not say).
+    """
     values = [source, child_id, "", "", birth, "", sex, "", upn, "", "", "", "true",
-              ethnicity, ""]
+              ethnicity, "", disability]
     return SourceRow(line, raw, values, None, tuple(notes.items))
 
 
