@@ -1,0 +1,146 @@
+"""The ``jigsaw`` command run inside the test process: what a subprocess would do, without a new Python.
+
+A subprocess reads its settings from the environment (``JIGSAW_DATA_DIR``, ``JIGSAW_DATABASE_URL``
+...) when Django starts. Here Django is already running on ``tests.settings``, so each call works
+out the settings the command would have had under its environment, points the ``default``
+connection at that database for the length of the call, and puts everything back afterwards.
+The command itself (``jigsaw.cli.main``) sees an already-started Django and uses it as it is.
+
+Starting a real process is kept for what only a process shows: the exit status the shell sees, no
+traceback, ``python -m jigsaw``, the demo and server (``run_jigsaw`` in ``tests/conftest.py``).
+"""
+
+from __future__ import annotations
+
+import runpy
+import shutil
+import sqlite3
+import sys
+import traceback
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+from click.testing import CliRunner
+from django.conf import settings
+from django.db import DEFAULT_DB_ALIAS, connections
+from django.test import override_settings
+
+
+@dataclass(frozen=True)
+class Ran:
+    """What a finished command left: the same three fields as ``subprocess.CompletedProcess``."""
+
+    returncode: int
+    stdout: str
+    stderr: str
+
+
+class InProcessJigsaw:
+    """Calls ``jigsaw ARGS`` in this process; one per test session (see the ``jigsaw`` fixture)."""
+
+    def __init__(self, db_blocker, template_dir: Path) -> None:
+        self._blocker = db_blocker
+        self._template = template_dir / "migrated.sqlite3"
+
+    def __call__(self, *args: str, env: Mapping[str, str] | None = None, input: str | None = None,
+                 seed: bool = True) -> Ran:
+        runner = CliRunner()
+        with runner.isolation(input=input, env=dict(env or {})) as (out, err, _):
+            wanted = _settings_under_current_environment()
+            if seed:
+                self._seed_new_sqlite_file(wanted)
+            with self._blocker.unblock(), _django_configured_as(wanted):
+                code = _run_main(args)
+            return Ran(code, out.getvalue().decode(), err.getvalue().decode())
+
+    def _seed_new_sqlite_file(self, wanted: dict) -> None:
+        """Give a not-yet-existing SQLite file the migrated schema by copying, not by migrating again.
+
+        Migrating takes a second or two per file; the command's own first-use migration is what
+        the subprocess smoke test ``test_first_use_creates_and_migrates_the_file`` covers.
+        """
+        path = _sqlite_file(wanted["DATABASES"]["default"])
+        if path is None or path.exists():
+            return
+        if not path.parent.is_dir():
+            if path.parent != Path(wanted["DATA_DIR"]):
+                return  # the command must report this itself
+            path.parent.mkdir(parents=True)  # the command creates its data folder before connecting
+        if not self._template.exists():
+            self._make_template()
+        with sqlite3.connect(self._template) as source, sqlite3.connect(path) as target:
+            source.backup(target)
+
+    def _make_template(self) -> None:
+        scratch = self._template.with_suffix(".tmp")
+        made = self("migrate", env={"JIGSAW_DATABASE_URL": f"sqlite:///{scratch}",
+                                    "JIGSAW_DATA_DIR": str(self._template.parent / "data")}, seed=False)
+        assert made.returncode == 0, made.stderr
+        with sqlite3.connect(scratch) as db:  # fold the write-ahead log into the file
+            db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        shutil.move(scratch, self._template)
+
+
+def _settings_under_current_environment() -> dict:
+    """``jigsaw.settings`` evaluated afresh, as a new process would read it now."""
+    import jigsaw.settings
+
+    namespace = runpy.run_path(jigsaw.settings.__file__, run_name="jigsaw_settings_for_a_command")
+    return {name: value for name, value in namespace.items() if name.isupper()}
+
+
+def _sqlite_file(database: dict) -> Path | None:
+    name = str(database.get("NAME") or "")
+    if database.get("ENGINE") != "django.db.backends.sqlite3" or not name or name.startswith(":memory:"):
+        return None
+    return Path(name)
+
+
+@contextmanager
+def _django_configured_as(wanted: dict) -> Iterator[None]:
+    """The running Django with the command's settings and its ``default`` database, then as before."""
+    from django.contrib.contenttypes.models import ContentType
+
+    from jigsaw.signpost import matching
+
+    changed = {name: value for name, value in wanted.items()
+               if name != "DATABASES" and getattr(settings, name, None) != value}
+    configured = connections.settings
+    before_settings = configured[DEFAULT_DB_ALIAS]
+    before_connection = connections[DEFAULT_DB_ALIAS]
+    # caches keyed by the alias "default" would otherwise carry rows of one database into another
+    ContentType.objects.clear_cache()
+    matching._scorers.clear()
+    configured[DEFAULT_DB_ALIAS] = connections.configure_settings(
+        {DEFAULT_DB_ALIAS: dict(wanted["DATABASES"]["default"])})[DEFAULT_DB_ALIAS]
+    del connections[DEFAULT_DB_ALIAS]
+    try:
+        with override_settings(**changed):
+            yield
+    finally:
+        for connection in connections.all(initialized_only=True):
+            if connection.alias == DEFAULT_DB_ALIAS:
+                connection.close()
+        configured[DEFAULT_DB_ALIAS] = before_settings
+        connections[DEFAULT_DB_ALIAS] = before_connection
+        ContentType.objects.clear_cache()
+        matching._scorers.clear()
+
+
+def _run_main(args: tuple[str, ...]) -> int:
+    """``jigsaw.cli.main`` with the exit status a process would have had (1 and a traceback if it raised)."""
+    from jigsaw.cli import main
+
+    try:
+        main(list(args))
+    except SystemExit as exc:
+        if exc.code is None or isinstance(exc.code, int):
+            return exc.code or 0
+        print(exc.code, file=sys.stderr)
+        return 1
+    except Exception:  # what the interpreter would print before exiting 1
+        traceback.print_exc()
+        return 1
+    return 0
