@@ -71,6 +71,22 @@ def test_in_process_command_uses_its_own_database(env, tmp_path, jigsaw, feed_di
         PersonRecord.objects.count()  # the test's own database is blocked again afterwards
 
 
+@pytest.mark.django_db
+def test_in_process_command_leaves_the_test_database_alone(env, jigsaw, feed_dir, tmp_path):
+    """Inside a test's transaction, the command's database is swapped in and the test's put back."""
+    from jigsaw.records.importer import import_paths
+    from jigsaw.records.models import PersonRecord
+    from tests.conftest import PEOPLE_HEADER
+
+    import_paths([feed_dir])
+    other = write_csv(tmp_path / "la" / "people.csv", PEOPLE_HEADER,
+                      [["la1", "L1", "Cal", "Brown", "2019-01-02", "", "", "M"]]).parent
+    assert jigsaw("import", str(other), "--json", "--no-link", env=env).returncode == 0
+    assert PersonRecord.objects.count() == 2  # the test's own rows, on the test's own connection
+    again = json.loads(jigsaw("import", str(other), "--json", "--no-link", env=env).stdout)
+    assert (again["unchanged"], again["accepted"]) == (1, 0)  # the command's rows, in its file
+
+
 def test_import_json_then_quarantine_list_and_export(env, feed_dir, tmp_path, jigsaw):
     write_csv(feed_dir / "events.csv", EVENTS_HEADER, [
         ["gp1", "E1", "P1", "gp_appointment", "2021-01-01", "", "=SUM(A1:A9)"],

@@ -13,10 +13,11 @@ from tests.audit.conftest import cli_env, write_entries
 
 
 @pytest.fixture(scope="module")
-def logged(tmp_path_factory) -> tuple[Path, dict]:
+def logged(tmp_path_factory, jigsaw) -> tuple[Path, dict]:
     """A file database with 6 entries: alice viewed person 7 four times, bob person 8 twice."""
     root = tmp_path_factory.mktemp("auditcli")
     env = cli_env(root)
+    assert jigsaw("audit", "verify", env=env).returncode == 0  # the schema, before the writers start
     write_entries(env, "alice", 4, person=7, text="=cmd|' /C calc'!A0")
     write_entries(env, "bob", 2, person=8)
     return root, env
