@@ -39,7 +39,7 @@ for command in COMMANDS:
 def main(args: Sequence[str] | None = None) -> None:
     """Run one command and exit with the contract's status; ``args`` default to the command line.
 
-    Taking ``args`` lets a program (the test suite) run a command in its own process.
+    Taking ``args`` lets another program (the test suite) run a command without a new process.
     """
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "jigsaw.settings")
     try:
