@@ -12,6 +12,7 @@ traceback, ``python -m jigsaw``, the demo and server (``run_jigsaw`` in ``tests/
 
 from __future__ import annotations
 
+import importlib
 import runpy
 import shutil
 import sqlite3
@@ -23,7 +24,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from click.testing import CliRunner
-from django.conf import settings
+from django.conf import global_settings, settings
 from django.db import DEFAULT_DB_ALIAS, connections
 from django.test import override_settings
 
@@ -84,11 +85,19 @@ class InProcessJigsaw:
 
 
 def _settings_under_current_environment() -> dict:
-    """``jigsaw.settings`` evaluated afresh, as a new process would read it now."""
+    """``jigsaw.settings`` evaluated afresh, as a new process would read it now.
+
+    What the test settings add on top (the fast test password hasher) goes back to Django's
+    default, so a database the command writes here serves a real ``jigsaw serve`` as well.
+    """
     import jigsaw.settings
 
     namespace = runpy.run_path(jigsaw.settings.__file__, run_name="jigsaw_settings_for_a_command")
-    return {name: value for name, value in namespace.items() if name.isupper()}
+    wanted = {name: value for name, value in namespace.items() if name.isupper()}
+    for name in vars(importlib.import_module(settings.SETTINGS_MODULE)):
+        if name.isupper() and name not in wanted and hasattr(global_settings, name):
+            wanted[name] = getattr(global_settings, name)
+    return wanted
 
 
 def _sqlite_file(database: dict) -> Path | None:
