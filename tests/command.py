@@ -17,6 +17,7 @@ import runpy
 import shutil
 import sqlite3
 import sys
+import threading
 import traceback
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
@@ -109,7 +110,11 @@ def _sqlite_file(database: dict) -> Path | None:
 
 @contextmanager
 def _django_configured_as(wanted: dict) -> Iterator[None]:
-    """The running Django with the command's settings and its ``default`` database, then as before."""
+    """The running Django with the command's settings and ``default`` database, then as before.
+
+    Connections are per thread: the command runs in a thread of its own (:func:`_run_main`), which
+    opens its connection from the swapped entry, while the test's thread keeps its connection.
+    """
     from django.contrib.contenttypes.models import ContentType
 
     from jigsaw.signpost import matching
@@ -117,39 +122,48 @@ def _django_configured_as(wanted: dict) -> Iterator[None]:
     changed = {name: value for name, value in wanted.items()
                if name != "DATABASES" and getattr(settings, name, None) != value}
     configured = connections.settings
-    before_settings = configured[DEFAULT_DB_ALIAS]
-    before_connection = connections[DEFAULT_DB_ALIAS]
+    before = configured[DEFAULT_DB_ALIAS]
     # caches keyed by the alias "default" would otherwise carry rows of one database into another
     ContentType.objects.clear_cache()
     matching._scorers.clear()
     configured[DEFAULT_DB_ALIAS] = connections.configure_settings(
         {DEFAULT_DB_ALIAS: dict(wanted["DATABASES"]["default"])})[DEFAULT_DB_ALIAS]
-    del connections[DEFAULT_DB_ALIAS]
     try:
         with override_settings(**changed):
             yield
     finally:
-        for connection in connections.all(initialized_only=True):
-            if connection.alias == DEFAULT_DB_ALIAS:
-                connection.close()
-        configured[DEFAULT_DB_ALIAS] = before_settings
-        connections[DEFAULT_DB_ALIAS] = before_connection
+        configured[DEFAULT_DB_ALIAS] = before
         ContentType.objects.clear_cache()
         matching._scorers.clear()
 
 
 def _run_main(args: tuple[str, ...]) -> int:
-    """``jigsaw.cli.main`` with the exit status a process would have had (1 and a traceback if it raised)."""
+    """``jigsaw.cli.main`` with the exit status a process would have had (1 and a traceback if it raised).
+
+    It runs in a new thread, as a process starts with no connection and no event loop: a caller
+    inside an event loop (Playwright's) would otherwise be refused database access by Django.
+    """
     from jigsaw.cli import main
 
-    try:
-        main(list(args))
-    except SystemExit as exc:
-        if exc.code is None or isinstance(exc.code, int):
-            return exc.code or 0
-        print(exc.code, file=sys.stderr)
-        return 1
-    except Exception:  # what the interpreter would print before exiting 1
-        traceback.print_exc()
-        return 1
-    return 0
+    status: list[int] = []
+
+    def command() -> None:
+        try:
+            main(list(args))
+            status.append(0)
+        except SystemExit as exc:
+            if exc.code is None or isinstance(exc.code, int):
+                status.append(exc.code or 0)
+            else:
+                print(exc.code, file=sys.stderr)
+                status.append(1)
+        except Exception:  # what the interpreter would print before exiting 1
+            traceback.print_exc()
+            status.append(1)
+        finally:
+            connections.close_all()  # this thread's connections only
+
+    thread = threading.Thread(target=command, name="jigsaw-command")
+    thread.start()
+    thread.join()
+    return status[0] if status else 1
