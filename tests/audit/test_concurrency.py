@@ -48,6 +48,7 @@ def test_threads_on_postgresql_keep_a_valid_chain(db_alias):
     assert sequences == list(range(1, WRITERS * EACH + 1))
 
 
+@pytest.mark.slow
 def test_processes_on_a_sqlite_file_keep_a_valid_chain(tmp_path, jigsaw):
     env = cli_env(tmp_path)
     assert jigsaw("audit", "verify", env=env).returncode == 0  # creates and migrates the file

@@ -133,6 +133,7 @@ def test_shield_refuses_unknown_people_and_missing_contact(shielded):
     assert Person.objects.using(using).get(pk=olivia).shield_contact == HUB
 
 
+@pytest.mark.slow
 def test_cli_shield_search_and_remove(tmp_path, jigsaw):
     env = cli_database(tmp_path, jigsaw)
     exact = ("search", "--name", "Olivia Bennett", "--dob", "2017-03-08", "--postcode", POSTCODE,
