@@ -112,9 +112,8 @@ def main() -> None:
         from django.core.management import call_command
 
         call_command("migrate", interactive=False, verbosity=0)
-        from jigsaw.chronology.build import child_chronology
         from jigsaw.chronology.export import to_json
-        from jigsaw.chronology.household import household_chronology
+        from jigsaw.chronology.household import child_chronology, household_chronology
         from jigsaw.records.importer import import_paths
         from jigsaw.records.models import Event
         from jigsaw.signpost.batch import link_all

@@ -6,6 +6,7 @@ Embedded mode (the default) needs nothing: a SQLite file under ``JIGSAW_DATA_DIR
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 from pathlib import Path
 
@@ -69,9 +70,9 @@ INSTALLED_APPS = [
     "jigsaw.chronology",
     "jigsaw.alerts",
     "jigsaw.accounts",
-    "jigsaw.web",
-    "jigsaw.pages",
     "jigsaw.audit",
+    "jigsaw.insight",
+    "jigsaw.web",
     "pgtrigger",
     "django_otp",
     "django_otp.plugins.otp_totp",
@@ -204,6 +205,28 @@ JIGSAW_TEMPORARY_PASSWORD_HOURS = float(os.environ.get("JIGSAW_TEMPORARY_PASSWOR
 # the small-count suppression of the DfE's Children in need / Children looked after releases
 # and the GSS/ONS disclosure control guidance for tables. Partnerships differ, so it is a setting.
 JIGSAW_SUPPRESS_BELOW = int(os.environ.get("JIGSAW_SUPPRESS_BELOW", "5"))
+
+def _time(name: str, default: str) -> dt.time:
+    hours, _, minutes = os.environ.get(name, default).strip().partition(":")
+    try:
+        return dt.time(int(hours), int(minutes or 0))
+    except ValueError:
+        raise ImproperlyConfigured(f"{name} must be a time like 08:30") from None
+
+
+def _dates(name: str) -> frozenset[dt.date]:
+    try:
+        listed = os.environ.get(name, "").split(",")
+        return frozenset(dt.date.fromisoformat(d.strip()) for d in listed if d.strip())
+    except ValueError:
+        raise ImproperlyConfigured(f"{name} must be ISO dates separated by commas (2026-07-22,...)") from None
+
+
+# Operation Encompass alerts are due before the next school day starts (jigsaw.alerts.due): the
+# day's start, and the days schools are closed besides weekends and bank holidays (school
+# holidays and INSET days differ by area and school, so they are the partnership's to list).
+JIGSAW_SCHOOL_DAY_START = _time("JIGSAW_SCHOOL_DAY_START", "08:30")
+JIGSAW_SCHOOL_CLOSURE_DAYS = _dates("JIGSAW_SCHOOL_CLOSURE_DAYS")
 
 WHITENOISE_USE_FINDERS = True  # serve from the apps' static folders; no collectstatic needed
 WHITENOISE_AUTOREFRESH = DEBUG

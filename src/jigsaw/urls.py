@@ -5,7 +5,11 @@ from django.urls import include, path
 urlpatterns = [
     path("", include("jigsaw.web.urls")),
     path("", include("jigsaw.accounts.urls")),
-    path("", include("jigsaw.pages.urls")),
+    path("", include("jigsaw.signpost.urls")),
+    path("", include("jigsaw.chronology.urls")),
+    path("", include("jigsaw.alerts.urls")),
+    path("", include("jigsaw.audit.urls")),
+    path("", include("jigsaw.insight.urls")),
 ]
 
 # A refusal is recorded (access log for a signed-in user), then shown as the GOV.UK 403 page.

@@ -127,10 +127,10 @@ def test_a_script_in_a_name_is_shown_as_text(as_admin, make_user, web_db):
 def test_a_deactivated_users_session_is_refused_on_its_next_request(as_admin, make_user, web_db):
     nurse = make_user(Role.PRACTITIONER)
     session = verified_client(nurse)
-    assert session.get(reverse("pages:search")).status_code == 200
+    assert session.get(reverse("signpost:search")).status_code == 200
     response = as_admin.post(reverse("accounts:user", args=[nurse.pk]), user_form(nurse, active="no"))
     assert response.status_code == 302 and not _fresh(nurse, web_db).is_active
-    refused = session.get(reverse("pages:search"))
+    refused = session.get(reverse("signpost:search"))
     assert refused.status_code == 302 and refused["Location"].startswith(reverse("accounts:sign-in"))
     sign_in = Client().post(reverse("accounts:sign-in"), {"username": nurse.username, "password": PASSWORD})
     assert sign_in.status_code == 400
@@ -186,7 +186,7 @@ def test_resetting_the_authenticator_invalidates_the_old_device(as_admin, make_u
     assert device.pk != old_device.pk and device.bin_key != old_device.bin_key
     assert device.config_url in html.replace("&amp;", "&")
     # the session verified with the old device must enter a code again; the old codes match nothing
-    refused = session.get(reverse("pages:search"))
+    refused = session.get(reverse("signpost:search"))
     assert refused.status_code == 302 and refused["Location"].startswith(reverse("accounts:code"))
     if old_code != code_now(nurse):
         assert match_token(nurse, old_code) is None

@@ -77,9 +77,9 @@ def test_every_role_can_change_their_own_password(make_user, web_db):
 def test_changing_ends_the_users_other_sessions_and_returns_to_the_page_asked_for(make_user):
     user = make_user(Role.SOCIAL_WORKER)
     here, elsewhere = verified_client(user), verified_client(user)
-    response = _change(here, next_url=reverse("pages:search"))
-    assert response["Location"] == reverse("pages:search")
-    assert here.get(reverse("pages:search")).status_code == 200
+    response = _change(here, next_url=reverse("signpost:search"))
+    assert response["Location"] == reverse("signpost:search")
+    assert here.get(reverse("signpost:search")).status_code == 200
     assert _signed_out(elsewhere)
     user.refresh_from_db()
     off_site = _change(verified_client(user), current=NEW_PASSWORD, new=NEW_PASSWORD + "-2",
@@ -147,17 +147,17 @@ def test_with_a_temporary_password_every_page_leads_to_choosing_ones_own(make_us
     user = make_user(Role.SOCIAL_WORKER)
     temporary = passwords.set_temporary_password(user.pk, using=web_db)
     client = verified_client(get_user_model().objects.db_manager(web_db).get(pk=user.pk))
-    for name in ("home", "pages:search", "pages:alerts"):
+    for name in ("home", "signpost:search", "alerts:alerts"):
         response = client.get(reverse(name))
         assert response.status_code == 302
         expected = f"{reverse('accounts:password')}?next={reverse(name).replace('/', '%2F')}"
         assert response["Location"] == expected
     page = client.get(reverse("accounts:password")).content.decode()
     assert "An administrator gave you a temporary password" in page
-    assert client.post(reverse("pages:search"), {"reason": "s47"}).status_code == 302  # nothing done
-    assert _change(client, current=temporary, next_url=reverse("pages:search"))["Location"] == reverse(
-        "pages:search")
-    assert client.get(reverse("pages:search")).status_code == 200
+    assert client.post(reverse("signpost:search"), {"reason": "s47"}).status_code == 302  # nothing done
+    assert _change(client, current=temporary, next_url=reverse("signpost:search"))["Location"] == reverse(
+        "signpost:search")
+    assert client.get(reverse("signpost:search")).status_code == 200
     assert "temporary password" not in client.get(reverse("accounts:password")).content.decode()
 
 

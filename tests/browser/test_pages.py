@@ -108,7 +108,7 @@ def test_refused_access_shows_the_403_page(page, server, sign_in, checkpoint):
 
 
 def test_auditor_only_page_refuses_a_social_worker_then_opens_for_the_auditor(page, sign_in, checkpoint):
-    audit_path = reverse("pages:audit")
+    audit_path = reverse("audit:audit")
     sign_in(page, "demo-social-worker")
     response = page.goto(audit_path)
     assert response.status == 403
@@ -144,7 +144,7 @@ def test_find_a_misspelt_child_then_the_auditor_sees_the_visit(page, server, sig
     given, family, born, person_id = _child_to_find(server)
     year, month, day = born.split("-")
     sign_in(page, "demo-safeguarding-lead")
-    page.goto(reverse("pages:search"))
+    page.goto(reverse("signpost:search"))
     checkpoint(page, "search")
 
     # No reason, no search.
@@ -165,20 +165,20 @@ def test_find_a_misspelt_child_then_the_auditor_sees_the_visit(page, server, sig
     assert "Reason recorded: Child protection enquiry" in page.locator("main").inner_text()
     checkpoint(page, "results")
 
-    page.locator(f"a[href='{reverse('pages:child', args=[person_id])}']").click()
+    page.locator(f"a[href='{reverse('chronology:child', args=[person_id])}']").click()
     page.wait_for_load_state("networkidle")
     assert given in heading(page).inner_text() and family in heading(page).inner_text()
     assert page.get_by_role("heading", name="Who is working with this child").is_visible()
     assert page.get_by_role("heading", name="Chronology").is_visible()
     assert page.locator("main table").count() >= 1  # the signposts and the chronology
     alerts = page.get_by_role("heading", name="Open alerts")
-    assert alerts.is_visible() and page.locator(f"a[href^='{reverse('pages:alerts')}']").count() >= 1
+    assert alerts.is_visible() and page.locator(f"a[href^='{reverse('alerts:alerts')}']").count() >= 1
     checkpoint(page, "child")
 
     page.get_by_role("button", name="Sign out").click()
     page.wait_for_load_state("networkidle")
     sign_in(page, "demo-auditor")
-    page.goto(f"{reverse('pages:audit')}?person_id={person_id}")
+    page.goto(f"{reverse('audit:audit')}?person_id={person_id}")
     log = page.locator("main").inner_text()
     assert "demo-safeguarding-lead" in log and "View a child" in log and "s47" in log
     checkpoint(page, "audit-of-the-visit")
@@ -198,7 +198,7 @@ def test_a_practitioner_cannot_open_another_agencys_child(page, server, sign_in,
         ORDER BY rl.person_id LIMIT 1""")
     assert rows, "every demo child is held by the demo practitioner's agency"
     sign_in(page, "demo-practitioner")
-    response = page.goto(f"{reverse('pages:child', args=[rows[0][0]])}?reason=health")
+    response = page.goto(f"{reverse('chronology:child', args=[rows[0][0]])}?reason=health")
     assert response.status == 403
     assert "agency holds no record of this child" in page.locator("main").inner_text()
     checkpoint(page, "another-agencys-child")
@@ -208,9 +208,9 @@ def test_acknowledge_an_alert(page, server, sign_in, checkpoint):
     rows = query_demo_db(server, "SELECT id FROM alerts_alert WHERE status = 'open' AND route = 'hub' "
                                  "ORDER BY id LIMIT 1")
     assert rows, "the demo data has no open alert for the hub"
-    alert_path = reverse("pages:alert", args=[rows[0][0]])
+    alert_path = reverse("alerts:alert", args=[rows[0][0]])
     sign_in(page, "demo-hub-officer")
-    page.goto(reverse("pages:alerts"))
+    page.goto(reverse("alerts:alerts"))
     checkpoint(page, "alerts")
     page.goto(alert_path)
     checkpoint(page, "alert")

@@ -128,3 +128,6 @@ def family(feeds: Path, db_alias: str) -> dict[str, int | str]:
         ("sam", "gp", "G5"), ("tom", "gp", "G6"))}
     assert ids["amy"] == person_of(db_alias, "police", "P1") == person_of(db_alias, "gp", "G1")
     return {"using": db_alias, **ids}
+
+from tests.accounts.support import make_user, role_clients, web_db  # noqa: E402, F401 - fixtures
+from tests.web.support import loaded  # noqa: E402, F401 - fixture

@@ -8,7 +8,8 @@ import pytest
 from django.db import connections
 from django.test.utils import CaptureQueriesContext
 
-from jigsaw.chronology.build import SUGGESTED, Filters, PersonNotFound, child_chronology
+from jigsaw.chronology.build import SUGGESTED, Filters, PersonNotFound
+from jigsaw.chronology.household import child_chronology
 
 pytestmark = pytest.mark.django_db(databases=["default", "postgres"])
 

@@ -7,9 +7,8 @@ import json
 import pytest
 
 from jigsaw.chronology import household
-from jigsaw.chronology.build import child_chronology
 from jigsaw.chronology.export import render
-from jigsaw.chronology.household import household_chronology
+from jigsaw.chronology.household import child_chronology, household_chronology
 
 pytestmark = pytest.mark.django_db(databases=["default", "postgres"])
 

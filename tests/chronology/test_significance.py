@@ -6,8 +6,8 @@ import json
 
 import pytest
 
-from jigsaw.chronology.build import child_chronology
 from jigsaw.chronology.export import render
+from jigsaw.chronology.household import child_chronology
 from jigsaw.chronology.models import SignificanceRating
 from jigsaw.chronology.significance import SignificanceError, set_significance
 from jigsaw.records.importer import import_paths

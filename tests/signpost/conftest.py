@@ -33,3 +33,6 @@ def imported(partnership: Path, db_alias: str) -> str:
 def truth(folder: Path) -> dict[tuple[str, str], str]:
     with (folder / "truth" / "people.csv").open(encoding="utf-8") as f:
         return {(r["source_system"], r["source_id"]): r["true_person_id"] for r in csv.DictReader(f)}
+
+from tests.accounts.support import make_user, role_clients, web_db  # noqa: E402, F401 - fixtures
+from tests.web.support import loaded  # noqa: E402, F401 - fixture

@@ -43,23 +43,23 @@ EXPECTED: dict[str, dict[str, int]] = {
     "accounts:agencies": only(Role.ADMINISTRATOR),
     "accounts:new-agency": only(Role.ADMINISTRATOR),
     "accounts:agency": {**only(), Role.ADMINISTRATOR: 404},
-    "pages:search": only(Role.PRACTITIONER, Role.HUB_OFFICER, Role.SOCIAL_WORKER, Role.SAFEGUARDING_LEAD),
+    "signpost:search": only(Role.PRACTITIONER, Role.HUB_OFFICER, Role.SOCIAL_WORKER, Role.SAFEGUARDING_LEAD),
     # the sample person and alert do not exist: 404 for the roles allowed in, 403 before that for the rest
-    "pages:child": {**only(), **dict.fromkeys(
+    "chronology:child": {**only(), **dict.fromkeys(
         (Role.PRACTITIONER, Role.HUB_OFFICER, Role.SOCIAL_WORKER, Role.SAFEGUARDING_LEAD), 404)},
-    "pages:chronology-export": {**only(), **dict.fromkeys(
+    "chronology:chronology-export": {**only(), **dict.fromkeys(
         (Role.PRACTITIONER, Role.HUB_OFFICER, Role.SOCIAL_WORKER, Role.SAFEGUARDING_LEAD), 404)},
     # POST only: GET is refused (405) once past the case-access check
-    "pages:child-override": {**only(), **dict.fromkeys(
+    "chronology:child-override": {**only(), **dict.fromkeys(
         (Role.PRACTITIONER, Role.HUB_OFFICER, Role.SOCIAL_WORKER, Role.SAFEGUARDING_LEAD), 405)},
-    "pages:alerts": only(Role.HUB_OFFICER, Role.SOCIAL_WORKER, Role.SAFEGUARDING_LEAD),
-    "pages:alert": {**only(), **dict.fromkeys(
+    "alerts:alerts": only(Role.HUB_OFFICER, Role.SOCIAL_WORKER, Role.SAFEGUARDING_LEAD),
+    "alerts:alert": {**only(), **dict.fromkeys(
         (Role.HUB_OFFICER, Role.SOCIAL_WORKER, Role.SAFEGUARDING_LEAD), 404)},
-    "pages:reviews": only(Role.SOCIAL_WORKER, Role.SAFEGUARDING_LEAD),
-    "pages:audit": only(Role.AUDITOR),
-    "pages:audit-csv": only(Role.AUDITOR),
-    "pages:aggregates": only(Role.ANALYST, Role.SAFEGUARDING_LEAD),  # figures, never a child
-    "pages:aggregates-csv": only(Role.ANALYST, Role.SAFEGUARDING_LEAD),
+    "signpost:link-review": only(Role.SOCIAL_WORKER, Role.SAFEGUARDING_LEAD),
+    "audit:audit": only(Role.AUDITOR),
+    "audit:audit-csv": only(Role.AUDITOR),
+    "insight:aggregates": only(Role.ANALYST, Role.SAFEGUARDING_LEAD),  # figures, never a child
+    "insight:aggregates-csv": only(Role.ANALYST, Role.SAFEGUARDING_LEAD),
 }
 
 # An id no test makes: with 1, /users/1/ would be the fixture's first user on SQLite (sequences roll back).

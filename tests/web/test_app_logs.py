@@ -15,8 +15,8 @@ from jigsaw.accounts.roles import Role
 from jigsaw.records.models import PersonRecord
 from tests.accounts.support import verified_client
 from tests.conftest import BOTH
-from tests.pages.support import make_alert, search_form
 from tests.signpost import person_of
+from tests.web.support import make_alert, search_form
 
 pytestmark = pytest.mark.django_db(databases=BOTH)
 
@@ -37,15 +37,15 @@ def test_a_working_session_leaves_no_personal_data_in_the_logs(loaded, make_user
     try:
         with caplog.at_level(logging.DEBUG):
             hub = verified_client(make_user(Role.HUB_OFFICER))
-            hub.post(reverse("pages:search"), search_form(
+            hub.post(reverse("signpost:search"), search_form(
                 given_name="Olivia", family_name="Bennett", nhs_number="9434765919",
                 **{"dob-day": "8", "dob-month": "3", "dob-year": "2017"}))
-            hub.get(reverse("pages:child", args=[olivia]), {"reason": "s47", "view": "household"})
-            hub.get(reverse("pages:alert", args=[alert.pk]))
-            hub.post(reverse("pages:search"), search_form(given_name="Olivia" * 50, family_name="Bennett"))
-            hub.post(reverse("pages:search"), {"given_name": "Bennett" * 20_000})  # too big to parse
+            hub.get(reverse("chronology:child", args=[olivia]), {"reason": "s47", "view": "household"})
+            hub.get(reverse("alerts:alert", args=[alert.pk]))
+            hub.post(reverse("signpost:search"), search_form(given_name="Olivia" * 50, family_name="Bennett"))
+            hub.post(reverse("signpost:search"), {"given_name": "Bennett" * 20_000})  # too big to parse
             gp = verified_client(make_user(Role.PRACTITIONER, agency="Riverside Surgery"))
-            assert gp.get(reverse("pages:child", args=[jack]), {"reason": "health"}).status_code == 403
+            assert gp.get(reverse("chronology:child", args=[jack]), {"reason": "health"}).status_code == 403
     finally:
         hidden.removeHandler(caplog.handler)
     text = caplog.text

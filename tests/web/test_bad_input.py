@@ -19,8 +19,8 @@ from jigsaw.audit.models import AccessEntry
 from jigsaw.signpost.models import LinkDecision
 from tests.accounts.support import verified_client
 from tests.conftest import BOTH
-from tests.pages.support import make_alert, page_of, search_form
 from tests.signpost import person_of
+from tests.web.support import make_alert, page_of, search_form
 
 pytestmark = pytest.mark.django_db(databases=BOTH)
 
@@ -38,7 +38,7 @@ def test_a_tampered_session_cookie_is_sent_to_sign_in_and_logged(loaded, make_us
     key = client.cookies[settings.SESSION_COOKIE_NAME].value
     client.cookies[settings.SESSION_COOKIE_NAME] = key[:-1] + ("a" if key[-1] != "a" else "b")
     with caplog.at_level(logging.WARNING, logger="jigsaw.security"):
-        response = client.get(reverse("pages:child", args=[olivia]), {"reason": "s47"})
+        response = client.get(reverse("chronology:child", args=[olivia]), {"reason": "s47"})
     assert response.status_code == 302 and response["Location"].startswith(reverse("accounts:sign-in"))
     assert "Olivia" not in response.content.decode()
     assert "unrecognised session cookie" in caplog.text and key not in caplog.text
@@ -48,15 +48,15 @@ def test_a_tampered_session_cookie_is_sent_to_sign_in_and_logged(loaded, make_us
 def test_a_post_without_its_csrf_token_changes_nothing_and_is_recorded(loaded, make_user):
     alert = make_alert(loaded, person_of("csc", "C1", loaded))
     client = _csrf_enforcing(verified_client(make_user(Role.HUB_OFFICER, username="hub")))
-    response = client.post(reverse("pages:alert", args=[alert.pk]), {"step": "acknowledge"})
+    response = client.post(reverse("alerts:alert", args=[alert.pk]), {"step": "acknowledge"})
     assert response.status_code == 403 and "did not come from Jigsaw" in response.content.decode()
     alert.refresh_from_db(using=loaded)
     assert alert.status == Alert.OPEN
     assert not AccessEntry.objects.using(loaded).filter(action="alert_action").exists()
     refused = AccessEntry.objects.using(loaded).get(action="refused")
     assert refused.actor == "hub" and refused.detail["why"].startswith("csrf")
-    assert refused.detail["view"] == "pages:alert" and refused.detail["method"] == "POST"
-    search = client.post(reverse("pages:search"), search_form(given_name="Olivia", family_name="Bennett",
+    assert refused.detail["view"] == "alerts:alert" and refused.detail["method"] == "POST"
+    search = client.post(reverse("signpost:search"), search_form(given_name="Olivia", family_name="Bennett",
                                                               **OLIVIA_DOB))
     assert search.status_code == 403 and "Bennett" not in search.content.decode()
     assert not AccessEntry.objects.using(loaded).filter(action="search").exists()
@@ -64,7 +64,7 @@ def test_a_post_without_its_csrf_token_changes_nothing_and_is_recorded(loaded, m
 
 def test_a_forged_review_item_is_an_error_and_writes_nothing(loaded, make_user):
     client = verified_client(make_user(Role.SOCIAL_WORKER))
-    response = client.post(reverse("pages:reviews"), {"item": "987654", "decision": "same",
+    response = client.post(reverse("signpost:link-review"), {"item": "987654", "decision": "same",
                                                       "reason": "looks the same"})
     assert response.status_code == 400 and "no open review item" in response.content.decode()
     assert not LinkDecision.objects.using(loaded).exists()
@@ -74,14 +74,14 @@ def test_a_forged_review_item_is_an_error_and_writes_nothing(loaded, make_user):
 def test_another_users_alert_is_not_found_and_not_shown(loaded, make_user):
     alert = make_alert(loaded, person_of("csc", "C1", loaded))  # routed to Priya Shah by name
     client = verified_client(make_user(Role.SOCIAL_WORKER, username="someone-else"))
-    response = client.get(reverse("pages:alert", args=[alert.pk]))
+    response = client.get(reverse("alerts:alert", args=[alert.pk]))
     assert response.status_code == 404 and "ED attendance" not in response.content.decode()
     assert not AccessEntry.objects.using(loaded).filter(action="view_alert").exists()
 
 
 def test_a_body_too_large_to_parse_is_refused(loaded, make_user):
     client = verified_client(make_user(Role.SOCIAL_WORKER))
-    response = client.post(reverse("pages:search"), search_form(
+    response = client.post(reverse("signpost:search"), search_form(
         given_name="A" * (settings.DATA_UPLOAD_MAX_MEMORY_SIZE + 1), family_name="Bennett", **OLIVIA_DOB))
     assert response.status_code == 400
     assert not AccessEntry.objects.using(loaded).filter(action="search").exists()
@@ -89,7 +89,7 @@ def test_a_body_too_large_to_parse_is_refused(loaded, make_user):
 
 def test_an_overlong_field_is_a_form_error_not_a_cut(loaded, make_user):
     client = verified_client(make_user(Role.SOCIAL_WORKER))
-    response = client.post(reverse("pages:search"), search_form(
+    response = client.post(reverse("signpost:search"), search_form(
         given_name="Olivia" * 1000, family_name="Bennett", **OLIVIA_DOB))
     page = page_of(response)
     assert response.status_code == 400 and 'href="#given_name"' in page
@@ -101,9 +101,9 @@ def test_script_bearing_input_is_shown_as_text(loaded, make_user):
     olivia = person_of("csc", "C1", loaded)
     client = verified_client(make_user(Role.SOCIAL_WORKER))
     script = "<script>alert(1)</script>"
-    response = client.post(reverse("pages:search"), search_form(given_name=script, family_name="Bennett",
+    response = client.post(reverse("signpost:search"), search_form(given_name=script, family_name="Bennett",
                                                                 **OLIVIA_DOB))
     page = page_of(response)  # also: no inline script at all
     assert script not in page and "&lt;script&gt;alert(1)&lt;/script&gt;" in page
-    child = client.get(reverse("pages:child", args=[olivia]), {"reason": script, "agency": script})
+    child = client.get(reverse("chronology:child", args=[olivia]), {"reason": script, "agency": script})
     assert child.status_code == 400 and script not in child.content.decode()

@@ -25,11 +25,10 @@ from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
-from jigsaw.audit.models import Action
-from jigsaw.pages.common import Actor, db
+from jigsaw.records.database import db
 from jigsaw.records.models import Agency
 
-from . import passwords, user_admin
+from . import events, passwords, user_admin
 from .admin_forms import NewUserForm, UserForm, add_account_error, date_inputs
 from .changes import Changes, compare
 from .lookups import get_or_404
@@ -101,7 +100,7 @@ def _given(data: dict[str, Any], agency: str | None) -> Changes:
 
 
 def _log_user(request: HttpRequest, using: str, operation: str, user: Any, changes: Changes) -> None:
-    Actor.of(request).log(Action.ADMIN, using=using, detail={
+    events.announce(events.administered, request=request, using=using, detail={
         "operation": operation, "user": user.username, "user_id": user.pk, **changes.detail()})
 
 
@@ -179,7 +178,7 @@ def reset_user_authenticator(request: HttpRequest, user_id: int) -> HttpResponse
     profile = _profile(user_id, using)
     with transaction.atomic(using=using):
         device, removed = reset_authenticator(user_id, using=using)
-        Actor.of(request).log(Action.ADMIN, using=using, detail={
+        events.announce(events.administered, request=request, using=using, detail={
             "operation": "reset_authenticator", "user": profile.user.username, "user_id": user_id,
             "devices_removed": removed})
     return render(request, "accounts/authenticator_reset.html", {"subject": profile.user, "device": device})
@@ -196,7 +195,7 @@ def set_user_temporary_password(request: HttpRequest, user_id: int) -> HttpRespo
         raise PermissionDenied("Administrators change their own password on the Change your password page")
     with transaction.atomic(using=using):
         password = passwords.set_temporary_password(user_id, using=using)
-        Actor.of(request).log(Action.ADMIN, using=using, detail={
+        events.announce(events.administered, request=request, using=using, detail={
             "operation": "set_temporary_password", "user": profile.user.username, "user_id": user_id})
     return render(request, "accounts/temporary_password.html",
                   {"subject": profile.user, "password": password,

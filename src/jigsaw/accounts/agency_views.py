@@ -17,11 +17,10 @@ from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
-from jigsaw.audit.models import Action
-from jigsaw.pages.common import Actor, db
+from jigsaw.records.database import db
 from jigsaw.records.models import Agency, SourceSystem
 
-from . import agency_admin
+from . import agency_admin, events
 from .admin_forms import AgencyForm, add_account_error
 from .changes import Changes, loggable
 from .lookups import get_or_404
@@ -52,7 +51,7 @@ def _log(request: HttpRequest, using: str, operation: str, agency: Agency, chang
               **changes.detail()}
     if deactivated:
         detail["users_deactivated"] = deactivated
-    Actor.of(request).log(Action.ADMIN, using=using, detail=detail)
+    events.announce(events.administered, request=request, using=using, detail=detail)
 
 
 def _saved(changes: Changes, deactivated: int) -> str:

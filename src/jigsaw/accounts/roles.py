@@ -53,7 +53,7 @@ ROLE_AREAS: dict[str, frozenset[str]] = {
     Role.ADMINISTRATOR: frozenset({"admin"}),
 }
 
-# Roles limited to their own agency's context on a child's record (jigsaw.pages.scope): they
+# Roles limited to their own agency's context on a child's record (jigsaw.signpost.scope): they
 # may open only a child their agency holds or is involved with, and see their agency's events.
 AGENCY_SCOPED_ROLES = frozenset({Role.PRACTITIONER})
 

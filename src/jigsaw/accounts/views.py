@@ -25,8 +25,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from django_otp import login as otp_login
 from django_otp import match_token
 
-from jigsaw.audit.models import Action
-from jigsaw.pages.common import Actor, db
+from jigsaw.records.database import db
 
 from . import events, passwords
 from .roles import is_verified
@@ -193,7 +192,7 @@ def change_password(request: HttpRequest) -> HttpResponse:
             with transaction.atomic(using=using):
                 user = form.save()
                 passwords.password_chosen(user.pk, using=using)
-                Actor.of(request).log(Action.PASSWORD_CHANGE, using=using)
+                events.announce(events.password_changed, request=request, using=using)
             update_session_auth_hash(request, user)  # this session stays signed in; the others end
             if _asked_for(request):  # sent here on the way to a page: carry on to it
                 return HttpResponseRedirect(_asked_for(request))

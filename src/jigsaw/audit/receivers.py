@@ -1,8 +1,8 @@
-"""Sign-in, failed sign-in and sign-out, written to the access log.
+"""Sign-ins, sign-outs and changes to accounts, written to the access log.
 
-``jigsaw.accounts.events`` announces them without knowing about the log; they are connected here
-when the audit app is ready. An auditor can then answer "when was this account used, and from
-where" beside "what did it look at". A failed attempt names the account only if one by that name
+``jigsaw.accounts.events`` announces them without knowing about the log; they are connected
+here when the audit app is ready. An auditor can then answer "when was this account used, and
+from where" beside "what did it look at". A failed attempt names the account only if one by that name
 exists: people sometimes type their password into the username box, and the log must not keep it.
 """
 
@@ -16,6 +16,7 @@ from django.http import HttpRequest
 
 from jigsaw.accounts import events
 
+from .actor import Actor
 from .log import record
 from .models import AccessEntry, Action
 
@@ -47,8 +48,20 @@ def _signed_out(sender: Any, *, request: HttpRequest, username: str, user: Any =
     _write(request, Action.SIGN_OUT, username, user, {})
 
 
+def _password_changed(sender: Any, *, request: HttpRequest, using: str, **_: Any) -> bool:
+    Actor.of(request).log(Action.PASSWORD_CHANGE, using=using)
+    return True
+
+
+def _administered(sender: Any, *, request: HttpRequest, using: str, detail: dict[str, Any], **_: Any) -> bool:
+    Actor.of(request).log(Action.ADMIN, using=using, detail=detail)
+    return True
+
+
 def connect() -> None:
     """Called once from ``AuditConfig.ready``; ``dispatch_uid`` keeps a second call harmless."""
     events.signed_in.connect(_signed_in, dispatch_uid="jigsaw.audit.signed_in")
     events.sign_in_failed.connect(_sign_in_failed, dispatch_uid="jigsaw.audit.sign_in_failed")
     events.signed_out.connect(_signed_out, dispatch_uid="jigsaw.audit.signed_out")
+    events.password_changed.connect(_password_changed, dispatch_uid="jigsaw.audit.password_changed")
+    events.administered.connect(_administered, dispatch_uid="jigsaw.audit.administered")

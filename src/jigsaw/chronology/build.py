@@ -190,20 +190,6 @@ class Chronology:
         return [e for e in self.entries if e.is_judgement]
 
 
-def child_chronology(person_id: int, using: str = "default", filters: Filters | None = None, *,
-                     anonymise: bool = False) -> Chronology:
-    """The chronology of one resolved person's own events, from every agency."""
-    require_person(person_id, using)
-    name, born, variants = people_names([person_id], using).get(person_id, ("", None, ()))
-    child = Subject(CHILD, person_id, name=name, birth_date=born, name_variants=variants)
-    chronology = assemble([child], using, filters or Filters())
-    if anonymise:
-        from .household import anonymise_chronology
-
-        chronology = anonymise_chronology(chronology, using)
-    return chronology
-
-
 def require_person(person_id: int, using: str) -> None:
     if not Person.objects.using(using).filter(pk=person_id).exists():
         raise PersonNotFound(f"no person with id {person_id}")

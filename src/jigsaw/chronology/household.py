@@ -1,4 +1,4 @@
-"""The household chronology, and the anonymised view of any chronology.
+"""A child's and a household's chronology, and the anonymised view of either.
 
 Risk to a child often sits with the adults around them (a new partner, a parent's mental
 health, domestic abuse at home), and a chronology "does not have to happen to the child"
@@ -52,6 +52,16 @@ ALWAYS_NUMBERED = frozenset({"Sibling", "Household member"})
 PARENTS = ("mother", "father", "parent")
 SYMMETRIC = ("sibling", "household_member")
 ANONYMOUS_CHILD = "Child A"
+
+
+def child_chronology(person_id: int, using: str = "default", filters: Filters | None = None, *,
+                     anonymise: bool = False) -> Chronology:
+    """The chronology of one resolved person's own events, from every agency."""
+    require_person(person_id, using)
+    name, born, variants = people_names([person_id], using).get(person_id, ("", None, ()))
+    child = Subject(CHILD, person_id, name=name, birth_date=born, name_variants=variants)
+    chronology = assemble([child], using, filters or Filters())
+    return anonymise_chronology(chronology, using) if anonymise else chronology
 
 
 def household_chronology(person_id: int, using: str = "default", filters: Filters | None = None, *,

@@ -15,6 +15,7 @@ from .chronology import chronology, significance
 from .common import UserError
 from .feeds import import_command, quarantine, synth
 from .linking import export, link, review
+from .redaction import redact
 from .server import demo, migrate, serve
 from .signpost import search, shield
 
@@ -31,7 +32,7 @@ def cli() -> None:
 
 COMMANDS = (synth, import_command, quarantine, link, export, review, search, shield, chronology,
             significance, alerts, audit, migrate, serve, demo,
-            createuser, temporary_password, otp_code)
+            createuser, temporary_password, otp_code, redact)
 for command in COMMANDS:
     cli.add_command(command)
 

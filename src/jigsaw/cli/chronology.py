@@ -51,9 +51,9 @@ def chronology(person_id: int, household: bool, anonymise: bool, fmt: str, out: 
     if out is not None and not out.parent.exists():
         raise UserError(f"folder {out.parent} does not exist")
     setup_django()
-    from jigsaw.chronology.build import Filters, PersonNotFound, child_chronology
+    from jigsaw.chronology.build import Filters, PersonNotFound
     from jigsaw.chronology.export import render
-    from jigsaw.chronology.household import household_chronology
+    from jigsaw.chronology.household import child_chronology, household_chronology
 
     filters = Filters(agencies=frozenset(agency), event_types=frozenset(event_types),
                       significance=frozenset(significance), kinds=frozenset(kinds),

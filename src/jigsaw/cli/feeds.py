@@ -14,7 +14,10 @@ from .common import UserError, echo_json, progress_bar, setup_django, status
 @click.option("--seed", type=int, default=1, show_default=True, help="Same seed, same output.")
 @click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), required=True,
               help="Folder to write one sub-folder per source system into, plus truth/.")
-def synth(children: int, seed: int, out_dir: Path) -> None:
+@click.option("--returns", "with_returns", is_flag=True,
+              help="Also write the council's DfE returns (CIN census XML, SSDA903 CSVs) to "
+                   "OUT/returns/, for `jigsaw import ... --source csc`.")
+def synth(children: int, seed: int, out_dir: Path, with_returns: bool) -> None:
     """Write a synthetic partnership's feeds (and its ground truth)."""
     from jigsaw.synth import write_partnership
 
@@ -35,16 +38,28 @@ def synth(children: int, seed: int, out_dir: Path) -> None:
         f"{summary.patterns:,} injected patterns) for {len(summary.source_systems)} source "
         f"systems to {out_dir} in {summary.seconds:.1f}s"
     )
+    if with_returns:
+        from jigsaw.synth.returns import COUNCIL_SOURCE, write_returns
+
+        made = write_returns(out_dir, out_dir / "returns", seed=seed)
+        click.echo(f"Wrote the DfE returns for {made.children:,} children to {out_dir / 'returns'} "
+                   f"(import them with `jigsaw import {out_dir / 'returns'}/* --source "
+                   f"{COUNCIL_SOURCE}`)")
 
 
 @click.command("import")
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object of counts.")
 @click.option("--no-link", is_flag=True, help="Load only; leave identity matching to `jigsaw link`.")
-def import_command(paths: tuple[Path, ...], as_json: bool, no_link: bool) -> None:
-    """Validate and load feed files or folders of them."""
+@click.option("--source", metavar="SYSTEM",
+              help="Also read DfE returns (CIN census XML, SSDA903 header/episodes/missing CSVs) "
+                   "as records of this source system.")
+def import_command(paths: tuple[Path, ...], as_json: bool, no_link: bool, source: str | None) -> None:
+    """Validate and load feed files or folders of them, and DfE returns with --source."""
     setup_django()
+    from jigsaw.feeds.kinds import kind_of
     from jigsaw.feeds.readers import FeedFileError, discover
+    from jigsaw.feeds.returns import parts_count
     from jigsaw.records.importer import ImportBusyError, import_paths
 
     try:
@@ -54,10 +69,11 @@ def import_command(paths: tuple[Path, ...], as_json: bool, no_link: bool) -> Non
     if not files:
         raise UserError("no feed files found (expected people/events/relationships/"
                         "involvements .csv or .jsonl)")
-    total = sum(f.stat().st_size for f in files)
+    total = sum(f.stat().st_size * (parts_count(f) if source and kind_of(f) is None else 1)
+                for f in files)
     try:
         with progress_bar("Importing", total) as advance:
-            report = import_paths(files, progress=advance)
+            report = import_paths(files, progress=advance, source=source)
     except ImportBusyError as exc:
         raise UserError(str(exc)) from None
     data = report.as_dict()

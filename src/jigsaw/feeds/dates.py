@@ -149,3 +149,19 @@ def parse_event_time(text: str) -> tuple[datetime, str]:
     except (OverflowError, ValueError):
         pass
     return _parse_slowly(text)
+
+
+def date_from_parts(day: str, month: str, year: str) -> tuple[date | None, str]:
+    """A GOV.UK date input's three boxes as a date, or (None, the message to show).
+
+    All three blank is (None, ""): the date was not asked for.
+    """
+    parts = [part.strip() for part in (day, month, year)]
+    if not any(parts):
+        return None, ""
+    if not all(parts):
+        return None, "Enter a day, month and year"
+    try:
+        return date(int(parts[2]), int(parts[1]), int(parts[0])), ""
+    except ValueError:
+        return None, "Enter a real date"

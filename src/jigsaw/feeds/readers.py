@@ -33,6 +33,8 @@ class SourceRow:
     raw: str
     values: list[str] | None  # aligned to kind.columns; "" where absent
     problem: str | None = None
+    #: (field, message) warnings a reader found before parsing (a return's unknown DfE code)
+    warnings: tuple[tuple[str, str], ...] = ()
 
 
 class FeedFile:
@@ -60,7 +62,7 @@ def open_feed(path: Path) -> FeedFile:
     if kind is None:
         raise FeedFileError(
             f"{path.name}: not a feed file; expected people, events, relationships or "
-            "involvements with a .csv or .jsonl extension"
+            "involvements with a .csv or .jsonl extension (a DfE return needs --source SYSTEM)"
         )
     if not path.is_file():
         raise FeedFileError(f"{path}: no such file")

@@ -78,6 +78,12 @@ _TYPES: tuple[EventType, ...] = (
     EventType("address_change", _HH, "The person moved to a new address.", True),
     EventType("service_refused", _HH, "The family refused or did not engage with an offered service.", True),
     EventType("death", _HH, "The person died."),
+    # added for the SSDA903 return (DfE children looked after return guide): a new episode of
+    # care starts at each change of placement or legal status. Appended, never inserted: other
+    # modules number the types in this order.
+    EventType("placement_change", _SC, "A looked-after child moved to a new placement with new carers."),
+    EventType("care_status_change", _SC, "A looked-after child's legal status or placement status "
+                                         "changed without a move to new carers."),
 )
 
 EVENT_TYPES: dict[str, EventType] = {t.name: t for t in _TYPES}

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from jigsaw.feeds.vocabulary import EVENT_TYPES, INJURY_TYPES, MOBILITY
+from jigsaw.rules.deadlines import parse_deadline
 from jigsaw.rules.model import MODES, ROUTES, SCOPES, SEVERITIES, STATES, Condition, Match, Source
 
 _REF = re.compile(r"^\{([A-Za-z_][A-Za-z0-9_]*)\}$")
@@ -26,7 +27,7 @@ _TOP_REQUIRED: dict[str, type | tuple[str, ...]] = {
     "severity": SEVERITIES, "mode": MODES, "enabled": bool, "route": ROUTES, "scope": SCOPES,
     "match": dict,
 }
-_TOP_OPTIONAL = {"parameters"}
+_TOP_OPTIONAL = {"parameters", "deadline"}
 _COND_KEYS = {"details", "age_under_days", "age_between_years", "states", "any"}
 _MATCH_KEYS = _COND_KEYS | {"event_types", "count_at_least", "within_days", "distinct_sources_at_least",
                             "subjects"}
@@ -78,6 +79,11 @@ def check_header(doc: dict[str, Any]) -> None:
         if not _is(src.get(key), str) or not src[key].strip():
             raise Problem(("source", key) if key in src else ("source",),
                           f"[source] needs a non-empty string {key!r}")
+    if "deadline" in doc:
+        try:
+            parse_deadline(doc["deadline"])
+        except ValueError as wrong:
+            raise Problem(("deadline",), str(wrong)) from None
     params = doc.get("parameters", {})
     if not _is(params, dict):
         raise Problem(("parameters",), "parameters must be a table")

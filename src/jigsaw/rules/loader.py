@@ -12,6 +12,7 @@ import tomllib
 from pathlib import Path
 from typing import Any
 
+from jigsaw.rules.deadlines import parse_deadline
 from jigsaw.rules.language import Problem, check_header, check_parameter_value, compile_match, source_of
 from jigsaw.rules.model import Catalogue, Rule, RuleFileError
 
@@ -96,7 +97,8 @@ def _build(path: Path, text: str, doc: dict[str, Any], override: dict[str, Any])
     match = _checked(path, text, lambda: compile_match(doc, params))
     rule = Rule(id=doc["id"], version=doc["version"], title=doc["title"], explanation=doc["explanation"],
                 source=source_of(doc), severity=doc["severity"], mode=doc["mode"], enabled=enabled,
-                route=doc["route"], scope=doc["scope"], parameters=params, match=match, path=path)
+                route=doc["route"], scope=doc["scope"], parameters=params, match=match, path=path,
+                deadline=parse_deadline(doc["deadline"]) if "deadline" in doc else None)
     _checked(path, text, lambda: _render(rule))
     return rule
 

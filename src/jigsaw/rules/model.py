@@ -12,6 +12,8 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from jigsaw.rules.deadlines import Deadline
+
 SEVERITIES = ("high", "medium", "low")
 MODES = ("required", "advisory")
 ROUTES = ("allocated_worker", "school_safeguarding_lead", "hub", "lead_professional")
@@ -98,6 +100,7 @@ class Rule:
     parameters: dict[str, Any]
     match: Match
     path: Path
+    deadline: Deadline | None = None  # from the rule's [deadline]; None: no deadline
 
     def explain(self) -> str:
         """The plain-language explanation with the parameter values filled in."""

@@ -135,6 +135,15 @@ def reasons() -> tuple[Reason, ...]:
     return tuple(Reason(**r) for r in configured) if configured else REASONS
 
 
+#: Session key holding the lawful reason the user last gave (a search's reason carries to the child).
+REASON_KEY = "jigsaw_reason"
+
+
+def reason_named(code: str | None) -> Reason | None:
+    """The configured reason with this code, or None (a page shows its own error)."""
+    return next((r for r in reasons() if r.code == (code or "")), None)
+
+
 def reason_for(code: str | None) -> Reason:
     known = reasons()
     for reason in known:

@@ -10,11 +10,11 @@ from jigsaw.accounts.roles import areas_for, is_verified
 # (label, URL name, area needed or None for every verified user); add a line per new page.
 NAVIGATION = (
     ("Home", "home", None),
-    ("Find a child", "pages:search", "search"),
-    ("Alerts", "pages:alerts", "alerts"),
-    ("Link review", "pages:reviews", "review"),
-    ("Access log", "pages:audit", "audit"),
-    ("Partnership figures", "pages:aggregates", "aggregates"),
+    ("Find a child", "signpost:search", "search"),
+    ("Alerts", "alerts:alerts", "alerts"),
+    ("Link review", "signpost:link-review", "review"),
+    ("Access log", "audit:audit", "audit"),
+    ("Partnership figures", "insight:aggregates", "aggregates"),
     ("Users", "accounts:users", "admin"),
     ("Agencies", "accounts:agencies", "admin"),
     ("Change password", "accounts:password", None),

@@ -17,6 +17,7 @@ from django.shortcuts import render
 from django.template import loader
 
 from jigsaw.accounts.roles import is_verified
+from jigsaw.audit.actor import Actor, db
 from jigsaw.audit.models import Action
 
 logger = logging.getLogger("jigsaw.security")
@@ -27,7 +28,6 @@ def record_refusal(request: HttpRequest, why: str) -> None:
     if not is_verified(getattr(request, "user", None)):
         logger.warning("refused an unsigned-in %s request: %s", request.method, why.split(":")[0])
         return
-    from jigsaw.pages.common import Actor, db
 
     match = getattr(request, "resolver_match", None)
     kwargs = match.kwargs if match else {}

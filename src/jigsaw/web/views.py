@@ -10,6 +10,7 @@ from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
+from jigsaw.records.cache_keys import state_key
 from jigsaw.records.models import (
     Event,
     ImportBatch,
@@ -18,8 +19,6 @@ from jigsaw.records.models import (
     SourceSystem,
     records_per_system,
 )
-
-from .cache_keys import state_key
 
 #: Seconds the home page's counts are kept at most; a new import batch replaces them at once.
 COUNTS_SECONDS = 3600

@@ -16,7 +16,8 @@ from pathlib import Path
 
 from ..models import ImportBatch, ImportWarning, SourceSystem, agency_named
 from . import apply, quarantine
-from .prepare import Batch, End, raw_lines
+from .counts import RowCounts
+from .prepare import Batch, End, Unit, raw_lines, unit_path
 from .staging import Stager, text_hash
 from .tables import SPECS
 
@@ -48,23 +49,18 @@ class Run:
 
 
 @dataclass
-class Loaded:
+class Loaded(RowCounts):
     """What became of one file's rows (run.py turns it into a FileResult)."""
 
     kind: str
     system: SourceSystem | None
     batch_id: int
-    rows_read: int = 0
-    accepted: int = 0
-    quarantined: int = 0
-    unchanged: int = 0
-    warnings: int = 0
-    resolved: int = 0
 
 
-def load_file(batches: Iterator[Batch | End], path: Path, kind: str, connection, using: str,
+def load_file(batches: Iterator[Batch | End], unit: Unit, kind: str, connection, using: str,
               started: datetime, progress: Progress | None, run: Run) -> Loaded:
     """Stage every batch of the file, then classify, store and account for its rows."""
+    path = unit_path(unit)
     spec = SPECS[kind]
     stager = run.stager(connection, kind)
     stager.begin()
@@ -103,7 +99,7 @@ def load_file(batches: Iterator[Batch | End], path: Path, kind: str, connection,
         if found.quarantined:
             late = quarantine.late_quarantine_lines(cur)
             if late:
-                raw = raw_lines(path, late)
+                raw = raw_lines(unit, late)
                 quarantine.store_raw(cur, [(n, raw[n], text_hash(raw[n])) for n in sorted(late)])
             quarantine.store_quarantine(cur, kind, ss_id, str(path), batch.pk, connection.vendor)
 

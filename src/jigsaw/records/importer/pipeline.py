@@ -21,13 +21,12 @@ import sys
 import traceback
 from collections.abc import Iterator
 from dataclasses import dataclass
-from pathlib import Path
 
 from django.db import connections
 
 from jigsaw.feeds.readers import FeedFileError
 
-from .prepare import Batch, End, prepare
+from .prepare import Batch, End, Unit, prepare, unit_path
 
 #: below this many bytes in all, parse in-process (tests lower it to exercise the worker)
 BACKGROUND_MIN_BYTES = 2_000_000
@@ -49,7 +48,7 @@ class _Failed:
 class Parsed:
     """Parsed batches of each file, in order; ``file(i)`` must be read to its end, i by i."""
 
-    def __init__(self, paths: list[Path], for_copy: bool = False) -> None:
+    def __init__(self, paths: list[Unit], for_copy: bool = False) -> None:
         self.paths, self.for_copy = paths, for_copy
         self._queue = self._process = None
         if _worth_a_worker(paths):
@@ -102,13 +101,13 @@ class Parsed:
         self.close()
 
 
-def _worth_a_worker(paths: list[Path]) -> bool:
+def _worth_a_worker(paths: list[Unit]) -> bool:
     if not sys.platform.startswith("linux") or len(os.sched_getaffinity(0)) < 2:
         return False  # Linux: fork is safe there, and the worker can die with the importer
     total = 0
     for path in paths:
         try:
-            total += path.stat().st_size
+            total += unit_path(path).stat().st_size
         except OSError:
             continue  # it will be refused, in order, by the worker
     return total >= BACKGROUND_MIN_BYTES
@@ -147,7 +146,7 @@ def _let_go_of(sockets: list[int]) -> None:
     os.close(null)
 
 
-def _work(paths: list[Path], for_copy: bool, out, parent: int, sockets: list[int]) -> None:
+def _work(paths: list[Unit], for_copy: bool, out, parent: int, sockets: list[int]) -> None:
     """The worker: every file's batches, in order, until done or the importer is gone."""
     _let_go_of(sockets)
     _die_with(parent)

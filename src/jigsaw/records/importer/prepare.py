@@ -13,13 +13,29 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
-from jigsaw.feeds.kinds import KEY_SEPARATOR, FeedKind
-from jigsaw.feeds.readers import MAX_FIELD_CHARS, open_feed
+from jigsaw.feeds.kinds import KEY_SEPARATOR, FeedKind, kind_of
+from jigsaw.feeds.readers import MAX_FIELD_CHARS, FeedFile, open_feed
+from jigsaw.feeds.returns import ReturnPart
 from jigsaw.feeds.rows import PARSERS, RowRejected
 
 from .staging import content_hash, copy_text, text_hash
 
 FLUSH_ROWS = 5000
+
+#: what one import step reads: a feed file, or one part of a DfE return file
+Unit = Path | ReturnPart
+
+
+def unit_path(unit: Unit) -> Path:
+    return unit if isinstance(unit, Path) else unit.path
+
+
+def unit_kind(unit: Unit) -> FeedKind | None:
+    return kind_of(unit) if isinstance(unit, Path) else unit.kind
+
+
+def _open(unit: Unit) -> FeedFile | ReturnPart:
+    return open_feed(unit) if isinstance(unit, Path) else unit
 
 
 @dataclass(slots=True)
@@ -61,15 +77,17 @@ def _too_long(kind: FeedKind, values: list[str]) -> str:
     return f"{longest} is longer than the {MAX_FIELD_CHARS:,}-character limit for one field"
 
 
-def prepare(path: Path, for_copy: bool = False) -> Iterator[Batch | End]:
+def prepare(unit: Unit, for_copy: bool = False) -> Iterator[Batch | End]:
     """Batches of one file's rows, then End; raises FeedFileError if the file is unreadable.
 
     ``for_copy``: hand the rows to load as PostgreSQL COPY text (formatted here, which may be
     the worker process, rather than by the importer).
     """
-    feed = open_feed(path)
+    feed = _open(unit)
     kind = feed.kind
     parse, now = PARSERS[kind.name], datetime.now(UTC)
+    if isinstance(unit, ReturnPart):
+        parse = unit.parse  # a return's rows: people without names, events built canonical
     code: str | None = None
     batch = Batch()
     good, bad, warnings = batch.good, batch.bad, batch.warnings
@@ -95,10 +113,11 @@ def prepare(path: Path, for_copy: bool = False) -> Iterator[Batch | End]:
                 except RowRejected as exc:
                     reason = str(exc)
                 else:
-                    good.append((row.line, 1 if parsed.warnings else 0, parsed.key,
+                    noted = parsed.warnings + row.warnings if row.warnings else parsed.warnings
+                    good.append((row.line, 1 if noted else 0, parsed.key,
                                  content_hash(values), *parsed.values))
-                    if parsed.warnings:
-                        warnings.extend((row.line, parsed.key, f, m) for f, m in parsed.warnings)
+                    if noted:
+                        warnings.extend((row.line, parsed.key, f, m) for f, m in noted)
         if reason is not None:
             key = _guess_key(kind, values) if values is not None else ""
             bad.append((row.line, key, row.raw, text_hash(row.raw), reason))
@@ -113,14 +132,14 @@ def prepare(path: Path, for_copy: bool = False) -> Iterator[Batch | End]:
     if for_copy:
         batch.good = copy_text(good)
     yield batch
-    sha, size = file_digest(path)
+    sha, size = file_digest(unit_path(unit))
     yield End(read, sha, size)
 
 
-def raw_lines(path: Path, lines: set[int]) -> dict[int, str]:
+def raw_lines(unit: Unit, lines: set[int]) -> dict[int, str]:
     """Raw text of the given lines, read again from the file (only for late quarantines)."""
     found: dict[int, str] = {}
-    for row in open_feed(path).rows():
+    for row in _open(unit).rows():
         if row.line in lines:
             found[row.line] = row.raw
             if len(found) == len(lines):

@@ -20,14 +20,15 @@ from pathlib import Path
 from django.db import DatabaseError, OperationalError, connections, transaction
 from django.db.models import Case, FloatField, Value, When
 
-from jigsaw.feeds.kinds import kind_of
 from jigsaw.feeds.readers import FeedFileError, discover
 
 from ..models import ImportBatch
 from . import apply
+from .counts import RowCounts
 from .load import Progress, Run, load_file
 from .pipeline import Parsed
-from .prepare import Batch, End, file_digest
+from .prepare import Batch, End, Unit, file_digest, unit_kind, unit_path
+from .returns import plan_returns, split_returns
 from .staging import Stager
 
 log = logging.getLogger("jigsaw.import")
@@ -42,20 +43,15 @@ class ImportBusyError(Exception):
 
 
 @dataclass
-class FileResult:
+class FileResult(RowCounts):
     file: str
     kind: str
     source_system: str | None
     status: str  # loaded | refused
-    rows_read: int = 0
-    accepted: int = 0
-    quarantined: int = 0
-    unchanged: int = 0
-    warnings: int = 0
-    resolved: int = 0
     seconds: float = 0.0
     reason: str = ""
     batch_id: int | None = None
+    part: str = ""  # for a DfE return: which rows of the file (e.g. "CIN census: children")
 
 
 @dataclass
@@ -79,21 +75,37 @@ class ImportReport:
 
 
 def import_paths(paths: list[Path], using: str = "default", progress: Progress | None = None,
-                 on_file: Callable[[Path], None] | None = None) -> ImportReport:
-    """Import files and folders (see ``discover``); one FileResult per file."""
+                 on_file: Callable[[Path], None] | None = None,
+                 source: str | None = None) -> ImportReport:
+    """Import files and folders (see ``discover``); one FileResult per file.
+
+    With ``source``, DfE return files among them (CIN census XML, SSDA903 CSVs) are read as
+    records of that source system, after the canonical feeds (see returns.py); a return file
+    gives one FileResult per part.
+    """
     report = ImportReport()
-    files = discover(paths)
+    files, returns = split_returns(discover(paths), source)
     run = Run()  # staging tables and source systems, reused from file to file
     try:
-        with Parsed(files, for_copy=connections[using].vendor == "postgresql") as parsed:
-            for index, path in enumerate(files):
-                if on_file:
-                    on_file(path)
-                report.files.append(_import(path, parsed.file(index), using, progress, run))
+        _import_units(files, report, using, progress, on_file, run)
+        if returns:
+            units, refused = plan_returns(returns, source, using)
+            for path, reason in refused:
+                report.files.append(_refuse(path, reason, using, datetime.now(UTC)))
+            _import_units(units, report, using, progress, on_file, run)
     finally:
         _drop_stages(run)
         _record_seconds(report.files, using)
     return report
+
+
+def _import_units(units: list[Unit], report: ImportReport, using: str, progress: Progress | None,
+                  on_file: Callable[[Path], None] | None, run: Run) -> None:
+    with Parsed(units, for_copy=connections[using].vendor == "postgresql") as parsed:
+        for index, unit in enumerate(units):
+            if on_file:
+                on_file(unit_path(unit))
+            report.files.append(_import(unit, parsed.file(index), using, progress, run))
 
 
 def import_file(path: Path, using: str = "default", progress: Progress | None = None) -> FileResult:
@@ -108,8 +120,9 @@ def import_file(path: Path, using: str = "default", progress: Progress | None = 
     return result
 
 
-def _import(path: Path, batches: Iterator[Batch | End], using: str, progress: Progress | None,
+def _import(unit: Unit, batches: Iterator[Batch | End], using: str, progress: Progress | None,
             run: Run) -> FileResult:
+    path, part = unit_path(unit), getattr(unit, "what", "")
     started = datetime.now(UTC)
     clock = time.perf_counter()
     connection = connections[using]
@@ -120,19 +133,17 @@ def _import(path: Path, batches: Iterator[Batch | End], using: str, progress: Pr
         try:
             with transaction.atomic(using=using):
                 _lock(connection)
-                done = load_file(_chain(first, batches), path, kind_of(path).name, connection,
+                done = load_file(_chain(first, batches), unit, unit_kind(unit).name, connection,
                                  using, started, progress, run)
         except BaseException:
             run.rolled_back()
             raise
         run.committed(done.system)
         code = done.system.code if done.system else None
-        result = FileResult(str(path), done.kind, code, "loaded", rows_read=done.rows_read,
-                            accepted=done.accepted, quarantined=done.quarantined,
-                            unchanged=done.unchanged, warnings=done.warnings,
-                            resolved=done.resolved, batch_id=done.batch_id)
+        result = FileResult(str(path), done.kind, code, "loaded", batch_id=done.batch_id,
+                            part=part, **done.counts())
     except FeedFileError as exc:
-        result = _refuse(path, str(exc), using, started)
+        result = _refuse(unit, str(exc), using, started)
     except OperationalError as exc:
         if "locked" in str(exc).lower():
             raise ImportBusyError(
@@ -186,16 +197,17 @@ def _drop_stages(run: Run) -> None:
     run.stagers.clear()
 
 
-def _refuse(path: Path, reason: str, using: str, started: datetime) -> FileResult:
+def _refuse(unit: Unit, reason: str, using: str, started: datetime) -> FileResult:
+    path = unit_path(unit)
     sha, size = file_digest(path) if path.is_file() else ("", 0)
-    kind = kind_of(path)
+    kind = unit_kind(unit)
     batch = ImportBatch.objects.using(using).create(
         file_name=str(path), file_kind=kind.name if kind else "", sha256=sha, size_bytes=size,
         status="refused", refusal_reason=reason, started_at=started,
         finished_at=datetime.now(UTC),
     )
     return FileResult(str(path), kind.name if kind else "", None, "refused", reason=reason,
-                      batch_id=batch.pk)
+                      batch_id=batch.pk, part=getattr(unit, "what", ""))
 
 
 def _lock(connection) -> None:

@@ -1,1 +1,0 @@
-"""Server-rendered GOV.UK pages for case work: search, a child's page, alerts, link review, audit."""

@@ -1,0 +1,109 @@
+"""The suppression rule on its own: small counts hidden, and nothing a total could give back."""
+
+from __future__ import annotations
+
+import random
+
+from jigsaw.insight import disclosure
+from jigsaw.insight.disclosure import SMALL, WITHHELD, protect_line, protect_table
+
+
+def states(figures) -> list[str]:
+    return [f.state for f in figures]
+
+
+def test_counts_from_one_below_the_threshold_are_fewer_than_it_and_zero_is_shown():
+    assert [disclosure.count(n, 5).text for n in (0, 1, 4, 5, 1234)] == [
+        "0", "fewer than 5", "fewer than 5", "5", "1,234"]
+    assert disclosure.count(3, 5).value is None  # the true value never leaves the module
+    assert disclosure.count(7, 10).text == "fewer than 10"
+
+
+def test_the_threshold_is_a_setting(settings):
+    settings.JIGSAW_SUPPRESS_BELOW = 10
+    assert disclosure.threshold() == 10 and disclosure.count(9).text == "fewer than 10"
+    settings.JIGSAW_SUPPRESS_BELOW = 0  # nonsense: nothing hidden, never an error
+    assert disclosure.threshold() == 1 and disclosure.count(1).text == "1"
+
+
+def test_one_hidden_cell_in_a_line_takes_the_next_smallest_non_zero_cell_with_it():
+    cells, total = protect_line([3, 0, 12, 10], 5)
+    assert states(cells) == [SMALL, "shown", "shown", WITHHELD]  # 0 is not chosen: it may be known
+    assert [c.text for c in cells] == ["fewer than 5", "0", "12", "withheld"]
+    assert total.text == "25"
+    assert all(c.value is None for c in cells if c.suppressed)
+
+
+def test_two_hidden_cells_need_nothing_more():
+    cells, total = protect_line([2, 3, 20], 5)
+    assert states(cells) == [SMALL, SMALL, "shown"] and total.text == "25"
+
+
+def test_a_small_total_is_hidden_and_a_lone_cell_goes_with_it():
+    cells, total = protect_line([3, 0], 5)
+    assert states(cells) == [SMALL, "shown"] and total.state == SMALL
+    cells, total = protect_line([4], 5)
+    assert cells[0].state == SMALL and total.state == SMALL
+
+
+def test_zeros_and_large_counts_are_left_alone():
+    cells, total = protect_line([0, 0, 7], 5)
+    assert [c.text for c in cells] == ["0", "0", "7"] and total.text == "7"
+
+
+def test_when_the_rest_of_a_line_is_zeros_its_total_is_withheld_not_a_zero():
+    cells, total = protect_line([3, 0, 0], 5)  # total 3 is small itself: two hidden already
+    assert states(cells) == [SMALL, "shown", "shown"] and total.state == SMALL
+    table = protect_table([[3, 10], [0, 0]], 5)
+    assert [states(row) for row in table.cells] == [[SMALL, WITHHELD], ["shown", "shown"]]
+    # column 2 is the withheld 10 above a zero: its total would give the 10 back
+    assert states(table.column_totals) == [SMALL, WITHHELD] and table.total.text == "13"
+
+
+def test_a_table_is_checked_across_rows_and_columns_until_no_line_has_one_hidden_figure():
+    table = protect_table([[3, 10], [20, 30]], 5)
+    assert [states(row) for row in table.cells] == [[SMALL, WITHHELD], [WITHHELD, WITHHELD]]
+    assert [f.text for f in table.row_totals] == ["13", "50"]
+    assert [f.text for f in table.column_totals] == ["23", "40"] and table.total.text == "63"
+
+
+def _lines_are_safe(rows: list[list[int]], below: int) -> None:
+    table = protect_table(rows, below)
+    grid = [[*cells, total] for cells, total in zip(table.cells, table.row_totals, strict=True)]
+    grid.append([*table.column_totals, table.total])
+    values = [[*row, sum(row)] for row in rows]
+    values.append([sum(col) for col in zip(*values, strict=True)])
+    for r, row in enumerate(grid):
+        for c, f in enumerate(row):
+            assert f.suppressed == (f.value is None) or f.state == disclosure.NOT_APPLICABLE
+            if 0 < values[r][c] < below:
+                assert f.suppressed, (rows, r, c)  # every small count hidden
+            if not f.suppressed:
+                assert f.value == values[r][c]
+    for line in [*grid, *zip(*grid, strict=True)]:
+        assert sum(f.suppressed for f in line) != 1, rows  # a total can never give one back
+
+
+def test_random_tables_never_leave_a_line_with_exactly_one_hidden_figure():
+    rng = random.Random(7)
+    for _ in range(500):
+        rows = [[rng.choice([0, 0, 1, 2, 3, 4, 5, 6, 9, 15, 40]) for _ in range(rng.randint(1, 5))]]
+        rows += [[rng.choice([0, 1, 3, 7, 20]) for _ in rows[0]] for _ in range(rng.randint(0, 4))]
+        _lines_are_safe(rows, rng.choice([2, 5, 10]))
+
+
+def test_a_rate_is_withheld_when_either_of_its_counts_is():
+    shown, small = disclosure.count(12, 5), disclosure.count(3, 5)
+    population = disclosure.count(4000, 5)
+    assert disclosure.rate(shown, population).text == "3.0"
+    assert disclosure.rate(small, population).text == "withheld"
+    assert disclosure.rate(shown, disclosure.count(2, 5)).text == "withheld"
+    assert disclosure.rate(disclosure.count(0, 5), disclosure.count(0, 5)).text == "–"
+    cells, _total = protect_line([3, 10, 40], 5)
+    assert disclosure.rate(cells[1], population).text == "withheld"  # secondary suppression counts too
+
+
+def test_a_median_of_a_hidden_count_is_withheld():
+    assert disclosure.derived(3600.0, "1.0 hours", disclosure.count(3, 5)).text == "withheld"
+    assert disclosure.derived(3600.0, "1.0 hours", disclosure.count(30, 5)).text == "1.0 hours"
+    assert disclosure.derived(None, "–", disclosure.count(0, 5)).text == "–"
