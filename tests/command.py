@@ -52,12 +52,12 @@ class InProcessJigsaw:
         with runner.isolation(input=input, env=dict(env or {})) as (out, err, _):
             wanted = _settings_under_current_environment()
             if seed:
-                self._seed_new_sqlite_file(wanted)
+                self._seed_new_sqlite_file(wanted, data_dir_given="JIGSAW_DATA_DIR" in (env or {}))
             with self._blocker.unblock(), _django_configured_as(wanted):
                 code = _run_main(args)
             return Ran(code, out.getvalue().decode(), err.getvalue().decode())
 
-    def _seed_new_sqlite_file(self, wanted: dict) -> None:
+    def _seed_new_sqlite_file(self, wanted: dict, data_dir_given: bool) -> None:
         """Give a not-yet-existing SQLite file the migrated schema by copying, not by migrating again.
 
         Migrating takes a second or two per file; the command's own first-use migration is what
@@ -67,8 +67,8 @@ class InProcessJigsaw:
         if path is None or path.exists():
             return
         if not path.parent.is_dir():
-            if path.parent != Path(wanted["DATA_DIR"]):
-                return  # the command must report this itself
+            if not data_dir_given or path.parent != Path(wanted["DATA_DIR"]):
+                return  # the command reports it, or never needs the database (nothing made for it)
             path.parent.mkdir(parents=True)  # the command creates its data folder before connecting
         if not self._template.exists():
             self._make_template()
