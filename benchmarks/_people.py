@@ -13,10 +13,10 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 
-from jigsaw.feeds.nhs import is_valid_nhs_number
+from jigsaw.feeds import is_valid_nhs_number
 
 _RAW = ("source_system", "source_id", "given_name", "family_name", "other_names", "birth_date", "sex",
-        "nhs_number", "upn", "postcode")
+        "nhs_number", "upn", "postcode", "address")
 
 
 def read_people(folder: Path) -> tuple[pa.Table, np.ndarray]:

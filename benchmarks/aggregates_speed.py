@@ -113,7 +113,7 @@ def _measure(requests: int) -> dict:
     session = client.session
     session["otp_device_id"] = TOTPDevice.objects.get(user=user).persistent_id
     session.save()
-    page = reverse("pages:aggregates")
+    page = reverse("insight:aggregates")
     today = date.today()
     start = date(today.year - 1, today.month, 1)
     ranged = (f"{page}?from-day={start.day}&from-month={start.month}&from-year={start.year}"
@@ -126,7 +126,7 @@ def _measure(requests: int) -> dict:
         cold_ms += _timed(client, page, 1)[0]
     page_ms, size = _timed(client, page, requests)
     ranged_ms, _ = _timed(client, ranged, max(requests // 2, 1))
-    csv_ms, csv_size = _timed(client, reverse("pages:aggregates-csv"), max(requests // 5, 1))
+    csv_ms, csv_size = _timed(client, reverse("insight:aggregates-csv"), max(requests // 5, 1))
     return {"people": Person.objects.count(), "person_records": PersonRecord.objects.count(),
             "alerts": Alert.objects.count(), "aggregates_page_cold_cache": latency_stats(cold_ms),
             "aggregates_page": latency_stats(page_ms), "aggregates_page_with_dates": latency_stats(ranged_ms),

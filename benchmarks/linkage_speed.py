@@ -29,9 +29,7 @@ def _stage(folder: str, name: str) -> dict:
     """Run inside the child process: one linkage, timed by stage."""
     sys.path.insert(0, str(Path(__file__).parent))
     from _people import read_people
-    from jigsaw.identity import linkage
-    from jigsaw.identity.cluster import cluster
-    from jigsaw.identity.prepare import prepare
+    from jigsaw.identity import cluster, linkage, prepare
 
     started = time.perf_counter()
     people, _ = read_people(Path(folder))
@@ -45,7 +43,7 @@ def _stage(folder: str, name: str) -> dict:
         out["train_s"] = round(time.perf_counter() - prep, 2)
     else:
         if name == "generic":  # baseline: Splink's generic comparisons, trained then predicted
-            from jigsaw.identity.model import generic_settings
+            from jigsaw.identity import generic_settings
 
             model = linkage.train(prepared, settings=generic_settings())
             out["train_s"] = round(time.perf_counter() - prep, 2)

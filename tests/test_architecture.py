@@ -48,3 +48,37 @@ def test_a_deliberate_breach_of_each_contract_is_caught(tmp_path: Path) -> None:
     assert "jigsaw.feeds.text -> django" in out
     assert "jigsaw.records.quarantine -> jigsaw.web.views" in out
     assert "in jigsaw.chronology" in out and ".household -> .build" in out
+
+
+def test_only_settings_reads_the_environment() -> None:
+    """Every environment variable is read in settings.py, so one file lists them all."""
+    package = Path(jigsaw.__file__).parent
+    allowed = {package / "settings.py"}
+    readers = []
+    for path in package.rglob("*.py"):
+        text = path.read_text(encoding="utf-8")
+        reads = ("os.environ.get(", "os.getenv(", "os.environ[")
+        if path not in allowed and any(read in text for read in reads):
+            readers.append(str(path.relative_to(package)))
+    assert readers == []
+
+
+def test_feeds_and_identity_are_used_through_their_public_api() -> None:
+    """Outside its own package, ``jigsaw.feeds`` and ``jigsaw.identity`` are imported from the package."""
+    import ast
+
+    package = Path(jigsaw.__file__).parent
+    reaching = []
+    for path in [*package.rglob("*.py"), *(ROOT / "benchmarks").rglob("*.py")]:
+        own = path.relative_to(package).parts[0] if path.is_relative_to(package) else ""
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+                parts = node.module.split(".")
+                if parts[:1] == ["jigsaw"] and len(parts) > 2 and parts[1] in ("feeds", "identity") \
+                        and parts[1] != own:
+                    reaching.append(f"{path.name}: {node.module}")
+    assert reaching == []
+    from jigsaw import feeds, identity
+
+    for api in (feeds, identity):
+        assert api.__all__ and all(getattr(api, name) is not None for name in api.__all__)

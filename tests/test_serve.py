@@ -142,15 +142,15 @@ def test_concurrent_writers_on_sqlite_then_ctrl_c(served):
     assert "reason" not in output and "%3F" not in output and "s47" not in output  # no query strings
 
 
-def test_worker_count_from_the_environment_or_the_cores(monkeypatch):
+def test_worker_count_from_the_setting_or_the_cores(settings):
     from jigsaw.cli import webserver
     from jigsaw.cli.common import UserError
 
-    monkeypatch.delenv("JIGSAW_WEB_WORKERS", raising=False)
+    settings.JIGSAW_WEB_WORKERS = ""
     assert webserver.default_workers() == min(2 * webserver.cores() + 1, webserver.MAX_DEFAULT_WORKERS)
-    monkeypatch.setenv("JIGSAW_WEB_WORKERS", "3")
+    settings.JIGSAW_WEB_WORKERS = "3"
     assert webserver.default_workers() == 3
-    monkeypatch.setenv("JIGSAW_WEB_WORKERS", "0")
+    settings.JIGSAW_WEB_WORKERS = "0"
     with pytest.raises(UserError, match="JIGSAW_WEB_WORKERS"):
         webserver.default_workers()
 

@@ -16,8 +16,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
 from _people import read_people  # noqa: E402
-from jigsaw.identity import linkage  # noqa: E402
-from jigsaw.identity.prepare import prepare  # noqa: E402
+from jigsaw.identity import linkage, prepare  # noqa: E402
 from jigsaw.synth import write_partnership  # noqa: E402
 
 TARGET = ROOT / "src" / "jigsaw" / "identity" / "data" / linkage.DEFAULT_MODEL

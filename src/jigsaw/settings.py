@@ -20,8 +20,20 @@ ENVIRONMENT = os.environ.get("JIGSAW_ENV", "development")
 _DEV_SECRET = "jigsaw-development-only-not-secret"  # noqa: S105 - refused in production below
 SECRET_KEY = os.environ.get("JIGSAW_SECRET_KEY", _DEV_SECRET)
 DEBUG = os.environ.get("JIGSAW_DEBUG", "false").lower() == "true"
+# Keys the access log's hash chain and search digests (docs/audit.md). Held outside the database,
+# so whoever can only write to the database cannot forge a chain that verifies; never SECRET_KEY.
+_DEV_AUDIT_KEY = "jigsaw-development-audit-key-not-secret"  # refused in production below
+JIGSAW_AUDIT_KEY = os.environ.get("JIGSAW_AUDIT_KEY", _DEV_AUDIT_KEY)
+# Minutes a break-glass override lasts (it also ends when the user opens another child or
+# searches). A partnership's shielding policy decides the figure; 30 is a placeholder, not guidance.
+JIGSAW_OVERRIDE_MINUTES = float(os.environ.get("JIGSAW_OVERRIDE_MINUTES", "30"))
 
 if ENVIRONMENT == "production":
+    if JIGSAW_AUDIT_KEY in (_DEV_AUDIT_KEY, SECRET_KEY) or len(JIGSAW_AUDIT_KEY) < 32:
+        raise ImproperlyConfigured(
+            "JIGSAW_AUDIT_KEY must be set in production to a random value of at least 32 characters, "
+            "different from JIGSAW_SECRET_KEY."
+        )
     if SECRET_KEY == _DEV_SECRET or len(SECRET_KEY) < 32:
         raise ImproperlyConfigured(
             "JIGSAW_SECRET_KEY must be set to a random value of at least 32 characters in production."
@@ -70,9 +82,12 @@ INSTALLED_APPS = [
     "jigsaw.chronology",
     "jigsaw.alerts",
     "jigsaw.accounts",
+    "jigsaw.reviews",
     "jigsaw.audit",
     "jigsaw.insight",
+    "jigsaw.api",
     "jigsaw.web",
+    "oauth2_provider",
     "pgtrigger",
     "django_otp",
     "django_otp.plugins.otp_totp",
@@ -189,7 +204,13 @@ AXES_LOCKOUT_PARAMETERS = ["username"]
 # axes.W006 asks for "ip_address" too; locking by address would lock a whole office behind one
 # NAT address after a few colleagues' typos. Rate-limit by address at the reverse proxy instead.
 SILENCED_SYSTEM_CHECKS = ["axes.W006"]
-AXES_RESET_ON_SUCCESS = True
+# Failures are reset only when the one-time code is accepted (jigsaw.accounts.views.code): with
+# axes' own reset on success, the password step (a Django login) would wipe the code failures.
+AXES_RESET_ON_SUCCESS = False
+# The lockout table keeps a keyed digest of each username, never the text (a password is sometimes
+# typed into the username box), and no per-sign-in log: the access log records sign-ins.
+AXES_USERNAME_CALLABLE = "jigsaw.accounts.lockout.username_for_axes"
+AXES_DISABLE_ACCESS_LOG = True
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 AXES_VERBOSE = False  # axes would log usernames; the access log records sign-in events instead
 AXES_SENSITIVE_PARAMETERS = ["username", "password", "code", "old_password", "new_password1", "new_password2"]
@@ -228,6 +249,22 @@ def _dates(name: str) -> frozenset[dt.date]:
 JIGSAW_SCHOOL_DAY_START = _time("JIGSAW_SCHOOL_DAY_START", "08:30")
 JIGSAW_SCHOOL_CLOSURE_DAYS = _dates("JIGSAW_SCHOOL_CLOSURE_DAYS")
 
+# The longest field a feed may send; a longer row is quarantined whole (docs/feeds.md).
+JIGSAW_MAX_FIELD_CHARS = int(os.environ.get("JIGSAW_MAX_FIELD_CHARS", "65536"))
+
+# `jigsaw serve`'s gunicorn workers and threads per worker, as typed (checked by the command).
+JIGSAW_WEB_WORKERS = os.environ.get("JIGSAW_WEB_WORKERS", "")
+JIGSAW_WEB_THREADS = os.environ.get("JIGSAW_WEB_THREADS", "")
+
+# What a link run may use (jigsaw.identity.linkage.Resources): DuckDB threads and memory, and
+# how many chunks to score in (0: one per half million records).
+JIGSAW_LINK_THREADS = int(os.environ.get("JIGSAW_LINK_THREADS", "2"))
+JIGSAW_LINK_MEMORY = os.environ.get("JIGSAW_LINK_MEMORY", "1GB")
+JIGSAW_LINK_CHUNKS = int(os.environ.get("JIGSAW_LINK_CHUNKS", "0"))
+
+# Worker processes `jigsaw synth` writes with (0: one per core).
+JIGSAW_SYNTH_WORKERS = int(os.environ.get("JIGSAW_SYNTH_WORKERS", "0"))
+
 WHITENOISE_USE_FINDERS = True  # serve from the apps' static folders; no collectstatic needed
 WHITENOISE_AUTOREFRESH = DEBUG
 
@@ -244,3 +281,43 @@ LOGGING = {
         "django.security": {"handlers": ["stderr"], "level": "WARNING", "propagate": False},
     },
 }
+
+
+# --- Case reviews (docs/reviews.md) -------------------------------------------------------------
+# Local closure days that do not count as working days for the review clocks, on top of weekends and
+# England and Wales bank holidays (from the `holidays` package): comma-separated ISO dates.
+JIGSAW_REVIEW_CLOSURE_DAYS = _dates("JIGSAW_REVIEW_CLOSURE_DAYS")
+# Working days after awareness by which Ofsted and the Secretary of State are told of a looked-after
+# child's death: the guidance read gives the duty, not a separate time, so the panel's 5 is the default.
+JIGSAW_REVIEW_LAC_NOTICE_WORKING_DAYS = int(os.environ.get("JIGSAW_REVIEW_LAC_NOTICE_WORKING_DAYS", "5"))
+# Working days an agency is given for its contribution (the Devon rapid review flowchart: by day 10).
+JIGSAW_REVIEW_CONTRIBUTION_WORKING_DAYS = int(os.environ.get("JIGSAW_REVIEW_CONTRIBUTION_WORKING_DAYS", "10"))
+# Theme counts below this are suppressed in tables across reviews (a small count can point at one
+# family); by default the partnership figures' own threshold.
+JIGSAW_REVIEW_SUPPRESS_BELOW = int(os.environ.get("JIGSAW_REVIEW_SUPPRESS_BELOW", JIGSAW_SUPPRESS_BELOW))
+
+# --- Machine clients: OAuth2 client credentials and the FHIR R4 API (docs/api.md) ---------------
+# Where other agencies' systems reach this server (printed with a new client's token URL).
+JIGSAW_API_BASE_URL = os.environ.get("JIGSAW_API_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
+# Paths whose views authenticate each request by bearer token, not by a signed-in session: the
+# sign-in gate lets them through, and they are CSRF-exempt (no cookie is ever trusted there).
+JIGSAW_TOKEN_AUTH_PREFIXES = ("/fhir/", "/oauth/")
+# django-oauth-toolkit's own model, named so migrations can depend on it (it is swappable)
+OAUTH2_PROVIDER_APPLICATION_MODEL = "oauth2_provider.Application"
+OAUTH2_PROVIDER = {
+    "SCOPES": {"person-info-query": "Ask whether a child is known here, and whom to contact"},
+    "DEFAULT_SCOPES": ["person-info-query"],
+    # each client is granted only the scopes recorded for it (jigsaw.api.scopes)
+    "SCOPES_BACKEND_CLASS": "jigsaw.api.scopes.ClientScopes",
+    "ACCESS_TOKEN_EXPIRE_SECONDS": int(os.environ.get("JIGSAW_API_TOKEN_SECONDS", "3600")),
+}
+# Requests per client, in the `limits` library's notation ("600/minute", "20/second;600/minute").
+# Counted in JIGSAW_API_RATE_LIMIT_STORAGE: memory:// counts per server process (so the effective
+# limit is this times the worker count); a redis:// or memcached:// URI shares one count.
+JIGSAW_API_RATE_LIMIT = os.environ.get("JIGSAW_API_RATE_LIMIT", "600/minute")
+JIGSAW_API_RATE_LIMIT_STORAGE = os.environ.get("JIGSAW_API_RATE_LIMIT_STORAGE", "memory://")
+# The partnership's safeguarding hub: the contact given for a shielded child, or for a child who is
+# known but has no current involvement to signpost. Partnerships differ, so these are settings.
+JIGSAW_HUB_NAME = os.environ.get("JIGSAW_HUB_NAME", "Safeguarding hub")
+JIGSAW_HUB_PHONE = os.environ.get("JIGSAW_HUB_PHONE", "")
+JIGSAW_HUB_EMAIL = os.environ.get("JIGSAW_HUB_EMAIL", "")

@@ -10,6 +10,8 @@ urlpatterns = [
     path("", include("jigsaw.alerts.urls")),
     path("", include("jigsaw.audit.urls")),
     path("", include("jigsaw.insight.urls")),
+    path("", include("jigsaw.reviews.urls")),
+    path("", include("jigsaw.api.urls")),  # bearer tokens, not sign-in (JIGSAW_TOKEN_AUTH_PREFIXES)
 ]
 
 # A refusal is recorded (access log for a signed-in user), then shown as the GOV.UK 403 page.

@@ -87,3 +87,18 @@ def check_structure(html: str) -> Page:
         if form.get("method") == "post":
             assert "csrfmiddlewaretoken" in form["hidden"], f"POST form without CSRF token: {form}"
     return page
+
+
+def second_approves(make_user, using: str):
+    """A second administrator approves every pending request; the response to the last one."""
+    from django.urls import reverse
+
+    from jigsaw.accounts.models import AdminRequest
+    from jigsaw.accounts.roles import Role
+    from tests.accounts.support import verified_client
+
+    second = verified_client(make_user(Role.ADMINISTRATOR))
+    response = None
+    for asked in AdminRequest.objects.using(using).filter(status=AdminRequest.PENDING):
+        response = second.post(reverse("accounts:requests"), {"request": asked.pk, "decision": "approve"})
+    return response

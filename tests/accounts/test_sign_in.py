@@ -171,3 +171,41 @@ def test_sign_ins_failures_and_sign_outs_are_in_the_access_log(make_user, web_db
     assert all(e.remote_addr == "10.1.2.3" for e in entries)
     assert [e.role for e in entries] == [Role.SOCIAL_WORKER, "", Role.HUB_OFFICER] + [Role.SOCIAL_WORKER] * 2
     assert not any(typed_into_username in str(vars(e)) for e in entries)
+
+
+def test_the_password_step_does_not_reset_the_code_failures(make_user, settings):
+    """Finding 11: each fresh password step used to wipe the count, buying unlimited code guesses."""
+    settings.AXES_FAILURE_LIMIT = 3
+    user = make_user(Role.PRACTITIONER)
+    wrong = f"{(int(code_now(user)) + 1) % 1_000_000:06d}"
+    for _ in range(2):
+        client = Client()
+        assert _password(client, user.username).status_code == 302
+        assert client.post(reverse("accounts:code"), {"code": wrong}).status_code == 400
+    client = Client()
+    assert _password(client, user.username).status_code == 302  # the right password: no reset
+    assert client.post(reverse("accounts:code"), {"code": wrong}).status_code == 429
+
+
+def test_the_session_id_changes_when_the_code_is_accepted(make_user):
+    user = make_user(Role.PRACTITIONER)
+    client = Client()
+    _password(client, user.username)
+    before = client.cookies["sessionid"].value
+    assert client.post(reverse("accounts:code"), {"code": code_now(user)}).status_code == 302
+    after = client.cookies["sessionid"].value
+    assert after and after != before
+    stale = Client()
+    stale.cookies["sessionid"] = before  # the id seen before the code step opens nothing now
+    assert stale.get(reverse("home")).status_code == 302
+
+
+def test_a_password_typed_as_the_username_is_not_stored(make_user, web_db):
+    from axes.models import AccessAttempt, AccessLog
+
+    make_user(Role.PRACTITIONER)
+    typed = "Tr0ub4dor-my-real-password"
+    assert _password(Client(), typed, "whatever-else").status_code == 400
+    rows = [str(v) for row in AccessAttempt.objects.using(web_db).values() for v in row.values()]
+    rows += [str(v) for row in AccessLog.objects.using(web_db).values() for v in row.values()]
+    assert rows and not any(typed.casefold() in v.casefold() for v in rows)

@@ -78,3 +78,8 @@ def test_csv_and_fairness_report(partnership, jigsaw):
         assert all("share_with_injected_pattern" in g for g in groups.values())
     text = jigsaw("alerts", "report", env=env)
     assert text.returncode == 0 and "per 1,000" in text.stdout
+    assert data["rules"]["all rules"]["children_alerted"] >= r01["children_alerted"]
+    bad = root / "imd.csv"
+    bad.write_text("postcode,imd_decile\nNV1 1AB,0\n", encoding="utf-8")
+    refused = jigsaw("alerts", "report", "--imd", str(bad), env=env)
+    assert refused.returncode == 1 and len(refused.stderr.strip().splitlines()) == 1

@@ -58,6 +58,7 @@ def drop_guards(alias: str) -> None:
         else:
             cursor.execute("DROP TRIGGER audit_accessentry_no_update")
             cursor.execute("DROP TRIGGER audit_accessentry_no_delete")
+            cursor.execute("DROP TRIGGER audit_accessentry_no_replace")
 
 
 def raw(alias: str, sql: str, params: list | None = None) -> int:

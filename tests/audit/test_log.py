@@ -9,7 +9,7 @@ import pytest
 from django.db import DatabaseError, transaction
 
 from jigsaw.audit import chain
-from jigsaw.audit.log import AuditError, clean_detail, record, record_search, verify
+from jigsaw.audit.log import AuditError, audit_key, clean_detail, record, record_search, verify
 from jigsaw.audit.models import AccessEntry, AppendOnly
 from tests.audit.conftest import drop_guards, fill, raw
 from tests.conftest import BOTH
@@ -101,7 +101,7 @@ def test_rewritten_entry_with_recomputed_hash_breaks_the_next_link(db_alias):
     drop_guards(db_alias)
     forged = {**entries[1].hashed_fields(), "actor": "someone_else"}
     raw(db_alias, "UPDATE audit_accessentry SET actor = %s, entry_hash = %s WHERE sequence = 2",
-        ["someone_else", chain.entry_hash(forged)])
+        ["someone_else", chain.entry_hash(forged, audit_key())])
     result = verify(db_alias)
     assert result.first_broken_sequence == 3 and "does not follow entry 2" in result.problem
 
@@ -118,7 +118,7 @@ def test_inserted_entry_is_found(db_alias):
                   "VALUES (3, %s, 'cover_story', %s, %s, %s, %s, %s, %s, "
                   "'{\"screen\": \"summary\"}', '', '', %s, %s)",
         [entries[2].at, fake["role"], fake["agency"], fake["action"], fake["person_id"], fake["reason_code"],
-         fake["reason_text"], fake["previous_hash"], chain.entry_hash(fake)])
+         fake["reason_text"], fake["previous_hash"], chain.entry_hash(fake, audit_key())])
     result = verify(db_alias)
     assert result.first_broken_sequence == 4 and "entry 4 was altered" in result.problem
 

@@ -9,6 +9,22 @@ from pathlib import Path
 import pytest
 
 
+def create_account(env: dict, username: str, role: str) -> object:
+    """A vetted, trained account made by the real `jigsaw createuser`."""
+    import datetime as dt
+    import os
+    import subprocess
+    import sys
+
+    recent = (dt.date.today() - dt.timedelta(days=30)).isoformat()
+    full = {**os.environ, **env}
+    full.pop("DJANGO_SETTINGS_MODULE", None)
+    return subprocess.run([sys.executable, "-m", "jigsaw", "createuser", username, "--role", role,
+                           "--vetted-on", recent, "--trained-on", recent, "--password-stdin"],
+                          input="a-long-enough-password\n", capture_output=True, text=True, env=full,
+                          timeout=120, check=False)
+
+
 @pytest.fixture(scope="module")
 def linked(tmp_path_factory, request, jigsaw) -> tuple[dict, int]:
     """The test feeds imported and linked by the real commands; (env, Amy's person id)."""
@@ -20,6 +36,8 @@ def linked(tmp_path_factory, request, jigsaw) -> tuple[dict, int]:
     done = jigsaw("import", str(feeds), env=env)
     assert done.returncode == 0, done.stderr
     assert jigsaw("link", env=env).returncode == 0
+    assert create_account(env, "reader", "social_worker").returncode == 0
+    env["JIGSAW_USER"] = "reader"  # the Jigsaw account the command acts as
     assert jigsaw("export", "links", "--out", str(tmp / "links.csv"), env=env).returncode == 0
     with (tmp / "links.csv").open(encoding="utf-8", newline="") as f:
         amy = next(int(r["person_id"]) for r in csv.DictReader(f)
@@ -29,7 +47,7 @@ def linked(tmp_path_factory, request, jigsaw) -> tuple[dict, int]:
 
 def test_json_to_stdout(linked, jigsaw):
     env, amy = linked
-    done = jigsaw("chronology", str(amy), "--format", "json", env=env)
+    done = jigsaw("chronology", str(amy), "--reason", "s47", "--format", "json", env=env)
     assert done.returncode == 0, done.stderr
     data = json.loads(done.stdout)
     assert data["person_id"] == amy and data["events_shown"] == 7
@@ -38,8 +56,8 @@ def test_json_to_stdout(linked, jigsaw):
 def test_household_anonymised_html_to_a_file(linked, tmp_path, jigsaw):
     env, amy = linked
     out = tmp_path / "chronology.html"
-    done = jigsaw("chronology", str(amy), "--household", "--anonymise", "--format", "html", "--out",
-                      str(out), env=env)
+    done = jigsaw("chronology", str(amy), "--reason", "s47", "--household", "--anonymise", "--format",
+                      "html", "--out", str(out), env=env)
     assert done.returncode == 0, done.stderr
     html = out.read_text(encoding="utf-8")
     assert "Child A" in html and "Partner of mother" in html
@@ -48,7 +66,8 @@ def test_household_anonymised_html_to_a_file(linked, tmp_path, jigsaw):
 
 def test_filters_on_the_command_line(linked, jigsaw):
     env, amy = linked
-    done = jigsaw("chronology", str(amy), "--format", "csv", "--agency", "police", "--agency", "csc",
+    done = jigsaw("chronology", str(amy), "--reason", "s47", "--format", "csv", "--agency", "police",
+                      "--agency", "csc",
                       "--significance", "high", "--from", "2024-02-01", "--to", "2024-03-31",
                       "--kind", "fact", env=env)
     assert done.returncode == 0, done.stderr
@@ -65,7 +84,7 @@ def test_filters_on_the_command_line(linked, jigsaw):
 ])
 def test_user_errors_exit_1_with_one_line(linked, args, message, jigsaw):
     env, amy = linked
-    done = jigsaw("chronology", *[a.format(amy=amy) for a in args], env=env)
+    done = jigsaw("chronology", "--reason", "s47", *[a.format(amy=amy) for a in args], env=env)
     assert done.returncode == 1
     assert message in done.stderr and "Traceback" not in done.stderr
     assert done.stderr.strip().count("\n") == 0
@@ -81,6 +100,25 @@ def test_usage_errors_exit_2(linked, jigsaw):
 def test_out_file_message_goes_to_stderr(linked, tmp_path: Path, jigsaw):
     env, amy = linked
     out = tmp_path / "c.csv"
-    done = jigsaw("chronology", str(amy), "--format", "csv", "--out", str(out), env=env)
+    done = jigsaw("chronology", str(amy), "--reason", "s47", "--format", "csv", "--out", str(out),
+                      env=env)
     assert done.returncode == 0 and done.stdout == "" and "Wrote 7 entries" in done.stderr
     assert out.read_text(encoding="utf-8").startswith("date,date_text,")
+
+
+def test_a_read_acts_as_a_named_account_with_its_own_reason(linked, jigsaw):
+    """Finding 12: no read of a child without an account and a reason; both are logged."""
+    env, amy = linked
+    anonymous = {k: v for k, v in env.items() if k != "JIGSAW_USER"}
+    done = jigsaw("chronology", str(amy), "--reason", "s47", "--format", "json", env=anonymous)
+    assert done.returncode == 1 and "--as USER" in done.stderr
+    done = jigsaw("chronology", str(amy), "--format", "json", env=env)
+    assert done.returncode == 1 and "lawful reason" in done.stderr
+    done = jigsaw("chronology", str(amy), "--format", "json", "--as", "nobody", "--reason", "s17",
+                      env=env)
+    assert done.returncode == 1 and "no active Jigsaw account" in done.stderr
+    assert jigsaw("chronology", str(amy), "--reason", "s17", "--format", "json", env=env).returncode == 0
+    done = jigsaw("audit", "who-viewed", str(amy), "--json", "--as", "reader", env=env)
+    rows = [r for r in json.loads(done.stdout) if r["action"] == "view_chronology"]
+    assert rows and rows[-1]["actor"] == "reader" and rows[-1]["role"] == "social_worker"
+    assert rows[-1]["reason_code"] == "s17"

@@ -2,7 +2,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from jigsaw.identity.address import MAX_INPUT, address_tokens, flat_number, house_number
+from jigsaw.identity.address import MAX_INPUT, address_parts, address_tokens, flat_number, house_number
 
 
 @pytest.mark.parametrize(
@@ -78,3 +78,29 @@ def test_address_never_raises_and_is_stable(text):
     assert all(token and " " not in token for token in tokens)
     house_number(text)
     flat_number(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("68 Holly Place, Gillingthorpe", ("68", "holly place", "gillingthorpe", "")),
+        ("68 Holly Pl, Gillingthorpe NV1 2RL", ("68", "holly place", "gillingthorpe", "NV1 2RL")),
+        ("Flat 3, 12 High St, London SW1A 1AA", ("12", "high street", "london", "SW1A 1AA")),
+        ("12, High Street, Leeds", ("12", "high street", "leeds", "")),
+        ("8 stanley street, miami, winston hills, 4223 nsw",
+         ("8", "stanley street", "winston hills", "4223")),
+        ("bega flats, richlands, 4560 vic", ("", "bega flats", "richlands", "4560")),
+        ("12 Rue de Rivoli, Paris, 75001", ("12", "rue de rivoli", "paris", "75001")),
+        ("Rose Cottage", ("", "rose cottage", "", "")),
+        ("", ("", "", "", "")),
+        (None, ("", "", "", "")),
+    ],
+)
+def test_address_parts(text, expected):
+    assert address_parts(text) == expected
+
+
+@given(st.text(max_size=80))
+def test_address_parts_never_fails(text):
+    parts = address_parts(text)
+    assert len(parts) == 4 and all(isinstance(p, str) for p in parts)

@@ -10,7 +10,8 @@ from jigsaw.identity.linkage import default_model
 
 def test_every_comparison_has_words_for_every_level():
     labels = level_labels(default_model())
-    assert set(labels) == {"given_name", "family_name", "birth_date", "sex", "nhs_number", "upn", "postcode"}
+    assert set(labels) == {"given_name", "family_name", "birth_date", "sex", "nhs_number", "upn", "postcode",
+                           "address"}
     assert labels["birth_date"][-1] == "not recorded on one side"
     assert "day and month swapped" in labels["birth_date"].values()
     assert labels["given_name"][max(labels["given_name"])] == "agrees exactly"

@@ -41,7 +41,7 @@ def test_two_hidden_cells_need_nothing_more():
 
 def test_a_small_total_is_hidden_and_a_lone_cell_goes_with_it():
     cells, total = protect_line([3, 0], 5)
-    assert states(cells) == [SMALL, "shown"] and total.state == SMALL
+    assert states(cells) == [SMALL, WITHHELD] and total.state == SMALL  # the zero would say 3 is the total
     cells, total = protect_line([4], 5)
     assert cells[0].state == SMALL and total.state == SMALL
 
@@ -52,12 +52,38 @@ def test_zeros_and_large_counts_are_left_alone():
 
 
 def test_when_the_rest_of_a_line_is_zeros_its_total_is_withheld_not_a_zero():
-    cells, total = protect_line([3, 0, 0], 5)  # total 3 is small itself: two hidden already
-    assert states(cells) == [SMALL, "shown", "shown"] and total.state == SMALL
+    cells, total = protect_line([3, 0, 0], 5)  # zeros beside the one hidden figure are withheld too
+    assert states(cells) == [SMALL, WITHHELD, WITHHELD] and total.state == SMALL
     table = protect_table([[3, 10], [0, 0]], 5)
-    assert [states(row) for row in table.cells] == [[SMALL, WITHHELD], ["shown", "shown"]]
-    # column 2 is the withheld 10 above a zero: its total would give the 10 back
+    assert states(table.cells[0]) == [SMALL, WITHHELD]
+    assert all(f.suppressed for f in table.cells[1])  # the zeros under 3 and 10 would give them back
     assert states(table.column_totals) == [SMALL, WITHHELD] and table.total.text == "13"
+
+
+def test_no_zero_is_shown_beside_a_lone_suppressed_figure():
+    """Finding 10: [0, 2, 0] with its total showed the two zeros, so the hidden 2 was the total's."""
+    for rows in ([[0, 2, 0]], [[0, 0], [4, 0]], [[1, 0, 0], [0, 0, 0], [0, 0, 30]]):
+        table = protect_table(rows, 5)
+        grid = [[*cells, total] for cells, total in zip(table.cells, table.row_totals, strict=True)]
+        values = [[*row, sum(row)] for row in rows]
+        columns = zip(zip(*grid, strict=True), zip(*values, strict=True), strict=True)
+        for line_figures, line_values in [*zip(grid, values, strict=True), *columns]:
+            parts, numbers = line_figures[:-1], line_values[:-1]
+            nonzero = [f for f, n in zip(parts, numbers, strict=True) if n]
+            if len(nonzero) == 1 and nonzero[0].suppressed:
+                assert all(f.suppressed for f in parts), rows
+
+
+def test_the_overdue_column_is_protected_with_its_table():
+    """Finding 10: overdue was protected on its own, so it showed beside a hidden open count."""
+    table = protect_table([[3, 0, 10, 10], [20, 10, 10, 10]], 5)
+    pairs = zip(table.cells, table.row_totals, strict=True)
+    hidden_rows = [any(f.suppressed for f in (*row, total)) for row, total in pairs]
+    cells, total = disclosure.protect_part_column([3, 12], hidden_rows, 5)
+    assert cells[0].suppressed  # beside the hidden open count
+    assert sum(f.suppressed for f in (*cells, total)) != 1  # and its column can't give it back
+    alone, alone_total = disclosure.protect_part_column([0, 12], [True, False], 5)
+    assert alone[0].suppressed and (alone[1].suppressed or alone_total.suppressed)
 
 
 def test_a_table_is_checked_across_rows_and_columns_until_no_line_has_one_hidden_figure():

@@ -10,7 +10,7 @@ import pytest
 
 from jigsaw.rules import evaluate_report, load_catalogue
 from jigsaw.rules.synth_population import population_from_synth, read_truth, score
-from jigsaw.synth import write_partnership
+from jigsaw.synth import PATTERN_RULES, write_partnership
 
 AS_OF = date(2026, 6, 30)  # synth's default as_of
 
@@ -19,7 +19,7 @@ AS_OF = date(2026, 6, 30)  # synth's default as_of
 def test_every_injected_pattern_is_found(tmp_path, children, seed):
     write_partnership(tmp_path, children=children, seed=seed)
     report = evaluate_report(load_catalogue(), population_from_synth(tmp_path), AS_OF)
-    truth = read_truth(tmp_path)
+    truth = read_truth(tmp_path, PATTERN_RULES)
     assert sum(len(v) for v in truth.values()) > 0
     scores = score(report.findings, truth)
     missed = {r: s for r, s in scores.items() if s["injected"] and s["recall"] != 1.0}

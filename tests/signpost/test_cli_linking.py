@@ -54,3 +54,49 @@ def test_import_links_then_link_export_and_review(env, partnership, tmp_path, ji
 def test_export_to_a_missing_folder_is_a_clear_error(env, tmp_path, jigsaw):
     done = jigsaw("export", "links", "--out", str(tmp_path / "nope" / "links.csv"), env=env)
     assert done.returncode == 1 and "does not exist" in done.stderr
+
+
+def _foreign_feed(folder, n: int = 150):
+    """A feed as another system writes it: names, birth date and one address string only."""
+    (folder / "other").mkdir(parents=True)
+    with (folder / "other" / "people.csv").open("w", newline="", encoding="utf-8") as f:
+        out = csv.writer(f)
+        out.writerow(["source_system", "source_id", "given_name", "family_name", "birth_date", "address"])
+        for i in range(n):
+            born = f"19{50 + i % 40}-0{1 + i % 9}-1{i % 9}"
+            out.writerow(["other", f"rec-{i}-org", f"name{i % 37}", f"family{i % 41}", born,
+                          f"{i} stanley street, miami, {4000 + i} nsw"])
+            if i % 5 == 0:  # a copy with a typo in the family name
+                out.writerow(["other", f"rec-{i}-dup-0", f"name{i % 37}", f"famly{i % 41}", born,
+                              f"{i} stanley st, miami, {4000 + i} nsw"])
+
+
+def test_a_foreign_feed_imports_and_links_without_a_traceback_and_reports_the_model(env, tmp_path, jigsaw):
+    _foreign_feed(tmp_path / "feed")
+    imported = jigsaw("import", str(tmp_path / "feed"), env=env)
+    assert imported.returncode == 0, imported.stderr
+    assert "Traceback" not in imported.stderr + imported.stdout
+    truth = tmp_path / "truth.csv"
+    with truth.open("w", newline="", encoding="utf-8") as f:
+        out = csv.writer(f)
+        out.writerow(["source_system", "source_id", "true_person_id"])
+        for i in range(150):
+            out.writerow(["other", f"rec-{i}-org", i])
+            if i % 5 == 0:
+                out.writerow(["other", f"rec-{i}-dup-0", i])
+    linked = jigsaw("link", "--json", "--truth", str(truth), env=env)
+    assert linked.returncode == 0, linked.stderr
+    report = json.loads(linked.stdout)
+    comparisons = {c["comparison"]: c for c in report["model"]["comparisons"]}
+    assert {"given_name", "postcode", "address"} <= set(comparisons)
+    assert all({"m", "u", "weight"} <= set(level) for level in comparisons["address"]["levels"])
+    assert any("no sex, nhs_number, upn" in w for w in report["model"]["warnings"])
+    assert report["truth"]["true_pairs"] == 30 and report["truth"]["pairwise_precision"] == 1.0
+    assert report["truth"]["pairwise_recall"] > 0.9
+
+
+def test_a_truth_file_without_its_columns_is_a_one_line_error(env, tmp_path, jigsaw):
+    bad = tmp_path / "truth.csv"
+    bad.write_text("a,b\n1,2\n", encoding="utf-8")
+    done = jigsaw("link", "--truth", str(bad), env=env)
+    assert done.returncode == 1 and "true_person_id" in done.stderr and "Traceback" not in done.stderr

@@ -32,8 +32,8 @@ EVENTS = ["source_system", "event_id", "person_source_id", "event_type", "occurr
           "recorded_at", "practitioner", "practitioner_role", "practitioner_contact", "summary",
           "kind", "significance", "details"]
 RELS = ["source_system", "person_source_id", "related_source_id", "relationship"]
-INVS = ["source_system", "person_source_id", "agency", "role", "team", "practitioner", "contact",
-        "started_on", "ended_on"]
+INVS = ["source_system", "person_source_id", "agency", "role", "started_on", "team", "practitioner",
+        "contact", "ended_on"]
 HEADERS = {"people": PEOPLE, "events": EVENTS, "relationships": RELS, "involvements": INVS}
 ETHNICITY = {"WBRI", "WIRI", "WIRT", "WOTH", "WROM", "MWBC", "MWBA", "MWAS", "MOTH", "AIND",
              "APKN", "ABAN", "AOTH", "CHNE", "BCRB", "BAFR", "BOTH", "OOTH", "REFU", "NOBT"}
@@ -99,6 +99,8 @@ def test_every_contract_file_and_column(feeds):
                 assert next(csv.reader(f)) == header
     with (feeds.root / "truth" / "patterns.csv").open(encoding="utf-8") as f:
         assert next(csv.reader(f)) == ["true_person_id", "pattern", "first_event", "last_event"]
+    assert set(feeds.truth[0]) == {"source_system", "source_id", "true_person_id", "ethnicity"}
+    assert {t["ethnicity"] for t in feeds.truth} <= ETHNICITY - {"REFU", "NOBT"}  # the true code
     types = {json.loads((feeds.root / s / "source.json").read_text())["agency_type"] for s in feeds.sources}
     assert types == {"social_care", "health", "police", "education", "other"}
     assert not list(feeds.root.rglob("*.partial"))

@@ -13,7 +13,7 @@ from jigsaw.feeds.upn import is_valid_upn
 from jigsaw.synth import SynthConfig, noise
 from jigsaw.synth import dates as dt
 from jigsaw.synth import identifiers as ids
-from jigsaw.synth.households import CHILD, MOTHER, build_population
+from jigsaw.synth.households import CHILD, ETH, MOTHER, build_population
 from jigsaw.synth.names import DATA, strip_accents, tables
 from jigsaw.synth.plan import make_plan
 from jigsaw.synth.rng import Streams
@@ -120,3 +120,18 @@ def test_households_are_plausible():
     assert mother_age.min() >= 16 and mother_age.max() <= 47
     assert (pop.role == MOTHER).sum() > 0.9 * len(kids)
     assert len(np.unique(pop.nhs)) == pop.n
+
+
+def test_mixed_heritage_children_live_in_every_kind_of_household():
+    """Lone parents, step-families and a mother's new partner are as common for mixed-heritage children."""
+    plan = make_plan(20_000, 5, date(2026, 6, 30), SynthConfig())
+    pop = build_population(plan, 0, 20_000, Streams(5, 0))
+    child = pop.role == CHILD
+    mixed_hh = np.zeros(len(pop.hh_kids), bool)
+    mixed = np.isin(pop.ethnicity, [ETH[c] for c in ("MWBC", "MWBA", "MWAS", "MOTH")])
+    mixed_hh[pop.hh[child & mixed]] = True
+    single = (pop.hh_father < 0) & (pop.hh_step < 0) | (pop.hh_mother < 0)
+    for make_up in (single, pop.hh_step >= 0, pop.hh_partner >= 0):
+        among_mixed, among_rest = make_up[mixed_hh].mean(), make_up[~mixed_hh].mean()
+        assert 0.5 * among_rest < among_mixed < 1.5 * among_rest  # before: never single, never a partner
+    assert 0.03 < mixed_hh.mean() < 0.07

@@ -20,6 +20,8 @@ pytestmark = pytest.mark.django_db(databases=BOTH)
 ROLES = tuple(Role.values)
 ALL = dict.fromkeys(ROLES, 200)
 OPEN = {"accounts:sign-in", "accounts:code", "accounts:sign-out", "health"}
+# The machine API authenticates by bearer token, not sign-in (tests/api check its refusals).
+TOKEN_AUTH = {"api:token", "api:metadata", "api:openapi", "api:person-info-query"}
 
 
 def only(*allowed: str) -> dict[str, int]:
@@ -36,6 +38,7 @@ EXPECTED: dict[str, dict[str, int]] = {
     "accounts:password": dict.fromkeys(ROLES, 200),  # every user changes their own
     "accounts:users": only(Role.ADMINISTRATOR),
     "accounts:new-user": only(Role.ADMINISTRATOR),
+    "accounts:requests": only(Role.ADMINISTRATOR),
     # the sample user and agency do not exist: 404 for an administrator, 403 before that for the rest
     "accounts:user": {**only(), Role.ADMINISTRATOR: 404},
     "accounts:reset-authenticator": {**only(), Role.ADMINISTRATOR: 405},  # POST only
@@ -60,6 +63,20 @@ EXPECTED: dict[str, dict[str, int]] = {
     "audit:audit-csv": only(Role.AUDITOR),
     "insight:aggregates": only(Role.ANALYST, Role.SAFEGUARDING_LEAD),  # figures, never a child
     "insight:aggregates-csv": only(Role.ANALYST, Role.SAFEGUARDING_LEAD),
+    "reviews:list": only(Role.SOCIAL_WORKER, Role.SAFEGUARDING_LEAD),
+    "reviews:new": only(Role.SOCIAL_WORKER, Role.SAFEGUARDING_LEAD),
+    # the sample review does not exist: 404 for the roles allowed in, 403 before that for the rest
+    "reviews:review": {**only(), **dict.fromkeys((Role.SOCIAL_WORKER, Role.SAFEGUARDING_LEAD), 404)},
+    "reviews:redaction": {**only(), **dict.fromkeys((Role.SOCIAL_WORKER, Role.SAFEGUARDING_LEAD), 404)},
+    "reviews:pack": {**only(), **dict.fromkeys((Role.SOCIAL_WORKER, Role.SAFEGUARDING_LEAD), 404)},
+    # figures across reviews, never a child: the review roles and the analyst
+    "reviews:board": only(Role.SOCIAL_WORKER, Role.SAFEGUARDING_LEAD, Role.ANALYST),
+    "reviews:themes": only(Role.SOCIAL_WORKER, Role.SAFEGUARDING_LEAD, Role.ANALYST),
+    # a session is no credential here: the same answer for every role as for nobody
+    "api:token": dict.fromkeys(ROLES, 405),  # POST only
+    "api:metadata": ALL,  # the CapabilityStatement, no personal data
+    "api:openapi": ALL,
+    "api:person-info-query": dict.fromkeys(ROLES, 405),  # POST only, and then a bearer token
 }
 
 # An id no test makes: with 1, /users/1/ would be the fixture's first user on SQLite (sequences roll back).
@@ -102,7 +119,7 @@ def test_no_url_is_reachable_without_sign_in(name, kwargs, client, web_db):
     url = reverse(name, kwargs=kwargs)
     for method in (client.get, client.post):
         response = method(url)
-        if name in OPEN:
+        if name in OPEN or name in TOKEN_AUTH:
             continue
         assert response.status_code == 302, (name, method.__name__)
         assert response["Location"].startswith(reverse("accounts:sign-in"))
@@ -125,7 +142,7 @@ def test_a_password_only_session_is_refused(name, kwargs, make_user):
     """Signed in with a password but no one-time code: only the code step is reachable."""
     client = password_only_client(make_user(Role.ADMINISTRATOR))
     response = client.get(reverse(name, kwargs=kwargs))
-    if name in OPEN:
+    if name in OPEN or name in TOKEN_AUTH:
         return
     assert response.status_code == 302
     assert response["Location"].startswith(reverse("accounts:code"))

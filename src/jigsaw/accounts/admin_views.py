@@ -10,6 +10,7 @@ once, on the page that answers the POST, and never stored where it could be show
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from typing import Any
 
@@ -28,13 +29,13 @@ from django.views.decorators.http import require_http_methods, require_POST
 from jigsaw.records.database import db
 from jigsaw.records.models import Agency
 
-from . import events, passwords, user_admin
+from . import events, second_admin, user_admin
 from .admin_forms import NewUserForm, UserForm, add_account_error, date_inputs
 from .changes import Changes, compare
 from .lookups import get_or_404
-from .models import Profile
-from .roles import Role, require_area, vetting_lapses_on
-from .services import AccountError, create_user, reset_authenticator
+from .models import AdminRequest, Profile
+from .roles import CASE_ROLES, Role, require_area, vetting_lapses_on
+from .services import AccountError, create_user
 
 PAGE_SIZE = 50
 #: A check lapsing within this many days is flagged so it can be renewed in time.
@@ -119,6 +120,10 @@ def new_user(request: HttpRequest) -> HttpResponse:
                                      vetted_on=data["vetted_on"], trained_on=data["trained_on"], using=using)
                 user = get_user_model()._default_manager.db_manager(using).get(username=data["username"])
                 _log_user(request, using, "create_user", user, _given(data, agency))
+                if data["role"] in CASE_ROLES:  # case access waits for a second administrator
+                    user.is_active = False
+                    user.save(using=using, update_fields=["is_active"])
+                    _ask(request, using, AdminRequest.GRANT, user, role=data["role"])
         except AccountError as exc:
             add_account_error(form, exc)
         else:
@@ -153,11 +158,16 @@ def user(request: HttpRequest, user_id: int) -> HttpResponse:
             first_name=data["first_name"], last_name=data["last_name"], role=data["role"],
             agency_id=data["agency"].pk if data["agency"] else None, vetted_on=data["vetted_on"],
             trained_on=data["trained_on"], active=data["active"])
+        held = second_admin.grants_case_access(profile.role, edit.role)
+        if held:  # the new case role waits for a second administrator; the rest is saved now
+            edit = dataclasses.replace(edit, role=profile.role)
         try:
             with transaction.atomic(using=using):
                 changes = user_admin.update_user(user_id, edit, acting_user_id=request.user.pk, using=using)
                 if changes:
                     _log_user(request, using, "edit_user", profile.user, changes)
+                if held:
+                    _ask(request, using, AdminRequest.GRANT, profile.user, role=data["role"])
         except AccountError as exc:
             add_account_error(form, exc)
         else:
@@ -177,11 +187,8 @@ def reset_user_authenticator(request: HttpRequest, user_id: int) -> HttpResponse
     using = db()
     profile = _profile(user_id, using)
     with transaction.atomic(using=using):
-        device, removed = reset_authenticator(user_id, using=using)
-        events.announce(events.administered, request=request, using=using, detail={
-            "operation": "reset_authenticator", "user": profile.user.username, "user_id": user_id,
-            "devices_removed": removed})
-    return render(request, "accounts/authenticator_reset.html", {"subject": profile.user, "device": device})
+        asked = _ask(request, using, AdminRequest.RESET_AUTHENTICATOR, profile.user)
+    return render(request, "accounts/request_recorded.html", {"subject": profile.user, "asked": asked})
 
 
 @never_cache
@@ -194,9 +201,58 @@ def set_user_temporary_password(request: HttpRequest, user_id: int) -> HttpRespo
     if profile.user_id == request.user.pk:
         raise PermissionDenied("Administrators change their own password on the Change your password page")
     with transaction.atomic(using=using):
-        password = passwords.set_temporary_password(user_id, using=using)
-        events.announce(events.administered, request=request, using=using, detail={
-            "operation": "set_temporary_password", "user": profile.user.username, "user_id": user_id})
-    return render(request, "accounts/temporary_password.html",
-                  {"subject": profile.user, "password": password,
-                   "hours": settings.JIGSAW_TEMPORARY_PASSWORD_HOURS})
+        asked = _ask(request, using, AdminRequest.TEMPORARY_PASSWORD, profile.user)
+    return render(request, "accounts/request_recorded.html", {"subject": profile.user, "asked": asked})
+
+
+#: The access log's name for an approved request's operation (as when one administrator did it alone).
+DONE = {AdminRequest.GRANT: "grant_case_access", AdminRequest.RESET_AUTHENTICATOR: "reset_authenticator",
+        AdminRequest.TEMPORARY_PASSWORD: "set_temporary_password"}
+
+
+def _ask(request: HttpRequest, using: str, operation: str, subject: Any, role: str = "") -> AdminRequest:
+    """Record a request for a second administrator, and log it (the auditors see every one)."""
+    try:
+        asked = second_admin.ask(operation, subject.pk, request.user.pk, using=using, role=role)
+    except AccountError as exc:
+        raise PermissionDenied(str(exc)) from None
+    events.announce(events.administered, request=request, using=using, detail={
+        "operation": f"request_{operation}", "user": subject.username, "user_id": subject.pk,
+        "request": asked.pk, "role": role})
+    return asked
+
+
+@never_cache
+@require_area("admin")
+@require_http_methods(["GET", "POST"])
+def requests(request: HttpRequest) -> HttpResponse:
+    """Requests waiting for a second administrator: approve (carry out) or refuse each."""
+    using = db()
+    error = ""
+    if request.method == "POST":
+        item, choice = request.POST.get("request", ""), request.POST.get("decision", "")
+        if not item.isdigit() or choice not in ("approve", "refuse"):
+            error = "Choose a request and approve or refuse it"
+        else:
+            try:
+                with transaction.atomic(using=using):
+                    decided, secret = second_admin.decide(int(item), request.user.pk, choice == "approve",
+                                                          using=using)
+                    done = DONE[decided.operation] if choice == "approve" else f"refuse_{decided.operation}"
+                    events.announce(events.administered, request=request, using=using, detail={
+                        "operation": done, "user": decided.user.username, "user_id": decided.user_id,
+                        "request": decided.pk, "requested_by": decided.requested_by.username})
+            except AccountError as exc:
+                error = str(exc)[:1].upper() + str(exc)[1:]
+            else:
+                if decided.operation == AdminRequest.RESET_AUTHENTICATOR and secret is not None:
+                    return render(request, "accounts/authenticator_reset.html",
+                                  {"subject": decided.user, "device": secret})
+                if decided.operation == AdminRequest.TEMPORARY_PASSWORD and secret is not None:
+                    return render(request, "accounts/temporary_password.html",
+                                  {"subject": decided.user, "password": secret,
+                                   "hours": settings.JIGSAW_TEMPORARY_PASSWORD_HOURS})
+                messages.success(request, "Request approved" if choice == "approve" else "Request refused")
+                return redirect("accounts:requests")
+    return render(request, "accounts/requests.html", {"pending": second_admin.pending(using), "error": error},
+                  status=400 if error else 200)

@@ -49,6 +49,8 @@ class RequireVerifiedSignIn:
         static = "/" + settings.STATIC_URL.lstrip("/")
         if path in self.open_paths() or path.startswith(static):
             return self.get_response(request)
+        if path.startswith(tuple(getattr(settings, "JIGSAW_TOKEN_AUTH_PREFIXES", ()))):
+            return self.get_response(request)  # machine API: each view checks a bearer token
         if is_verified(request.user):
             if path != self.password_path() and _must_change_password(request.user):
                 # a temporary password from an administrator: the user's own comes first

@@ -36,3 +36,34 @@ class Profile(models.Model):
     @property
     def must_change_password(self) -> bool:
         return self.temporary_password_set_at is not None
+
+
+class AdminRequest(models.Model):
+    """A change only a second administrator may make: granting case access, recovering an account.
+
+    One administrator asks (:func:`jigsaw.accounts.second_admin.ask`), another decides; the one
+    who asked, and the user it is about, never can. The affected user sees every request about
+    them on their own account page, and each step is an ``admin`` entry in the access log.
+    """
+
+    GRANT, RESET_AUTHENTICATOR = "grant_case_access", "reset_authenticator"
+    TEMPORARY_PASSWORD = "temporary_password"  # noqa: S105 - a kind of request, not a password
+    OPERATIONS = [(GRANT, "Give case access"), (RESET_AUTHENTICATOR, "Reset the authenticator"),
+                  (TEMPORARY_PASSWORD, "Set a temporary password")]
+    PENDING, APPROVED, REFUSED = "pending", "approved", "refused"
+    STATUSES = [(PENDING, "Waiting for a second administrator"), (APPROVED, "Approved"),
+                (REFUSED, "Refused")]
+
+    operation = models.CharField(max_length=30, choices=OPERATIONS)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
+                             related_name="admin_requests")
+    role = models.CharField(max_length=30, blank=True)  # the case role to give, for GRANT
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    requested_at = models.DateTimeField(auto_now_add=True)
+    status = models.CharField(max_length=10, choices=STATUSES, default=PENDING)
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+                                   related_name="+")
+    decided_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"{self.operation} request {self.pk} for user {self.user_id}"

@@ -60,6 +60,10 @@ AGENCY_SCOPED_ROLES = frozenset({Role.PRACTITIONER})
 # Roles that work with identifiable children: the vetting rules apply to them.
 CASE_ROLES = frozenset(role for role, areas in ROLE_AREAS.items() if "child" in areas)
 
+# Areas that show identifiable children (a search result, an alert, a pair of records to link):
+# each needs current vetting and training, decided here once for every page and command.
+VETTED_AREAS = frozenset({"search", "child", "alerts", "review"})
+
 
 def role_of(user: Any) -> str | None:
     """The user's role, or None for an anonymous user or one without a profile."""
@@ -76,11 +80,24 @@ def is_verified(user: Any) -> bool:
 
 
 def may(user: Any, area: str) -> bool:
-    """Whether a verified user's role allows the area. Unknown areas are refused, never allowed."""
+    """Whether a verified user's role allows the area, and, for an area that shows identifiable
+    children (:data:`VETTED_AREAS`), their vetting and training are current. Unknown areas are
+    refused, never allowed."""
+    return refusal(user, area) is None
+
+
+def refusal(user: Any, area: str) -> str | None:
+    """Why the user may not use ``area`` (the role, else the vetting), or None when they may."""
     if area not in AREAS:
         raise ValueError(f"unknown area {area!r}")
     role = role_of(user)
-    return is_verified(user) and role is not None and area in ROLE_AREAS.get(role, frozenset())
+    if not (is_verified(user) and role is not None and area in ROLE_AREAS.get(role, frozenset())):
+        return f"your role does not give access to {area}"
+    if area in VETTED_AREAS:
+        problem = vetting_problem(user)
+        if problem:
+            return f"you cannot use {area}: {problem}"
+    return None
 
 
 def vetting_lapses_on(checked_on: dt.date) -> dt.date:
@@ -116,7 +133,9 @@ def can_open_child_record(user: Any, today: dt.date | None = None) -> bool:
     ``JIGSAW_VETTING_YEARS`` and trained. Agency scoping (a practitioner sees their own agency's
     context) is the record page's job on top of this.
     """
-    return may(user, "child") and vetting_problem(user, today) is None
+    role = role_of(user)
+    return (is_verified(user) and "child" in ROLE_AREAS.get(role or "", frozenset())
+            and vetting_problem(user, today) is None)
 
 
 def require_area(area: str) -> Callable:
@@ -127,8 +146,9 @@ def require_area(area: str) -> Callable:
     def decorator(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
         @wraps(view)
         def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-            if not may(request.user, area):
-                raise PermissionDenied(f"your role does not give access to {area}")
+            problem = refusal(request.user, area)
+            if problem:
+                raise PermissionDenied(problem)
             return view(request, *args, **kwargs)
 
         wrapped.jigsaw_area = area  # type: ignore[attr-defined]
@@ -142,7 +162,7 @@ def require_child_access(view: Callable[..., HttpResponse]) -> Callable[..., Htt
 
     @wraps(view)
     def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        if not may(request.user, "child"):
+        if not (is_verified(request.user) and "child" in ROLE_AREAS.get(role_of(request.user) or "", ())):
             raise PermissionDenied("your role does not give access to children's records")
         problem = vetting_problem(request.user)
         if problem:
@@ -158,4 +178,4 @@ def areas_for(user: Any) -> frozenset[str]:
     role = role_of(user)
     if not is_verified(user) or role is None:
         return frozenset()
-    return ROLE_AREAS.get(role, frozenset())
+    return frozenset(area for area in ROLE_AREAS.get(role, frozenset()) if may(user, area))

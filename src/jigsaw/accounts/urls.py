@@ -10,6 +10,7 @@ urlpatterns = [
     path("account/password/", views.change_password, name="password"),
     path("users/", admin_views.users, name="users"),
     path("users/new/", admin_views.new_user, name="new-user"),
+    path("users/requests/", admin_views.requests, name="requests"),
     path("users/<int:user_id>/", admin_views.user, name="user"),
     path("users/<int:user_id>/authenticator/", admin_views.reset_user_authenticator,
          name="reset-authenticator"),

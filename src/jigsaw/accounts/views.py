@@ -3,7 +3,9 @@ one's own password.
 
 After the password the session is signed in but not *verified*; the middleware lets such a
 session reach only the code step. Failed passwords and failed codes both count towards the
-django-axes lockout, so knowing a password does not buy unlimited guesses at the code.
+django-axes lockout, so knowing a password does not buy unlimited guesses at the code; they are
+reset only when the code is accepted, and the session id changes then too (so an id learned
+before the code step is worth nothing after it).
 """
 
 from __future__ import annotations
@@ -28,6 +30,7 @@ from django_otp import match_token
 from jigsaw.records.database import db
 
 from . import events, passwords
+from .lockout import lockout_key
 from .roles import is_verified
 
 EXPIRED_REASON = "temporary_password_expired"
@@ -122,8 +125,9 @@ def code(request: HttpRequest) -> HttpResponse:
                 request.axes_locked_out = True  # the axes middleware shows the lockout page
             error = "The code is not correct or has expired; enter the code shown now"
         else:
+            request.session.cycle_key()  # a new session id for the verified session
             otp_login(request, device)
-            reset_failures(username=username)
+            reset_failures(username=lockout_key(username))
             events.signed_in.send(__name__, request=request, username=username, user=user)
             return HttpResponseRedirect(_next(request))
     return render(request, "accounts/code.html",
@@ -201,6 +205,9 @@ def change_password(request: HttpRequest) -> HttpResponse:
         if form.has_error("old_password", "password_incorrect"):
             _wrong_current_password(request)
     profile = getattr(request.user, "profile", None)
+    from .second_admin import about  # administrators' requests about this account, shown to its user
+
     return render(request, "accounts/password.html", {
         "form": form, "next": _asked_for(request), "required": bool(profile and profile.must_change_password),
+        "requests": about(request.user.pk, db()),
     }, status=400 if form.is_bound and form.errors else 200)

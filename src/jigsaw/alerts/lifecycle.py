@@ -16,10 +16,12 @@ class AlertError(ValueError):
     """A step that cannot be taken (the message says why and what to do)."""
 
 
-def _get(alert_id: int, using: str) -> Alert:
+def _get(alert_id: int, using: str, by: str = "") -> Alert:
     alert = Alert.objects.using(using).select_for_update().filter(pk=alert_id).first()
     if alert is None:
         raise AlertError(f"there is no alert {alert_id}; list them with `jigsaw alerts`")
+    if alert.raised_by and by.strip() == alert.raised_by:
+        raise AlertError("this alert records your own override: someone else must act on it")
     return alert
 
 
@@ -31,7 +33,7 @@ def _who(by: str) -> str:
 
 def acknowledge(alert_id: int, by: str, using: str = "default") -> Alert:
     with transaction.atomic(using=using):
-        alert = _get(alert_id, using)
+        alert = _get(alert_id, using, by)
         if alert.status != Alert.OPEN:
             raise AlertError(f"alert {alert_id} is {alert.status}, not open")
         alert.status = Alert.ACKNOWLEDGED
@@ -50,7 +52,7 @@ def close(alert_id: int, outcome: str, reason: str, by: str, using: str = "defau
             "the alert (it is kept with who closed it)"
         )
     with transaction.atomic(using=using):
-        alert = _get(alert_id, using)
+        alert = _get(alert_id, using, by)
         if alert.status == Alert.CLOSED:
             raise AlertError(f"alert {alert_id} is already closed ({alert.outcome})")
         alert.status, alert.outcome = Alert.CLOSED, outcome
@@ -66,11 +68,12 @@ def escalate(alert_id: int, reason: str, by: str, using: str = "default") -> Ale
     if not reason or not reason.strip():
         raise AlertError("give a reason for escalating the alert")
     with transaction.atomic(using=using):
-        alert = _get(alert_id, using)
+        alert = _get(alert_id, using, by)
         if alert.status == Alert.CLOSED:
             raise AlertError(f"alert {alert_id} is closed; a closed alert cannot be escalated")
         alert.routed_to = f"{HUB} (escalated from {alert.routed_to})"[:300]
-        alert.save(using=using, update_fields=["routed_to", "updated_at"])
+        alert.assignee = None  # the hub's queue
+        alert.save(using=using, update_fields=["routed_to", "assignee", "updated_at"])
         AlertAction.objects.using(using).create(
             alert=alert, action=AlertAction.ESCALATED, by=_who(by), reason=reason.strip()
         )

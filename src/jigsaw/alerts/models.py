@@ -7,6 +7,7 @@ explanation, the citation, the reviewer's decision with a reason, and timestamps
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.db import models
 
 from jigsaw.signpost.models import Person
@@ -33,7 +34,11 @@ class Alert(models.Model):
     explanation = models.TextField()
     citation = models.TextField()
     route = models.CharField(max_length=40)
-    routed_to = models.CharField(max_length=300)
+    routed_to = models.CharField(max_length=300)  # shown: whom the rule names, as the feed wrote it
+    # who may see and act on it (jigsaw.alerts.assign): one account, or None for the hub's queue
+    assignee = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+                                 related_name="+")
+    raised_by = models.CharField(max_length=150, blank=True)  # an override's own user may not close it
     due_at = models.DateTimeField(null=True)  # from the rule's guidance (jigsaw.alerts.due)
     status = models.CharField(max_length=14, choices=STATUSES, default=OPEN)
     outcome = models.CharField(max_length=10, choices=OUTCOMES, blank=True)

@@ -35,15 +35,23 @@ LEFT JOIN records_agency a ON a.id = ss.agency_id
 """
 # Each person's most common birth date, sex and ethnicity across their records, voted in the
 # database: one row per person comes back, not one per record. Ties go to the lowest value in
-# byte order. PostgreSQL's mode() does it in one grouped pass (its input sorted, the first of
-# equally frequent values wins; NULLs are ignored); SQLite ranks the counts with window functions.
+# byte order. For ethnicity, "refused" (REFU) and "not yet obtained" (NOBT) say nothing about the
+# child, so they never outvote a real code: a person's ethnicity is the most common real code, and
+# only a person with none gets the most common of those two. PostgreSQL's mode() does it in one
+# grouped pass (its input sorted, the first of equally frequent values wins; NULLs are ignored);
+# SQLite ranks the counts with window functions.
 # Each person also gets the number of agencies holding a record of them (a source system without
-# an agency counts as its own), for the partnership figures; the rules do not read it.
+# an agency counts as its own), for the partnership figures, and whether any record says they have
+# a disability (true if any does, false if some say not and none does, null if none records it),
+# for the fairness report; the rules read neither.
 _PEOPLE_POSTGRESQL = """
 SELECT l.person_id, mode() WITHIN GROUP (ORDER BY pr.birth_date),
        mode() WITHIN GROUP (ORDER BY NULLIF(NULLIF(pr.sex, 'U'), '') COLLATE "C"),
-       mode() WITHIN GROUP (ORDER BY NULLIF(pr.ethnicity, '') COLLATE "C"),
-       COUNT(DISTINCT COALESCE(ss.agency_id, -ss.id))
+       COALESCE(mode() WITHIN GROUP (ORDER BY (CASE WHEN pr.ethnicity IN ('NOBT', 'REFU') THEN NULL
+                                               ELSE NULLIF(pr.ethnicity, '') END) COLLATE "C"),
+                mode() WITHIN GROUP (ORDER BY (CASE WHEN pr.ethnicity IN ('NOBT', 'REFU')
+                                               THEN pr.ethnicity END) COLLATE "C")),
+       COUNT(DISTINCT COALESCE(ss.agency_id, -ss.id)), bool_or(pr.disability)
 FROM signpost_recordlink l JOIN records_personrecord pr ON pr.id = l.record_id
 JOIN records_sourcesystem ss ON ss.id = pr.source_system_id {where}
 GROUP BY l.person_id ORDER BY l.person_id
@@ -51,7 +59,7 @@ GROUP BY l.person_id ORDER BY l.person_id
 _PEOPLE_SQLITE = """
 WITH r AS (
   SELECT l.person_id AS p, pr.birth_date AS b, NULLIF(NULLIF(pr.sex, 'U'), '') AS s,
-         NULLIF(pr.ethnicity, '') AS e, COALESCE(ss.agency_id, -ss.id) AS a
+         NULLIF(pr.ethnicity, '') AS e, COALESCE(ss.agency_id, -ss.id) AS a, pr.disability AS d
   FROM signpost_recordlink l JOIN records_personrecord pr ON pr.id = l.record_id
   JOIN records_sourcesystem ss ON ss.id = pr.source_system_id {where}
 ),
@@ -59,10 +67,11 @@ vb AS (SELECT p, b AS v, ROW_NUMBER() OVER (PARTITION BY p ORDER BY COUNT(*) DES
        FROM r WHERE b IS NOT NULL GROUP BY p, b),
 vs AS (SELECT p, s AS v, ROW_NUMBER() OVER (PARTITION BY p ORDER BY COUNT(*) DESC, s) AS k
        FROM r WHERE s IS NOT NULL GROUP BY p, s),
-ve AS (SELECT p, e AS v, ROW_NUMBER() OVER (PARTITION BY p ORDER BY COUNT(*) DESC, e) AS k
+ve AS (SELECT p, e AS v,
+              ROW_NUMBER() OVER (PARTITION BY p ORDER BY e IN ('NOBT', 'REFU'), COUNT(*) DESC, e) AS k
        FROM r WHERE e IS NOT NULL GROUP BY p, e)
-SELECT people.p, vb.v, vs.v, ve.v, people.agencies
-FROM (SELECT p, COUNT(DISTINCT a) AS agencies FROM r GROUP BY p) AS people
+SELECT people.p, vb.v, vs.v, ve.v, people.agencies, people.disability
+FROM (SELECT p, COUNT(DISTINCT a) AS agencies, MAX(d) AS disability FROM r GROUP BY p) AS people
 LEFT JOIN vb ON vb.p = people.p AND vb.k = 1
 LEFT JOIN vs ON vs.p = people.p AND vs.k = 1
 LEFT JOIN ve ON ve.p = people.p AND ve.k = 1
@@ -179,6 +188,21 @@ def _households(using: str, persons: set[int] | None = None, hops: int = 3) -> l
     return [g for g in groups.values() if 2 <= len(g) <= MAX_HOUSEHOLD]
 
 
+def postcodes(using: str = "default") -> dict[int, str]:
+    """Each person's most common postcode across their records (ties: the lowest), for deprivation."""
+    counts: dict[int, Counter] = defaultdict(Counter)
+    for person, postcode in _fetch(using, "SELECT l.person_id, pr.postcode FROM signpost_recordlink l "
+                                          "JOIN records_personrecord pr ON pr.id = l.record_id "
+                                          "WHERE pr.postcode <> ''", []):
+        counts[person][postcode] += 1
+    return {p: min(c.items(), key=lambda kv: (-kv[1], kv[0]))[0] for p, c in counts.items()}
+
+
+def households(using: str = "default") -> list[list[int]]:
+    """Every household of two or more people (relationship links and shared homes, connected)."""
+    return _households(using, None)
+
+
 def load(persons: Iterable[int] | None = None, using: str = "default") -> tuple[Population, set[int] | None]:
     """Everyone's events, people and households, or those of ``persons`` and their households.
 
@@ -223,7 +247,7 @@ def load(persons: Iterable[int] | None = None, using: str = "default") -> tuple[
 
 def all_people(using: str = "default") -> pa.Table:
     """Every resolved person's birth date, sex and ethnicity (most common across their records),
-    and how many agencies hold a record of them."""
+    how many agencies hold a record of them and whether any records a disability."""
     return _voted_people(using, None)
 
 
@@ -232,7 +256,8 @@ def _date(value: date | str | None) -> date | None:
 
 
 def _voted_people(using: str, persons: list[int] | None) -> pa.Table:
-    """``person_id``, ``birth_date``, ``sex``, ``ethnicity``, ``agencies`` of everyone, or of ``persons``."""
+    """``person_id``, ``birth_date``, ``sex``, ``ethnicity``, ``agencies``, ``disability`` of everyone,
+    or of ``persons``."""
     where, params = ("", []) if persons is None else (f"WHERE {_in('l.person_id', persons)}", persons)
     sql = _PEOPLE_POSTGRESQL if connections[using].vendor == "postgresql" else _PEOPLE_SQLITE
     rows = _fetch(using, sql.format(where=where), params)
@@ -244,5 +269,6 @@ def _voted_people(using: str, persons: list[int] | None) -> pa.Table:
             "sex": pa.array([r[2] for r in rows], pa.string()),
             "ethnicity": pa.array([r[3] for r in rows], pa.string()),
             "agencies": pa.array([r[4] for r in rows], pa.int32()),
+            "disability": pa.array([None if r[5] is None else bool(r[5]) for r in rows], pa.bool_()),
         }
     )

@@ -3,7 +3,9 @@
 Routing follows the rule (DESIGN; the issue's catalogue): the allocated social worker by name
 for a child on a plan attending an emergency department (the CP-IS promise), the school's
 designated safeguarding lead for a domestic abuse incident (Operation Encompass), the lead
-professional, or the safeguarding hub's queue when no named person is recorded.
+professional, or the safeguarding hub's queue when no named person is recorded. ``routed_to``
+is the text shown; who may see and act on the alert is ``Alert.assignee``, an account chosen
+by :mod:`jigsaw.alerts.assign` when it is raised (no account: the hub's queue).
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from datetime import UTC, date, datetime, time
 
 from django.db import transaction
 
+from jigsaw.alerts.assign import resolver
 from jigsaw.alerts.due import due_at
 from jigsaw.alerts.models import Alert, AlertAction
 from jigsaw.records.models import Involvement
@@ -60,25 +63,35 @@ def _involvements(person_ids: set[int], using: str) -> dict[int, list[dict]]:
     return out
 
 
+def _involvement(route: str, person_ids: Iterable[int], involvements: dict[int, list[dict]]) -> dict | None:
+    roles = ROUTE_ROLES.get(route, ())
+    current = [inv for p in person_ids for inv in involvements.get(p, [])]
+    for wanted in roles:
+        for inv in current:
+            if wanted in inv["role"].lower() and inv["practitioner"]:
+                return inv
+    return None
+
+
 def routed_to(route: str, person_ids: Iterable[int], involvements: dict[int, list[dict]]) -> str:
     """The named person (and how to reach them) a route leads to, or the hub queue."""
     roles = ROUTE_ROLES.get(route)
     if not roles:
         return HUB
-    current = [inv for p in person_ids for inv in involvements.get(p, [])]
-    for wanted in roles:
-        for inv in current:
-            if wanted in inv["role"].lower() and inv["practitioner"]:
-                where = ", ".join(x for x in (inv["team"], inv["agency"]) if x)
-                contact = f" ({inv['contact']})" if inv["contact"] else ""
-                return f"{inv['practitioner']}, {inv['role']}, {where}{contact}"[:300]
+    inv = _involvement(route, person_ids, involvements)
+    if inv is not None:
+        where = ", ".join(x for x in (inv["team"], inv["agency"]) if x)
+        contact = f" ({inv['contact']})" if inv["contact"] else ""
+        return f"{inv['practitioner']}, {inv['role']}, {where}{contact}"[:300]
     return f"{HUB} (no {roles[0]} recorded)"
 
 
-def store(findings: Iterable[Finding], using: str = "default") -> StoreResult:
+def store(findings: Iterable[Finding], using: str = "default", raised_by: str = "") -> StoreResult:
     """Raise an alert for each new pattern; add new events to an open alert of the same pattern.
 
     A closed alert's pattern is raised again only when it has events the closed alert did not.
+    ``raised_by`` names the account whose act raised it (a break-glass override), who may then
+    never act on it themselves.
     Existing alerts are read in one query and new ones written in bulk: a full evaluation of a
     partnership finds tens of thousands of patterns.
     """
@@ -108,15 +121,21 @@ def store(findings: Iterable[Finding], using: str = "default") -> StoreResult:
                 result.updated += 1
             else:
                 result.unchanged += 1
-        _raise_all(new, using)
+        _raise_all(new, using, raised_by)
         result.raised = len(new)
     return result
 
 
-def _raise_all(findings: list[Finding], using: str) -> None:
+def _raise_all(findings: list[Finding], using: str, raised_by: str = "") -> None:
     people = {p for f in findings for p in f.person_ids}
     known = set(Person.objects.using(using).filter(pk__in=people).values_list("pk", flat=True))
     involvements = _involvements(people, using)
+    resolve = resolver(using) if findings else None
+
+    def account(f: Finding) -> int | None:
+        inv = _involvement(f.route, f.person_ids, involvements)
+        return resolve(inv["practitioner"], inv["agency"]) if inv is not None and resolve else None
+
     alerts = Alert.objects.using(using).bulk_create(
         [
             Alert(
@@ -135,6 +154,8 @@ def _raise_all(findings: list[Finding], using: str) -> None:
                 citation=f.citation,
                 route=f.route,
                 routed_to=routed_to(f.route, f.person_ids, involvements),
+                assignee_id=account(f),
+                raised_by=raised_by[:150],
                 due_at=due_at(f.rule_id, _aware(f.first_at), _aware(f.last_at)),
             )
             for f in findings

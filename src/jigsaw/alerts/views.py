@@ -1,5 +1,10 @@
 """The alert queue and an alert's page: the alerts routed to the user.
 
+Alerts are the assignee's (an account, :mod:`jigsaw.alerts.assign`) or, unassigned, the hub's;
+never matched by name. An alert or review item about a protected person
+(:func:`jigsaw.signpost.gate.protected`) shows no details of them, and every item shown is
+written to the access log first.
+
 Every step is a POST with CSRF and writes the access log in the same transaction as the step, so
 an action and its record commit or roll back together. The lifecycle's refusals (``AlertError``)
 are shown as GOV.UK errors, never as a server error.
@@ -19,6 +24,7 @@ from django.views.decorators.http import require_http_methods
 from jigsaw.accounts.roles import Role, require_area, role_of
 from jigsaw.audit.actor import Actor, db
 from jigsaw.audit.models import Action
+from jigsaw.signpost import gate
 
 from . import lifecycle
 from .models import Alert
@@ -29,19 +35,30 @@ STEPS = {"acknowledge", "escalate", "actioned", "dismissed"}
 
 
 def _visible(request: HttpRequest, using: str) -> QuerySet[Alert]:
-    """The alerts this user may see: all for the hub, else those routed to them by name."""
+    """The alerts this user may see: all for the hub, else those assigned to their account."""
     alerts = Alert.objects.using(using).prefetch_related("people")
     if role_of(request.user) in WHOLE_QUEUE:
         return alerts
-    return alerts.filter(routed_to__icontains=Actor.of(request).name)
+    return alerts.filter(assignee_id=request.user.pk)
+
+
+def _guard(alerts: list[Alert], using: str) -> list[Alert]:
+    """Withhold the explanation of an alert about a protected person (the hub's override alerts
+    excepted: Jigsaw wrote those about the user who broke glass, not about the child)."""
+    hidden = gate.protected({p for a in alerts for p in a.person_ids}, using)
+    for alert in alerts:
+        if alert.rule_id != "OVERRIDE" and hidden.intersection(alert.person_ids):
+            alert.explanation = f"This alert concerns {gate.PROTECTED_RECORD}: contact the safeguarding hub."
+    return alerts
 
 
 @never_cache
 @require_area("alerts")
 @require_http_methods(["GET"])
 def alert_queue(request: HttpRequest) -> HttpResponse:
-    alerts = (_visible(request, db()).filter(status__in=[Alert.OPEN, Alert.ACKNOWLEDGED])
-              .order_by("due_at", "raised_at", "pk"))
+    using = db()
+    alerts = _guard(list(_visible(request, using).filter(status__in=[Alert.OPEN, Alert.ACKNOWLEDGED])
+                         .order_by("due_at", "raised_at", "pk")), using)
     return render(request, "alerts/alerts.html", {"alerts": alerts})
 
 
@@ -67,6 +84,7 @@ def alert_page(request: HttpRequest, alert_id: int) -> HttpResponse:
     alert = _visible(request, using).filter(pk=alert_id).first()
     if alert is None:
         raise Http404("no such alert in your queue")
+    _guard([alert], using)
     errors: list[tuple[str, str]] = []
     if request.method == "POST":
         step = request.POST.get("step", "")

@@ -132,12 +132,17 @@ def query_digest(query: Mapping[str, Any]) -> str:
     An auditor who already holds a child's details can ask "who searched for exactly this?"
     (:func:`jigsaw.audit.queries.who_searched_for`) without the log storing them. It is a
     pseudonym, not anonymity: whoever holds the key can test guesses, so the key
-    (``JIGSAW_AUDIT_KEY``, else ``SECRET_KEY``) is as secret as the database.
+    (``JIGSAW_AUDIT_KEY``) is as secret as the database.
     """
     values = {k: " ".join(str(v).split()).casefold() for k, v in query.items() if v not in (None, "")}
-    key = (getattr(settings, "JIGSAW_AUDIT_KEY", "") or settings.SECRET_KEY).encode("utf-8")
+    key = audit_key()
     text = json.dumps(values, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
     return hmac.new(key, text.encode("utf-8"), hashlib.sha256).hexdigest()
+
+
+def audit_key() -> bytes:
+    """The key of the chain and of search digests (``JIGSAW_AUDIT_KEY``; never stored in the database)."""
+    return settings.JIGSAW_AUDIT_KEY.encode("utf-8")
 
 
 def _text(value: str | None, field: str, limit: int, required: bool = False) -> str:
@@ -250,6 +255,7 @@ def verify(using: str = "default", anchors: Mapping[int, str] | None = None,
     noted down from earlier runs, kept outside this database — closes that gap.
     """
     anchors = dict(anchors or {})
+    key = audit_key()
     checked, last_seq, last_hash = 0, 0, chain.GENESIS
 
     def broken(sequence: int, problem: str) -> VerifyResult:
@@ -261,7 +267,7 @@ def verify(using: str = "default", anchors: Mapping[int, str] | None = None,
             missing = f"{last_seq + 1}" if seq == last_seq + 2 else f"{last_seq + 1}-{seq - 1}"
             return broken(last_seq + 1, f"entry {missing} is missing (deleted): the log goes from "
                                         f"{last_seq or 'its start'} to {seq}")
-        if chain.entry_hash(row) != row["entry_hash"]:
+        if chain.entry_hash(row, key) != row["entry_hash"]:
             return broken(seq, f"entry {seq} was altered: its fields no longer match its hash")
         if row["previous_hash"] != last_hash:
             return broken(seq, f"entry {seq} does not follow entry {last_seq}: its previous hash differs "

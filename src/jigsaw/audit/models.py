@@ -39,6 +39,7 @@ class Action(models.TextChoices):
     VIEW_AGGREGATES = "view_aggregates", "View partnership figures"
     REFUSED = "refused", "Refused access"
     PASSWORD_CHANGE = "password_change", "Own password changed"
+    VIEW_REVIEW = "view_review", "View records awaiting link review"
 
 
 class AppendOnly(Exception):
@@ -107,4 +108,6 @@ class AccessEntry(models.Model):
         return {name: getattr(self, name) for name in chain.HASHED_FIELDS}
 
     def compute_hash(self) -> str:
-        return chain.entry_hash(self.hashed_fields())
+        from django.conf import settings
+
+        return chain.entry_hash(self.hashed_fields(), settings.JIGSAW_AUDIT_KEY.encode("utf-8"))

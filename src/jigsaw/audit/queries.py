@@ -17,7 +17,7 @@ from django.db.models import QuerySet
 
 from jigsaw.audit.log import query_digest
 from jigsaw.audit.models import AccessEntry, Action
-from jigsaw.feeds.text import neutralise_formula
+from jigsaw.feeds import neutralise_formula
 
 COLUMNS = ("sequence", "at", "actor", "role", "agency", "action", "person_id", "reason_code", "reason_text",
            "detail", "remote_addr", "user_agent", "previous_hash", "entry_hash")

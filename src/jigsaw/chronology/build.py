@@ -42,8 +42,7 @@ from datetime import UTC, date, datetime
 from django.utils import timezone
 
 from jigsaw.chronology.significance import latest_ratings
-from jigsaw.feeds.dates import LONDON
-from jigsaw.feeds.vocabulary import EVENT_TYPES
+from jigsaw.feeds import EVENT_TYPES, LONDON
 from jigsaw.records.models import Event, PersonRecord, SourceSystem
 from jigsaw.signpost.models import Person
 

@@ -1,10 +1,12 @@
 """A child's page: signposts, open alerts and the multi-agency chronology, with filters.
 
 Opening it needs case access (role, current vetting and training: ``require_child_access``) and
-a lawful reason: the one given with the search that found the child (kept in the session), or
-one chosen on the page. Nothing about the child is read before the access-log entry is written.
-A shielded child is refused here: the page names the hub to contact, as the search does, and a
-social care or police user may break glass (:mod:`jigsaw.chronology.override_views`) for the session.
+a lawful reason named by this request (``?reason=``): never one kept from an earlier page, never
+a default. Nothing about the child is read before the access-log entry is written. What may be
+shown is decided by :mod:`jigsaw.signpost.gate`: a protected child is refused here (the page
+names the hub, and the refusal is logged), a social care or police user may break glass
+(:mod:`jigsaw.chronology.override_views`), and a protected person in another child's household is
+"a protected household member".
 """
 
 from __future__ import annotations
@@ -23,16 +25,17 @@ from jigsaw.accounts.roles import require_child_access
 from jigsaw.alerts.models import Alert
 from jigsaw.audit.actor import Actor, db
 from jigsaw.audit.models import Action
-from jigsaw.feeds.dates import date_from_parts
+from jigsaw.feeds import date_from_parts
+from jigsaw.signpost import gate
 from jigsaw.signpost.models import Person
 from jigsaw.signpost.scope import Scope, may_open, scope_of
-from jigsaw.signpost.search import REASON_KEY, Reason, reason_named, reasons
+from jigsaw.signpost.search import Reason, reason_named, reasons
 from jigsaw.signpost.signposts import signposts_for
 
 from .build import Chronology, Filters
 from .export import render as render_chronology
 from .household import anonymise_chronology, child_chronology, household_chronology
-from .override_views import override_key, shielded_page
+from .override_views import shielded_page
 
 FILTERS = ("agency", "type", "significance", "kind")
 
@@ -80,14 +83,14 @@ class Opened:
     scope: Scope
     reason: Reason
     overridden: bool
+    granted: frozenset[int] = frozenset()
 
 
 def _open(request: HttpRequest, person_id: int, using: str) -> Opened | HttpResponse:
     """Every check before a child's record is read, in order; a page to show instead if one fails.
 
-    Unknown id: 404. Another agency's child for a scoped role: 403 (recorded). Shielded without
-    an override: the hub's contact. No lawful reason yet: the question. The reason is then kept
-    in the session for the user's next page.
+    Unknown id: 404. Another agency's child for a scoped role: 403 (recorded). No lawful reason
+    in this request: the question. Protected without an override: the hub's contact (recorded).
     """
     person = Person.objects.using(using).filter(pk=person_id).first()
     if person is None:
@@ -96,29 +99,35 @@ def _open(request: HttpRequest, person_id: int, using: str) -> Opened | HttpResp
     if person_id not in may_open(scope, [person_id], using):
         raise PermissionDenied("your agency holds no record of this child and is not involved with them; "
                                "use the search's signposts to contact the agencies that are")
-    overridden = person.shielded and request.session.get(override_key(person_id), False)
-    if person.shielded and not overridden:
-        return shielded_page(request, person)
-    reason = reason_named(request.GET.get("reason") or request.session.get(REASON_KEY, ""))
+    granted = gate.granted(request.session, person_id)
+    reason = reason_named(request.GET.get("reason"))
     if reason is None:
         error = "Select the lawful reason for opening this record" if "reason" in request.GET else ""
+        keep = [(k, v) for k, v in request.GET.items() if k != "reason"]
         return render(request, "chronology/child_reason.html",
-                      {"person_id": person_id, "reasons": reasons(), "reason_error": error},
-                      status=400 if error else 200)
-    request.session[REASON_KEY] = reason.code
-    return Opened(person, scope, reason, bool(overridden))
+                      {"person_id": person_id, "reasons": reasons(), "reason_error": error,
+                       "action": request.path, "keep": keep}, status=400 if error else 200)
+    if person_id in gate.protected([person_id], using) - granted:
+        Actor.of(request).log(Action.REFUSED, using=using, person_id=person_id, reason=reason.code,
+                              detail={"view": request.resolver_match.view_name if request.resolver_match
+                                      else "", "method": request.method, "why": "protected record"})
+        return shielded_page(request, person_id, using)
+    return Opened(person, scope, reason, person_id in granted, frozenset(granted))
 
 
 def _chronology(opened: Opened, household: bool, actor: Actor, using: str) -> tuple[Chronology, int]:
     """The chronology the user may see, and how many events it leaves out as held elsewhere.
 
-    The household view shows other people's events too, so each of them gets an access-log entry.
+    Protected people other than the child become placeholders (:func:`gate.guard_chronology`);
+    the household view shows other people's events too, so each of them gets an access-log entry.
     """
     person_id = opened.person.pk
-    whole = (household_chronology if household else child_chronology)(person_id, using)
+    built = (household_chronology if household else child_chronology)(person_id, using)
+    hidden = gate.protected([s.person_id for s in built.subjects], using) - opened.granted
+    whole = gate.guard_chronology(built, hidden)
     full = _scoped(whole, opened.scope, person_id, using)
     for subject in full.subjects:
-        if subject.person_id != person_id:
+        if subject.person_id != person_id and subject.person_id not in hidden:
             actor.log(Action.VIEW_CHRONOLOGY, using=using, person_id=subject.person_id,
                       reason=opened.reason.code, detail={"household_of": person_id})
     return full, len(whole.entries) - len(full.entries)
@@ -148,7 +157,7 @@ def child_page(request: HttpRequest, person_id: int) -> HttpResponse:
         "chosen": {k.replace("-", "_"): v for k, v in request.GET.items()},
         "field_errors": {anchor.split("-")[0]: message for anchor, message in errors},
         "signposts": signposts_for(person_id, using),
-        "export_query": request.GET.urlencode(),
+        "export_query": request.GET.urlencode(), "view_query": f"reason={opened.reason.code}",
         # multi-agency alerts are the hub's and the allocated social worker's work, not a scoped view's
         "alerts": [] if scope.limited else Alert.objects.using(using)
         .filter(people=opened.person, status__in=[Alert.OPEN, Alert.ACKNOWLEDGED]).order_by("due_at", "pk"),

@@ -16,7 +16,7 @@ import json
 from pathlib import Path
 from typing import Any
 
-from jigsaw.feeds.text import neutralise_formula
+from jigsaw.feeds import neutralise_formula
 
 from .build import SUGGESTED, Chronology, Entry
 

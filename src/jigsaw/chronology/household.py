@@ -34,8 +34,8 @@ from collections import defaultdict
 from dataclasses import replace
 from datetime import date
 
-from jigsaw.feeds.postcode import normalise_postcode
-from jigsaw.identity.address import address_tokens
+from jigsaw.feeds import normalise_postcode
+from jigsaw.identity import address_tokens
 from jigsaw.records.models import PersonRecord, Relationship
 from jigsaw.signpost.models import RecordLink
 

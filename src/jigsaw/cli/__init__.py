@@ -10,12 +10,14 @@ import click
 
 from .accounts import createuser, otp_code, temporary_password
 from .alerts import alerts
+from .api_clients import api_client
 from .audit import audit
 from .chronology import chronology, significance
 from .common import UserError
 from .feeds import import_command, quarantine, synth
 from .linking import export, link, review
 from .redaction import redact
+from .reviews import reviews
 from .server import demo, migrate, serve
 from .signpost import search, shield
 
@@ -32,7 +34,7 @@ def cli() -> None:
 
 COMMANDS = (synth, import_command, quarantine, link, export, review, search, shield, chronology,
             significance, alerts, audit, migrate, serve, demo,
-            createuser, temporary_password, otp_code, redact)
+            createuser, temporary_password, otp_code, redact, reviews, api_client)
 for command in COMMANDS:
     cli.add_command(command)
 

@@ -75,7 +75,7 @@ def alerts(ctx: click.Context, fmt: str, status_filter: str | None, rule: str | 
     if fmt == "json":
         echo_json(rows)
     elif fmt == "csv":
-        from jigsaw.feeds.text import neutralise_formula
+        from jigsaw.feeds import neutralise_formula
 
         out = io.StringIO()
         writer = csv.writer(out)
@@ -192,13 +192,22 @@ def escalate_command(alert_id: int, reason: str, by: str | None) -> None:
     type=click.Path(exists=True, file_okay=False, path_type=Path),
     help="A synthetic partnership's truth/ folder, to compare alerts with injected patterns.",
 )
+@click.option("--as-of", "as_of", type=click.DateTime(formats=["%Y-%m-%d"]), default=None,
+              help="Ages on this day (default: the day the rules last raised an alert).")
+@click.option("--imd", "imd", type=click.Path(exists=True, dir_okay=False, path_type=Path), default=None,
+              help="CSV postcode,imd_decile for deprivation (docs/rules.md says how to build it).")
 @click.option("--json", "as_json", is_flag=True)
-def report_command(truth: Path | None, as_json: bool) -> None:
-    """Per rule: alerts by ethnicity, sex and age band against the population (and the truth)."""
+def report_command(truth: Path | None, as_of, imd: Path | None, as_json: bool) -> None:
+    """Per rule and all rules: alerted children by group, intervals, corrected p-values, outcomes."""
     setup_django()
-    from jigsaw.alerts.report import fairness, render
+    from jigsaw.alerts.deprivation import DeprivationLookupError, read_lookup
+    from jigsaw.alerts.report import fairness_report, render
 
-    data = fairness(truth)
+    try:
+        lookup = read_lookup(imd) if imd else None
+    except DeprivationLookupError as exc:
+        raise UserError(str(exc)) from None
+    data = fairness_report(truth=truth, as_of=as_of.date() if as_of else None, deprivation=lookup)
     if as_json:
         echo_json(data)
     else:

@@ -16,10 +16,26 @@ from .common import UserError, acting_user, echo_json, setup_django
 
 
 def _anchor(text: str) -> tuple[int, str]:
-    seq, _, digest = text.partition(":")
+    seq, _, digest = text.strip().split()[0].partition(":") if text.strip() else ("", "", "")
     if not seq.isdigit() or len(digest) != 64 or any(c not in "0123456789abcdef" for c in digest):
-        raise UserError(f"--anchor {text[:20]!r}: write it as SEQUENCE:HASH (64 hex digits)")
+        raise UserError(f"--anchor {text[:20]!r}: write it as SEQUENCE:HASH (64 hex digits) or name an "
+                        "anchor file written by `jigsaw audit anchor`")
     return int(seq), digest
+
+
+def _anchors(values: tuple[str, ...]) -> dict[int, str]:
+    """Each --anchor as SEQ:HASH, or a file of them (one a line, as `jigsaw audit anchor` appends)."""
+    pairs: dict[int, str] = {}
+    for value in values:
+        path = Path(value)
+        if ":" not in value or path.is_file():
+            if not path.is_file():
+                raise UserError(f"--anchor {value[:40]!r}: no such anchor file")
+            lines = [line for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+            pairs.update(_anchor(line) for line in lines)
+        else:
+            pairs.update([_anchor(value)])
+    return pairs
 
 
 def _moment(text: str | None, option: str, end: bool) -> datetime | None:
@@ -45,12 +61,13 @@ def audit() -> None:
 
 
 @audit.command()
-@click.option("--anchor", "anchors", multiple=True, metavar="SEQ:HASH",
-              help="A sequence and hash noted from an earlier verify (kept elsewhere); repeatable.")
+@click.option("--anchor", "anchors", multiple=True, metavar="SEQ:HASH|FILE",
+              help="A sequence and hash noted from an earlier verify, or an anchor file (kept outside "
+                   "the database); repeatable.")
 @click.option("--json", "as_json", is_flag=True, help="Print the result as one JSON object.")
 def verify(anchors: tuple[str, ...], as_json: bool) -> None:
     """Check the hash chain from the first entry; exit 1 naming the first broken entry."""
-    pairs = dict(_anchor(a) for a in anchors)
+    pairs = _anchors(anchors)
     setup_django()
     from jigsaw.audit.log import verify as run_verify
 
@@ -63,6 +80,30 @@ def verify(anchors: tuple[str, ...], as_json: bool) -> None:
     if not as_json:
         click.echo(f"Access log intact: {result.checked:,} entries verify. "
                    f"Head (note it down as an anchor): {result.head_sequence}:{result.head_hash}")
+
+
+@audit.command()
+@click.option("--file", "path", type=click.Path(dir_okay=False, path_type=Path),
+              help="Append the anchor to this file (keep it where the database's administrators cannot "
+                   "write: another machine, write-once storage).")
+def anchor(path: Path | None) -> None:
+    """Verify the log and note its head SEQ:HASH outside the database (printed, and appended to --file)."""
+    if path is not None and not path.parent.exists():
+        raise UserError(f"folder {path.parent} does not exist")
+    setup_django()
+    from django.utils import timezone
+
+    from jigsaw.audit.log import verify as run_verify
+
+    result = run_verify()
+    if not result.ok:
+        raise UserError(f"access log broken at entry {result.first_broken_sequence}: {result.problem}; "
+                        "no anchor written")
+    line = f"{result.head_sequence}:{result.head_hash} {timezone.now().isoformat(timespec='seconds')}"
+    if path is not None:
+        with path.open("a", encoding="utf-8") as f:  # append only: earlier anchors stay
+            f.write(line + "\n")
+    click.echo(line)
 
 
 def _show(entries, as_json: bool, empty: str) -> None:

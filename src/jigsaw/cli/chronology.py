@@ -1,4 +1,9 @@
-"""``jigsaw chronology PERSON_ID``: a child's (or household's) merged multi-agency chronology."""
+"""``jigsaw chronology PERSON_ID``: a child's (or household's) merged multi-agency chronology.
+
+It acts as a named Jigsaw account (``--as`` or ``JIGSAW_USER``, :mod:`jigsaw.accounts.operator`)
+with a lawful ``--reason``, both written to the access log; a protected child is refused (break
+glass is the web page's, where the hub is told) and a protected household member is shown as
+"a protected household member" (:mod:`jigsaw.signpost.gate`)."""
 
 from __future__ import annotations
 
@@ -13,8 +18,7 @@ from .common import UserError, setup_django
 def _day(text: str | None, option: str) -> date | None:
     if not text:
         return None
-    from jigsaw.feeds.dates import parse_date
-    from jigsaw.feeds.errors import FieldError
+    from jigsaw.feeds import FieldError, parse_date
 
     try:
         return parse_date(text)
@@ -36,11 +40,15 @@ def _day(text: str | None, option: str) -> date | None:
 @click.option("--to", "date_to", help="Up to this date (YYYY-MM-DD), inclusive.")
 @click.option("--kind", "kinds", multiple=True, type=click.Choice(["fact", "judgement"]),
               help="Only facts or only judgements.")
+@click.option("--reason", help="Lawful reason code (s47, s17, ...): required, recorded with the read.")
+@click.option("--as", "as_user", metavar="USER", envvar="JIGSAW_USER",
+              help="The Jigsaw account you act as (else JIGSAW_USER).")
 def chronology(person_id: int, household: bool, anonymise: bool, fmt: str, out: Path | None,
                agency: tuple[str, ...], event_types: tuple[str, ...], significance: tuple[str, ...],
-               date_from: str | None, date_to: str | None, kinds: tuple[str, ...]) -> None:
+               date_from: str | None, date_to: str | None, kinds: tuple[str, ...], reason: str | None,
+               as_user: str | None) -> None:
     """The merged chronology of PERSON_ID (a resolved person id), in date order."""
-    from jigsaw.feeds.vocabulary import is_known
+    from jigsaw.feeds import is_known
 
     unknown = [t for t in event_types if not is_known(t)]
     if unknown:
@@ -51,27 +59,52 @@ def chronology(person_id: int, household: bool, anonymise: bool, fmt: str, out: 
     if out is not None and not out.parent.exists():
         raise UserError(f"folder {out.parent} does not exist")
     setup_django()
+    from jigsaw.accounts.operator import OperatorError, operator
     from jigsaw.chronology.build import Filters, PersonNotFound
     from jigsaw.chronology.export import render
     from jigsaw.chronology.household import child_chronology, household_chronology
+    from jigsaw.signpost import gate
+
+    try:
+        acting = operator(as_user, "child")
+    except OperatorError as exc:
+        raise UserError(str(exc)) from None
+    from jigsaw.signpost.search import reason_named, reasons
+
+    why = reason_named(reason)
+    if why is None:
+        codes = "|".join(r.code for r in reasons())
+        raise UserError(f"give the lawful reason for this read: --reason {codes}")
 
     filters = Filters(agencies=frozenset(agency), event_types=frozenset(event_types),
                       significance=frozenset(significance), kinds=frozenset(kinds),
                       date_from=start, date_to=end)
     build = household_chronology if household else child_chronology
-    try:
-        result = build(person_id, filters=filters, anonymise=anonymise)
-    except PersonNotFound as exc:
-        raise UserError(f"{exc}; find people with `jigsaw search`") from None
-    import getpass
-
     from jigsaw.audit.log import record_cli
 
+    common = {"role": acting.role, "agency": acting.agency, "reason": why.code}
+    try:
+        result = build(person_id, filters=filters)
+    except PersonNotFound as exc:
+        raise UserError(f"{exc}; find people with `jigsaw search`") from None
+    hidden = gate.protected([s.person_id for s in result.subjects], "default")
+    if person_id in hidden:
+        record_cli(acting.username, "refused", person_id=person_id, detail={"view": "cli:chronology",
+                   "why": "protected record"}, **common)
+        raise UserError(f"person {person_id}'s record is protected: contact "
+                        f"{gate.hub_contact(person_id, 'default')}")
+    result = gate.guard_chronology(result, hidden)
+    if anonymise:
+        from jigsaw.chronology.household import anonymise_chronology
+
+        result = anonymise_chronology(result)
     for subject in result.subjects:  # each person shown is a read of that person's record
+        if subject.person_id in hidden:
+            continue
         action = "view_chronology" if out is None else "export"
-        record_cli(getpass.getuser(), action, person_id=subject.person_id,
+        record_cli(acting.username, action, person_id=subject.person_id,
                    detail={"chronology_of": person_id, "format": fmt, "household": household,
-                           "anonymised": anonymise, "entries": len(result.entries)})
+                           "anonymised": anonymise, "entries": len(result.entries)}, **common)
     text = render(result, fmt)
     if out is None:
         click.echo(text, nl=False)

@@ -19,6 +19,8 @@ from .common import UserError, echo_json, progress_bar, setup_django, status
                    "OUT/returns/, for `jigsaw import ... --source csc`.")
 def synth(children: int, seed: int, out_dir: Path, with_returns: bool) -> None:
     """Write a synthetic partnership's feeds (and its ground truth)."""
+    from django.conf import settings
+
     from jigsaw.synth import write_partnership
 
     if out_dir.exists() and any(out_dir.iterdir()):
@@ -31,7 +33,8 @@ def synth(children: int, seed: int, out_dir: Path, with_returns: bool) -> None:
             advance(finished - done)
             done = finished
 
-        summary = write_partnership(out_dir, children=children, seed=seed, progress=report)
+        summary = write_partnership(out_dir, children=children, seed=seed, progress=report,
+                                    workers=settings.JIGSAW_SYNTH_WORKERS or None)
     click.echo(
         f"Wrote {summary.children:,} children ({summary.people:,} people, "
         f"{summary.person_records:,} person records, {summary.events:,} events, "
@@ -57,9 +60,7 @@ def synth(children: int, seed: int, out_dir: Path, with_returns: bool) -> None:
 def import_command(paths: tuple[Path, ...], as_json: bool, no_link: bool, source: str | None) -> None:
     """Validate and load feed files or folders of them, and DfE returns with --source."""
     setup_django()
-    from jigsaw.feeds.kinds import kind_of
-    from jigsaw.feeds.readers import FeedFileError, discover
-    from jigsaw.feeds.returns import parts_count
+    from jigsaw.feeds import FeedFileError, discover, kind_of, parts_count
     from jigsaw.records.importer import ImportBusyError, import_paths
 
     try:
@@ -123,7 +124,12 @@ def _link_new_records(quiet: bool) -> None:
         return
     if should_batch(waiting):
         with status("Linking") as step:
-            result = link_all(step=step)
+            try:
+                result = link_all(step=step)
+            except Exception as exc:
+                first = (str(exc).splitlines() or [type(exc).__name__])[0]
+                raise UserError(f"the import is loaded, but linking stopped: {first}; "
+                                "run `jigsaw link` to try again") from None
         summary = f"linked all {result['records']:,} person records into {result['people']:,} people"
     else:
         result = match_waiting()

@@ -12,25 +12,46 @@ from .common import UserError, echo_json, setup_django, status
 
 @click.command()
 @click.option("--retrain", is_flag=True, help="Train the model on the current records first.")
-@click.option("--json", "as_json", is_flag=True, help="Print one JSON object of counts and timings.")
-def link(retrain: bool, as_json: bool) -> None:
+@click.option("--json", "as_json", is_flag=True,
+              help="Print one JSON object: counts, timings and what the model learned.")
+@click.option("--truth", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="CSV source_system,source_id,true_person_id (as `jigsaw synth` writes): also report "
+                   "blocking recall and pairwise precision, recall and F1.")
+def link(retrain: bool, as_json: bool, truth: Path | None) -> None:
     """Resolve identities across all person records (batch)."""
     setup_django()
     from jigsaw.signpost.batch import link_all
 
+    known = _read_truth(truth) if truth else None
     with status("Linking") as step:
         try:
-            result = link_all(retrain=retrain, step=step)
+            result = link_all(retrain=retrain, step=step, truth=known)
         except ValueError as exc:
             raise UserError(str(exc)) from None
     if as_json:
         echo_json(result)
         return
+    for line in [*result["model"]["notes"], *result["model"]["warnings"]]:
+        click.echo(f"note: {line}", err=True)
     t = result["timings"]
     click.echo(f"{result['records']:,} person records -> {result['people']:,} people "
                f"({result['links']:,} links from {result['pairs_scored']:,} scored pairs); "
                f"{result['review_items']:,} pairs to review with `jigsaw review links`")
     click.echo("time: " + ", ".join(f"{k} {v:.1f}s" for k, v in t.items()))
+    if "truth" in result:
+        click.echo("against the truth: " + ", ".join(f"{k} {v}" for k, v in result["truth"].items()))
+
+
+def _read_truth(path: Path) -> dict[tuple[str, str], str]:
+    """``(source_system, source_id) -> true_person_id`` from a truth CSV; a bad file is a user error."""
+    import csv
+
+    with path.open(encoding="utf-8", newline="") as f:
+        reader = csv.DictReader(f)
+        wanted = {"source_system", "source_id", "true_person_id"}
+        if not wanted <= set(reader.fieldnames or ()):
+            raise UserError(f"{path} needs the columns source_system, source_id, true_person_id")
+        return {(row["source_system"], row["source_id"]): row["true_person_id"] for row in reader}
 
 
 @click.group()

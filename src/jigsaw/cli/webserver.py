@@ -54,8 +54,11 @@ def cores() -> int:
         return os.cpu_count() or 1
 
 
-def _from_env(name: str, fallback: int) -> int:
-    text = os.environ.get(name, "").strip()
+def _from_setting(name: str, fallback: int) -> int:
+    """A count from settings (``name``: the environment variable behind it), else ``fallback``."""
+    from django.conf import settings
+
+    text = str(getattr(settings, name, "")).strip()
     if not text:
         return fallback
     if not text.isdigit() or int(text) < 1:
@@ -65,12 +68,12 @@ def _from_env(name: str, fallback: int) -> int:
 
 def default_workers() -> int:
     """``JIGSAW_WEB_WORKERS``, else gunicorn's 2 x cores + 1 rule, at most 8."""
-    return _from_env("JIGSAW_WEB_WORKERS", min(2 * cores() + 1, MAX_DEFAULT_WORKERS))
+    return _from_setting("JIGSAW_WEB_WORKERS", min(2 * cores() + 1, MAX_DEFAULT_WORKERS))
 
 
 def default_threads() -> int:
     """``JIGSAW_WEB_THREADS``, else 4 threads per worker."""
-    return _from_env("JIGSAW_WEB_THREADS", DEFAULT_THREADS)
+    return _from_setting("JIGSAW_WEB_THREADS", DEFAULT_THREADS)
 
 
 class _NoQueryStrings(logging.Filter):

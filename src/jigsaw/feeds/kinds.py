@@ -25,7 +25,8 @@ class FeedKind:
 PEOPLE = FeedKind(
     "people",
     ("source_system", "source_id", "given_name", "family_name", "birth_date", "other_names", "sex",
-     "nhs_number", "upn", "address", "postcode", "phone", "is_child", "ethnicity", "recorded_at"),
+     "nhs_number", "upn", "address", "postcode", "phone", "is_child", "ethnicity", "recorded_at",
+     "disability"),
     frozenset({"source_system", "source_id", "given_name", "family_name", "birth_date"}),
     ("source_id",),
 )

@@ -10,17 +10,22 @@ from __future__ import annotations
 import csv
 import difflib
 import json
-import os
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 from .kinds import FORMATS, LOAD_ORDER, FeedKind, kind_of
 
-#: the longest field any reader accepts before the row is quarantined (characters)
-MAX_FIELD_CHARS = int(os.environ.get("JIGSAW_MAX_FIELD_CHARS", "65536"))
-# the csv module must be able to *read* an over-long field so the row can be quarantined whole
-csv.field_size_limit(max(MAX_FIELD_CHARS * 64, 16 * 1024 * 1024))
+#: the longest field accepted before the row is quarantined (characters); callers may pass their own
+MAX_FIELD_CHARS = 65536
+
+
+def read_fields_up_to(max_field_chars: int) -> None:
+    """Let the csv module *read* fields far over the limit, so such a row is quarantined whole."""
+    csv.field_size_limit(max(max_field_chars * 64, 16 * 1024 * 1024))
+
+
+read_fields_up_to(MAX_FIELD_CHARS)
 
 
 class FeedFileError(Exception):

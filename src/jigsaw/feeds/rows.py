@@ -47,7 +47,7 @@ class ParsedRow:
 STORED_COLUMNS: dict[str, tuple[str, ...]] = {
     "people": ("given_name", "family_name", "other_names", "birth_date", "sex", "nhs_number",
                "nhs_number_invalid", "upn", "upn_invalid", "address", "postcode",
-               "postcode_invalid", "phone", "is_child", "ethnicity", "recorded_at"),
+               "postcode_invalid", "phone", "is_child", "ethnicity", "recorded_at", "disability"),
     "events": ("event_id", "person_source_id", "event_type", "occurred_at", "occurred_precision",
                "recorded_at", "practitioner", "practitioner_role", "practitioner_contact",
                "summary", "kind", "significance", "details"),
@@ -114,7 +114,7 @@ def parse_person(v: list[str], now: datetime, names_required: bool = True) -> Pa
     ``names_required=False`` for a child known only from a DfE return, which carries no names.
     """
     (_ss, source_id, given, family, birth, other, sex, nhs_raw, upn_raw, address, pc_raw,
-     phone, is_child_raw, ethnicity, recorded) = v
+     phone, is_child_raw, ethnicity, recorded, disability_raw) = v
     _required(source_id, "source_id")
     if names_required and not given and not family:
         raise RowRejected("given_name and family_name are both blank")
@@ -163,8 +163,14 @@ def parse_person(v: list[str], now: datetime, names_required: bool = True) -> Pa
         warnings.append(("ethnicity", "ethnicity is not a DfE ethnicity code; recorded as unknown"))
         eth = ""
     recorded_at = _optional_time(recorded, "recorded_at", warnings)
+    disability = None
+    if disability_raw:  # the CIN census's "disability" item: true when the child has one
+        disability = choices.parse_bool(disability_raw)
+        if disability is None:
+            warnings.append(("disability", "disability is not true or false; recorded as unknown"))
     values = (given, family, other, birth_date, sex_code, nhs_number, nhs_invalid, upn_code,
-              upn_invalid, address, pc, pc_invalid, phone, _bool_text(is_child), eth, recorded_at)
+              upn_invalid, address, pc, pc_invalid, phone, _bool_text(is_child), eth, recorded_at,
+              _bool_text(disability))
     return ParsedRow(source_id, values, tuple(warnings))
 
 

@@ -23,7 +23,7 @@ import re
 import unicodedata
 from functools import lru_cache
 
-from jigsaw.feeds.postcode import normalise_postcode
+from jigsaw.feeds import normalise_postcode
 from jigsaw.identity.names import APOSTROPHES, fold
 
 #: characters of address considered; longer text is truncated
@@ -127,3 +127,78 @@ def flat_number(text: str | None) -> str:
         if token in _SUBUNIT and (_NUMBER.fullmatch(following) or len(following) == 1):
             return following
     return ""
+
+
+#: A foreign postal code: 3 to 10 characters of digits (and letters) holding at least 3 digits
+#: ("4223", "75008", "1012ab"). A UK postcode is recognised first and exactly.
+_FOREIGN_CODE = re.compile(r"(?=(?:[a-z]*[0-9]){3})[0-9a-z]{3,10}")
+#: A trailing region abbreviation after a foreign code ("4223 nsw", "10001 ny") is not a locality.
+_REGION = re.compile(r"[a-z]{2,3}")
+
+
+def _trailing_postcode(parts: list[list[str]]) -> str | None:
+    """Remove and return a postcode ending the address: UK (canonical) first, else a foreign code.
+
+    Only the last comma-separated part is searched, and never the first part, so a house
+    number is never taken for a postcode. A foreign code is kept as written (text).
+    """
+    while parts and not parts[-1]:
+        parts.pop()
+    if len(parts) < 2 and (not parts or len(parts[0]) < 3):
+        return None
+    last = parts[-1]
+    if len(last) >= 2 and _INWARD.fullmatch(last[-1]):
+        uk = normalise_postcode(last[-2] + last[-1])
+        if uk:
+            del last[-2:]
+            return uk
+    if last and (uk := normalise_postcode(last[-1])):
+        del last[-1]
+        return uk
+    for i in range(len(last) - 1, max(len(last) - 3, -1), -1):
+        if _FOREIGN_CODE.fullmatch(last[i]) and (len(parts) > 1 or i > 1):
+            code = last[i]
+            tail = last[i + 1:]
+            if all(_REGION.fullmatch(t) for t in tail):
+                del last[i:]
+                return code
+    return None
+
+
+@lru_cache(maxsize=_CACHE)
+def address_parts(text: str | None) -> tuple[str, str, str, str]:
+    """``(house number, street, locality, postcode)`` read from a one-line address.
+
+    ``"8 Stanley St, Miami, Winston Hills, 4223 NSW"`` -> ``("8", "stanley street",
+    "winston hills", "4223")``; ``"68 Holly Place, Gillingthorpe NV1 2RL"`` -> ``("68",
+    "holly place", "gillingthorpe", "NV1 2RL")``. The street is the words of the part holding
+    the house number (the first part when there is none), the locality the last part left
+    once the postcode and a region abbreviation are taken off. A UK postcode comes back in
+    canonical form; a foreign code as written, so it still compares as text. Any part not
+    found is ``""``.
+    """
+    if not isinstance(text, str) or not text:
+        return ("", "", "", "")
+    cleaned = _words_only(fold(text[:MAX_INPUT]))
+    parts = [_expand(part.split()) for part in _PARTS.split(cleaned)]
+    code = _trailing_postcode(parts) or ""
+    parts = [p for p in parts if p]
+    number, street, street_at = "", "", 0
+    for i, part in enumerate(parts):
+        for j, token in enumerate(part):
+            if _NUMBER.fullmatch(token) and (j == 0 or part[j - 1] not in _SUBUNIT):
+                number = token
+                words = [w for w in part[j + 1:] if not _NUMBER.fullmatch(w)]
+                if not words and i + 1 < len(parts):  # "12, High Street"
+                    words, i = parts[i + 1], i + 1
+                street, street_at = " ".join(words), i
+                break
+        if number:
+            break
+    if not number and parts:
+        street = " ".join(w for w in parts[0] if not _NUMBER.fullmatch(w))
+    rest = parts[street_at + 1:]
+    if rest and len(rest[-1]) == 1 and _REGION.fullmatch(rest[-1][0]) and len(rest) > 1:
+        rest = rest[:-1]  # "..., Winston Hills, NSW"
+    locality = " ".join(rest[-1]) if rest else ""
+    return (number, street, locality, code)

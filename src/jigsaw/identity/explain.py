@@ -15,7 +15,8 @@ from typing import Any
 #: Words a practitioner uses for each field of the model.
 FIELD_LABELS = {"prior": "Starting point", "given_name": "Given name", "family_name": "Family name",
                 "birth_date": "Date of birth", "sex": "Sex", "nhs_number": "NHS number",
-                "upn": "Unique pupil number", "postcode": "Postcode", "total": "Match probability"}
+                "upn": "Unique pupil number", "postcode": "Postcode", "address": "Address",
+                "total": "Match probability"}
 
 
 @dataclass(frozen=True)
@@ -89,6 +90,8 @@ def weights_from_row(row: Mapping[str, Any], fields: list[str]) -> tuple[dict[st
     """Gammas and weights (term-frequency adjustment included) from a Splink output row."""
     gammas, weights = {}, {}
     for field in fields:
+        if f"gamma_{field}" not in row:  # scored by a model saved before this field existed
+            continue
         gammas[field] = int(row[f"gamma_{field}"])
         weights[field] = float(row.get(f"mw_{field}") or 0.0) + float(row.get(f"mw_tf_adj_{field}") or 0.0)
     return gammas, weights

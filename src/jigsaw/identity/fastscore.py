@@ -55,6 +55,84 @@ def damerau_levenshtein(a: str, b: str, limit: int = 2) -> int:
     return min(rows[-1][-1], limit + 1)
 
 
+def levenshtein(a: str, b: str, limit: int = 2) -> int:
+    """Plain edit distance (a swap is two edits), as DuckDB's ``levenshtein``; capped at ``limit + 1``."""
+    if a == b:
+        return 0
+    if abs(len(a) - len(b)) > limit:
+        return limit + 1
+    previous = list(range(len(b) + 1))
+    for i, ca in enumerate(a, 1):
+        current = [i]
+        for j, cb in enumerate(b, 1):
+            current.append(min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (ca != cb)))
+        if min(current) > limit:
+            return limit + 1
+        previous = current
+    return min(previous[-1], limit + 1)
+
+
+def _close(a: Any, b: Any) -> bool:
+    """:func:`jigsaw.identity.model._close` in Python: equal, or two edits apart when long."""
+    if a is None or b is None:
+        return False
+    return a == b or (min(len(a), len(b)) >= 6 and abs(len(a) - len(b)) <= 2
+                      and (a[:1] == b[:1] or a[-1:] == b[-1:]) and levenshtein(a, b) <= 2)
+
+
+def _near(a: Any, b: Any) -> bool:
+    """:func:`jigsaw.identity.model._near`: within two edits, both three letters or more."""
+    return (a is not None and b is not None and min(len(a), len(b)) >= 3 and abs(len(a) - len(b)) <= 2
+            and levenshtein(a, b) <= 2)
+
+
+def _same(x: Row, y: Row, name: str) -> bool:
+    return x[name] is not None and x[name] == y[name]
+
+
+def _address_levels() -> dict[str, Predicate]:
+    """The address and postcode levels (``ADDRESS_LEVELS``, ``POSTCODE_LEVELS`` of the model)."""
+    def house(x: Row, y: Row) -> bool:
+        return _same(x, y, "house_number")
+
+    def code(x: Row, y: Row) -> bool:
+        return _same(x, y, "postcode")
+
+    def street(x: Row, y: Row) -> bool:
+        return _close(x["street"], y["street"])
+
+    def locality(x: Row, y: Row) -> bool:
+        return _close(x["locality"], y["locality"])
+
+    def near(x: Row, y: Row) -> bool:
+        a, b = x["postcode"], y["postcode"]
+        return _same(x, y, "postcode_sector") or (
+            a is not None and b is not None and min(len(a), len(b)) >= 4 and levenshtein(a, b, 1) <= 1)
+
+    return {
+        "same house and street": lambda x, y: house(x, y) and street(x, y),
+        "same street": street,
+        "same house number": house,
+        "same postcode and locality": lambda x, y: code(x, y) and locality(x, y),
+        "same postcode": code,
+        "postcode nearly the same, same locality": lambda x, y: near(x, y) and locality(x, y),
+        "same locality": locality,
+        "postcode nearly the same": near,
+    }
+
+
+def _neither(first: str, second: str) -> Predicate:
+    """A null level: one side has neither ``first`` nor ``second``."""
+    return lambda x, y: any(r[first] is None and r[second] is None for r in (x, y))
+
+
+#: Null levels other than "this column is null on either side", by label.
+_NULL_LEVELS: dict[str, Predicate] = {
+    "no street address to compare": _neither("house_number", "street"),
+    "no postcode or locality to compare": _neither("postcode", "locality"),
+}
+
+
 def _both(value_l: Any, value_r: Any) -> bool:
     return value_l is not None and value_r is not None
 
@@ -90,6 +168,15 @@ def _predicate(label: str, column: str) -> Predicate:
         "given and family names swapped": lambda x, y: (
             _both(x["given_name"], y["family_name"]) and _both(x["family_name"], y["given_name"])
             and x["given_name"] == y["family_name"] and x["family_name"] == y["given_name"]),
+        "names swapped, one mistyped": lambda x, y: (
+            (_both(x["given_name"], y["family_name"]) and x["given_name"] == y["family_name"]
+             and _near(x["family_name"], y["given_name"]))
+            or (_both(x["family_name"], y["given_name"]) and x["family_name"] == y["given_name"]
+                and _near(x["given_name"], y["family_name"]))),
+        "a given name is the other's family name": lambda x, y: (
+            (_both(x["given_name"], y["family_name"]) and x["given_name"] == y["family_name"])
+            or (_both(x["family_name"], y["given_name"]) and x["family_name"] == y["given_name"])),
+        **_address_levels(),
         "initial agrees": lambda x, y: _both(col(x), col(y)) and (len(col(x)) == 1 or len(col(y)) == 1)
         and x["given_initial"] == y["given_initial"],
         "a surname in common": intersects("family_tokens"),
@@ -109,6 +196,12 @@ class _Comparison:
 
     def __init__(self, spec: Mapping[str, Any]):
         self.column = spec["output_column_name"]
+        nulls = [lv.get("label_for_charts") or "" for lv in spec["comparison_levels"]
+                 if lv.get("is_null_level")]
+        column = self.column
+        self.is_null: Predicate = next(
+            (_NULL_LEVELS[label] for label in nulls if label in _NULL_LEVELS),
+            lambda x, y: x[column] is None or y[column] is None)
         levels = [lv for lv in spec["comparison_levels"] if not lv.get("is_null_level")]
         self.levels: list[tuple[int, Predicate | None, float, float | None]] = []
         self.tf_column: str | None = None
@@ -125,7 +218,7 @@ class _Comparison:
 
     def score(self, x: Row, y: Row, tf: Mapping[str, float]) -> tuple[int, float, float]:
         """(level, weight, term-frequency adjustment) of the pair on this field."""
-        if x[self.column] is None or y[self.column] is None:
+        if self.is_null(x, y):
             return -1, 0.0, 0.0
         for gamma, predicate, weight, tf_u in self.levels:
             if predicate is None or predicate(x, y):

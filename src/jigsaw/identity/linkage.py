@@ -7,9 +7,10 @@ is about half of a run's time and need not be repeated for each feed.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
-import os
+import re
 from dataclasses import dataclass
 from importlib import resources
 from typing import Any
@@ -18,8 +19,10 @@ import duckdb
 import pyarrow as pa
 from splink import DuckDBAPI, Linker, SettingsCreator
 
+from jigsaw.identity import fallback
 from jigsaw.identity.model import DETERMINISTIC_RULES, TRAINING_RULES
 from jigsaw.identity.model import settings as jigsaw_settings
+from jigsaw.identity.twins import apply_twins_prior, household_pairs
 
 #: The model shipped with Jigsaw, trained on a synthetic partnership at default noise, so that
 #: linkage works from the very first small import (see ``identity/data/README.md``).
@@ -29,11 +32,13 @@ DEFAULT_MODEL = "default_model.json"
 DETERMINISTIC_RECALL = 0.7
 
 #: Below this many records EM has too few pairs to estimate from; the shipped model is kept.
-MIN_RECORDS_TO_TRAIN = 5_000
+#: 2,000 rather than a round 5,000: a feed of "5,000 people" loses a few rows to quarantine, and
+#: the shipped model, trained on a partnership with twins and NHS numbers, suits a foreign feed
+#: far worse than its own training (FEBRL 3, 4,994 records: F1 0.889 shipped, 0.986 trained).
+MIN_RECORDS_TO_TRAIN = 2_000
 
-#: Random pairs sampled to estimate u (research/anchors-linkage.md 5.3: 1e6 gave the same
-#: accuracy as 1e7 on a million records, in half the time).
-U_SAMPLE_PAIRS = 1e6
+#: Random pairs sampled to estimate u (see :mod:`jigsaw.identity.fallback`).
+U_SAMPLE_PAIRS = fallback.U_SAMPLE_PAIRS
 
 #: Pairs scored below this probability are not kept (they can never link nor reach review).
 KEEP_PROBABILITY = 0.01
@@ -57,14 +62,32 @@ def default_model() -> dict[str, Any]:
     return json.loads(text)
 
 
-def connect(threads: int | None = None, memory_limit: str | None = None) -> duckdb.DuckDBPyConnection:
-    """An in-memory DuckDB with bounded threads and memory; beyond the limit it spills to disk.
+@dataclass
+class Resources:
+    """What a link run may use: DuckDB threads and memory, and chunks to score in (0: by size).
 
-    Defaults come from ``JIGSAW_LINK_THREADS`` (2) and ``JIGSAW_LINK_MEMORY`` (1GB): a batch
-    link of a million records then peaks under 2 GB in all (benchmarks/linkage_speed.py).
+    With 2 threads and 1GB a batch link of a million records peaks under 2 GB in all
+    (benchmarks/linkage_speed.py). The signpost app sets them from settings (``JIGSAW_LINK_*``).
     """
-    threads = threads or int(os.environ.get("JIGSAW_LINK_THREADS", "2"))
-    memory_limit = memory_limit or os.environ.get("JIGSAW_LINK_MEMORY", "1GB")
+
+    threads: int = 2
+    memory_limit: str = "1GB"
+    chunks: int = 0
+
+
+#: The resources every run uses unless told otherwise (see :func:`configure`).
+RESOURCES = Resources()
+
+
+def configure(threads: int, memory_limit: str, chunks: int = 0) -> None:
+    """Set the resources of later runs (called once at start-up with the deployment's settings)."""
+    RESOURCES.threads, RESOURCES.memory_limit, RESOURCES.chunks = threads, memory_limit, chunks
+
+
+def connect(threads: int | None = None, memory_limit: str | None = None) -> duckdb.DuckDBPyConnection:
+    """An in-memory DuckDB with bounded threads and memory; beyond the limit it spills to disk."""
+    threads = threads or RESOURCES.threads
+    memory_limit = memory_limit or RESOURCES.memory_limit
     con = duckdb.connect()
     con.execute(f"SET threads = {int(threads)}")
     if memory_limit:
@@ -82,56 +105,75 @@ def make_linker(prepared: pa.Table, model: dict[str, Any] | SettingsCreator | No
 
 
 def train(prepared: pa.Table, con: duckdb.DuckDBPyConnection | None = None, seed: int = 1,
-          settings: SettingsCreator | None = None) -> dict[str, Any]:
-    """EM-train the model on ``prepared`` and return it as a settings dict.
+          settings: SettingsCreator | None = None, notes: list[str] | None = None) -> dict[str, Any]:
+    """EM-train the model on ``prepared`` and return it as a settings dict; never fails on data.
 
     The prior comes from deterministic rules, u from random sampling, m from two EM passes
-    blocked on different fields (:data:`~jigsaw.identity.model.TRAINING_RULES`).
+    blocked on different fields (:data:`~jigsaw.identity.model.TRAINING_RULES`). A step the
+    data cannot support (no pairs, a prior of 0 or 1, a field blank everywhere) is skipped and
+    its values come from the shipped model or cautious defaults (:mod:`jigsaw.identity.fallback`);
+    each such fallback is appended to ``notes`` as one line.
     """
-    linker = make_linker(prepared, settings, con)
+    notes = notes if notes is not None else []
+    own = settings is None
+    linker = make_linker(prepared, jigsaw_settings(household=None) if own else settings, con)
     training = linker.training
-    training.estimate_probability_two_random_records_match(list(DETERMINISTIC_RULES),
-                                                           recall=DETERMINISTIC_RECALL)
-    training.estimate_u_using_random_sampling(max_pairs=U_SAMPLE_PAIRS, seed=seed)
+    records = prepared.num_rows
+    with contextlib.suppress(Exception):
+        training.estimate_probability_two_random_records_match(list(DETERMINISTIC_RULES),
+                                                               recall=DETERMINISTIC_RECALL)
+    prior = linker._settings_obj._probability_two_random_records_match
+    if not fallback.usable_probability(prior):
+        prior = fallback.cautious_prior(records)
+        linker._settings_obj._probability_two_random_records_match = prior
+        notes.append("no pairs the prior's exact rules accept; assumed one match per record "
+                     f"(prior {prior:.2g})")
+    try:
+        training.estimate_u_using_random_sampling(max_pairs=u_sample_pairs(records), seed=seed)
+    except Exception as exc:
+        notes.append(f"u could not be estimated by random sampling ({_one_line(exc)}); shipped values used")
     for rule in TRAINING_RULES:
-        training.estimate_parameters_using_expectation_maximisation(rule, record_sample_proportion=1.0)
-    return _fill_untrained(linker.misc.save_model_to_json())
+        try:
+            training.estimate_parameters_using_expectation_maximisation(rule, record_sample_proportion=1.0)
+        except Exception as exc:
+            notes.append(f"training pass on {_rule_fields(rule)} skipped: {_one_line(exc)}")
+    model = linker.misc.save_model_to_json()
+    if own:  # only the Jigsaw model has a shipped twin to borrow from, and a twins prior
+        borrowed = fallback.borrow(model, default_model())
+        if borrowed:
+            notes.append("nothing learned for " + ", ".join(borrowed) + "; the shipped model's values used")
+        notes.append(apply_twins_prior(model, household_pairs(prepared)))
+    return fallback.fill_untrained(model)
 
 
-def _fill_untrained(model: dict[str, Any]) -> dict[str, Any]:
-    """Give levels the training data never showed a cautious weight instead of Splink's default.
+def u_sample_pairs(records: int) -> float:
+    """Random pairs to sample for u: :data:`U_SAMPLE_PAIRS`, fewer for a small population.
 
-    * never seen at all: the smallest m of the comparison's trained levels and a u no smaller
-      than that m, so it can only count against a match, never for it (e.g. postcodes in
-      different districts when the training partnership covered one district);
-    * seen in matches but never among the random pairs: u is taken as one in the
-      :data:`U_SAMPLE_PAIRS` sampled (e.g. two records sharing a pupil number).
+    Twenty per record (at least 200,000) is a few percent of all pairs of ten thousand records,
+    enough for a u as small as an exact birth date's (1 in 10,000) to be seen twenty times,
+    and keeps training a ten-thousand-record feed to seconds.
     """
-    for comparison in model["comparisons"]:
-        levels = [lv for lv in comparison["comparison_levels"]
-                  if not lv.get("is_null_level") and not lv.get("fix_m_probability")]
-        ms = [lv["m_probability"] for lv in levels if lv.get("m_probability") is not None]
-        us = [lv["u_probability"] for lv in levels if lv.get("u_probability") is not None]
-        for level in levels:
-            m, u = level.get("m_probability"), level.get("u_probability")
-            if m is None and u is None:
-                m = min(ms, default=1e-6)
-                level["m_probability"], level["u_probability"] = m, max([*us, m])
-            elif u is None:
-                level["u_probability"] = 1.0 / U_SAMPLE_PAIRS
-            elif m is None:
-                level["m_probability"] = min(ms, default=1e-6)
-    return model
+    return float(min(U_SAMPLE_PAIRS, max(200_000, 20 * records)))
+
+
+def _one_line(exc: Exception) -> str:
+    return (str(exc).strip().splitlines() or [type(exc).__name__])[0][:160]
+
+
+def _rule_fields(rule: Any) -> str:
+    """A blocking rule's field names ("family_name, birth_date") for a note."""
+    text = (rule.get_blocking_rule("duckdb").blocking_rule_sql if hasattr(rule, "get_blocking_rule")
+            else str(rule))
+    return ", ".join(dict.fromkeys(re.findall(r'l\."?([a-z_]+)"?', text))) or text
 
 
 def chunks_for(records: int) -> int:
     """How many pieces to score a table of ``records`` in: one per half million, to bound memory.
 
-    ``JIGSAW_LINK_CHUNKS`` overrides it. Two chunks cost about 15% more time at 1M records and
+    ``Resources.chunks`` overrides it. Two chunks cost about 15% more time at 1M records and
     keep the peak under 2 GB with DuckDB's memory limit at 1 GB.
     """
-    override = os.environ.get("JIGSAW_LINK_CHUNKS")
-    return int(override) if override else max(1, -(-records // 500_000))
+    return RESOURCES.chunks or max(1, -(-records // 500_000))
 
 
 def predict(linker: Linker, keep_probability: float = KEEP_PROBABILITY, records: int = 0) -> pa.Table:

@@ -6,15 +6,17 @@ the same settings run on DuckDB and on Spark.
 
 Why the comparisons look as they do (``research/anchors-linkage.md``):
 
-* Household evidence is modelled **once**: a single location comparison on the postcode.
-  Postcode and address together double-count what siblings and twins share, which was the
-  largest source of false links in the generic model (precision 0.971 -> 0.990 when removed).
+* The address is read into house number, street, locality and postcode
+  (:func:`jigsaw.identity.address.address_parts`) and compared in two graded comparisons:
+  house number and street; postcode and locality. Feeds from other systems often carry the
+  address as one string with no postcode column, and a typo in one part is common.
 * Twins and siblings share surname, address and often birth date; what tells them apart is the
-  given name, the birth date, the NHS number and the sex. A clear disagreement on one of them
-  carries a *fixed*, strongly negative weight (:data:`HOUSEHOLD_DISAGREEMENT_BAYES_FACTOR`,
-  :data:`DISAGREEMENT_BAYES_FACTOR`), because EM learns its penalties from random pairs, which
-  almost never share a household, so it never sees the case the penalty is for. The NHS number
-  gets the milder of the two: a wrong but valid number is a known error in real feeds.
+  given name, the birth date, the NHS number and the sex. A clear disagreement on sex or NHS
+  number carries a *fixed*, strongly negative weight (:data:`DISAGREEMENT_BAYES_FACTOR`); the
+  given name and birth date get :data:`HOUSEHOLD_DISAGREEMENT_BAYES_FACTOR` when the data shows
+  twins (:mod:`jigsaw.identity.twins`), because EM learns its penalties from random pairs, which
+  almost never share a household. The NHS number gets the milder of the two: a wrong but valid
+  number is a known error in real feeds.
 * Day/month swaps and single-digit typos in birth dates are their own levels. A mistyped NHS
   number almost always fails its modulus 11 check and is set aside at import, so the NHS
   comparison has no "nearly the same" level: a valid number that differs is a different number.
@@ -43,7 +45,8 @@ HOUSEHOLD_DISAGREEMENT_BAYES_FACTOR = 2.0**-20
 INPUT_COLUMNS = (
     "unique_id", "source_system", "given_name", "given_group", "given_groups", "given_tokens",
     "given_initial", "family_name", "family_tokens", "birth_date", "birth_date_swapped", "birth_year", "sex",
-    "nhs_number", "upn", "postcode", "postcode_sector", "postcode_district",
+    "nhs_number", "upn", "postcode", "postcode_sector", "postcode_district", "house_number", "street",
+    "locality",
 )
 
 
@@ -59,6 +62,17 @@ def _comparison(name: str, description: str, levels: list[Any]) -> cl.CustomComp
                                comparison_levels=levels)
 
 
+def _near(a: str, b: str) -> str:
+    """SQL: ``a`` and ``b`` are within two edits (Levenshtein), both at least three letters."""
+    return (f"(least(length({a}), length({b})) >= 3 AND abs(length({a}) - length({b})) <= 2"
+            f" AND levenshtein({a}, {b}) <= 2)")
+
+
+#: Given and family names exchanged, one of them also mistyped (FEBRL's copies do both).
+SWAPPED_WITH_TYPO = (f"((given_name_l = family_name_r AND {_near('family_name_l', 'given_name_r')}) OR "
+                     f"(family_name_l = given_name_r AND {_near('given_name_l', 'family_name_r')}))")
+
+
 def _two_edits_in_a_long_name(column: str) -> cll.ComparisonLevelCreator:
     """Up to two edits, only when both names have six letters or more.
 
@@ -72,7 +86,13 @@ def _two_edits_in_a_long_name(column: str) -> cll.ComparisonLevelCreator:
     ).configure(label_for_charts="two letters differ in a long name")
 
 
-def _given_name(household: float) -> cl.CustomComparison:
+def _differ(label: str, household: float | None) -> Any:
+    """The last level of a household field: fixed (twins seen) or trained (see :func:`settings`)."""
+    return _fixed_else(label, household) if household is not None else cll.ElseLevel().configure(
+        label_for_charts=label)
+
+
+def _given_name(household: float | None) -> cl.CustomComparison:
     return _comparison("given_name", "given name", [
         cll.NullLevel("given_name"),
         cll.ExactMatchLevel("given_name").configure(tf_adjustment_column="given_name"),
@@ -87,9 +107,12 @@ def _given_name(household: float) -> cl.CustomComparison:
         _two_edits_in_a_long_name("given_name"),
         cll.CustomLevel("given_name_l = family_name_r AND family_name_l = given_name_r",
                         "given and family names swapped"),
+        cll.CustomLevel(SWAPPED_WITH_TYPO, "names swapped, one mistyped"),
+        cll.CustomLevel("(given_name_l = family_name_r OR family_name_l = given_name_r)",
+                        "a given name is the other's family name"),
         cll.CustomLevel("(length(given_name_l) = 1 OR length(given_name_r) = 1) "
                         "AND given_initial_l = given_initial_r", "initial agrees"),
-        _fixed_else("given names differ", household),
+        _differ("given names differ", household),
     ])
 
 
@@ -104,14 +127,14 @@ def _family_name() -> cl.CustomComparison:
     ])
 
 
-def _birth_date(household: float) -> cl.CustomComparison:
+def _birth_date(household: float | None) -> cl.CustomComparison:
     return _comparison("birth_date", "birth date", [
         cll.NullLevel("birth_date"),
         cll.ExactMatchLevel("birth_date"),
         cll.CustomLevel("birth_date_swapped_l = birth_date_r", "day and month swapped"),
         cll.DamerauLevenshteinLevel("birth_date", 1).configure(label_for_charts="one digit differs"),
         cll.CustomLevel("birth_year_l = birth_year_r", "same year"),
-        _fixed_else("birth dates differ", household),
+        _differ("birth dates differ", household),
     ])
 
 
@@ -131,12 +154,62 @@ def _sex(disagreement: float) -> cl.CustomComparison:
     ])
 
 
+def _close(column: str) -> str:
+    """SQL: the two values agree, or differ by up to two edits when both are six letters or more.
+
+    The cheap tests come first (lengths, then first or last letter) so that edit distance,
+    the costly part of scoring a million random pairs, runs only on plausible ones; and it is
+    Levenshtein's (a swap of neighbours is two edits), five times quicker in DuckDB than
+    Damerau-Levenshtein on strings as long as street names.
+    """
+    a, b = f"{column}_l", f"{column}_r"
+    return (f"({a} = {b} OR (least(length({a}), length({b})) >= 6 AND abs(length({a}) - length({b})) <= 2"
+            f" AND (substr({a}, 1, 1) = substr({b}, 1, 1) OR right({a}, 1) = right({b}, 1))"
+            f" AND levenshtein({a}, {b}) <= 2))")
+
+
+_SAME_POSTCODE = "postcode_l = postcode_r"
+_SAME_HOUSE = "house_number_l = house_number_r"
+_NEAR_POSTCODE = ("(postcode_sector_l = postcode_sector_r OR (levenshtein(postcode_l, postcode_r) <= 1"
+                  " AND least(length(postcode_l), length(postcode_r)) >= 4))")
+
+#: The street-address comparison's graded levels, most specific first: (label, SQL). A pair takes
+#: the first that holds; ``tests/identity/test_fastscore.py`` checks the Python forms agree.
+ADDRESS_LEVELS = (
+    ("same house and street", f"{_SAME_HOUSE} AND {_close('street')}"),
+    ("same street", _close("street")),
+    ("same house number", _SAME_HOUSE),
+)
+
+#: The postcode comparison's levels: the postcode, and the locality when a postcode is mistyped.
+POSTCODE_LEVELS = (
+    ("same postcode and locality", f"{_SAME_POSTCODE} AND {_close('locality')}"),
+    ("same postcode", _SAME_POSTCODE),
+    ("postcode nearly the same, same locality", f"{_NEAR_POSTCODE} AND {_close('locality')}"),
+    ("same locality", _close("locality")),
+    ("postcode nearly the same", _NEAR_POSTCODE),
+)
+
+#: Nothing to compare: one side has neither a house number nor a street / neither postcode nor locality.
+ADDRESS_NULL = ("(house_number_l IS NULL AND street_l IS NULL) OR "
+                "(house_number_r IS NULL AND street_r IS NULL)")
+POSTCODE_NULL = ("(postcode_l IS NULL AND locality_l IS NULL) OR (postcode_r IS NULL AND locality_r IS NULL)")
+
+
+def _address() -> cl.CustomComparison:
+    """House number and street, read from the address text (typos of up to two letters allowed)."""
+    return _comparison("address", "house number and street", [
+        cll.CustomLevel(ADDRESS_NULL, "no street address to compare").configure(is_null_level=True),
+        *(cll.CustomLevel(sql, label) for label, sql in ADDRESS_LEVELS),
+        cll.ElseLevel(),
+    ])
+
+
 def _postcode() -> cl.CustomComparison:
-    return _comparison("postcode", "postcode", [
-        cll.NullLevel("postcode"),
-        cll.ExactMatchLevel("postcode").configure(tf_adjustment_column="postcode"),
-        cll.CustomLevel("postcode_sector_l = postcode_sector_r", "same sector"),
-        cll.CustomLevel("postcode_district_l = postcode_district_r", "same district"),
+    """Postcode (a column, or read from the address) and locality."""
+    return _comparison("postcode", "postcode and locality", [
+        cll.CustomLevel(POSTCODE_NULL, "no postcode or locality to compare").configure(is_null_level=True),
+        *(cll.CustomLevel(sql, label) for label, sql in POSTCODE_LEVELS),
         cll.ElseLevel(),
     ])
 
@@ -165,6 +238,22 @@ BLOCKING_RULES = (
     block_on("birth_date", "postcode"),
     block_on("given_group", "birth_year", "postcode"),
     "l.birth_date_swapped = r.birth_date AND l.given_initial = r.given_initial",
+    # From the address, for a pair whose names or birth date carry several errors at once:
+    # each rule needs one field a birth year, a name or a postcode does not share.
+    block_on("house_number", "street", "birth_year"),
+    block_on("given_group", "family_name", "postcode"),
+    block_on("given_group", "house_number", "postcode"),
+    block_on("given_group", "family_name", "locality"),
+    block_on("given_initial", "house_number", "street"),
+    block_on("given_initial", "street", "postcode"),
+    block_on("family_name", "house_number", "postcode"),
+    block_on("family_name", "house_number", "street"),
+    "l.given_name = r.family_name AND l.house_number = r.house_number",
+    "l.family_name = r.given_name AND l.house_number = r.house_number",
+    "l.given_name = r.family_name AND l.birth_date = r.birth_date",
+    "l.family_name = r.given_name AND l.birth_date = r.birth_date",
+    block_on("house_number", "street", "locality"),
+    block_on("family_name", "street", "postcode"),
 )
 
 #: EM passes: each trains the comparisons its blocking rule does not use, so together they
@@ -179,18 +268,24 @@ DETERMINISTIC_RULES = (
     "l.nhs_number = r.nhs_number AND l.birth_date = r.birth_date",
     "l.given_name = r.given_name AND l.family_name = r.family_name AND l.birth_date = r.birth_date"
     " AND l.postcode = r.postcode",
+    "l.given_name = r.given_name AND l.family_name = r.family_name AND l.birth_date = r.birth_date"
+    " AND l.house_number = r.house_number AND l.street = r.street",
 )
 
 
 def settings(disagreement: float = DISAGREEMENT_BAYES_FACTOR,
-             household: float = HOUSEHOLD_DISAGREEMENT_BAYES_FACTOR) -> SettingsCreator:
-    """The Jigsaw model (untrained): comparisons, blocking rules and the dedupe link type."""
+             household: float | None = HOUSEHOLD_DISAGREEMENT_BAYES_FACTOR) -> SettingsCreator:
+    """The Jigsaw model (untrained): comparisons, blocking rules and the dedupe link type.
+
+    ``household=None`` leaves the "given names differ" and "birth dates differ" levels to
+    training; :mod:`jigsaw.identity.twins` then decides from the data whether to fix them.
+    """
     return SettingsCreator(
         link_type="dedupe_only",
         unique_id_column_name="unique_id",
         comparisons=[
             _given_name(household), _family_name(), _birth_date(household), _sex(disagreement),
-            _nhs_number(disagreement), _upn(), _postcode(),
+            _nhs_number(disagreement), _upn(), _postcode(), _address(),
         ],
         blocking_rules_to_generate_predictions=list(BLOCKING_RULES),
         retain_intermediate_calculation_columns=True,

@@ -15,7 +15,8 @@ from typing import Any
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from jigsaw.feeds.postcode import normalise_postcode, postcode_parts
+from jigsaw.feeds import normalise_postcode, postcode_parts
+from jigsaw.identity.address import address_parts
 from jigsaw.identity.model import INPUT_COLUMNS
 from jigsaw.identity.names import (
     canonical_given,
@@ -28,7 +29,7 @@ from jigsaw.identity.names import (
 
 #: Raw columns a caller supplies (any other columns are ignored).
 RAW_COLUMNS = ("unique_id", "source_system", "given_name", "family_name", "other_names",
-               "birth_date", "sex", "nhs_number", "upn", "postcode")
+               "birth_date", "sex", "nhs_number", "upn", "postcode", "address")
 
 #: Given names that stand in for a name not yet known (maternity and ED records of newborns):
 #: treated as missing, so "Baby Smith" neither matches nor contradicts a named child.
@@ -64,12 +65,28 @@ def _swapped(iso: str) -> str | None:
     return f"{year}-{day}-{month}"
 
 
-def _postcode(raw: str) -> tuple[str | None, str | None, str | None]:
+def _postcode(raw: str) -> dict[str, str | None]:
+    """Unit, sector and district of a UK postcode (all ``None`` when it is not one)."""
     canonical = normalise_postcode(raw)
     if canonical is None:
-        return (None, None, None)
+        return {"unit": None, "sector": None, "district": None}
     _, district, sector, unit = postcode_parts(canonical)
-    return (unit, sector, district)
+    return {"unit": unit, "sector": sector, "district": district}
+
+
+def _address_postcode(raw: str) -> dict[str, str | None]:
+    """A postcode read from an address: UK with its parts, else a foreign code kept as text."""
+    parts = _postcode(raw)
+    return parts if parts["unit"] else {"unit": raw.lower(), "sector": None, "district": None}
+
+
+def _address(text: str) -> dict[str, str | None]:
+    house, street, locality, code = address_parts(text)
+    # street and locality are compared without spaces: typists split and join words
+    # ("Cope Place" / "Copeplace", "Dalrymple S treet"), and the words are already expanded
+    street, locality = street.replace(" ", ""), locality.replace(" ", "")
+    return {"house": house or None, "street": street or None, "locality": locality or None,
+            "code": code or None}
 
 
 def _given(text: str) -> str:
@@ -103,8 +120,13 @@ def prepare(table: pa.Table) -> pa.Table:
     if pa.types.is_date(birth.type):
         birth = pc.strftime(birth, "%Y-%m-%d")
     birth = _blank_to_null(birth)
-    postcode = _map_unique(_blank_to_null(_column(table, "postcode", n)), _postcode,
-                           pa.struct([("unit", _STR), ("sector", _STR), ("district", _STR)]))
+    address = _map_unique(_blank_to_null(_column(table, "address", n)), _address,
+                          pa.struct([("house", _STR), ("street", _STR), ("locality", _STR), ("code", _STR)]))
+    # the postcode column when a feed has one, else a postcode read from the end of the address
+    parts = pa.struct([("unit", _STR), ("sector", _STR), ("district", _STR)])
+    given = _map_unique(_blank_to_null(_column(table, "postcode", n)), _postcode, parts)
+    read = _map_unique(pc.struct_field(address, "code"), _address_postcode, parts)
+    postcode = pc.if_else(pc.is_valid(pc.struct_field(given, "unit")), given, read)
     sex = _blank_to_null(_column(table, "sex", n))
     columns = {
         "unique_id": table.column("unique_id").combine_chunks().cast(pa.int64()),
@@ -127,6 +149,9 @@ def prepare(table: pa.Table) -> pa.Table:
         "postcode": pc.struct_field(postcode, "unit"),
         "postcode_sector": pc.struct_field(postcode, "sector"),
         "postcode_district": pc.struct_field(postcode, "district"),
+        "house_number": pc.struct_field(address, "house"),
+        "street": pc.struct_field(address, "street"),
+        "locality": pc.struct_field(address, "locality"),
     }
     return pa.table({name: columns[name] for name in INPUT_COLUMNS})
 
@@ -147,6 +172,8 @@ def _raw_schema() -> pa.Schema:
 def rows_to_table(rows: Iterable[tuple], names: tuple[str, ...] = RAW_COLUMNS) -> pa.Table:
     """Raw records given as tuples in ``names`` order, as an Arrow table (text columns)."""
     columns = list(zip(*rows, strict=False)) or [() for _ in names]
+    if len(columns) < len(names):  # rows written before a column was added: it is unknown
+        columns += [(None,) * len(columns[0]) if columns and columns[0] else ()] * (len(names) - len(columns))
     return pa.table({name: pa.array(col, pa.int64() if name == "unique_id" else _STR)
                      for name, col in zip(names, columns, strict=True)})
 

@@ -16,6 +16,12 @@ checked until none has exactly one hidden figure; where one has, the next-smalle
 figure in it is withheld too (secondary suppression, the rule the same releases describe), or
 the total when the rest are zeros. This is the usual line-by-line heuristic, not an optimal
 solver: it guarantees no row or column has exactly one hidden figure.
+
+Zeros shown beside a line's only non-zero figure, hidden, would say that figure *is* the line's
+total, so there those zeros are withheld too. A column that counts a part of each row (the
+overdue alerts, a part of the open and acknowledged ones) is protected with the table: a
+figure beside a hidden figure of its row is withheld, and the column is then checked like any
+other line (:func:`protect_part_column`).
 A suppressed figure's true value never leaves this module, so a template cannot show it.
 """
 
@@ -80,16 +86,23 @@ def count(n: int, below: int | None = None) -> Figure:
     return _figure(n, SMALL if is_small(n, below) else SHOWN, below)
 
 
-def _hidden(grid: list[list[int]], below: int) -> list[list[str]]:
+def _hidden(grid: list[list[int]], below: int, state: list[list[str]] | None = None) -> list[list[str]]:
     """The state of every figure of ``grid`` (margins included: last row and column are totals)."""
     rows, cols = len(grid), len(grid[0])
-    state = [[SMALL if is_small(v, below) else SHOWN for v in row] for row in grid]
+    if state is None:
+        state = [[SMALL if is_small(v, below) else SHOWN for v in row] for row in grid]
     lines = [[(r, c) for c in range(cols)] for r in range(rows)]
     lines += [[(r, c) for r in range(rows)] for c in range(cols)]
     changed = True
     while changed:  # each pass hides at least one more figure or stops: it ends
         changed = False
         for line in lines:
+            nonzero = [rc for rc in line[:-1] if grid[rc[0]][rc[1]]]
+            if len(nonzero) == 1 and state[nonzero[0][0]][nonzero[0][1]] != SHOWN:
+                zeros = [rc for rc in line[:-1] if not grid[rc[0]][rc[1]] and state[rc[0]][rc[1]] == SHOWN]
+                for r, c in zeros:  # a zero beside the line's one hidden figure would reveal it
+                    state[r][c] = WITHHELD
+                changed = changed or bool(zeros)
             hidden = [rc for rc in line if state[rc[0]][rc[1]] != SHOWN]
             if len(hidden) != 1:
                 continue
@@ -118,6 +131,26 @@ def protect_table(rows: Sequence[Sequence[int]], below: int | None = None) -> Ta
                for row, states in zip(grid, state, strict=True)]
     return Table(cells=[row[:-1] for row in figures[:-1]], row_totals=[row[-1] for row in figures[:-1]],
                  column_totals=figures[-1][:-1], total=figures[-1][-1])
+
+
+def protect_part_column(counts: Sequence[int], beside_hidden: Sequence[bool],
+                        below: int | None = None) -> tuple[list[Figure], Figure]:
+    """A column of parts of each row (overdue of the open alerts) shown beside a protected table.
+
+    A count beside a hidden figure of its row is withheld (with the row's other figures it could
+    narrow the hidden one down), small counts are hidden, and the column with its total is then
+    checked like every other line.
+    """
+    below = threshold() if below is None else below
+    if not counts:
+        return [], _figure(0, SHOWN, below)
+    line = [*counts, sum(counts)]
+    first = [WITHHELD if hide else (SMALL if is_small(n, below) else SHOWN)
+             for n, hide in zip(counts, beside_hidden, strict=True)]
+    first.append(SMALL if is_small(line[-1], below) else SHOWN)
+    state = _hidden([line, line], below, [first, list(first)])[0]
+    figures = [_figure(n, st, below) for n, st in zip(line, state, strict=True)]
+    return figures[:-1], figures[-1]
 
 
 def protect_line(counts: Sequence[int], below: int | None = None) -> tuple[list[Figure], Figure]:

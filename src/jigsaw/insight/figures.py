@@ -18,7 +18,6 @@ chosen is counted on every request from the cached population.
 from __future__ import annotations
 
 import datetime as dt
-from collections import defaultdict
 from collections.abc import Collection
 from dataclasses import dataclass, field
 from typing import Any
@@ -30,8 +29,8 @@ from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
 from jigsaw.alerts.models import Alert, AlertAction
-from jigsaw.alerts.population import all_people
-from jigsaw.alerts.report import children_of, fairness, group_sizes
+from jigsaw.alerts.population import all_people, households
+from jigsaw.alerts.report import alerts_naming, as_of_date, children_of, fairness
 from jigsaw.records.cache_keys import state_key
 from jigsaw.records.models import ImportBatch, QuarantinedRow, SourceSystem, records_per_system
 from jigsaw.rules import load_catalogue
@@ -169,31 +168,30 @@ def data_quality(using: str) -> dict[str, Any]:
 
 def _fingerprint(using: str, today: dt.date) -> str:
     """Changes whenever the population figures' inputs may have: alerts, imports, link runs, the day."""
-    # v3: the alerted children per alert, for a dated fairness report (an old entry must not be read)
-    return state_key("jigsaw:aggregates:population:v3:", using, today.isoformat(),
-                     Alert.objects.using(using).aggregate(n=Count("id"), last=Max("id")),
+    # v4: the children as a cohort with households, and each alert's outcome (an old entry must not be read)
+    return state_key("jigsaw:aggregates:population:v4:", using, today.isoformat(),
+                     Alert.objects.using(using).aggregate(n=Count("id"), last=Max("id"),
+                                                          closed=Count("id", filter=Q(status=Alert.CLOSED))),
                      ImportBatch.objects.using(using).aggregate(last=Max("id"), at=Max("finished_at")),
                      LinkRun.objects.using(using).aggregate(last=Max("id"), at=Max("finished_at")))
 
 
 def population(using: str, today: dt.date) -> dict[str, Any]:
-    """:func:`people` and the fairness report's children for ``today``, cached while their inputs stand.
+    """:func:`people` and the fairness report's children, cached while their inputs stand.
 
-    Of the children, only their number, the size of each group, the groups of those an alert names
-    and, per alert naming any, its rule, when it was raised and which of them it names: all
-    :func:`fairness_report` needs for any dates, without reading every alert again on each view.
-    (An alert's rule, time and people never change; a new one changes the cache key.)
+    The children are those under 18 on the alerts' as-of date (the day the rules last raised
+    one), with their groups and households; with them, per alert naming any, its rule, when it was
+    raised, which of them it names and how it closed: all :func:`fairness_report` needs for any
+    dates, without reading every alert again on each view. (An alert's rule, time and people never
+    change; a new one, or a closed one, changes the cache key.)
     """
     key = _fingerprint(using, today)
     found = cache.get(key)
     if found is None:
         everyone = all_people(using)  # one grouped pass over every record, shared by both
-        children = children_of(everyone, today)
-        alerts = [(rule_id, raised_at, named) for rule_id, raised_at, person_ids in
-                  Alert.objects.using(using).values_list("rule_id", "raised_at", "person_ids")
-                  if (named := tuple(p for p in person_ids if p in children))]
-        found = {"people": people(using, everyone, children), "sizes": group_sizes(children),
-                 "alerts": alerts, "alerted": {p: children[p] for _, _, named in alerts for p in named}}
+        children = children_of(everyone, as_of_date(using), households(using))
+        found = {"people": people(using, everyone, children.ids.tolist()), "children": children,
+                 "alerts": alerts_naming(using, children)}
         cache.set(key, found, CACHE_SECONDS)
     return found
 
@@ -201,14 +199,11 @@ def population(using: str, today: dt.date) -> dict[str, Any]:
 def fairness_report(using: str, period: Period, today: dt.date, known: dict[str, Any]) -> dict[str, Any]:
     """The fairness report over the alerts raised in ``period``, as the alert figures count them.
 
-    ``known`` is :func:`population`'s: its children are the report's (``children``: how many),
-    whatever the dates. The
-    alerts are picked from it with the same bounds as :func:`_raised_in`.
+    ``known`` is :func:`population`'s. The alerts are picked from it with the same bounds as
+    :func:`_raised_in`; a small group is tested over all the alerts instead (the report says so).
     """
     start, until = period.bounds()
-    subjects: dict[str, set[int]] = defaultdict(set)
-    for rule_id, raised_at, named in known["alerts"]:
-        if (start is None or raised_at >= start) and (until is None or raised_at < until):
-            subjects[rule_id].update(named)
-    return fairness(today=today, using=using, children=known["alerted"], sizes=known["sizes"],
-                    subjects=subjects)
+    chosen = [a for a in known["alerts"]
+              if (start is None or a.raised_at >= start) and (until is None or a.raised_at < until)]
+    return fairness(known["children"], chosen, using=using,
+                    pooled=None if period == Period() else known["alerts"])

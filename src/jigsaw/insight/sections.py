@@ -11,14 +11,16 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from jigsaw.alerts.report import AGE_BANDS, DIMENSIONS
+from jigsaw.alerts.report import AGE_BANDS, ALL_RULES, DIMENSIONS, NEED
 from jigsaw.records.models import PersonRecord
 
 from . import disclosure
 from .disclosure import Figure
 from .figures import STATUSES, AlertFigures, Period
 
-DIMENSION_LABELS = {"ethnicity": "Ethnicity (DfE top-level group)", "sex": "Sex", "age_band": "Age band"}
+DIMENSION_LABELS = {"ethnicity": "Ethnicity (DfE top-level group)", "sex": "Sex", "disability": "Disability",
+                    "deprivation": "Deprivation (index of multiple deprivation, from the postcode)",
+                    "age_band": "Age band"}
 BLANK = Figure(None, "", disclosure.NOT_APPLICABLE)
 SEXES = {**dict(PersonRecord.SEX), "unknown": "Unknown"}
 AGE_ORDER = {label: i for i, (_low, _high, label) in enumerate(AGE_BANDS)}
@@ -78,7 +80,9 @@ def alerts(raw: AlertFigures, titles: dict[str, str], below: int, period: Period
     note = period_note(period)
     rules = sorted(set(titles) | set(raw.by_rule))
     table = disclosure.protect_table([raw.by_rule.get(r, [0] * len(STATUSES)) for r in rules], below)
-    overdue, overdue_total = disclosure.protect_line([raw.overdue.get(r, 0) for r in rules], below)
+    overdue, overdue_total = disclosure.protect_part_column(
+        [raw.overdue.get(r, 0) for r in rules],
+        [any(f.suppressed for f in (*table.cells[i], table.row_totals[i])) for i in range(len(rules))], below)
     by_rule = Section("alerts_by_rule", group, "Alerts by rule and status",
                       ["Rule", *(label for label, _, _ in STATUSES), "Raised", "Overdue"], note=note)
     for i, rule in enumerate(rules):
@@ -109,14 +113,17 @@ def _duration(seconds: float | None) -> str:
 
 
 def fairness(report: dict[str, Any], titles: dict[str, str], below: int, period: Period) -> list[Section]:
-    """Per dimension: children in each group, then each rule's alerts per 1,000 of them.
+    """Per dimension: children in each group, then each rule's (and all rules') rate, interval and flag.
 
     ``report`` counts the alerts raised in ``period``, like the alert tables, so the notes say so.
     """
     group = "Fairness: alerts per 1,000 children"
-    note = (f"{period_note(period)} Each child counted once per rule, out of the "
-            "children under 18 today. 'Uneven' marks a rate at least 1.5 times the rule's overall rate, "
-            f"or two-thirds of it or less, with at least {max(5, below)} children alerted.")
+    note = (f"{period_note(period)} Each child counted once per rule, out of the children under 18 on "
+            f"{report['as_of']} (the day the rules last raised an alert); in brackets, a 95% interval "
+            "that allows for brothers and sisters being alerted together. 'Over' or 'under' marks a group "
+            "alerted more or less than its children and their ages predict, at a 5% family-wise level per "
+            "rule (Holm's correction); a group expecting fewer than 5 in the dates chosen is tested over "
+            "all dates instead, and marked so.")
     if not report["rules"]:
         none = "have been raised yet" if period == Period() else "were raised in the dates chosen"
         return [Section("fairness", group, "Alerts per 1,000 children", ["Rule"],
@@ -126,8 +133,10 @@ def fairness(report: dict[str, Any], titles: dict[str, str], below: int, period:
         groups = sorted({g for rule in report["rules"].values() for g in rule["by"][dim]},
                         key=lambda g: (AGE_ORDER.get(g, 0), g))
         names = [SEXES.get(g, g) if dim == "sex" else g for g in groups]
+        dim_note = note + (" Age is need, not a protected comparison: each rule targets the ages its "
+                           "guidance names." if dim in NEED else "")
         section = Section(f"fairness_{dim}", group, DIMENSION_LABELS[dim],
-                          ["Rule", *names, "All children", "Children alerted"], note=note)
+                          ["Rule", *names, "All children", "Children alerted"], note=dim_note)
         populations = {g: v["children"] for rule in report["rules"].values()
                        for g, v in rule["by"][dim].items()}
         pop_cells, pop_total = disclosure.protect_line([populations.get(g, 0) for g in groups], below)
@@ -135,26 +144,35 @@ def fairness(report: dict[str, Any], titles: dict[str, str], below: int, period:
         section.rows.append(Row(["Children in the group"], [*pop_cells, pop_total, BLANK], total=True))
         for rule_id, rule in report["rules"].items():
             by = rule["by"][dim]
-            counts = [by[g]["alerted"] if g in by else 0 for g in groups]
+            counts = [by[g].get("alerted_in_dates", by[g]["alerted"]) if g in by else 0 for g in groups]
             alerted, alerted_total = disclosure.protect_line(counts, below)
-            rates = [_rate(by.get(g), a, pop[g], below) for g, a in zip(groups, alerted, strict=True)]
+            rates = [_rate(by.get(g), a, pop[g], below, dim in NEED)
+                     for g, a in zip(groups, alerted, strict=True)]
             overall = disclosure.derived(rule["per_1000"], f"{rule['per_1000']:,.1f}",
                                          alerted_total if alerted_total.suppressed else pop_total)
-            label = f"{rule_id}: {titles.get(rule_id, 'no longer in the rules catalogue')}"
+            label = ("All rules (children alerted by any)" if rule_id == ALL_RULES
+                     else f"{rule_id}: {titles.get(rule_id, 'no longer in the rules catalogue')}")
             section.rows.append(Row([label], [*rates, overall, alerted_total]))
         sections.append(section)
     return sections
 
 
-def _rate(group: dict | None, alerted: Figure, population: Figure, below: int) -> Figure:
+def _rate(group: dict | None, alerted: Figure, population: Figure, below: int, need: bool) -> Figure:
+    """A group's rate with its interval, flagged over or under; a pooled cell shows all dates' figures."""
     if group is None:
         return BLANK
+    if group.get("pooled"):
+        alerted = disclosure.count(group["alerted"], below)
     based_on = alerted if alerted.suppressed else population
-    shown = disclosure.derived(group["per_1000"], f"{group['per_1000']:,.1f}", based_on)
-    ratio = group["ratio_to_overall"]
-    if (not shown.suppressed and ratio is not None and group["alerted"] >= max(5, below)
-            and (ratio >= 1.5 or ratio <= 0.67)):
-        return Figure(shown.value, shown.text, shown.state, flag=f"uneven (x{ratio:g})")
+    if group["per_1000"] is None:
+        return BLANK
+    interval = (f" ({group['low_per_1000']:,.1f}–{group['high_per_1000']:,.1f})"
+                if group.get("low_per_1000") is not None else "")
+    pooled = " all dates" if group.get("pooled") else ""
+    shown = disclosure.derived(group["per_1000"], f"{group['per_1000']:,.1f}{interval}{pooled}", based_on)
+    if not shown.suppressed and group.get("flagged"):
+        word = group["direction"] + (" (need)" if need else "")
+        return Figure(shown.value, shown.text, shown.state, flag=f"{word}, p={group['p_adjusted']:.2g}")
     return shown
 
 

@@ -21,8 +21,7 @@ from django.views.decorators.http import require_GET
 from jigsaw.accounts.roles import require_area
 from jigsaw.audit.actor import Actor, db
 from jigsaw.audit.models import Action
-from jigsaw.feeds.dates import date_from_parts
-from jigsaw.feeds.text import neutralise_formula
+from jigsaw.feeds import date_from_parts, neutralise_formula
 
 from . import disclosure, figures, sections
 

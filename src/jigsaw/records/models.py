@@ -162,6 +162,8 @@ class PersonRecord(FeedRecord):
     is_child = models.BooleanField(null=True)
     ethnicity = models.CharField(max_length=4, blank=True)
     recorded_at = models.DateTimeField(null=True)
+    #: whether the agency records a disability (the CIN census "disability" item); null: not recorded
+    disability = models.BooleanField(null=True)
 
     class Meta:
         constraints = [

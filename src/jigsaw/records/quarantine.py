@@ -6,7 +6,7 @@ import csv
 from collections.abc import Iterator
 from pathlib import Path
 
-from jigsaw.feeds.text import neutralise_formula
+from jigsaw.feeds import neutralise_formula
 
 from .models import QuarantinedRow
 

@@ -17,7 +17,7 @@ from collections.abc import Iterator
 
 import phonenumbers
 
-from jigsaw.feeds.nhs import is_valid_nhs_number
+from jigsaw.feeds import is_valid_nhs_number
 
 from .labels import ORG_KINDS, org_kind
 from .spans import PATTERN, VALIDATED, Candidate

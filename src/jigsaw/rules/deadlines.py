@@ -20,8 +20,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
-from jigsaw.feeds.calendar import next_working_day
-from jigsaw.feeds.dates import LONDON
+from jigsaw.feeds import LONDON, next_working_day
 
 WHEN = ("immediately", "end_of_day", "next_school_day")
 

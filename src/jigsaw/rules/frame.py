@@ -17,7 +17,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from jigsaw.feeds.vocabulary import EVENT_TYPES
+from jigsaw.feeds import EVENT_TYPES
 from jigsaw.rules.population import Population
 
 TYPES: tuple[str, ...] = tuple(EVENT_TYPES)

@@ -13,7 +13,7 @@ import string
 from dataclasses import dataclass
 from typing import Any
 
-from jigsaw.feeds.vocabulary import EVENT_TYPES, INJURY_TYPES, MOBILITY
+from jigsaw.feeds import EVENT_TYPES, INJURY_TYPES, MOBILITY
 from jigsaw.rules.deadlines import parse_deadline
 from jigsaw.rules.model import MODES, ROUTES, SCOPES, SEVERITIES, STATES, Condition, Match, Source
 

@@ -12,6 +12,7 @@ listed both ways with an open period (synth does not date memberships).
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from itertools import pairwise
 from pathlib import Path
 
@@ -23,6 +24,9 @@ from scipy.sparse import coo_matrix
 from scipy.sparse.csgraph import connected_components
 
 from jigsaw.rules.population import Population
+
+#: DfE codes for "refused" and "information not yet obtained"
+UNKNOWN_ETHNICITY = ("NOBT", "REFU")
 
 
 def _read(folder: Path, name: str, columns: list[str]) -> pa.Table:
@@ -76,6 +80,19 @@ def _mode(person: pa.Array, value: pa.Array, name: str) -> pa.Table:
     return counts.filter(pa.array(first)).select(["person_id", name])
 
 
+def _ethnicity(person: pa.Array, code: pa.Array) -> pa.Table:
+    """The most common real code per person; refused (REFU) or not obtained (NOBT) only when there is none.
+
+    The same vote as :mod:`jigsaw.alerts.population`: a code that says nothing about the child never
+    outvotes one that does.
+    """
+    unknown = pc.is_in(code, value_set=pa.array(UNKNOWN_ETHNICITY))
+    real = _mode(person, pc.if_else(unknown, pa.scalar(None, pa.string()), code), "ethnicity")
+    fallback = _mode(person, pc.if_else(unknown, code, pa.scalar(None, pa.string())), "ethnicity")
+    missing = pc.invert(pc.is_in(fallback.column("person_id"), value_set=real.column("person_id")))
+    return pa.concat_tables([real, fallback.filter(missing)])
+
+
 def population_from_synth(folder: str | Path) -> Population:
     """Events, people and households of a synth folder, resolved with the truth file."""
     folder = Path(folder)
@@ -99,9 +116,10 @@ def population_from_synth(folder: str | Path) -> Population:
                                       "address"])
     pid = resolve(pr.column("source_system"), pr.column("source_id"))
     people = _mode(pid, pc.cast(pr.column("birth_date"), pa.date32()).combine_chunks(), "birth_date")
-    for col in ("sex", "ethnicity"):
-        other = _mode(pid, pr.column(col).combine_chunks(), col)
-        people = people.join(other, "person_id", join_type="full outer")
+    people = people.join(_mode(pid, pr.column("sex").combine_chunks(), "sex"), "person_id",
+                         join_type="full outer")
+    people = people.join(_ethnicity(pid, pr.column("ethnicity").combine_chunks()), "person_id",
+                         join_type="full outer")
     rel = _read(folder, "relationships.csv", ["source_system", "person_source_id", "related_source_id"])
     a = resolve(rel.column("source_system"), rel.column("person_source_id")).to_numpy()
     b = resolve(rel.column("source_system"), rel.column("related_source_id")).to_numpy()
@@ -141,22 +159,17 @@ def _household_pairs(a: np.ndarray, b: np.ndarray) -> pa.Table:
     return pa.table({"person_id": pa.array(p, pa.int64()), "member_id": pa.array(m, pa.int64())})
 
 
-#: which catalogue rule should find each pattern synth injects (``synth/patterns.py``)
-PATTERN_RULES: dict[str, str] = {
-    "non_mobile_injury": "R01", "injury_pattern": "R03", "was_not_brought_on_plan": "R04a",
-    "was_not_brought_repeat": "R04b", "ed_attendance_on_plan": "R04c", "domestic_abuse_school_age": "R05",
-    "missing_episode": "R07a", "missing_repeat": "R07b", "repeat_referral": "R08",
-    "new_adult_baby": "R11", "no_access_repeat": "R13",
-}
+def read_truth(folder: str | Path, pattern_rules: Mapping[str, str]) -> dict[str, set[int]]:
+    """Rule id -> the true person ids synth injected that rule's pattern on.
 
-
-def read_truth(folder: str | Path) -> dict[str, set[int]]:
-    """Rule id -> the true person ids synth injected that rule's pattern on."""
+    ``pattern_rules`` is synth's ``PATTERN_RULES`` (which rule should find each pattern), passed in
+    because the rules engine and synth never import each other.
+    """
     t = pacsv.read_csv(Path(folder) / "truth" / "patterns.csv")
-    out: dict[str, set[int]] = {r: set() for r in PATTERN_RULES.values()}
+    out: dict[str, set[int]] = {r: set() for r in pattern_rules.values()}
     for pattern, pid in zip(t.column("pattern").to_pylist(), true_id(t.column("true_person_id")).to_pylist(),
                             strict=True):
-        out[PATTERN_RULES[pattern]].add(pid)
+        out[pattern_rules[pattern]].add(pid)
     return out
 
 

@@ -20,11 +20,17 @@ import pyarrow.compute as pc
 from django.db import connections, transaction
 from django.utils import timezone
 
-from jigsaw.identity import linkage
-from jigsaw.identity.cluster import cluster
-from jigsaw.identity.linkage import Thresholds
-from jigsaw.identity.prepare import prepare
-from jigsaw.identity.score import term_frequencies
+from jigsaw.identity import (
+    Thresholds,
+    cluster,
+    linkage,
+    missing_fields,
+    pairwise,
+    prepare,
+    term_frequencies,
+    weights,
+)
+from jigsaw.records.models import PersonRecord
 from jigsaw.signpost import records
 from jigsaw.signpost.bulk import bulk_insert
 from jigsaw.signpost.evidence import FIELDS, best_links, exact_gamma
@@ -47,14 +53,22 @@ def _needs_training(model: LinkModel | None, n: int) -> bool:
     return model is None or model.trained_on == 0 or n >= 2 * model.trained_on
 
 
-def _model(prepared: pa.Table, retrain: bool, using: str, timings: dict[str, float]) -> LinkModel:
+def _model(prepared: pa.Table, retrain: bool, using: str, timings: dict[str, float],
+           notes: list[str]) -> LinkModel:
     existing = current_model(using)
     started = time.perf_counter()
     if retrain or _needs_training(existing, prepared.num_rows):
         if prepared.num_rows < linkage.MIN_RECORDS_TO_TRAIN and retrain:
             raise ValueError(f"only {prepared.num_rows} person records; at least "
                              f"{linkage.MIN_RECORDS_TO_TRAIN} are needed to train a model")
-        settings, trained_on = linkage.train(prepared), prepared.num_rows
+        try:
+            settings, trained_on = linkage.train(prepared, notes=notes), prepared.num_rows
+        except Exception as exc:
+            reason = str(exc).splitlines()[0][:120] if str(exc) else type(exc).__name__
+            notes.append(f"training failed ({reason});"
+                         " the shipped model is used")
+            settings, trained_on = (existing.settings, existing.trained_on) if existing else (
+                linkage.default_model(), 0)
         timings["train"] = time.perf_counter() - started
     elif existing is not None:
         settings, trained_on = existing.settings, existing.trained_on
@@ -67,8 +81,14 @@ def _model(prepared: pa.Table, retrain: bool, using: str, timings: dict[str, flo
 
 
 def link_all(*, retrain: bool = False, thresholds: Thresholds | None = None, using: str = "default",
-             step: Step | None = None) -> dict[str, Any]:
-    """Resolve every person record; returns counts and timings (seconds per stage)."""
+             step: Step | None = None, truth: dict[tuple[str, str], str] | None = None) -> dict[str, Any]:
+    """Resolve every person record; returns counts, timings (seconds per stage) and the model report.
+
+    The report (``model``) holds what training said in one line each (a fallback, the twins
+    prior), every comparison's m, u and weights, and ``warnings`` for a source system that
+    sends none of a core field. ``truth`` (``(source system, source id) -> true person``, as
+    ``jigsaw synth`` writes it) adds blocking recall and pairwise precision, recall and F1.
+    """
     thresholds = thresholds or Thresholds()
     say = step or (lambda _msg: None)
     timings: dict[str, float] = {}
@@ -88,7 +108,8 @@ def link_all(*, retrain: bool = False, thresholds: Thresholds | None = None, usi
     prepared = prepare(raw.drop_columns(["row_hash"]))
     lap("read")
     say("choosing the model")
-    model = _model(prepared, retrain, using, timings)
+    notes: list[str] = []
+    model = _model(prepared, retrain, using, timings, notes)
     clock = time.perf_counter()
     say(f"scoring pairs among {n:,} records")
     pairs = linkage.predict(linkage.make_linker(prepared, model.settings), records=n)
@@ -130,7 +151,26 @@ def link_all(*, retrain: bool = False, thresholds: Thresholds | None = None, usi
         run.finished_at = timezone.now()
         run.save(using=using)
     _refresh_statistics(using)
-    return {**run.counts, "run_id": run.pk, "timings": timings}
+    report = {"trained_on": model.trained_on, "notes": notes, "warnings": missing_fields(prepared),
+              "prior": model.settings.get("probability_two_random_records_match"),
+              "comparisons": weights(model.settings)}
+    result = {**run.counts, "run_id": run.pk, "timings": timings, "model": report}
+    if truth is not None:
+        result["truth"] = pairwise(left, right, linked, labels, _truth_labels(ids, truth, using))
+    return result
+
+
+def _truth_labels(ids: np.ndarray, truth: dict[tuple[str, str], str], using: str) -> np.ndarray:
+    """The true person of each record position (-1 where the truth does not name the record)."""
+    key_of = {pk: (code, key) for pk, code, key in PersonRecord.objects.using(using)
+              .values_list("pk", "source_system__code", "record_key")}
+    names: dict[str, int] = {}
+    out = np.full(len(ids), -1, np.int64)
+    for pos, record_id in enumerate(ids.tolist()):
+        person = truth.get(key_of.get(record_id, ("", "")))
+        if person is not None:
+            out[pos] = names.setdefault(person, len(names))
+    return out
 
 
 #: Tables whose planner statistics a bulk run changes: pages join through them per child.
@@ -231,10 +271,11 @@ def _write_links(ids, labels, person_of, pairs, left, right, prob, same, run, mo
     """
     best = best_links(labels, left, right, prob)
     decided = {p for pair in same for p in pair}
-    gammas = {f: pairs.column(f"gamma_{f}").to_numpy() for f in FIELDS}
+    fields = [f for f in FIELDS if f"gamma_{f}" in pairs.column_names]  # a model saved before "address"
+    gammas = {f: pairs.column(f"gamma_{f}").to_numpy() for f in fields}
     weights = {f: pc.add(pc.fill_null(pairs.column(f"mw_{f}"), 0.0),
                          pc.fill_null(pairs.column(f"mw_tf_adj_{f}"), 0.0)
-                         if f"mw_tf_adj_{f}" in pairs.column_names else 0.0).to_numpy() for f in FIELDS}
+                         if f"mw_tf_adj_{f}" in pairs.column_names else 0.0).to_numpy() for f in fields}
     methods: Counter[str] = Counter()
     stored = {r: (p, m, round(x, 6)) for r, p, m, x in RecordLink.objects.using(using).values_list(
         "record_id", "person_id", "method", "match_probability")}
@@ -259,8 +300,8 @@ def _write_links(ids, labels, person_of, pairs, left, right, prob, same, run, mo
             evidence = "{}"
             if edge is not None:
                 other = right[edge] if left[edge] == pos else left[edge]
-                evidence = _json({"with": int(ids[other]), "gamma": {f: int(gammas[f][edge]) for f in FIELDS},
-                                  "weight": {f: round(float(weights[f][edge]), 2) for f in FIELDS}})
+                evidence = _json({"with": int(ids[other]), "gamma": {f: int(gammas[f][edge]) for f in fields},
+                                  "weight": {f: round(float(weights[f][edge]), 2) for f in fields}})
             yield (record_id, person, probability, method, evidence, run.pk)
 
     new_rows = list(rows())

@@ -6,10 +6,10 @@ from typing import Any
 
 import numpy as np
 
-from jigsaw.identity.explain import level_labels
+from jigsaw.identity import level_labels
 
 #: The model's comparisons, in the order evidence is shown.
-FIELDS = ("given_name", "family_name", "birth_date", "sex", "nhs_number", "upn", "postcode")
+FIELDS = ("given_name", "family_name", "birth_date", "sex", "nhs_number", "upn", "postcode", "address")
 
 
 def best_links(labels: np.ndarray, left: np.ndarray, right: np.ndarray, prob: np.ndarray) -> dict[int, int]:

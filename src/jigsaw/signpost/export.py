@@ -7,7 +7,7 @@ from pathlib import Path
 
 from django.db import connections
 
-from jigsaw.feeds.text import neutralise_formula
+from jigsaw.feeds import neutralise_formula
 
 HEADER = ("source_system", "source_id", "person_id", "match_probability", "method")
 

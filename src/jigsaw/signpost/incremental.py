@@ -17,8 +17,7 @@ import pyarrow as pa
 from django.db import transaction
 from django.db.models import F, Q
 
-from jigsaw.identity.linkage import Thresholds
-from jigsaw.identity.prepare import prepare
+from jigsaw.identity import Thresholds, prepare
 from jigsaw.records.models import PersonRecord
 from jigsaw.signpost import records
 from jigsaw.signpost.evidence import FIELDS, method_of
@@ -133,9 +132,10 @@ def _save_link(record_id: int, person: Person, edge: dict | None, model: dict[st
     elif edge.get("clerical"):
         values = {"match_probability": 1.0, "method": "clerical", "evidence": {"with": edge["unique_id_r"]}}
     else:
-        gammas = {f: int(edge[f"gamma_{f}"]) for f in FIELDS}
+        fields = [f for f in FIELDS if f"gamma_{f}" in edge]  # a model saved before "address"
+        gammas = {f: int(edge[f"gamma_{f}"]) for f in fields}
         weights = {f: round(float(edge.get(f"mw_{f}") or 0) + float(edge.get(f"mw_tf_adj_{f}") or 0), 2)
-                   for f in FIELDS}
+                   for f in fields}
         values = {"match_probability": float(edge["match_probability"]), "method": method_of(gammas, model),
                   "evidence": {"with": edge["unique_id_r"], "gamma": gammas, "weight": weights}}
     RecordLink.objects.using(using).update_or_create(record_id=record_id,

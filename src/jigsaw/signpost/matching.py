@@ -13,9 +13,7 @@ from typing import Any
 
 import pyarrow as pa
 
-from jigsaw.identity import linkage
-from jigsaw.identity.fastscore import FastScorer
-from jigsaw.identity.prepare import prepare
+from jigsaw.identity import FastScorer, linkage, prepare
 from jigsaw.signpost import records
 from jigsaw.signpost.models import LinkModel, MatchKey
 

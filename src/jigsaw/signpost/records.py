@@ -7,14 +7,14 @@ from collections.abc import Iterable
 import pyarrow as pa
 from django.db import connections
 
-from jigsaw.identity.prepare import RAW_COLUMNS, rows_to_table
+from jigsaw.identity import RAW_COLUMNS, rows_to_table
 
 #: RAW_COLUMNS plus the row hash, which tells a later run whether a record's details changed.
 COLUMNS = (*RAW_COLUMNS, "row_hash")
 
 _SELECT = """
 SELECT pr.id, ss.code, pr.given_name, pr.family_name, pr.other_names, pr.birth_date, pr.sex,
-       pr.nhs_number, pr.upn, pr.postcode, pr.row_hash
+       pr.nhs_number, pr.upn, pr.postcode, pr.address, pr.row_hash
 FROM records_personrecord pr JOIN records_sourcesystem ss ON ss.id = pr.source_system_id
 """
 _FETCH = 100_000

@@ -6,9 +6,7 @@ from typing import Any
 
 from django.db import transaction
 
-from jigsaw.identity import linkage
-from jigsaw.identity.explain import probability, waterfall, weights_from_row
-from jigsaw.identity.prepare import prepare
+from jigsaw.identity import linkage, prepare, probability, waterfall, weights_from_row
 from jigsaw.records.models import PersonRecord
 from jigsaw.signpost import records
 from jigsaw.signpost.evidence import FIELDS

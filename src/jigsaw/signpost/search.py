@@ -30,14 +30,10 @@ import pyarrow as pa
 from django.conf import settings
 from django.utils import timezone
 
-from jigsaw.feeds.nhs import is_valid_nhs_number, normalise_nhs_number
-from jigsaw.feeds.postcode import normalise_postcode, postcode_parts
-from jigsaw.identity.explain import waterfall, weights_from_row
-from jigsaw.identity.linkage import Thresholds
-from jigsaw.identity.names import name_tokens
-from jigsaw.identity.prepare import prepare_one
+from jigsaw.feeds import is_valid_nhs_number, normalise_nhs_number, normalise_postcode, postcode_parts
+from jigsaw.identity import Thresholds, name_tokens, prepare_one, waterfall, weights_from_row
 from jigsaw.records.models import PersonRecord
-from jigsaw.signpost import shielding
+from jigsaw.signpost import gate, shielding
 from jigsaw.signpost.matching import RULE_LIMIT, score_record, scorer
 from jigsaw.signpost.models import MatchKey, RecordLink
 from jigsaw.signpost.signposts import Signpost, signposts_for_people
@@ -135,13 +131,11 @@ def reasons() -> tuple[Reason, ...]:
     return tuple(Reason(**r) for r in configured) if configured else REASONS
 
 
-#: Session key holding the lawful reason the user last gave (a search's reason carries to the child).
-REASON_KEY = "jigsaw_reason"
-
-
 def reason_named(code: str | None) -> Reason | None:
-    """The configured reason with this code, or None (a page shows its own error)."""
-    return next((r for r in reasons() if r.code == (code or "")), None)
+    """The configured reason with this code, or None: there is no default, and no reason is kept
+    from an earlier page (every read names its own; ``signpost.gate``)."""
+    code = (code or "").strip()
+    return next((r for r in reasons() if r.code == code), None) if code else None
 
 
 def reason_for(code: str | None) -> Reason:
@@ -281,6 +275,10 @@ def _best_per_person(scored: pa.Table, using: str) -> dict[int, tuple[int, float
         person, shielded, contact = links[record_id]
         if person not in best or prob > best[person][1]:
             best[person] = (row, prob, shielded, contact)
+    # a pending candidate duplicate of a shielded child is treated as that child (signpost.gate)
+    for person in gate.protected(best, using):
+        row, prob, _shielded, contact = best[person]
+        best[person] = (row, prob, True, contact or gate.hub_contact(person, using))
     return best
 
 

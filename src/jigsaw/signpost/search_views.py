@@ -2,8 +2,9 @@
 
 A POST, not a GET: names and birth dates must not sit in addresses, browser history or server
 logs. The lawful reason is required before anything is searched, every search is written to the
-access log (one entry, plus one per person shown) and the reason is kept in the session so the
-child's page the user opens next is logged with it.
+access log (one entry, plus one per person shown). The reason is asked afresh every time: the
+form never comes back with one chosen, and the child's page asks for its own. A search ends any
+break-glass override (:class:`jigsaw.signpost.gate.Override`).
 """
 
 from __future__ import annotations
@@ -18,10 +19,11 @@ from django.views.decorators.http import require_http_methods
 from jigsaw.accounts.roles import require_area
 from jigsaw.audit.actor import Actor, db
 from jigsaw.audit.log import record_search
-from jigsaw.feeds.dates import date_from_parts
+from jigsaw.feeds import date_from_parts
 
+from . import gate
 from .scope import may_open, scope_of
-from .search import REASON_KEY, SearchQuery, SearchRefused, reason_named, reasons, search
+from .search import SearchQuery, SearchRefused, reason_named, reasons, search
 
 TEXT_FIELDS = ("given_name", "family_name", "postcode", "nhs_number")
 #: Which field a refusal is about, by the words it uses (first match wins), for the error link.
@@ -66,8 +68,8 @@ def search_page(request: HttpRequest) -> HttpResponse:
     values = {name.replace("-", "_"): request.POST.get(name, "")
               for name in (*TEXT_FIELDS, "reason", "dob-day", "dob-month", "dob-year")}
     context: dict[str, Any] = {"reasons": reasons(), "values": values, "errors": [], "result": None}
+    gate.Override.end(request.session)
     if request.method != "POST":
-        values["reason"] = request.session.get(REASON_KEY, "")
         return render(request, "signpost/search.html", context)
     errors, query, code = _errors_and_query(request.POST)
     if not errors:
@@ -83,10 +85,10 @@ def search_page(request: HttpRequest) -> HttpResponse:
             record_search(actor.username, actor.role, actor.agency, code, result.query, shown,
                           {m.person_id for m in result.results if m.shielded},
                           remote_addr=actor.remote_addr, user_agent=actor.user_agent, using=using)
-            request.session[REASON_KEY] = code
             context["result"] = result
             # a practitioner may open only the children their own agency holds (signpost.scope)
             context["openable"] = may_open(scope_of(request.user, using), shown, using)
+    values["reason"] = ""  # never carried to the next search: each names its own
     context["errors"] = [(ANCHORS.get(field, field), message) for field, message in errors]
     context["field_errors"] = dict(errors)
     return render(request, "signpost/search.html", context, status=400 if errors else 200)

@@ -25,7 +25,7 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
-from jigsaw.identity.names import normalise_name
+from jigsaw.identity import normalise_name
 from jigsaw.records.models import PersonRecord
 from jigsaw.signpost.models import Person, ShieldedSearch
 

@@ -27,7 +27,7 @@ from datetime import date, datetime
 from django.db.models import Max, Min
 from django.utils import timezone
 
-from jigsaw.feeds.dates import LONDON
+from jigsaw.feeds import LONDON
 from jigsaw.records.models import Event, Involvement
 
 

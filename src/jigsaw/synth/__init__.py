@@ -5,6 +5,7 @@ Deterministic for a seed, vectorised (NumPy and Arrow, no Django), chunked so me
 """
 
 from jigsaw.synth.config import SynthConfig, SynthSummary
+from jigsaw.synth.patterns import PATTERN_RULES
 from jigsaw.synth.writer import write_partnership
 
-__all__ = ["SynthConfig", "SynthSummary", "write_partnership"]
+__all__ = ["PATTERN_RULES", "SynthConfig", "SynthSummary", "write_partnership"]

@@ -13,8 +13,8 @@ import numpy as np
 
 from jigsaw.synth import texts as tx
 from jigsaw.synth.context import Ctx
-from jigsaw.synth.households import CHILD, MOTHER
 from jigsaw.synth.rng import pick
+from jigsaw.synth.roles import CHILD, MOTHER
 from jigsaw.synth.sources import AMH, DAS, GP, HV, MAT
 
 YEAR = 365.25

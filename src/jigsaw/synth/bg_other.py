@@ -15,9 +15,9 @@ from jigsaw.synth import socialcare as sc
 from jigsaw.synth import texts as tx
 from jigsaw.synth.context import Ctx
 from jigsaw.synth.dates import academic_year_start, age_years, from_ymd, ymd
-from jigsaw.synth.households import CHILD, MOTHER, PARTNER
 from jigsaw.synth.plan import NONE
 from jigsaw.synth.rng import choose, pick
+from jigsaw.synth.roles import CHILD, MOTHER, PARTNER
 from jigsaw.synth.sources import CSC, GP, HV, POL, SCH_P, SCH_S
 
 YEAR = 365.25

@@ -14,7 +14,7 @@ import pyarrow as pa
 from jigsaw.synth import bg_health, bg_other, csvout
 from jigsaw.synth.context import Ctx
 from jigsaw.synth.eventout import event_columns
-from jigsaw.synth.households import build_population
+from jigsaw.synth.households import ETHNICITY, build_population
 from jigsaw.synth.identifiers import global_ids
 from jigsaw.synth.inject import inject_all
 from jigsaw.synth.patterns import PATTERN_NAMES
@@ -72,7 +72,9 @@ def build_chunk(plan: RunPlan, k: int) -> ChunkResult:
     }
     true_id = global_ids("P", ctx.pop.gid[recs.person])
     truth_people = csvout.body({"source_system": people["source_system"],
-                                "source_id": recs.ids, "true_person_id": true_id},
+                                "source_id": recs.ids, "true_person_id": true_id,
+                                "ethnicity": pa.array(ETHNICITY, pa.string()).take(
+                                    pa.array(ctx.pop.ethnicity[recs.person]))},
                                csvout.TRUTH_PEOPLE)
     if ctx.truth:
         person = np.concatenate([t[0] for t in ctx.truth])

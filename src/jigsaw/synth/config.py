@@ -24,12 +24,38 @@ class SynthConfig:
     single_carer_rate: float = 0.25
     #: share of maternities that are twins (ONS births: about 1.5%)
     twin_rate: float = 0.015
-    #: two-carer households whose carers are of different heritage (children get M* codes)
+    #: households whose children's parents are of different heritage (children get M* codes),
+    #: whatever the household's make-up (the other parent may be absent)
     mixed_heritage_rate: float = 0.05
     #: households that moved house inside the three-year window
     move_rate: float = 0.12
     #: single mothers with a partner who joins the household
     partner_join_rate: float = 0.25
+    #: single-carer households whose carer is the father (the rest are mothers)
+    lone_father_rate: float = 0.1
+    #: two-carer households whose second carer is the children's father (the rest: a step-father)
+    father_present_rate: float = 0.85
+    #: households with a grandparent or other relative living in
+    relative_rate: float = 0.03
+    #: children who are girls (about 49% of births in England and Wales, ONS birth registrations)
+    girl_rate: float = 0.49
+    #: relatives living in who are women
+    relative_female_rate: float = 0.7
+    #: mixed-heritage households whose mother is the parent not of White British heritage
+    mixed_mother_other_rate: float = 0.4
+    #: step-fathers, and mothers' new partners, of the mother's heritage (the rest drawn afresh)
+    step_same_heritage_rate: float = 0.85
+    partner_same_heritage_rate: float = 0.85
+    #: people with a middle name
+    middle_name_rate: float = 0.55
+    #: mothers' partners who leave again within the window
+    partner_leave_rate: float = 0.3
+    #: households registered with the GP practice that serves their street (the rest: any practice)
+    household_gp_rate: float = 0.85
+    #: people registered with their household's practice
+    person_household_gp_rate: float = 0.92
+    #: households that use the farther of the two emergency departments
+    far_ed_rate: float = 0.2
 
     # --- identity noise: probability per person record ---------------------------------------
     given_typo_rate: float = 0.02  #: one edit (insert/delete/substitute/transpose)
@@ -51,6 +77,16 @@ class SynthConfig:
     stale_address_rate: float = 0.3  #: records of people who moved still showing the old address
     postcode_error_rate: float = 0.02  #: postcode with a wrong sector digit or unit letter
     postcode_missing_rate: float = 0.03  #: postcode left blank
+    surname_change_hyphen_rate: float = 0.35  #: of changed surnames, double-barrelled with the old
+    nhs_wrong_someone_rate: float = 0.5  #: of wrong NHS numbers, a real person's (else nobody's)
+
+    # --- what agencies record besides identity: probability per person record ---------------
+    middle_name_recorded_rate: float = 0.8  #: agencies that keep middle names record one held
+    teen_phone_rate: float = 0.3  #: GP records of children over 13 with their own mobile
+    adult_phone_rate: float = 0.7  #: adults' records, at agencies that keep phones, with one
+    ethnicity_unknown_rate: float = 0.03  #: recorded ethnicity "not obtained" or "refused"
+    ethnicity_not_obtained_share: float = 0.7  #: of those, not obtained (NOBT); the rest refused
+    social_care_upn_rate: float = 0.3  #: children's social care records of pupils with the UPN
 
     # --- injected risk patterns: expected injections per child --------------------------------
     rate_non_mobile_injury: float = 0.001

@@ -15,18 +15,20 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-PEOPLE = ("source_system", "source_id", "given_name", "family_name", "birth_date", "other_names",
-          "sex", "nhs_number", "upn", "address", "postcode", "phone", "is_child", "ethnicity")
-EVENTS = ("source_system", "event_id", "person_source_id", "event_type", "occurred_at",
-          "recorded_at", "practitioner", "practitioner_role", "practitioner_contact", "summary",
-          "kind", "significance", "details")
-RELATIONSHIPS = ("source_system", "person_source_id", "related_source_id", "relationship")
-INVOLVEMENTS = ("source_system", "person_source_id", "agency", "role", "team", "practitioner",
-                "contact", "started_on", "ended_on")
-TRUTH_PEOPLE = ("source_system", "source_id", "true_person_id")
+from jigsaw.feeds import KINDS as FEED_KINDS
+
+#: optional feed columns synth never fills (the feed format lets a file leave them out)
+NOT_WRITTEN: dict[str, frozenset[str]] = {"people": frozenset({"recorded_at", "disability"})}
+#: each feed file's columns, in the ``feeds`` engine's order: the feed format has one home
+KINDS: dict[str, tuple[str, ...]] = {
+    name: tuple(c for c in kind.columns if c not in NOT_WRITTEN.get(name, frozenset()))
+    for name, kind in FEED_KINDS.items()
+}
+PEOPLE, EVENTS = KINDS["people"], KINDS["events"]
+RELATIONSHIPS, INVOLVEMENTS = KINDS["relationships"], KINDS["involvements"]
+#: ``ethnicity`` is the person's true DfE code, whatever their records say (refused, missing …)
+TRUTH_PEOPLE = ("source_system", "source_id", "true_person_id", "ethnicity")
 TRUTH_PATTERNS = ("true_person_id", "pattern", "first_event", "last_event")
-KINDS: dict[str, tuple[str, ...]] = {"people": PEOPLE, "events": EVENTS,
-                                     "relationships": RELATIONSHIPS, "involvements": INVOLVEMENTS}
 
 
 def header(columns: tuple[str, ...]) -> bytes:

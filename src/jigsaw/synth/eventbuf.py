@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from jigsaw.feeds.vocabulary import EVENT_TYPES
+from jigsaw.feeds import EVENT_TYPES
 from jigsaw.synth.texts import ET, ETYPES
 
 _PREBIRTH_OK = np.array([EVENT_TYPES[t].prebirth_ok for t in ETYPES])

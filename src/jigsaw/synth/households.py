@@ -12,15 +12,15 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from jigsaw.synth.dates import academic_year_start, from_ymd, ymd
+from jigsaw.synth.config import SynthConfig
+from jigsaw.synth.homes import addresses, registrations
 from jigsaw.synth.identifiers import PERSON_CAP, nhs_for
 from jigsaw.synth.names import COHORT_ADULT, COHORT_CHILD, Heritage, NameTables, tables
-from jigsaw.synth.places import UNITS_PER_SECTOR
 from jigsaw.synth.plan import NONE, RunPlan
 from jigsaw.synth.rng import Streams, choose, pick
+from jigsaw.synth.roles import CHILD, FATHER, MOTHER, PARTNER, RELATIVE, ROLE_ORDER, STEP, Layout
+from jigsaw.synth.surnames import surnames
 
-CHILD, MOTHER, FATHER, STEP, PARTNER, RELATIVE = range(6)
-ROLE_ORDER = np.array([1, 0, 0, 0, 2, 3])  # children after carers, then partner, relative
 ETHNICITY = ("WBRI", "WIRI", "WIRT", "WOTH", "WROM", "MWBC", "MWBA", "MWAS", "MOTH", "AIND",
              "APKN", "ABAN", "AOTH", "CHNE", "BCRB", "BAFR", "BOTH", "OOTH", "REFU", "NOBT")
 ETH = {c: i for i, c in enumerate(ETHNICITY)}
@@ -108,102 +108,120 @@ def _child_ages(rng: np.random.Generator, kids: np.ndarray, twin_rate: float, ma
     return oldest.astype("int64"), gaps.astype("int64")
 
 
-def build_population(plan: RunPlan, chunk: int, n_children: int, streams: Streams) -> Population:
-    """Households and people of one chunk, with every true attribute."""
-    cfg, as_of, ws = plan.config, plan.as_of_d, plan.window_start_d
-    nt, her = tables(), tables().heritage
-    r = streams.get("households")
-    kids = _household_sizes(r, n_children)
-    h = len(kids)
-    oldest, gaps = _child_ages(streams.get("ages"), kids, cfg.twin_rate, plan.max_child_age_days)
-    span = gaps.sum(1)
+@dataclass
+class MakeUp:
+    """Per household: who lives there besides the children."""
 
-    rs = streams.get("structure")
+    single: np.ndarray
+    lone_father: np.ndarray
+    has_mother: np.ndarray
+    has_father: np.ndarray
+    has_step: np.ndarray
+    has_partner: np.ndarray
+    has_relative: np.ndarray
+
+
+def _make_up(rs: np.random.Generator, cfg: SynthConfig, h: int, oldest: np.ndarray, span: np.ndarray,
+             ) -> MakeUp:
+    """One or two carers, a step-father, a mother's partner, a relative: drawn per household."""
     single = rs.random(h) < cfg.single_carer_rate
-    lone_father = single & (rs.random(h) < 0.1) & (oldest - span >= 730)
+    lone_father = single & (rs.random(h) < cfg.lone_father_rate) & (oldest - span >= 730)
     has_mother = ~lone_father
-    has_father = (~single & (rs.random(h) < 0.85)) | lone_father
+    has_father = (~single & (rs.random(h) < cfg.father_present_rate)) | lone_father
     has_step = ~single & ~has_father
     has_partner = single & has_mother & (rs.random(h) < cfg.partner_join_rate)
-    has_relative = rs.random(h) < 0.03
+    has_relative = rs.random(h) < cfg.relative_rate
+    return MakeUp(single, lone_father, has_mother, has_father, has_step, has_partner, has_relative)
 
-    # --- people, household-contiguous -------------------------------------------------------
+
+def _layout(kids: np.ndarray, mu: MakeUp) -> Layout:
+    """Rows for every person, per household: carers, children oldest first, a partner, a relative."""
+    h = len(kids)
     hh_of = [np.repeat(np.arange(h), kids)]
     role_of = [np.full(int(kids.sum()), CHILD)]
-    for role, mask in ((MOTHER, has_mother), (FATHER, has_father), (STEP, has_step),
-                       (PARTNER, has_partner), (RELATIVE, has_relative)):
+    for role, mask in ((MOTHER, mu.has_mother), (FATHER, mu.has_father), (STEP, mu.has_step),
+                       (PARTNER, mu.has_partner), (RELATIVE, mu.has_relative)):
         hh_of.append(np.flatnonzero(mask))
         role_of.append(np.full(int(mask.sum()), role))
     hh_p, role = np.concatenate(hh_of), np.concatenate(role_of)
     order = np.lexsort((role, ROLE_ORDER[role], hh_p))
     hh_p, role = hh_p[order], role[order]
-    p = len(hh_p)
-    idx = np.arange(p)
+    idx = np.arange(len(hh_p))
     hh_first = np.searchsorted(hh_p, np.arange(h))
-    hh_size = np.bincount(hh_p, minlength=h)
-
-    def member(rl: int) -> np.ndarray:
+    members = {}
+    for rl in (MOTHER, FATHER, STEP, PARTNER, RELATIVE):
         out = np.full(h, -1, "int64")
         sel = role == rl
         out[hh_p[sel]] = idx[sel]
-        return out
+        members[rl] = out
+    hh_first_child = hh_first + mu.has_mother + mu.has_father + mu.has_step
+    return Layout(hh_p, role, hh_first, np.bincount(hh_p, minlength=h), hh_first_child, members,
+                   role == CHILD, idx - hh_first_child[hh_p])
 
-    hh_mother, hh_father, hh_step = member(MOTHER), member(FATHER), member(STEP)
-    hh_partner, hh_relative = member(PARTNER), member(RELATIVE)
-    hh_first_child = hh_first + has_mother + has_father + has_step
-    child = role == CHILD
-    child_no = idx - hh_first_child[hh_p]  # 0 = oldest
 
-    # --- birth dates ------------------------------------------------------------------------
-    birth = np.zeros(p, "int64")
+def _births(ra: np.random.Generator, lay: Layout, mu: MakeUp, oldest: np.ndarray, gaps: np.ndarray,
+            as_of: int) -> np.ndarray:
+    """Birth dates: children from the oldest's age and the gaps; adults from the first birth."""
+    h, child, hh_p = len(oldest), lay.child, lay.hh_p
+    span = gaps.sum(1)
+    birth = np.zeros(lay.p, "int64")
     cum_gaps = np.concatenate([np.zeros((h, 1), "int64"), np.cumsum(gaps, 1)], 1)
-    birth[child] = as_of - (oldest[hh_p[child]] - cum_gaps[hh_p[child], child_no[child]])
+    birth[child] = as_of - (oldest[hh_p[child]] - cum_gaps[hh_p[child], lay.child_no[child]])
     oldest_birth = as_of - oldest
-    ra = streams.get("adult-ages")
     first_age = 16 * YEAR + ra.gamma(4.0, 3.0 * YEAR, h)
     first_age = np.clip(first_age, 16 * YEAR, np.maximum(16 * YEAR, 46 * YEAR - span)).round()
     mother_b = oldest_birth - first_age.astype("int64")
     father_b = np.minimum(mother_b - (ra.normal(2.5, 3.5, h) * YEAR).round().astype("int64"),
                           oldest_birth - int(17 * YEAR))
-    father_b = np.where(lone_father, oldest_birth - first_age.astype("int64") - 730, father_b)
+    father_b = np.where(mu.lone_father, oldest_birth - first_age.astype("int64") - 730, father_b)
     step_b = np.minimum(mother_b - (ra.normal(1.0, 6.0, h) * YEAR).astype("int64"),
                         as_of - int(20 * YEAR))
     partner_b = np.minimum(mother_b - (ra.normal(0.0, 6.0, h) * YEAR).astype("int64"),
                            as_of - int(20 * YEAR))
-    carer_b = np.where(has_mother, mother_b, father_b)
+    carer_b = np.where(mu.has_mother, mother_b, father_b)
     rel_b = np.maximum(carer_b - ((22 + ra.gamma(3.0, 2.0, h)) * YEAR).astype("int64"),
                        as_of - int(92 * YEAR))
     for rl, arr in ((MOTHER, mother_b), (FATHER, father_b), (STEP, step_b), (PARTNER, partner_b),
                     (RELATIVE, rel_b)):
-        sel = role == rl
-        birth[sel] = arr[hh_p[sel]]
+        lay.spread(rl, arr, birth)
+    return birth
 
-    sex = np.zeros(p, "int64")
-    rx = streams.get("sex")
-    sex[child] = rx.random(int(child.sum())) < 0.49
-    sex[role == MOTHER] = 1
-    sex[role == RELATIVE] = rx.random(int((role == RELATIVE).sum())) < 0.7
 
-    # --- heritage and ethnicity -------------------------------------------------------------
-    rg = streams.get("heritage")
+def _sexes(rx: np.random.Generator, cfg: SynthConfig, lay: Layout) -> np.ndarray:
+    """0 male, 1 female: mothers female, fathers and partners male, children and relatives drawn."""
+    sex = np.zeros(lay.p, "int64")
+    sex[lay.child] = rx.random(int(lay.child.sum())) < cfg.girl_rate
+    sex[lay.role == MOTHER] = 1
+    sex[lay.role == RELATIVE] = rx.random(int((lay.role == RELATIVE).sum())) < cfg.relative_female_rate
+    return sex
+
+
+def _heritage(rg: np.random.Generator, cfg: SynthConfig, her: Heritage, lay: Layout, mu: MakeUp,
+              ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(heritage row per person, ethnicity code per person, mother's heritage row per household).
+
+    Whether the children's parents are of different heritage is drawn apart from the household's
+    make-up: a lone parent or a step-family is as likely to have mixed-heritage children as any.
+    """
+    h, hh_p, child = len(mu.single), lay.hh_p, lay.child
     base_row = choose(rg, her.weights, h)
     wbri = her.codes.index("WBRI")
-    mixed = ~single & (rg.random(h) < cfg.mixed_heritage_rate / max(1e-9, 1 - cfg.single_carer_rate))
+    mixed = rg.random(h) < cfg.mixed_heritage_rate
     other_row = choose(rg, her.mixed_weights, h)
-    mother_other = rg.random(h) < 0.4
+    mother_other = rg.random(h) < cfg.mixed_mother_other_rate
     mother_row = np.where(mixed, np.where(mother_other, other_row, wbri), base_row)
     father_row = np.where(mixed, np.where(mother_other, wbri, other_row), base_row)
-    step_row = np.where(rg.random(h) < 0.85, mother_row, choose(rg, her.weights, h))
-    partner_row = np.where(rg.random(h) < 0.85, mother_row, choose(rg, her.weights, h))
-    row = np.zeros(p, "int64")
+    step_row = np.where(rg.random(h) < cfg.step_same_heritage_rate, mother_row, choose(rg, her.weights, h))
+    partner_row = np.where(rg.random(h) < cfg.partner_same_heritage_rate, mother_row,
+                           choose(rg, her.weights, h))
+    row = np.zeros(lay.p, "int64")
     for rl, arr in ((MOTHER, mother_row), (FATHER, father_row), (STEP, step_row),
-                    (PARTNER, partner_row), (RELATIVE, np.where(has_mother, mother_row, father_row))):
-        sel = role == rl
-        row[sel] = arr[hh_p[sel]]
-    carer_row = np.where(has_mother, mother_row, father_row)
+                    (PARTNER, partner_row), (RELATIVE, np.where(mu.has_mother, mother_row, father_row))):
+        lay.spread(rl, arr, row)
+    carer_row = np.where(mu.has_mother, mother_row, father_row)
     row[child] = carer_row[hh_p[child]]
     mixed_child = child & mixed[hh_p]
-    use_father = mixed_child & (rg.random(p) < 0.5)
+    use_father = mixed_child & (rg.random(lay.p) < 0.5)
     row[use_father] = father_row[hh_p[use_father]]
     codes = np.array([ETH[c] for c in her.codes])
     ethnicity = codes[row]
@@ -212,138 +230,87 @@ def build_population(plan: RunPlan, chunk: int, n_children: int, streams: Stream
                             np.isin(other_code, ["AIND", "APKN", "ABAN", "AOTH"])],
                            [ETH["MWBC"], ETH["MWBA"], ETH["MWAS"]], ETH["MOTH"])
     ethnicity[mixed_child] = mixed_code[hh_p[mixed_child]]
+    return row, ethnicity, mother_row
 
-    # --- names ------------------------------------------------------------------------------
-    rn = streams.get("names")
-    group = her.names_group[row]
+
+def _given_names(rn: np.random.Generator, cfg: SynthConfig, nt: NameTables, group: np.ndarray, lay: Layout,
+                 sex: np.ndarray, birth: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(given name, middle name or -1) per person; twins never share a given name."""
+    child = lay.child
     cohort = np.where(child, COHORT_CHILD, COHORT_ADULT)
     given = nt.draw_given(rn, group, sex, cohort)
-    twin = child & (child_no > 0) & (np.roll(birth, 1) == birth) & (np.roll(given, 1) == given)
+    twin = child & (lay.child_no > 0) & (np.roll(birth, 1) == birth) & (np.roll(given, 1) == given)
     if twin.any():
         given[twin] = nt.draw_given(rn, group[twin], sex[twin], cohort[twin])
-    middle = np.full(p, -1, "int32")
-    has_mid = rn.random(p) < 0.55
+    middle = np.full(lay.p, -1, "int32")
+    has_mid = rn.random(lay.p) < cfg.middle_name_rate
     middle[has_mid] = nt.draw_given(rn, group[has_mid], sex[has_mid], cohort[has_mid])
     middle[middle == given] = -1
-    surname, surname2, alt = _surnames(streams.get("surnames"), nt, group, hh_p, role, h,
-                                       has_father, has_step, has_partner, hh_mother, hh_father,
-                                       hh_step, hh_partner, mother_row, her)
+    return given, middle
 
-    # --- partners joining and leaving ------------------------------------------------------
-    rj = streams.get("partners")
-    join = np.full(p, NONE, "int64")
-    leave = np.full(p, NONE, "int64")
-    pp = np.flatnonzero(role == PARTNER)
+
+def _partners(rj: np.random.Generator, cfg: SynthConfig, lay: Layout, birth: np.ndarray, ws: int,
+              as_of: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(join date, leave date, partner rows): when a mother's partner joined and whether they left.
+
+    No background adult joins while a child of the household is under 400 days old (that is the
+    ``new_adult_baby`` pattern, injected on purpose).
+    """
+    h = len(lay.hh_first)
+    join = np.full(lay.p, NONE, "int64")
+    leave = np.full(lay.p, NONE, "int64")
+    pp = np.flatnonzero(lay.role == PARTNER)
     j = pick(rj, ws - 730, as_of, len(pp))
-    # no background adult joins while a child of the household is under 400 days old
-    kid_births = birth[child]
-    kid_hh = hh_p[child]
+    kid_births = birth[lay.child]
+    kid_hh = lay.hh_p[lay.child]
     young = np.zeros(len(pp), bool)
     pos_of_hh = np.full(h, -1)
-    pos_of_hh[hh_p[pp]] = np.arange(len(pp))
+    pos_of_hh[lay.hh_p[pp]] = np.arange(len(pp))
     sel = pos_of_hh[kid_hh] >= 0
     gap = j[pos_of_hh[kid_hh[sel]]] - kid_births[sel]
     np.logical_or.at(young, pos_of_hh[kid_hh[sel]], (gap >= -30) & (gap < 400))
     j = np.where(young, ws - pick(rj, 30, 700, len(pp)), j)
     join[pp] = j
     lv = j + pick(rj, 60, 700, len(pp))
-    leaves = (rj.random(len(pp)) < 0.3) & (lv < as_of)
+    leaves = (rj.random(len(pp)) < cfg.partner_leave_rate) & (lv < as_of)
     leave[pp[leaves]] = lv[leaves]
+    return join, leave, pp
 
-    # --- addresses --------------------------------------------------------------------------
-    rm = streams.get("moves")
-    moved = rm.random(h) < cfg.move_rate
-    hh_move = np.where(moved, pick(rm, ws + 1, as_of, h), NONE)
-    n_moved = int(moved.sum())
-    prev_id = np.full(h, -1, "int64")
-    prev_id[moved] = h + np.arange(n_moved)
-    base = h + n_moved
-    if base + 2 * len(pp) > plan.chunk_children:
-        raise RuntimeError("address ids overflow the chunk's address space")
-    slot_base = chunk * plan.chunk_children
-    pl = plan.places
-    hh_slot = pl.slot_of(slot_base + np.arange(h))
-    addr = hh_slot[hh_p].copy()
-    prev_addr = np.where(prev_id[hh_p] >= 0, pl.slot_of(slot_base + prev_id[hh_p]), -1)
-    joined_in_window = join[pp] > ws
-    prev_addr[pp] = np.where(joined_in_window, pl.slot_of(slot_base + base + np.arange(len(pp))), -1)
-    left = leave[pp] != NONE
-    addr[pp[left]] = pl.slot_of(slot_base + base + len(pp) + np.flatnonzero(left))
 
-    # --- registrations ----------------------------------------------------------------------
-    cat = plan.catalogue
-    rr = streams.get("registrations")
-    street = pl.street_of(hh_slot)
-    sector = pl.locate(hh_slot)[2] // UNITS_PER_SECTOR
-    hh_gp = np.where(rr.random(h) < 0.85, (street * 7919 + 13) % len(cat.gp),
-                     rr.integers(0, len(cat.gp), h))
-    gp = np.where(rr.random(p) < 0.92, hh_gp[hh_p], rr.integers(0, len(cat.gp), p))
-    hh_ed = np.where((pl.street_town[street] < len(pl.towns) // 2) ^ (rr.random(h) < 0.2), 0, 1)
-    reception = from_ymd(ymd(academic_year_start(birth))[0] + 5, 9, 1)
-    year7 = from_ymd(ymd(reception)[0] + 7, 9, 1)
-    primary = np.where(child & (reception <= as_of) & (year7 > ws),
-                       cat.primary[(street[hh_p] * 104729) % len(cat.primary)], -1)
-    secondary = np.where(child & (year7 <= as_of),
-                         cat.secondary[(sector[hh_p] * 131 + 7) % len(cat.secondary)], -1)
-    gid = chunk * PERSON_CAP + idx
-    if p >= PERSON_CAP:
+def build_population(plan: RunPlan, chunk: int, n_children: int, streams: Streams) -> Population:
+    """Households and people of one chunk, with every true attribute, stage by stage.
+
+    Each stage draws from its own named random stream, so a stage's draws never shift another's.
+    """
+    cfg, as_of = plan.config, plan.as_of_d
+    nt, her = tables(), tables().heritage
+    kids = _household_sizes(streams.get("households"), n_children)
+    oldest, gaps = _child_ages(streams.get("ages"), kids, cfg.twin_rate, plan.max_child_age_days)
+    mu = _make_up(streams.get("structure"), cfg, len(kids), oldest, gaps.sum(1))
+    lay = _layout(kids, mu)
+    birth = _births(streams.get("adult-ages"), lay, mu, oldest, gaps, as_of)
+    sex = _sexes(streams.get("sex"), cfg, lay)
+    row, ethnicity, mother_row = _heritage(streams.get("heritage"), cfg, her, lay, mu)
+    group = her.names_group[row]
+    given, middle = _given_names(streams.get("names"), cfg, nt, group, lay, sex, birth)
+    m = lay.members
+    surname, surname2, alt = surnames(streams.get("surnames"), nt, group, lay.hh_p, lay.role, len(kids),
+                                       mu.has_father, mu.has_step, mu.has_partner, m[MOTHER], m[FATHER],
+                                       m[STEP], m[PARTNER], mother_row, her)
+    join, leave, pp = _partners(streams.get("partners"), cfg, lay, birth, plan.window_start_d, as_of)
+    hh_move, hh_slot, addr, prev_addr = addresses(streams.get("moves"), cfg, plan, chunk, lay, join, leave,
+                                                   pp)
+    reg = registrations(streams.get("registrations"), cfg, plan, lay, hh_slot, birth)
+    gid = chunk * PERSON_CAP + np.arange(lay.p)
+    if lay.p >= PERSON_CAP:
         raise RuntimeError("too many people in one chunk")
     return Population(
-        chunk=chunk, hh_first=hh_first, hh_size=hh_size, hh_kids=kids,
-        hh_first_child=hh_first_child, hh_mother=hh_mother, hh_father=hh_father, hh_step=hh_step,
-        hh_partner=hh_partner, hh_relative=hh_relative, hh_move=hh_move, hh_ed=hh_ed,
-        hh=hh_p, role=role, sex=sex, birth=birth, ethnicity=ethnicity, given=given,
+        chunk=chunk, hh_first=lay.hh_first, hh_size=lay.hh_size, hh_kids=kids,
+        hh_first_child=lay.hh_first_child, hh_mother=m[MOTHER], hh_father=m[FATHER], hh_step=m[STEP],
+        hh_partner=m[PARTNER], hh_relative=m[RELATIVE], hh_move=hh_move, hh_ed=reg.hh_ed,
+        hh=lay.hh_p, role=lay.role, sex=sex, birth=birth, ethnicity=ethnicity, given=given,
         middle=middle, surname=surname, surname2=surname2, alt_surname=alt, addr=addr,
-        prev_addr=prev_addr, join=join, leave=leave, gp_src=cat.gp[gp], primary_src=primary,
-        secondary_src=secondary, reception=reception, year7=year7, gid=gid, nhs=nhs_for(gid),
+        prev_addr=prev_addr, join=join, leave=leave, gp_src=reg.gp_src, primary_src=reg.primary_src,
+        secondary_src=reg.secondary_src, reception=reg.reception, year7=reg.year7, gid=gid,
+        nhs=nhs_for(gid),
     )
-
-
-def _surnames(rng: np.random.Generator, nt: NameTables, group: np.ndarray, hh_p: np.ndarray,
-              role: np.ndarray, h: int, has_father: np.ndarray, has_step: np.ndarray,
-              has_partner: np.ndarray, hh_mother: np.ndarray, hh_father: np.ndarray,
-              hh_step: np.ndarray, hh_partner: np.ndarray, mother_row: np.ndarray, her: Heritage,
-              ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """(surname, second part or -1, alternative surname or -1) per person.
-
-    Follows family history so identity noise has something true to draw on: mothers married or
-    not, double-barrelled children, children keeping an absent father's name in step-families.
-    """
-    p = len(hh_p)
-    own = nt.draw_surname(rng, group)
-    absent = nt.draw_surname(rng, her.names_group[mother_row])  # absent father, per household
-    hm = hh_mother >= 0
-    maiden = np.where(hm, own[np.maximum(hh_mother, 0)], -1)
-    s_f = np.where(has_father, own[np.maximum(hh_father, 0)], -1)
-    s_step = np.where(has_step, own[np.maximum(hh_step, 0)], -1)
-    s_partner = np.where(has_partner, own[np.maximum(hh_partner, 0)], -1)
-    u, v = rng.random(h), rng.random(h)
-    two = has_father & hm
-    married = two & (u < 0.55)
-    m_hyph = two & ~married & (u < 0.65)
-    mother_s = np.select([married, has_step & (u < 0.25), ~has_step & ~two & (u < 0.3)],
-                         [s_f, absent, absent], maiden)
-    mother_s = np.where(has_step & (u >= 0.25) & (u < 0.5), s_step, mother_s)
-    kid_s = np.select([two & (v < 0.75), two & (v < 0.85) & ~married, two,
-                       has_step & (v < 0.6), ~hm, ~has_step & (v < 0.45)],
-                      [s_f, maiden, s_f, absent, s_f, absent], mother_s)
-    kid_hyph = two & (v >= 0.85)
-
-    surname = own.copy()
-    surname2 = np.full(p, -1, "int32")
-    alt = np.full(p, -1, "int32")
-    kid = role == CHILD
-    mom = role == MOTHER
-    surname[kid] = kid_s[hh_p[kid]]
-    surname[mom] = mother_s[hh_p[mom]]
-    hy = kid & kid_hyph[hh_p]
-    surname[hy], surname2[hy] = maiden[hh_p[hy]], s_f[hh_p[hy]]
-    hy = mom & m_hyph[hh_p]
-    surname2[hy] = s_f[hh_p[hy]]
-    newer = np.where(has_step, s_step, s_partner)
-    alt_m = np.where(mother_s != maiden, maiden, newer)
-    alt[mom] = alt_m[hh_p[mom]]
-    alt_k = np.where(newer >= 0, newer, np.where(kid_hyph, s_f, np.where(kid_s != maiden, maiden, -1)))
-    alt[kid] = alt_k[hh_p[kid]]
-    alt[alt == surname] = -1
-    return surname, surname2, alt

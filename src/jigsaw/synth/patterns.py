@@ -7,21 +7,21 @@ the alert rules agree. Each pattern is the data shape of a rule in the research 
 ========================== ======= ===========================================================
 pattern                    rule    shape injected (and recorded in ``truth/patterns.csv``)
 ========================== ======= ===========================================================
-non_mobile_injury          R1      injury (mostly a bruise) to a baby under 6 months, or to an
+non_mobile_injury          R01     injury (mostly a bruise) to a baby under 6 months, or to an
                                    older child whose record says ``not_independently_mobile``
-injury_pattern             R3      >= 3 injuries to a child or its siblings within 12 months,
+injury_pattern             R03     >= 3 injuries to a child or its siblings within 12 months,
                                    recorded by >= 2 different source systems
-ed_attendance_on_plan      R4(a)   a child on a CP plan (``cp_plan_start``, no end yet) or looked
+ed_attendance_on_plan      R04c    a child on a CP plan (``cp_plan_start``, no end yet) or looked
                                    after attends an emergency department
-domestic_abuse_school_age  R5      police domestic abuse incident in a household with a child
+domestic_abuse_school_age  R05     police domestic abuse incident in a household with a child
                                    aged 5-16, recorded on the adult victim and each child present
                                    (``children_present`` true); one truth row per school-age child
-missing_episode            R7      every child with a missing episode; each is followed by
+missing_episode            R07a    every child with a missing episode; each is followed by
                                    ``missing_return``
-missing_repeat             R7      >= 3 missing episodes within 90 days (a local rule, see R7)
-was_not_brought_on_plan    R4(a)   "was not brought" while the child is on a CP plan
-was_not_brought_repeat     R4(b)   >= 3 "was not brought" within 12 months
-repeat_referral            R8      a referral within 12 months of a previous referral
+missing_repeat             R07b    >= 3 missing episodes within 90 days (a local rule, see R7)
+was_not_brought_on_plan    R04a    "was not brought" while the child is on a CP plan
+was_not_brought_repeat     R04b    >= 3 "was not brought" within 12 months
+repeat_referral            R08     a referral within 12 months of a previous referral
 new_adult_baby             R11     an adult joins the household of a baby under 1
                                    (``household_member_joined`` on the baby, in CSC or HV)
 no_access_repeat           R13     >= 3 ``home_visit_no_access`` / ``service_refused`` within
@@ -68,7 +68,8 @@ NO_ACCESS_WINDOW_DAYS = 183
 
 @dataclass(frozen=True)
 class PatternSpec:
-    """A pattern's name, the rule it exercises and the event types its truth row points at."""
+    """A pattern's name, the catalogue rule that should find it (its id in ``rules/catalogue``) and the
+    event types its truth row points at."""
 
     name: str
     rule: str
@@ -83,18 +84,18 @@ def _spec(name: str, rule: str, first: set[str], last: set[str]) -> PatternSpec:
 PATTERNS: dict[str, PatternSpec] = {
     p.name: p
     for p in (
-        _spec("non_mobile_injury", "R1", {"injury"}, {"injury"}),
-        _spec("injury_pattern", "R3", {"injury"}, {"injury"}),
-        _spec("ed_attendance_on_plan", "R4", {"cp_plan_start", "looked_after_start"},
+        _spec("non_mobile_injury", "R01", {"injury"}, {"injury"}),
+        _spec("injury_pattern", "R03", {"injury"}, {"injury"}),
+        _spec("ed_attendance_on_plan", "R04c", {"cp_plan_start", "looked_after_start"},
               {"ed_attendance"}),
-        _spec("domestic_abuse_school_age", "R5", {"domestic_abuse_incident"},
+        _spec("domestic_abuse_school_age", "R05", {"domestic_abuse_incident"},
               {"domestic_abuse_incident"}),
-        _spec("missing_episode", "R7", {"missing_episode"}, {"missing_return"}),
-        _spec("missing_repeat", "R7", {"missing_episode"}, {"missing_episode"}),
-        _spec("was_not_brought_on_plan", "R4", {"cp_plan_start"}, {"appointment_was_not_brought"}),
-        _spec("was_not_brought_repeat", "R4", {"appointment_was_not_brought"},
+        _spec("missing_episode", "R07a", {"missing_episode"}, {"missing_return"}),
+        _spec("missing_repeat", "R07b", {"missing_episode"}, {"missing_episode"}),
+        _spec("was_not_brought_on_plan", "R04a", {"cp_plan_start"}, {"appointment_was_not_brought"}),
+        _spec("was_not_brought_repeat", "R04b", {"appointment_was_not_brought"},
               {"appointment_was_not_brought"}),
-        _spec("repeat_referral", "R8", {"referral"}, {"referral"}),
+        _spec("repeat_referral", "R08", {"referral"}, {"referral"}),
         _spec("new_adult_baby", "R11", {"household_member_joined"}, {"household_member_joined"}),
         _spec("no_access_repeat", "R13", {"home_visit_no_access", "service_refused"},
               {"home_visit_no_access", "service_refused"}),
@@ -102,3 +103,5 @@ PATTERNS: dict[str, PatternSpec] = {
 }
 
 PATTERN_NAMES: tuple[str, ...] = tuple(PATTERNS)
+#: which catalogue rule should find each pattern: the one home of that fact (benchmarks and tests read it)
+PATTERN_RULES: dict[str, str] = {p.name: p.rule for p in PATTERNS.values()}

@@ -109,17 +109,11 @@ def _family_names(pop: Population) -> pa.Array:
     return pc.if_else(pa.array(has2), pc.binary_join_element_wise(first, second, "-"), first)
 
 
-def people_columns(ctx: Ctx, recs: Records) -> dict[str, pa.Array]:
-    """The people.csv columns of every record, after identity noise."""
-    pop, cfg, plan, st = ctx.pop, ctx.plan.config, ctx.plan, ctx.streams
-    nt = tables()
-    p, f = recs.person, recs.fam
-    n = len(p)
-    fam_is = np.zeros((len(FAMILIES), n), bool)
-    fam_is[f, np.arange(n)] = True
-
-    # given name: short form, accents, typo
-    g = pop.given[p]
+def _given_names(ctx: Ctx, recs: Records) -> pa.Array:
+    """Given names as each agency holds them: a short form, accents dropped, a typo."""
+    pop, cfg, st, nt = ctx.pop, ctx.plan.config, ctx.streams, tables()
+    n = len(recs.person)
+    g = pop.given[recs.person]
     r = st.get("noise:nickname")
     nick = (r.random(n) < cfg.nickname_rate) & (nt.nick_count[g] > 0)
     given = nt.given.take(pa.array(g))
@@ -130,9 +124,14 @@ def people_columns(ctx: Ctx, recs: Records) -> dict[str, pa.Array]:
     given = noise.edit_strings(given, nt.given_accent[g] & (r.random(n) < cfg.accent_strip_rate),
                                strip_accents)
     r = st.get("noise:given-typo")
-    given = noise.edit_strings(given, r.random(n) < cfg.given_typo_rate, partial(noise.typo, r))
+    return noise.edit_strings(given, r.random(n) < cfg.given_typo_rate, partial(noise.typo, r))
 
-    # family name: changed surname, accents, typo
+
+def _family_names_held(ctx: Ctx, recs: Records) -> pa.Array:
+    """Family names as each agency holds them: a previous or partner's name, accents, a typo."""
+    pop, cfg, st, nt = ctx.pop, ctx.plan.config, ctx.streams, tables()
+    p = recs.person
+    n = len(p)
     family = _family_names(pop).take(pa.array(p))
     r = st.get("noise:surname-change")
     alt = pop.alt_surname[p]
@@ -141,40 +140,46 @@ def people_columns(ctx: Ctx, recs: Records) -> dict[str, pa.Array]:
         alt_s = pc.if_else(pa.array(pop.sex[p] == 1), nt.surname_f.take(pa.array(np.maximum(alt, 0))),
                            nt.surname_m.take(pa.array(np.maximum(alt, 0))))
         hyph = pc.binary_join_element_wise(family, alt_s, "-")
-        alt_s = pc.if_else(pa.array(r.random(n) < 0.35), hyph, alt_s)
+        alt_s = pc.if_else(pa.array(r.random(n) < cfg.surname_change_hyphen_rate), hyph, alt_s)
         family = pc.replace_with_mask(family, pa.array(change), alt_s.filter(pa.array(change)))
     r = st.get("noise:accents-family")
     family = noise.edit_strings(family, nt.surname_accent[pop.surname[p]] &
                                 (r.random(n) < cfg.accent_strip_rate), strip_accents)
     r = st.get("noise:family-typo")
-    family = noise.edit_strings(family, r.random(n) < cfg.family_typo_rate, partial(noise.typo, r))
+    return noise.edit_strings(family, r.random(n) < cfg.family_typo_rate, partial(noise.typo, r))
 
-    # birth date
-    dob, _ = noise.dob_swap(st.get("noise:dob-swap"), pop.birth[p], cfg.dob_swap_rate, ctx.as_of)
-    dob, _ = noise.dob_digit(st.get("noise:dob-digit"), dob, cfg.dob_digit_rate, ctx.as_of)
 
-    # NHS number: missing by agency, wrong (valid) or mistyped (invalid)
+def _nhs_numbers(ctx: Ctx, recs: Records) -> pa.Array:
+    """NHS numbers: missing at each agency's rate, someone else's (valid), or mistyped (invalid)."""
+    pop, cfg, st = ctx.pop, ctx.plan.config, ctx.streams
+    n = len(recs.person)
     by_family = {CSC: cfg.nhs_missing_social_care, GP: cfg.nhs_missing_gp,
                  SCH_P: cfg.nhs_missing_school, SCH_S: cfg.nhs_missing_school,
                  HV: cfg.nhs_missing_health, MAT: cfg.nhs_missing_health, AMH: cfg.nhs_missing_health,
                  ED1: cfg.nhs_missing_ed, ED2: cfg.nhs_missing_ed, POL: cfg.nhs_missing_police,
                  DAS: cfg.nhs_missing_substance}
     missing_rate = np.array([by_family[i] for i in range(len(FAMILIES))])
-    nhs = pop.nhs[p].copy()
-    missing = st.get("noise:nhs-missing").random(n) < missing_rate[f]
+    nhs = pop.nhs[recs.person].copy()
+    missing = st.get("noise:nhs-missing").random(n) < missing_rate[recs.fam]
     r = st.get("noise:nhs-wrong")
     wrong = ~missing & (r.random(n) < cfg.nhs_wrong_rate)
     k = int(wrong.sum())
-    nhs[wrong] = np.where(r.random(k) < 0.5, pop.nhs[r.integers(0, pop.n, k)], nhs_nobody(r, k))
+    nhs[wrong] = np.where(r.random(k) < cfg.nhs_wrong_someone_rate, pop.nhs[r.integers(0, pop.n, k)],
+                          nhs_nobody(r, k))
     r = st.get("noise:nhs-invalid")
     bad = ~missing & ~wrong & (r.random(n) < cfg.nhs_invalid_rate)
     nhs[bad] = nhs_typo(r, nhs[bad])
-    nhs_col = pc.cast(pa.array(nhs, mask=missing), pa.string())
+    return pc.cast(pa.array(nhs, mask=missing), pa.string())
 
-    # address: stale after a move, mistyped or missing postcode
+
+def _homes(ctx: Ctx, recs: Records, at_gp: np.ndarray) -> tuple[pa.Array, pa.Array]:
+    """(address, postcode): stale after a move (never at the GP), a mistyped or missing postcode."""
+    pop, cfg, st, plan = ctx.pop, ctx.plan.config, ctx.streams, ctx.plan
+    p = recs.person
+    n = len(p)
     r = st.get("noise:address")
     slot = pop.addr[p]
-    stale = (pop.prev_addr[p] >= 0) & ~fam_is[GP] & (r.random(n) < cfg.stale_address_rate)
+    stale = (pop.prev_addr[p] >= 0) & ~at_gp & (r.random(n) < cfg.stale_address_rate)
     slot = np.where(stale, pop.prev_addr[p], slot)
     street, number, unit = plan.places.locate(slot)
     wrong_pc = st.get("noise:postcode-error").random(n) < cfg.postcode_error_rate
@@ -182,39 +187,72 @@ def people_columns(ctx: Ctx, recs: Records) -> dict[str, pa.Array]:
     postcode = plan.places.postcode_strings(unit)
     no_pc = st.get("noise:postcode-missing").random(n) < cfg.postcode_missing_rate
     postcode = pc.if_else(pa.array(no_pc), pa.scalar(None, pa.string()), postcode)
+    return quote(plan.places.address_strings(street, number)), postcode
 
-    # what each agency records besides identity
-    r = st.get("records:extras")
+
+def _extras(ctx: Ctx, recs: Records, fam_is: np.ndarray) -> dict[str, pa.Array]:
+    """What each agency records besides identity: middle name, phone, ethnicity, UPN."""
+    pop, cfg, nt = ctx.pop, ctx.plan.config, tables()
+    p, f = recs.person, recs.fam
+    n = len(p)
+    r = ctx.streams.get("records:extras")
     child = pop.role[p] == CHILD
-    mid_idx = np.where(np.isin(f, list(_MIDDLE)) & (r.random(n) < 0.8), pop.middle[p], -1)
+    mid_idx = np.where(np.isin(f, list(_MIDDLE)) & (r.random(n) < cfg.middle_name_recorded_rate),
+                       pop.middle[p], -1)
     phone_n = (pop.gid[p] * 2654435761) % 1000
     teen = child & (ctx.as_of - pop.birth[p] > 13 * YEAR)
-    has_phone = np.isin(f, list(_PHONE)) & np.where(child, teen & (f == GP) & (r.random(n) < 0.3),
-                                                    r.random(n) < 0.7)
+    teen_phone = teen & (f == GP) & (r.random(n) < cfg.teen_phone_rate)
+    has_phone = np.isin(f, list(_PHONE)) & np.where(child, teen_phone, r.random(n) < cfg.adult_phone_rate)
     phone = pc.binary_join_element_wise(pa.scalar("07700 900"),
                                         pc.utf8_lpad(pc.cast(pa.array(phone_n), pa.string()), 3, "0"), "")
     eth_share = np.array([_ETHNICITY_SHARE[i] for i in range(len(FAMILIES))])
     eth = np.where(r.random(n) < eth_share[f], pop.ethnicity[p], -1)
-    unknown = (eth >= 0) & (r.random(n) < 0.03)
-    not_given = np.where(r.random(n) < 0.7, ETHNICITY.index("NOBT"), ETHNICITY.index("REFU"))
+    unknown = (eth >= 0) & (r.random(n) < cfg.ethnicity_unknown_rate)
+    not_given = np.where(r.random(n) < cfg.ethnicity_not_obtained_share, ETHNICITY.index("NOBT"),
+                         ETHNICITY.index("REFU"))
     eth = np.where(unknown, not_given, eth)
-    school = fam_is[SCH_P] | fam_is[SCH_S] | (fam_is[CSC] & (r.random(n) < 0.3))
+    school = fam_is[SCH_P] | fam_is[SCH_S] | (fam_is[CSC] & (r.random(n) < cfg.social_care_upn_rate))
     upn_ok = school & child & (pop.reception[p] <= ctx.as_of)
     upn = make_upn(pop.gid[p], ymd(pop.reception[p])[0])
-    cat = plan.catalogue
     return {
-        "source_system": pa.array(cat.systems, pa.string()).take(pa.array(recs.src)),
+        "other_names": noise.take_str(nt.given, mid_idx),
+        "phone": pc.if_else(pa.array(has_phone), phone, pa.scalar(None, pa.string())),
+        "is_child": pa.array(np.array(["false", "true"])[child.astype("int64")]),
+        "ethnicity": noise.take_str(pa.array(ETHNICITY, pa.string()), eth),
+        "upn": pc.if_else(pa.array(upn_ok), upn, pa.scalar(None, pa.string())),
+    }
+
+
+def people_columns(ctx: Ctx, recs: Records) -> dict[str, pa.Array]:
+    """The people.csv columns of every record, after identity noise, stage by stage.
+
+    Each stage draws from its own named random streams, so the stages can be read (and changed)
+    one at a time without moving another's draws.
+    """
+    pop, cfg, st = ctx.pop, ctx.plan.config, ctx.streams
+    n = len(recs.person)
+    fam_is = np.zeros((len(FAMILIES), n), bool)
+    fam_is[recs.fam, np.arange(n)] = True
+    given = _given_names(ctx, recs)
+    family = _family_names_held(ctx, recs)
+    dob, _ = noise.dob_swap(st.get("noise:dob-swap"), pop.birth[recs.person], cfg.dob_swap_rate, ctx.as_of)
+    dob, _ = noise.dob_digit(st.get("noise:dob-digit"), dob, cfg.dob_digit_rate, ctx.as_of)
+    nhs = _nhs_numbers(ctx, recs)
+    address, postcode = _homes(ctx, recs, fam_is[GP])
+    extras = _extras(ctx, recs, fam_is)
+    return {
+        "source_system": pa.array(ctx.plan.catalogue.systems, pa.string()).take(pa.array(recs.src)),
         "source_id": recs.ids,
         "given_name": given,
         "family_name": family,
         "birth_date": pc.cast(pa.array(dob.astype("datetime64[D]")), pa.string()),
-        "other_names": noise.take_str(nt.given, mid_idx),
-        "sex": pa.array(np.array(["M", "F"])[pop.sex[p]]),
-        "nhs_number": nhs_col,
-        "upn": pc.if_else(pa.array(upn_ok), upn, pa.scalar(None, pa.string())),
-        "address": quote(plan.places.address_strings(street, number)),
+        "other_names": extras["other_names"],
+        "sex": pa.array(np.array(["M", "F"])[pop.sex[recs.person]]),
+        "nhs_number": nhs,
+        "upn": extras["upn"],
+        "address": address,
         "postcode": postcode,
-        "phone": pc.if_else(pa.array(has_phone), phone, pa.scalar(None, pa.string())),
-        "is_child": pa.array(np.array(["false", "true"])[child.astype("int64")]),
-        "ethnicity": noise.take_str(pa.array(ETHNICITY, pa.string()), eth),
+        "phone": extras["phone"],
+        "is_child": extras["is_child"],
+        "ethnicity": extras["ethnicity"],
     }

@@ -15,10 +15,10 @@ import pyarrow.compute as pc
 
 from jigsaw.synth.context import Ctx
 from jigsaw.synth.csvout import escape
-from jigsaw.synth.households import CHILD, FATHER, MOTHER, PARTNER, RELATIVE, STEP
 from jigsaw.synth.plan import NONE
 from jigsaw.synth.records import Records
 from jigsaw.synth.rng import pick
+from jigsaw.synth.roles import CHILD, FATHER, MOTHER, PARTNER, RELATIVE, STEP
 from jigsaw.synth.socialcare import TEAMS
 from jigsaw.synth.sources import AMH, CSC, DAS, GP, HV, MAT, POL, SCH_P, SCH_S, Catalogue
 from jigsaw.synth.texts import ET

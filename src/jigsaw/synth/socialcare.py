@@ -72,14 +72,28 @@ def _visits(rng: np.random.Generator, start: np.ndarray, end: np.ndarray, lo: in
     return unit, dates[ok]
 
 
-def cascade(buf: EventBuf, cases: CaseLog, rng: np.random.Generator, child: np.ndarray,
-            unit: np.ndarray, t0: np.ndarray, outcome: np.ndarray, as_of: int,
-            no_access_rate: float = 0.0) -> Cascade:
-    """Emit the CSC events of cases starting with a contact on ``t0`` (per unit).
+@dataclass
+class _Steps:
+    """Per case unit: the date of every statutory step (NONE where the outcome has no such step)."""
 
-    ``child``/``unit`` list the children of each unit (a sibling group or one child). Dates
-    after ``as_of`` are simply not emitted: those cases are still open.
-    """
+    referral: np.ndarray
+    a_start: np.ndarray
+    strat: np.ndarray
+    s47_start: np.ndarray
+    s47_end: np.ndarray
+    a_end: np.ndarray
+    cp_start: np.ndarray
+    cp_end: np.ndarray
+    lac_start: np.ndarray
+    lac_end: np.ndarray
+    cin_start: np.ndarray
+    cin_end: np.ndarray
+    close: np.ndarray
+    variant: np.ndarray  # which wording of each step's text
+
+
+def _steps(rng: np.random.Generator, t0: np.ndarray, outcome: np.ndarray) -> _Steps:
+    """Dates from the contact on: referral, assessment, section 47, plans, closure, in statutory order."""
     n = len(t0)
     referral = t0 + pick(rng, 0, 2, n)
     a_start = referral + pick(rng, 1, 5, n)
@@ -100,7 +114,15 @@ def cascade(buf: EventBuf, cases: CaseLog, rng: np.random.Generator, child: np.n
     close = np.select([(outcome == NFA) | (outcome == S47_NFA), outcome == LAC],
                       [a_end + pick(rng, 0, 10, n), lac_end + pick(rng, 30, 120, n)],
                       cin_end + pick(rng, 0, 14, n))
-    variant = rng.integers(0, 8, n)
+    return _Steps(referral, a_start, strat, s47_start, s47_end, a_end, cp_start, cp_end, lac_start, lac_end,
+                  cin_start, cin_end, close, rng.integers(0, 8, n))
+
+
+def _emit_steps(buf: EventBuf, child: np.ndarray, unit: np.ndarray, t0: np.ndarray, outcome: np.ndarray,
+                d: _Steps) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Every step's event on every child of its unit: (referral rows, CP plan rows, looked-after rows)."""
+    n, variant = len(t0), d.variant
+    s47, cp, lac = outcome >= S47_NFA, outcome >= CP, outcome == LAC
 
     def emit(etype: str, dates: np.ndarray, text: np.ndarray, where: np.ndarray | None = None,
              ) -> np.ndarray:
@@ -113,59 +135,80 @@ def cascade(buf: EventBuf, cases: CaseLog, rng: np.random.Generator, child: np.n
         return np.broadcast_to(tx.plain(etype, v), n)
 
     emit("contact", t0, text("contact"))
-    ref_row = emit("referral", referral, text("referral"))
-    emit("assessment_start", a_start, text("assessment_start"))
-    emit("strategy_discussion", strat, text("strategy_discussion"), s47)
-    emit("section47_start", s47_start, text("section47_start"), s47)
-    emit("section47_end", s47_end, text("section47_end", np.where(outcome == S47_NFA, 1, 0)), s47)
+    ref_row = emit("referral", d.referral, text("referral"))
+    emit("assessment_start", d.a_start, text("assessment_start"))
+    emit("strategy_discussion", d.strat, text("strategy_discussion"), s47)
+    emit("section47_start", d.s47_start, text("section47_start"), s47)
+    emit("section47_end", d.s47_end, text("section47_end", np.where(outcome == S47_NFA, 1, 0)), s47)
     planned = (outcome == CIN) | (outcome >= S47_CIN)
-    emit("assessment_end", a_end, text("assessment_end", np.where(planned, 1, 2 * (variant % 2))))
-    emit("cp_conference", cp_start, text("cp_conference", np.where(variant % 3 == 2, 2, 0)), cp)
-    plan_row = emit("cp_plan_start", cp_start, text("cp_plan_start"), cp)
+    emit("assessment_end", d.a_end, text("assessment_end", np.where(planned, 1, 2 * (variant % 2))))
+    emit("cp_conference", d.cp_start, text("cp_conference", np.where(variant % 3 == 2, 2, 0)), cp)
+    plan_row = emit("cp_plan_start", d.cp_start, text("cp_plan_start"), cp)
     for k in (1, 2, 3):  # review conferences at 3 months, then six-monthly
-        review = cp_start + 90 + 182 * (k - 1)
-        emit("cp_conference", review, text("cp_conference", 1), cp & (review < cp_end))
-    emit("cp_plan_end", cp_end, text("cp_plan_end", lac.astype("int64")), cp)
-    lac_row = emit("looked_after_start", lac_start, text("looked_after_start"), lac)
-    emit("looked_after_end", lac_end, text("looked_after_end"), lac)
-    emit("cin_plan_start", cin_start, text("cin_plan_start"), cin_start < NONE)
-    emit("cin_plan_end", cin_end, text("cin_plan_end"), cin_start < NONE)
-    emit("case_closed", close, text("case_closed"))
+        review = d.cp_start + 90 + 182 * (k - 1)
+        emit("cp_conference", review, text("cp_conference", 1), cp & (review < d.cp_end))
+    emit("cp_plan_end", d.cp_end, text("cp_plan_end", lac.astype("int64")), cp)
+    lac_row = emit("looked_after_start", d.lac_start, text("looked_after_start"), lac)
+    emit("looked_after_end", d.lac_end, text("looked_after_end"), lac)
+    emit("cin_plan_start", d.cin_start, text("cin_plan_start"), d.cin_start < NONE)
+    emit("cin_plan_end", d.cin_end, text("cin_plan_end"), d.cin_start < NONE)
+    emit("case_closed", d.close, text("case_closed"))
+    return ref_row, plan_row, lac_row
 
+
+def _emit_visits(buf: EventBuf, rng: np.random.Generator, child: np.ndarray, unit: np.ndarray, n: int,
+                 d: _Steps, as_of: int, no_access_rate: float) -> None:
+    """Home visits while a plan runs (CIN every 3-6 weeks, CP every 2-4, looked after every 6-12),
+    each on every child of the unit; with ``no_access_rate``, at most one visit per unit finds no one in.
+    """
     hi = as_of + 1
     visit_units, visit_dates = [], []
-    for start, end, lo, hi_step in ((cin_start, cin_end, 21, 42), (cp_start, cp_end, 14, 28),
-                                    (lac_start, lac_end, 42, 84)):
-        u, d = _visits(rng, np.minimum(start, hi), np.minimum(end, hi), lo, hi_step)
+    for start, end, lo, hi_step in ((d.cin_start, d.cin_end, 21, 42), (d.cp_start, d.cp_end, 14, 28),
+                                    (d.lac_start, d.lac_end, 42, 84)):
+        u, day = _visits(rng, np.minimum(start, hi), np.minimum(end, hi), lo, hi_step)
         visit_units.append(u)
-        visit_dates.append(d)
+        visit_dates.append(day)
     vu, vd = np.concatenate(visit_units), np.concatenate(visit_dates)
-    if len(vu):
-        no_access = np.zeros(len(vu), bool)
-        if no_access_rate > 0:  # at most one per unit, recorded on the unit's first child
-            order = rng.permutation(len(vu))
-            _, first = np.unique(vu[order], return_index=True)
-            cand = order[first]
-            no_access[cand[rng.random(len(cand)) < no_access_rate]] = True
-        counts = np.bincount(unit, minlength=n)
-        starts = np.concatenate([[0], np.cumsum(counts)[:-1]])
-        by_unit = child[np.argsort(unit, kind="stable")]
-        reps = counts[vu]
-        within = np.arange(reps.sum()) - np.repeat(np.cumsum(reps) - reps, reps)
-        who = by_unit[np.repeat(starts[vu], reps) + within]
-        vdate = np.repeat(vd, reps)
-        na = np.repeat(no_access, reps)
-        buf.add(who[~na], CSC, "home_visit", vdate[~na], tx.plain("home_visit", vdate[~na] % 2))
-        sel = na & (within == 0)
-        buf.add(who[sel], CSC, "home_visit_no_access", vdate[sel],
-                tx.plain("home_visit_no_access", vdate[sel] % 2))
+    if not len(vu):
+        return
+    no_access = np.zeros(len(vu), bool)
+    if no_access_rate > 0:  # at most one per unit, recorded on the unit's first child
+        order = rng.permutation(len(vu))
+        _, first = np.unique(vu[order], return_index=True)
+        cand = order[first]
+        no_access[cand[rng.random(len(cand)) < no_access_rate]] = True
+    counts = np.bincount(unit, minlength=n)
+    starts = np.concatenate([[0], np.cumsum(counts)[:-1]])
+    by_unit = child[np.argsort(unit, kind="stable")]
+    reps = counts[vu]
+    within = np.arange(reps.sum()) - np.repeat(np.cumsum(reps) - reps, reps)
+    who = by_unit[np.repeat(starts[vu], reps) + within]
+    vdate = np.repeat(vd, reps)
+    na = np.repeat(no_access, reps)
+    buf.add(who[~na], CSC, "home_visit", vdate[~na], tx.plain("home_visit", vdate[~na] % 2))
+    sel = na & (within == 0)
+    buf.add(who[sel], CSC, "home_visit_no_access", vdate[sel],
+            tx.plain("home_visit_no_access", vdate[sel] % 2))
 
-    team = np.select([outcome == LAC, outcome == CP, cin_start < NONE], [5, 4, 1], 0)
+
+def cascade(buf: EventBuf, cases: CaseLog, rng: np.random.Generator, child: np.ndarray,
+            unit: np.ndarray, t0: np.ndarray, outcome: np.ndarray, as_of: int,
+            no_access_rate: float = 0.0) -> Cascade:
+    """Emit the CSC events of cases starting with a contact on ``t0`` (per unit).
+
+    ``child``/``unit`` list the children of each unit (a sibling group or one child). Dates
+    after ``as_of`` are simply not emitted: those cases are still open. Stages: the steps' dates,
+    their events, the home visits, and the allocated social worker's involvement.
+    """
+    d = _steps(rng, t0, outcome)
+    ref_row, plan_row, lac_row = _emit_steps(buf, child, unit, t0, outcome, d)
+    _emit_visits(buf, rng, child, unit, len(t0), d, as_of, no_access_rate)
+    team = np.select([outcome == LAC, outcome == CP, d.cin_start < NONE], [5, 4, 1], 0)
     cases.person.append(child)
-    cases.start.append(referral[unit])
-    cases.end.append(np.where(close[unit] <= as_of, close[unit], NONE))
+    cases.start.append(d.referral[unit])
+    cases.end.append(np.where(d.close[unit] <= as_of, d.close[unit], NONE))
     cases.team.append(team[unit])
-    return Cascade(child=child, referral=referral[unit], referral_row=ref_row, plan_row=plan_row,
-                   lac_row=lac_row, cp_start=cp_start[unit], cp_end=cp_end[unit],
-                   lac_start=lac_start[unit], lac_end=lac_end[unit], cin_start=cin_start[unit],
-                   cin_end=cin_end[unit], close=close[unit])
+    return Cascade(child=child, referral=d.referral[unit], referral_row=ref_row, plan_row=plan_row,
+                   lac_row=lac_row, cp_start=d.cp_start[unit], cp_end=d.cp_end[unit],
+                   lac_start=d.lac_start[unit], lac_end=d.lac_end[unit], cin_start=d.cin_start[unit],
+                   cin_end=d.cin_end[unit], close=d.close[unit])

@@ -13,7 +13,7 @@ import json
 import numpy as np
 import pyarrow as pa
 
-from jigsaw.feeds.vocabulary import EVENT_TYPES, INJURY_TYPES
+from jigsaw.feeds import EVENT_TYPES, INJURY_TYPES
 from jigsaw.synth.csvout import escape
 
 ETYPES: tuple[str, ...] = tuple(EVENT_TYPES)

@@ -33,7 +33,8 @@ _PLAN: RunPlan | None = None
 
 def write_partnership(out_dir: Path, children: int, seed: int = 1,
                       config: SynthConfig | None = None, as_of: date = date(2026, 6, 30),
-                      progress: Callable[[int, int], None] | None = None) -> SynthSummary:
+                      progress: Callable[[int, int], None] | None = None,
+                      workers: int | None = None) -> SynthSummary:
     """Write a synthetic partnership of ``children`` children to ``out_dir``.
 
     One folder of canonical feed files per source system plus ``truth/``; the same arguments
@@ -42,7 +43,6 @@ def write_partnership(out_dir: Path, children: int, seed: int = 1,
     presence marks a finished output. Previous synth output in ``out_dir`` (folders holding a
     ``source.json``, and ``truth/``) is replaced; anything else there is left alone.
     """
-    workers = int(os.environ.get("JIGSAW_SYNTH_WORKERS", "0")) or None
     return run(Path(out_dir), children, seed, config or SynthConfig(), as_of, progress, workers)
 
 

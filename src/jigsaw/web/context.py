@@ -13,6 +13,7 @@ NAVIGATION = (
     ("Find a child", "signpost:search", "search"),
     ("Alerts", "alerts:alerts", "alerts"),
     ("Link review", "signpost:link-review", "review"),
+    ("Case reviews", "reviews:list", "review"),
     ("Access log", "audit:audit", "audit"),
     ("Partnership figures", "insight:aggregates", "aggregates"),
     ("Users", "accounts:users", "admin"),

@@ -24,7 +24,7 @@ from dataclasses import dataclass
 
 from django.db import connections
 
-from jigsaw.feeds.readers import FeedFileError
+from jigsaw.feeds import FeedFileError
 
 from .prepare import Batch, End, Unit, prepare, unit_path
 

@@ -13,10 +13,19 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
-from jigsaw.feeds.kinds import KEY_SEPARATOR, FeedKind, kind_of
-from jigsaw.feeds.readers import MAX_FIELD_CHARS, FeedFile, open_feed
-from jigsaw.feeds.returns import ReturnPart
-from jigsaw.feeds.rows import PARSERS, RowRejected
+from django.conf import settings
+
+from jigsaw.feeds import (
+    KEY_SEPARATOR,
+    PARSERS,
+    FeedFile,
+    FeedKind,
+    ReturnPart,
+    RowRejected,
+    kind_of,
+    open_feed,
+    read_fields_up_to,
+)
 
 from .staging import content_hash, copy_text, text_hash
 
@@ -74,7 +83,7 @@ def _guess_key(kind: FeedKind, values: list[str]) -> str:
 
 def _too_long(kind: FeedKind, values: list[str]) -> str:
     longest = kind.columns[max(range(len(values)), key=lambda i: len(values[i]))]
-    return f"{longest} is longer than the {MAX_FIELD_CHARS:,}-character limit for one field"
+    return f"{longest} is longer than the {settings.JIGSAW_MAX_FIELD_CHARS:,}-character limit for one field"
 
 
 def prepare(unit: Unit, for_copy: bool = False) -> Iterator[Batch | End]:
@@ -83,6 +92,8 @@ def prepare(unit: Unit, for_copy: bool = False) -> Iterator[Batch | End]:
     ``for_copy``: hand the rows to load as PostgreSQL COPY text (formatted here, which may be
     the worker process, rather than by the importer).
     """
+    limit = settings.JIGSAW_MAX_FIELD_CHARS
+    read_fields_up_to(limit)
     feed = _open(unit)
     kind = feed.kind
     parse, now = PARSERS[kind.name], datetime.now(UTC)
@@ -105,7 +116,7 @@ def prepare(unit: Unit, for_copy: bool = False) -> Iterator[Batch | End]:
             elif first != code:
                 reason = (f"source_system {first!r} differs from this file's {code!r}; a feed "
                           "file comes from one source system")
-            elif max(map(len, values)) > MAX_FIELD_CHARS:
+            elif max(map(len, values)) > limit:
                 reason = _too_long(kind, values)
             else:
                 try:

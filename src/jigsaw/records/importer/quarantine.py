@@ -7,7 +7,7 @@ function runs inside the file's transaction.
 
 from __future__ import annotations
 
-from jigsaw.feeds.vocabulary import EVENT_TYPES
+from jigsaw.feeds import EVENT_TYPES
 
 from .staging import QUARANTINE_TABLE, RAW_TABLE, stage_name
 from .tables import PERSON_TABLE, TableSpec

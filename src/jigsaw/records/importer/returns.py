@@ -13,9 +13,7 @@ from pathlib import Path
 
 from django.db import connections
 
-from jigsaw.feeds.kinds import kind_of
-from jigsaw.feeds.readers import FeedFileError
-from jigsaw.feeds.returns import ReturnPart, return_parts
+from jigsaw.feeds import FeedFileError, ReturnPart, kind_of, return_parts
 
 from .tables import PERSON_TABLE
 

@@ -20,7 +20,7 @@ from pathlib import Path
 from django.db import DatabaseError, OperationalError, connections, transaction
 from django.db.models import Case, FloatField, Value, When
 
-from jigsaw.feeds.readers import FeedFileError, discover
+from jigsaw.feeds import FeedFileError, discover
 
 from ..models import ImportBatch
 from . import apply

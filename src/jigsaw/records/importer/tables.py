@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from jigsaw.feeds.rows import STORED_COLUMNS
+from jigsaw.feeds import STORED_COLUMNS
 
 
 @dataclass(frozen=True, slots=True)

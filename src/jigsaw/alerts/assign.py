@@ -1,0 +1,56 @@
+"""Which Jigsaw account an alert goes to: a named account, or the hub's queue -- never a text match.
+
+A rule routes to a *role in the child's life* (the allocated social worker, the school's
+designated safeguarding lead). The feeds name that practitioner as free text, so the alert is
+given to an account only when exactly one active account of **the involvement's own agency**
+(by its name or a former name) has exactly that full name (whitespace and case aside). Anything
+less certain -- no account, two accounts, another agency's account with the same name -- goes to
+the safeguarding hub's queue, where a hub officer reassigns or works it. The account is fixed
+when the alert is raised (on import), so renaming an account later never hands it someone
+else's alerts.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+from django.contrib.auth import get_user_model
+
+from jigsaw.records.models import agencies_by_name
+
+
+def _key(name: str) -> str:
+    return " ".join(name.split()).casefold()
+
+
+def accounts_by_name(using: str) -> dict[tuple[int, str], list[int]]:
+    """(agency id, normalised full name) -> active account ids (case roles only have agencies)."""
+    found: dict[tuple[int, str], list[int]] = defaultdict(list)
+    users = (
+        get_user_model()
+        .objects.using(using)
+        .filter(is_active=True, profile__agency__isnull=False)
+        .values_list("pk", "first_name", "last_name", "profile__agency_id")
+    )
+    for pk, first, last, agency in users:
+        name = _key(f"{first} {last}")
+        if name:
+            found[(agency, name)].append(pk)
+    return found
+
+
+def assignee(
+    practitioner: str, agency: str, accounts: dict[tuple[int, str], list[int]], agencies: dict[str, int]
+) -> int | None:
+    """The one account this involvement names, or None (the hub's queue)."""
+    agency_id = agencies.get(" ".join(agency.split()).casefold())
+    if agency_id is None or not practitioner.strip():
+        return None
+    ids = accounts.get((agency_id, _key(practitioner)), [])
+    return ids[0] if len(ids) == 1 else None
+
+
+def resolver(using: str):
+    """A function (practitioner, agency) -> account id or None, reading accounts once."""
+    accounts, agencies = accounts_by_name(using), agencies_by_name(using)
+    return lambda practitioner, agency: assignee(practitioner, agency, accounts, agencies)

@@ -1,0 +1,139 @@
+"""``Patient/$person-info-query``: is this child known here, and whom should the asker contact?
+
+The answer is the practitioners' search (:func:`jigsaw.signpost.search.search`), reduced to what
+the draft MAIS data-exchange standard returns: ``match`` and, when true, one contact
+Organization. The identity model, the refusals (too little to go on, a bad NHS number) and the
+shielding rules are the search's own, so a machine can learn nothing a practitioner could not:
+
+* ``match`` is true only for a person at the search's "high" confidence (the batch linker's link
+  threshold); a "possible" candidate is not a match, because a confident wrong answer sends
+  another agency to the wrong family;
+* a shielded child is found only on exact details (as in the search), and the contact is then
+  the hub the shield names, never the agencies involved;
+* two or more people at high confidence mean the details do not tell one child apart: the
+  contact is the partnership's hub, which can resolve it by hand;
+* the contact never carries case detail: an agency's name and telecom, no practitioner, no
+  event, no address of the child.
+
+Every answered query is written to the access log as a ``search`` entry (the client, its
+agency, the reason code and URI, which fields were given, a keyed digest of the values, the
+answer), with one entry per person the answer disclosed, as a practitioner's search is.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.conf import settings
+from django.db import transaction
+
+from jigsaw.api.fhir import PersonQuery, answer, organization
+from jigsaw.api.reasons import reason_of
+from jigsaw.audit.log import query_digest, record
+from jigsaw.audit.models import Action
+from jigsaw.records.models import Agency, agencies_by_name
+from jigsaw.signpost.models import Person
+from jigsaw.signpost.search import Match, SearchQuery, search
+from jigsaw.signpost.signposts import Signpost
+
+ROLE = "api_client"
+
+
+@dataclass(frozen=True)
+class Caller:
+    """The machine client asking, as the access log records it."""
+
+    name: str
+    client_id: str
+    agency: str
+    remote_addr: str = ""
+    user_agent: str = ""
+
+    @property
+    def actor(self) -> str:
+        return f"api:{self.name}"
+
+
+def person_info(query: PersonQuery, caller: Caller, using: str = "default") -> dict[str, Any]:
+    """The response Parameters for ``query``; raises ReasonRefused or SearchRefused (both 400)."""
+    why = reason_of(query.reason_uri)
+    result = search(SearchQuery(given_name=query.given_name, family_name=query.family_name,
+                                birth_date=query.birth_date, postcode=query.postcode,
+                                nhs_number=query.nhs_number),
+                    searched_by=caller.actor, reason=why.code, using=using)
+    high = [m for m in result.results if m.confidence == "high"]
+    contact = _contact(high, using) if high else None
+    _log(caller, why.code, query, result.query, high, using)
+    return answer(bool(high), contact)
+
+
+def hub() -> dict[str, Any]:
+    return organization(settings.JIGSAW_HUB_NAME, settings.JIGSAW_HUB_PHONE, settings.JIGSAW_HUB_EMAIL)
+
+
+def _contact(high: list[Match], using: str) -> dict[str, Any]:
+    if len(high) > 1:
+        return hub()
+    [match] = high
+    if match.shielded:
+        named = (Person.objects.using(using).filter(pk=match.person_id)
+                 .values_list("shield_contact", flat=True))
+        hub_name = next(iter(named), "") or settings.JIGSAW_HUB_NAME
+        return organization(hub_name, settings.JIGSAW_HUB_PHONE, settings.JIGSAW_HUB_EMAIL)
+    if not match.signposts:
+        return hub()
+    return _agency_contact(match.signposts, using)
+
+
+def _agency_contact(posts: list[Signpost], using: str) -> dict[str, Any]:
+    """The agency to contact: current involvements first, social care before others.
+
+    Its own safeguarding contact when the partnership has recorded one (Agency
+    ``safeguarding_phone``/``email``), else the contact the involvement gave.
+    """
+    agencies = _agencies({p.agency for p in posts}, using)
+
+    def kind(post: Signpost) -> str:
+        agency = agencies.get(post.agency.casefold())
+        return agency.agency_type if agency else ""
+
+    post = min(posts, key=lambda p: (not p.current, kind(p) != "social_care"))  # min is stable
+    agency = agencies.get(post.agency.casefold())
+    if agency is not None and (agency.safeguarding_phone or agency.safeguarding_email):
+        return organization(agency.name, agency.safeguarding_phone, agency.safeguarding_email)
+    contact = " ".join(post.contact.split())
+    email = contact if "@" in contact else ""
+    return organization(agency.name if agency else post.agency, "" if email else contact, email)
+
+
+def _agencies(names: set[str], using: str) -> dict[str, Agency]:
+    """Case-folded name -> Agency for the names signposts use: one query, by current name first;
+    a name not found that way (a feed still using a former name) is looked up among all agencies."""
+    fields = ("name", "former_names", "agency_type", "safeguarding_phone", "safeguarding_email")
+    found = {a.name.casefold(): a for a in Agency.objects.using(using).filter(name__in=names).only(*fields)}
+    if all(n.casefold() in found for n in names):
+        return found
+    every = list(Agency.objects.using(using).only(*fields))
+    by_id = {a.pk: a for a in every}
+    return {name: by_id[pk] for name, pk in agencies_by_name(using).items() if pk in by_id} | found
+
+
+def _log(caller: Caller, code: str, query: PersonQuery, echo: dict[str, Any], high: list[Match],
+         using: str) -> None:
+    common = {"role": ROLE, "agency": caller.agency, "reason": code, "remote_addr": caller.remote_addr,
+              "user_agent": caller.user_agent, "using": using}
+    systems = [s[:200] for s in query.identifier_systems[:5]]
+    with transaction.atomic(using=using):
+        _entries(caller, query, echo, high, common, systems)
+
+
+def _entries(caller: Caller, query: PersonQuery, echo: dict[str, Any], high: list[Match],
+             common: dict[str, Any], systems: list[str]) -> None:
+    head = record(caller.actor, action=Action.SEARCH, reason_text=query.reason_uri or "", detail={
+        "client_id": caller.client_id, "fields": sorted(k for k, v in echo.items() if v not in (None, "")),
+        "identifier_systems": systems, "match": bool(high),
+        "results": len(high), "query_digest": query_digest(echo)}, **common)
+    for rank, m in enumerate(high, 1):
+        record(caller.actor, action=Action.SEARCH, person_id=m.person_id,
+               detail={"search": head.sequence, "rank": rank, "shielded": m.shielded}, **common)

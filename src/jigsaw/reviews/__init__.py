@@ -1,0 +1,1 @@
+"""Case reviews: serious incidents, statutory clocks, evidence packs, sign-off, action plans, themes."""

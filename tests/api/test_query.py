@@ -1,0 +1,112 @@
+"""``$person-info-query`` as another agency's system sees it: match, contact, and the access log."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from jigsaw.audit.models import AccessEntry
+from jigsaw.records.models import Agency
+from jigsaw.signpost import shielding
+from jigsaw.signpost.search import SearchQuery, search
+from tests.conftest import BOTH
+from tests.signpost import NHS, POSTCODE, person_of
+
+from .support import S47, answer_of, ask, parameters, patient
+
+pytestmark = pytest.mark.django_db(databases=BOTH)
+
+
+def searches(using: str) -> list[AccessEntry]:
+    return list(AccessEntry.objects.using(using).filter(action="search").order_by("sequence"))
+
+
+def test_a_misspelt_name_finds_the_child_and_names_whom_to_contact(token, loaded):
+    status, model, _ = ask(token, parameters(patient(given="Olivai")))
+    assert status == 200
+    match, contact = answer_of(model)
+    assert match is True
+    # the current social worker's agency (social care first), with the involvement's own contact
+    assert contact.name == "Northtown Children's Services"
+    assert [(t.system, t.value) for t in contact.telecom] == [("phone", "0161 555 0101")]
+    text = model.model_dump_json()
+    for detail in ("Priya", "Shah", "Olivia", "Bennett", "2017", POSTCODE, "home_visit", "Assessment team"):
+        assert detail not in text  # whom to contact, never the child or the case
+
+
+def test_the_agencys_own_safeguarding_contact_is_preferred(token, loaded):
+    Agency.objects.using(loaded).filter(name="Northtown Children's Services").update(
+        safeguarding_phone="0161 555 0000", safeguarding_email="mash@northtown.example")
+    _, model, _ = ask(token, parameters(patient(given="Olivai")))
+    match, contact = answer_of(model)
+    assert match and contact.name == "Northtown Children's Services"
+    assert [(t.system, t.value) for t in contact.telecom] == [("phone", "0161 555 0000"),
+                                                              ("email", "mash@northtown.example")]
+
+
+def test_an_unknown_child_is_no_match_and_no_contact(token, loaded):
+    status, model, _ = ask(token, parameters(patient(given="Zebedee", family="Quixote", born="2015-01-01")))
+    assert status == 200 and answer_of(model) == (False, None)
+    assert [p.name for p in model.parameter] == ["match"]
+
+
+def test_the_nhs_number_and_birth_date_alone_find_the_child(token, loaded):
+    _, model, _ = ask(token, parameters(patient(given=None, family=None, nhs=NHS)))
+    assert answer_of(model)[0] is True
+
+
+def test_a_possible_candidate_is_not_a_match(token, loaded):
+    """The search shows Olivia's cousin as 'possible' for this query; the API says no match."""
+    query = {"given_name": "Olivia", "family_name": "Bennett", "birth_date": "2017-04-18"}
+    shown = search(SearchQuery(**query), searched_by="tester", reason="s47", using=loaded).results
+    assert shown and {m.confidence for m in shown} == {"possible"}
+    _, model, _ = ask(token, parameters(patient(born="2017-04-18")))
+    assert answer_of(model) == (False, None)
+
+
+def test_every_query_is_in_the_access_log_with_client_agency_reason_and_digest(token, loaded):
+    ask(token, parameters(patient(given="Olivai")))
+    ask(token, parameters(patient(given="Zebedee", family="Quixote", born="2015-01-01")))
+    head, person, unknown = searches(loaded)
+    for entry in (head, person, unknown):
+        assert (entry.actor, entry.role, entry.agency, entry.reason_code) == (
+            "api:Riverside ED", "api_client", "Riverside Surgery", "s47")
+    assert head.reason_text == S47 and head.person_id is None
+    assert head.detail["match"] is True and head.detail["results"] == 1
+    assert head.detail["fields"] == ["birth_date", "family_name", "given_name"]
+    assert len(head.detail["query_digest"]) == 64 and head.detail["client_id"]
+    assert person.person_id == person_of("csc", "C1", loaded) and person.detail["search"] == head.sequence
+    assert unknown.detail["match"] is False and unknown.person_id is None
+    logged = json.dumps([e.detail for e in (head, person, unknown)])
+    for value in ("Olivai", "Bennett", "Zebedee", "2017-03-08"):
+        assert value not in logged  # a digest of what was asked, never the values
+
+
+def test_a_refused_query_reads_nobody_and_logs_no_search(token, loaded):
+    status, _, _ = ask(token, parameters(patient(), reason=None))
+    assert status == 400 and searches(loaded) == []
+
+
+@pytest.fixture
+def shielded(loaded, settings) -> int:
+    settings.JIGSAW_HUB_PHONE = "0161 555 9999"
+    olivia = person_of("csc", "C1", loaded)
+    shielding.shield(olivia, "Northtown MASH", "refuge", by="hub", using=loaded)
+    return olivia
+
+
+def test_a_shielded_child_known_exactly_gives_the_hub_never_the_agencies(token, shielded, loaded):
+    _, model, _ = ask(token, parameters(patient(postcode="M1 1AA")))
+    match, contact = answer_of(model)
+    assert match is True and contact.name == "Northtown MASH"
+    assert [(t.system, t.value) for t in contact.telecom] == [("phone", "0161 555 9999")]
+    text = model.model_dump_json()
+    assert "Northtown Children" not in text and "0161 555 0101" not in text
+    [_head, person] = searches(loaded)
+    assert person.detail["shielded"] is True
+
+
+def test_a_shielded_child_is_not_found_from_a_near_miss(token, shielded, loaded):
+    _, model, _ = ask(token, parameters(patient(given="Olivai")))
+    assert answer_of(model) == (False, None)
