@@ -106,13 +106,11 @@ def person_of(source: str, key: str, using: str) -> int:
                                                record__record_key=key).person_id
 
 
-def cli_database(root: Path) -> dict[str, str]:
-    """A file database holding the partnership, loaded through the real command; its env."""
-    from tests.conftest import run_jigsaw
-
+def cli_database(root: Path, jigsaw) -> dict[str, str]:
+    """A file database holding the partnership, loaded through ``jigsaw`` (the fixture); its env."""
     env = {"JIGSAW_DATA_DIR": str(root / "data"), "JIGSAW_DATABASE_URL": f"sqlite:///{root / 'cli.sqlite3'}"}
     feeds = [*write_partnership(root / "feeds"), *background(root)]
     for args in (("import", *map(str, feeds), "--json"), ("link", "--json")):
-        done = run_jigsaw(*args, env=env)
+        done = jigsaw(*args, env=env)
         assert done.returncode == 0, done.stderr
     return env

@@ -8,7 +8,7 @@ from datetime import date, timedelta
 import pytest
 
 from jigsaw.signpost.search import REASONS, SearchQuery, SearchRefused, search, validate
-from tests.conftest import BOTH, run_jigsaw
+from tests.conftest import BOTH
 
 from . import NHS, cli_database, load, person_of
 
@@ -159,12 +159,12 @@ def test_validation_normalises_what_it_keeps():
 
 
 @pytest.fixture(scope="module")
-def cli_env(tmp_path_factory) -> dict[str, str]:
-    return cli_database(tmp_path_factory.mktemp("search-cli"))
+def cli_env(tmp_path_factory, jigsaw) -> dict[str, str]:
+    return cli_database(tmp_path_factory.mktemp("search-cli"), jigsaw)
 
 
-def test_cli_search_json_shape(cli_env):
-    done = run_jigsaw("search", "--name", "Olivai Bennett", "--dob", "2017-08-03", "--reason", "s47",
+def test_cli_search_json_shape(cli_env, jigsaw):
+    done = jigsaw("search", "--name", "Olivai Bennett", "--dob", "2017-08-03", "--reason", "s47",
                       "--json", "--as", "sw.one", env=cli_env)
     assert done.returncode == 0, done.stderr
     answer = json.loads(done.stdout)
@@ -180,13 +180,13 @@ def test_cli_search_json_shape(cli_env):
     assert {"field", "label", "level", "weight"} == set(top["evidence"][0])
 
 
-def test_cli_search_table_and_no_match(cli_env):
-    done = run_jigsaw("search", "--given", "Olivia", "--family", "Bennett", "--dob", "2017-03-08",
+def test_cli_search_table_and_no_match(cli_env, jigsaw):
+    done = jigsaw("search", "--given", "Olivia", "--family", "Bennett", "--dob", "2017-03-08",
                       "--postcode", "M14 5RT", "--reason", "health", env=cli_env)
     assert done.returncode == 0, done.stderr
     assert "Olivia Bennett" in done.stdout and "Priya Shah" in done.stdout and "high" in done.stdout
     assert done.stderr == ""  # nothing about the child goes anywhere but the answer
-    nobody = run_jigsaw("search", "--name", "Nobody Known", "--dob", "2015-01-01", "--reason", "s17",
+    nobody = jigsaw("search", "--name", "Nobody Known", "--dob", "2015-01-01", "--reason", "s17",
                         env=cli_env)
     assert nobody.returncode == 0 and "No match" in nobody.stdout
 
@@ -202,8 +202,8 @@ def test_cli_search_table_and_no_match(cli_env):
     (("--name", "Olivia Bennett", "--dob", "2999-01-01", "--reason", "s47"), "in the future"),
     (("--name", "Olivia " + "x" * 10_000, "--dob", "2017-03-08", "--reason", "s47"), "longer than 100"),
 ])
-def test_cli_refusals_exit_1_with_one_line(cli_env, args, expected):
-    done = run_jigsaw("search", *args, env=cli_env)
+def test_cli_refusals_exit_1_with_one_line(cli_env, args, expected, jigsaw):
+    done = jigsaw("search", *args, env=cli_env)
     assert done.returncode == 1 and expected in done.stderr
     assert done.stderr.strip().count("\n") == 0 and "Traceback" not in done.stderr
     assert done.stdout == ""
