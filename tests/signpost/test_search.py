@@ -165,7 +165,7 @@ def cli_env(tmp_path_factory, jigsaw) -> dict[str, str]:
 
 def test_cli_search_json_shape(cli_env, jigsaw):
     done = jigsaw("search", "--name", "Olivai Bennett", "--dob", "2017-08-03", "--reason", "s47",
-                      "--json", "--as", "sw.one", env=cli_env)
+                      "--json", env=cli_env)
     assert done.returncode == 0, done.stderr
     answer = json.loads(done.stdout)
     assert set(answer) == {"query", "reason", "results", "message"}
@@ -207,3 +207,27 @@ def test_cli_refusals_exit_1_with_one_line(cli_env, args, expected, jigsaw):
     assert done.returncode == 1 and expected in done.stderr
     assert done.stderr.strip().count("\n") == 0 and "Traceback" not in done.stderr
     assert done.stdout == ""
+
+
+def test_cli_search_acts_as_a_vetted_jigsaw_account_and_logs_it(cli_env, jigsaw):
+    import sqlite3
+
+    query = ("search", "--name", "Olivia Bennett", "--dob", "2017-03-08", "--reason", "s47")
+    nobody = {k: v for k, v in cli_env.items() if k != "JIGSAW_USER"}
+    refused = jigsaw(*query, env=nobody)
+    assert refused.returncode == 1 and "name the Jigsaw account you act as" in refused.stderr
+    unknown = jigsaw(*query, "--as", "no.such.user", env=cli_env)
+    assert unknown.returncode == 1 and "no active Jigsaw account" in unknown.stderr
+    assert unknown.stdout == "" and refused.stdout == ""
+    lapsed = jigsaw("createuser", "lapsed", "--role", "practitioner", "--vetted-on", "2001-01-01",
+                    "--trained-on", "2001-01-01", "--password-stdin", input="a-long-enough-passphrase-2\n",
+                    env=cli_env)
+    assert lapsed.returncode == 0, lapsed.stderr
+    stale = jigsaw(*query, "--as", "lapsed", env=cli_env)
+    assert stale.returncode == 1 and "may not use search" in stale.stderr and stale.stdout == ""
+    assert jigsaw(*query, env=cli_env).returncode == 0
+    with sqlite3.connect(cli_env["JIGSAW_DATABASE_URL"].removeprefix("sqlite:///")) as log:
+        rows = log.execute("SELECT actor, role, reason_code FROM audit_accessentry "
+                           "WHERE action = 'search'").fetchall()
+    assert ("searcher", "hub_officer", "s47") in rows
+    assert {(actor, role) for actor, role, _ in rows} == {("searcher", "hub_officer")}  # no refused search

@@ -137,7 +137,7 @@ def test_shield_refuses_unknown_people_and_missing_contact(shielded):
 def test_cli_shield_search_and_remove(tmp_path, jigsaw):
     env = cli_database(tmp_path, jigsaw)
     exact = ("search", "--name", "Olivia Bennett", "--dob", "2017-03-08", "--postcode", POSTCODE,
-             "--reason", "s47", "--as", "sw.two")
+             "--reason", "s47")
     found = json.loads(jigsaw(*exact, "--json", env=env).stdout)
     olivia = found["results"][0]["person_id"]
     done = jigsaw("shield", str(olivia), "--contact", HUB, "--reason", "refuge", "--as", "hub", env=env)
