@@ -1,4 +1,4 @@
-"""Shared fixtures: database aliases, feed-writing helpers, the jigsaw command."""
+"""Shared fixtures: database aliases, feed-writing helpers, the jigsaw command (in-process and real)."""
 
 from __future__ import annotations
 
@@ -70,8 +70,19 @@ def feed_dir(tmp_path: Path) -> Path:
     return folder
 
 
+@pytest.fixture(scope="session")
+def jigsaw(django_db_blocker, tmp_path_factory):
+    """``jigsaw(*args, env=..., input=...)``: the command run in this process (tests/command.py).
+
+    Same result fields and exit statuses as :func:`run_jigsaw`, without starting Python and Django.
+    """
+    from tests.command import InProcessJigsaw
+
+    return InProcessJigsaw(django_db_blocker, tmp_path_factory.mktemp("jigsaw-schema"))
+
+
 def run_jigsaw(*args: str, env: dict | None = None, timeout: float = 300) -> subprocess.CompletedProcess:
-    """Run the real `jigsaw` command in a subprocess (as a user would)."""
+    """Run the real `jigsaw` command in a subprocess (as a user would): keep it for smoke tests."""
     full_env = {**os.environ, **(env or {})}
     full_env.pop("DJANGO_SETTINGS_MODULE", None)
     return subprocess.run(

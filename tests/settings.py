@@ -36,3 +36,9 @@ if POSTGRES_PROBLEM is None:
     # _gwN per worker), so two runs on one server never fight over a test database.
     _RUN = os.environ.get("PYTEST_XDIST_TESTRUNUID", "")[:8] or str(os.getpid())
     DATABASES["postgres"]["TEST"] = {"NAME": f"jigsaw_test_{_RUN}"}
+
+# Hashing a password with Django's PBKDF2 (a million iterations) takes most of a second; tests hash
+# with MD5 as Django's testing docs advise. Production, and the jigsaw command even in-process
+# (tests/command.py), keep PBKDF2.
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher",
+                    "django.contrib.auth.hashers.PBKDF2PasswordHasher"]

@@ -42,21 +42,66 @@ def test_unreachable_database_is_a_one_line_error(tmp_path, feed_dir):
     assert "Traceback" not in done.stderr
 
 
-def test_import_json_then_quarantine_list_and_export(env, feed_dir, tmp_path):
+def test_python_m_jigsaw_help_lists_the_commands():
+    done = run_jigsaw("--help")
+    assert done.returncode == 0 and "Usage: jigsaw" in done.stdout
+    assert "import" in done.stdout and "demo" in done.stdout and done.stderr == ""
+
+
+def test_first_use_creates_and_migrates_the_file(env, tmp_path):
+    """The embedded database needs no separate step: the first command creates its schema."""
+    done = run_jigsaw("quarantine", "list", "--json", env=env)
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout) == [] and (tmp_path / "cli.sqlite3").is_file()
+    assert (tmp_path / "data").is_dir()
+
+
+def test_in_process_command_uses_its_own_database(env, tmp_path, jigsaw, feed_dir):
+    """The in-process runner honours JIGSAW_DATABASE_URL: rows land in the file, not the test database."""
+    import sqlite3
+
+    from jigsaw.records.models import PersonRecord
+
+    assert jigsaw("import", str(feed_dir), "--json", env=env).returncode == 0
+    with sqlite3.connect(tmp_path / "cli.sqlite3") as db:
+        assert db.execute("SELECT count(*) FROM records_personrecord").fetchone() == (2,)
+    other = {**env, "JIGSAW_DATABASE_URL": f"sqlite:///{tmp_path / 'other.sqlite3'}"}
+    assert json.loads(jigsaw("quarantine", "list", "--json", env=other).stdout) == []
+    with pytest.raises(RuntimeError, match="Database access not allowed"):
+        PersonRecord.objects.count()  # the test's own database is blocked again afterwards
+
+
+@pytest.mark.django_db
+def test_in_process_command_leaves_the_test_database_alone(env, jigsaw, feed_dir, tmp_path):
+    """Inside a test's transaction, the command's database is swapped in and the test's put back."""
+    from jigsaw.records.importer import import_paths
+    from jigsaw.records.models import PersonRecord
+    from tests.conftest import PEOPLE_HEADER
+
+    import_paths([feed_dir])
+    other = write_csv(tmp_path / "la" / "people.csv", PEOPLE_HEADER,
+                      [["la1", "L1", "Cal", "Brown", "2019-01-02", "", "", "M"]]).parent
+    assert jigsaw("import", str(other), "--json", "--no-link", env=env).returncode == 0
+    assert PersonRecord.objects.count() == 2  # the test's own rows, on the test's own connection
+    again = json.loads(jigsaw("import", str(other), "--json", "--no-link", env=env).stdout)
+    assert (again["unchanged"], again["accepted"]) == (1, 0)  # the command's rows, in its file
+
+
+def test_import_json_then_quarantine_list_and_export(env, feed_dir, tmp_path, jigsaw):
     write_csv(feed_dir / "events.csv", EVENTS_HEADER, [
         ["gp1", "E1", "P1", "gp_appointment", "2021-01-01", "", "=SUM(A1:A9)"],
         ["gp1", "E2", "P1", "made_up_type", "2021-01-01", "", "=SUM(A1:A9)"],
         ["=cmd|' /C calc'!A0", "E3", "P1", "gp_appointment", "2021-01-01", "", ""],
     ])
-    done = run_jigsaw("import", str(feed_dir), "--json", env=env)
+    done = jigsaw("import", str(feed_dir), "--json", env=env)
     assert done.returncode == 0, done.stderr
     counts = json.loads(done.stdout)
     assert {k: counts[k] for k in ("read", "accepted", "quarantined", "unchanged")} == {
         "read": 5, "accepted": 3, "quarantined": 2, "unchanged": 0}
-    listed = json.loads(run_jigsaw("quarantine", "list", "--json", env=env).stdout)
+    listed = json.loads(jigsaw("quarantine", "list", "--json", env=env).stdout)
     assert [r["line"] for r in listed] == [3, 4] and "vocabulary" in listed[0]["reason"]
     out = tmp_path / "q.csv"
-    assert run_jigsaw("quarantine", "export", "--out", str(out), env=env).returncode == 0
+    assert jigsaw("quarantine", "export", "--out", str(out), env=env).returncode == 0
     with out.open(encoding="utf-8", newline="") as f:
         rows = list(csv.DictReader(f))
     assert len(rows) == 2 and "=SUM(A1:A9)" in rows[0]["raw"]  # the raw row, kept whole
@@ -65,20 +110,20 @@ def test_import_json_then_quarantine_list_and_export(env, feed_dir, tmp_path):
     assert not any(cell[:1] in ("=", "+", "-", "@") for cell in cells)  # no cell is a formula
 
 
-def test_refused_file_exits_1_but_loads_the_others(env, feed_dir, tmp_path):
+def test_refused_file_exits_1_but_loads_the_others(env, feed_dir, tmp_path, jigsaw):
     (feed_dir / "events.csv").write_bytes(b"")
-    done = run_jigsaw("import", str(feed_dir), env=env)
+    done = jigsaw("import", str(feed_dir), env=env)
     assert done.returncode == 1
     assert "refused" in done.stderr and "is empty" in done.stderr
     assert "read 2, accepted 2" in done.stdout
 
 
-def test_synth_writes_feeds_and_truth(env, tmp_path):
+def test_synth_writes_feeds_and_truth(env, tmp_path, jigsaw):
     out = tmp_path / "syn"
-    done = run_jigsaw("synth", "--children", "50", "--seed", "3", "--out", str(out), env=env)
+    done = jigsaw("synth", "--children", "50", "--seed", "3", "--out", str(out), env=env)
     assert done.returncode == 0, done.stderr
     assert (out / "truth" / "people.csv").is_file() and (out / "truth" / "patterns.csv").is_file()
-    again = run_jigsaw("synth", "--children", "50", "--out", str(out), env=env)
+    again = jigsaw("synth", "--children", "50", "--out", str(out), env=env)
     assert again.returncode == 1 and "not empty" in again.stderr
 
 

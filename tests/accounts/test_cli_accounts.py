@@ -16,7 +16,7 @@ from jigsaw.accounts.services import (
     create_user,
     current_code,
 )
-from tests.conftest import BOTH, run_jigsaw
+from tests.conftest import BOTH
 
 
 @pytest.fixture
@@ -25,23 +25,16 @@ def env(tmp_path: Path) -> dict:
             "JIGSAW_DATABASE_URL": f"sqlite:///{tmp_path / 'cli.sqlite3'}"}
 
 
-def _create(env: dict, *args: str, password: str = "a-long-enough-password\n"):  # noqa: S107
-    import os
-    import subprocess
-    import sys
-
-    full = {**os.environ, **env}
-    full.pop("DJANGO_SETTINGS_MODULE", None)
-    return subprocess.run([sys.executable, "-m", "jigsaw", "createuser", *args, "--password-stdin"],
-                          input=password, capture_output=True, text=True, env=full, timeout=120, check=False)
+def _create(jigsaw, env: dict, *args: str, password: str = "a-long-enough-password\n"):  # noqa: S107
+    return jigsaw("createuser", *args, "--password-stdin", env=env, input=password)
 
 
-def test_createuser_prints_the_authenticator_set_up_once(env):
-    done = _create(env, "sam", "--role", "social_worker", "--vetted-on", "2024-01-02", "--trained-on",
+def test_createuser_prints_the_authenticator_set_up_once(env, jigsaw):
+    done = _create(jigsaw, env, "sam", "--role", "social_worker", "--vetted-on", "2024-01-02", "--trained-on",
                    "2024-01-03")
     assert done.returncode == 0, done.stderr
     assert "otpauth://totp/" in done.stdout and "secret: " in done.stdout
-    again = _create(env, "sam", "--role", "social_worker")
+    again = _create(jigsaw, env, "sam", "--role", "social_worker")
     assert again.returncode == 1 and "already exists" in again.stderr
     assert again.stderr.count("\n") == 1 and "Traceback" not in again.stderr
 
@@ -52,22 +45,22 @@ def test_createuser_prints_the_authenticator_set_up_once(env):
     (("--role", "analyst", "--agency", "Nowhere"), "no agency called 'Nowhere'"),
     (("--role", "analyst", "--trained-on", "2999-01-01"), "in the future"),
 ])
-def test_createuser_refusals(env, args, message):
-    done = _create(env, "pat", *args)
+def test_createuser_refusals(env, args, message, jigsaw):
+    done = _create(jigsaw, env, "pat", *args)
     assert done.returncode in (1, 2) and message in done.stderr and "Traceback" not in done.stderr
 
 
-def test_createuser_refuses_a_weak_password(env):
-    done = _create(env, "pat", "--role", "analyst", password="short\n")
+def test_createuser_refuses_a_weak_password(env, jigsaw):
+    done = _create(jigsaw, env, "pat", "--role", "analyst", password="short\n")
     assert done.returncode == 1 and "too short" in done.stderr
 
 
-def test_otp_code_refuses_real_users_and_unknown_users(env):
-    assert _create(env, "real", "--role", "auditor").returncode == 0
-    refused = run_jigsaw("otp-code", "real", env=env)
+def test_otp_code_refuses_real_users_and_unknown_users(env, jigsaw):
+    assert _create(jigsaw, env, "real", "--role", "auditor").returncode == 0
+    refused = jigsaw("otp-code", "real", env=env)
     assert refused.returncode == 1 and "is not a demo user" in refused.stderr and refused.stdout == ""
     assert refused.stderr.strip().count("\n") == 0
-    unknown = run_jigsaw("otp-code", "nobody", env=env)
+    unknown = jigsaw("otp-code", "nobody", env=env)
     assert unknown.returncode == 1 and "no user called 'nobody'" in unknown.stderr
 
 
@@ -98,12 +91,12 @@ class TestServices:
             create_demo_users(using=db_alias)
 
 
-def test_temporary_password_from_the_command_line(env):
+def test_temporary_password_from_the_command_line(env, jigsaw):
     import re
     import sqlite3
 
-    assert _create(env, "lone-admin", "--role", "administrator").returncode == 0
-    done = run_jigsaw("temporary-password", "lone-admin", "--as", "operator", env=env)
+    assert _create(jigsaw, env, "lone-admin", "--role", "administrator").returncode == 0
+    done = jigsaw("temporary-password", "lone-admin", "--as", "operator", env=env)
     assert done.returncode == 0, done.stderr
     password = done.stdout.strip().splitlines()[-1].strip()
     assert re.fullmatch(r"[a-hj-km-np-z2-9]{4}(-[a-hj-km-np-z2-9]{4}){3}", password), done.stdout
@@ -114,6 +107,6 @@ def test_temporary_password_from_the_command_line(env):
                                    ("admin",)).fetchone()
     assert set_at[0] is not None
     assert actor == "operator" and "set_temporary_password" in detail and password not in detail
-    unknown = run_jigsaw("temporary-password", "nobody", "--as", "operator", env=env)
+    unknown = jigsaw("temporary-password", "nobody", "--as", "operator", env=env)
     assert unknown.returncode == 1 and "no user called 'nobody'" in unknown.stderr
     assert unknown.stderr.strip().count("\n") == 0 and unknown.stdout == ""

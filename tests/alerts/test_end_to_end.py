@@ -7,8 +7,6 @@ import json
 
 import pytest
 
-from tests.conftest import run_jigsaw
-
 pytestmark = pytest.mark.slow
 
 RULE_OF = {"non_mobile_injury": "R01", "injury_pattern": "R03", "ed_attendance_on_plan": "R04c",
@@ -18,21 +16,21 @@ RULE_OF = {"non_mobile_injury": "R01", "injury_pattern": "R03", "ed_attendance_o
 
 
 @pytest.fixture(scope="module")
-def partnership(tmp_path_factory):
+def partnership(tmp_path_factory, jigsaw):
     root = tmp_path_factory.mktemp("alerts")
     env = {"JIGSAW_DATA_DIR": str(root / "data"), "JIGSAW_DATABASE_URL": ""}
-    assert run_jigsaw("synth", "--children", "1500", "--seed", "31", "--out", str(root / "feeds"),
+    assert jigsaw("synth", "--children", "1500", "--seed", "31", "--out", str(root / "feeds"),
                       env=env).returncode == 0
-    done = run_jigsaw("import", str(root / "feeds"), env=env)
+    done = jigsaw("import", str(root / "feeds"), env=env)
     assert done.returncode == 0, done.stderr
     return root, env
 
 
-def test_every_injected_pattern_is_raised_with_its_events(partnership):
+def test_every_injected_pattern_is_raised_with_its_events(partnership, jigsaw):
     root, env = partnership
-    ran = run_jigsaw("alerts", "run", "--json", env=env)
+    ran = jigsaw("alerts", "run", "--json", env=env)
     assert ran.returncode == 0, ran.stderr
-    alerts = json.loads(run_jigsaw("alerts", "--format", "json", env=env).stdout)
+    alerts = json.loads(jigsaw("alerts", "--format", "json", env=env).stdout)
     contract = {"alert_id", "rule_id", "person_ids", "event_ids", "status", "raised_at", "explanation"}
     assert contract <= set(alerts[0])
     keys = {}
@@ -45,31 +43,31 @@ def test_every_injected_pattern_is_raised_with_its_events(partnership):
               if not {r["first_event"], r["last_event"]} & keys.get(RULE_OF[r["pattern"]], set())]
     assert missed == []
     # a second run raises nothing new for the same open patterns
-    again = json.loads(run_jigsaw("alerts", "run", "--json", env=env).stdout)
+    again = json.loads(jigsaw("alerts", "run", "--json", env=env).stdout)
     assert again["raised"] == 0 and again["unchanged"] == len(alerts)
 
 
-def test_dismissing_needs_a_reason_and_is_recorded(partnership):
+def test_dismissing_needs_a_reason_and_is_recorded(partnership, jigsaw):
     _root, env = partnership
-    alerts = json.loads(run_jigsaw("alerts", "--format", "json", env=env).stdout)
+    alerts = json.loads(jigsaw("alerts", "--format", "json", env=env).stdout)
     first = str(alerts[-1]["alert_id"])
-    refused = run_jigsaw("alerts", "close", first, "--dismiss", env=env)
+    refused = jigsaw("alerts", "close", first, "--dismiss", env=env)
     assert refused.returncode == 1 and "reason" in refused.stderr and "Traceback" not in refused.stderr
-    done = run_jigsaw("alerts", "close", first, "--dismiss", "--reason", "explained by a known accident",
+    done = jigsaw("alerts", "close", first, "--dismiss", "--reason", "explained by a known accident",
                       "--by", "tester", env=env)
     assert done.returncode == 0
-    listed = json.loads(run_jigsaw("alerts", "--format", "json", env=env).stdout)
+    listed = json.loads(jigsaw("alerts", "--format", "json", env=env).stdout)
     closed = next(a for a in listed if str(a["alert_id"]) == first)
     assert (closed["status"], closed["outcome"]) == ("closed", "dismissed")
-    assert run_jigsaw("alerts", "ack", "999999", env=env).returncode == 1
+    assert jigsaw("alerts", "ack", "999999", env=env).returncode == 1
 
 
-def test_csv_and_fairness_report(partnership):
+def test_csv_and_fairness_report(partnership, jigsaw):
     root, env = partnership
-    table = run_jigsaw("alerts", "--format", "csv", env=env)
+    table = jigsaw("alerts", "--format", "csv", env=env)
     rows = list(csv.DictReader(table.stdout.splitlines()))
     assert rows and rows[0]["rule_id"]
-    report = run_jigsaw("alerts", "report", "--truth", str(root / "feeds" / "truth"), "--json", env=env)
+    report = jigsaw("alerts", "report", "--truth", str(root / "feeds" / "truth"), "--json", env=env)
     assert report.returncode == 0, report.stderr
     data = json.loads(report.stdout)
     assert data["children"] > 0 and data["rules"]
@@ -78,10 +76,10 @@ def test_csv_and_fairness_report(partnership):
         groups = r01["by"][dim]
         assert sum(g["alerted"] for g in groups.values()) == r01["children_alerted"]
         assert all("share_with_injected_pattern" in g for g in groups.values())
-    text = run_jigsaw("alerts", "report", env=env)
+    text = jigsaw("alerts", "report", env=env)
     assert text.returncode == 0 and "per 1,000" in text.stdout
     assert data["rules"]["all rules"]["children_alerted"] >= r01["children_alerted"]
     bad = root / "imd.csv"
     bad.write_text("postcode,imd_decile\nNV1 1AB,0\n", encoding="utf-8")
-    refused = run_jigsaw("alerts", "report", "--imd", str(bad), env=env)
+    refused = jigsaw("alerts", "report", "--imd", str(bad), env=env)
     assert refused.returncode == 1 and len(refused.stderr.strip().splitlines()) == 1

@@ -11,7 +11,7 @@ from oauth2_provider.models import AccessToken, get_application_model
 from jigsaw.api.clients import ClientError, create, listing, revoke
 from jigsaw.api.models import ApiClient
 from jigsaw.records.models import Agency
-from tests.conftest import BOTH, run_jigsaw, write_csv
+from tests.conftest import BOTH, write_csv
 
 from .support import get_token
 
@@ -66,8 +66,7 @@ def test_names_are_unique_and_revoking_keeps_the_client_but_ends_its_tokens(agen
         revoke("nobody", by="tester", using=agency)
 
 
-@pytest.mark.slow
-def test_the_command_creates_lists_and_revokes(tmp_path):
+def test_the_command_creates_lists_and_revokes(tmp_path, jigsaw):
     env = {"JIGSAW_DATA_DIR": str(tmp_path / "data"),
            "JIGSAW_DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}"}
     feed = tmp_path / "gp"
@@ -77,19 +76,19 @@ def test_the_command_creates_lists_and_revokes(tmp_path):
     header = ["source_system", "source_id", "given_name", "family_name", "birth_date"]
     write_csv(feed / "people.csv", header,
               [["gp", "G1", "Amy", "Smith", "2020-03-04"]])
-    assert run_jigsaw("import", str(feed), env=env).returncode == 0
-    made = run_jigsaw("api-client", "create", "Riverside ED", "--agency", "Riverside Surgery", "--json",
+    assert jigsaw("import", str(feed), env=env).returncode == 0
+    made = jigsaw("api-client", "create", "Riverside ED", "--agency", "Riverside Surgery", "--json",
                       env=env)
     assert made.returncode == 0, made.stderr
     shown = json.loads(made.stdout)
     assert set(shown) >= {"client_id", "client_secret", "token_url"}
-    listed = run_jigsaw("api-client", "list", "--json", env=env)
+    listed = jigsaw("api-client", "list", "--json", env=env)
     assert json.loads(listed.stdout)[0]["client_id"] == shown["client_id"]
     assert shown["client_secret"] not in listed.stdout
-    unknown = run_jigsaw("api-client", "create", "Other", "--agency", "Nowhere", env=env)
+    unknown = jigsaw("api-client", "create", "Other", "--agency", "Nowhere", env=env)
     assert unknown.returncode == 1 and unknown.stderr.count("\n") == 1 and "Traceback" not in unknown.stderr
-    assert run_jigsaw("api-client", "create", env=env).returncode == 2
-    gone = run_jigsaw("api-client", "revoke", "Riverside ED", env=env)
+    assert jigsaw("api-client", "create", env=env).returncode == 2
+    gone = jigsaw("api-client", "revoke", "Riverside ED", env=env)
     assert gone.returncode == 0 and "Revoked" in gone.stdout
-    audit = run_jigsaw("audit", "verify", env=env)
+    audit = jigsaw("audit", "verify", env=env)
     assert audit.returncode == 0, audit.stdout + audit.stderr

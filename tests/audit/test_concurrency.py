@@ -14,7 +14,7 @@ from django.db import connections
 from jigsaw.audit.log import record, verify
 from jigsaw.audit.models import AccessEntry
 from tests.audit.conftest import cli_env, start_writer
-from tests.conftest import BOTH, run_jigsaw
+from tests.conftest import BOTH
 
 WRITERS, EACH = 4, 25
 
@@ -48,13 +48,14 @@ def test_threads_on_postgresql_keep_a_valid_chain(db_alias):
     assert sequences == list(range(1, WRITERS * EACH + 1))
 
 
-def test_processes_on_a_sqlite_file_keep_a_valid_chain(tmp_path):
+@pytest.mark.slow
+def test_processes_on_a_sqlite_file_keep_a_valid_chain(tmp_path, jigsaw):
     env = cli_env(tmp_path)
-    assert run_jigsaw("audit", "verify", env=env).returncode == 0  # creates and migrates the file
+    assert jigsaw("audit", "verify", env=env).returncode == 0  # creates and migrates the file
     procs = [start_writer(env, f"user{n}", EACH, person=n) for n in range(WRITERS)]
     for p in procs:
         _out, err = p.communicate(timeout=240)
         assert p.returncode == 0, err
-    done = run_jigsaw("audit", "verify", env=env)
+    done = jigsaw("audit", "verify", env=env)
     assert done.returncode == 0, done.stderr
     assert f"{WRITERS * EACH} entries verify" in done.stdout

@@ -20,7 +20,7 @@ from jigsaw.audit import chain
 from jigsaw.audit.log import audit_key, verify
 from jigsaw.audit.models import AccessEntry
 from tests.audit.conftest import cli_env, drop_guards, fill, raw, write_entries
-from tests.conftest import BOTH, run_jigsaw
+from tests.conftest import BOTH
 
 pytestmark = pytest.mark.django_db(databases=BOTH)
 
@@ -143,18 +143,18 @@ def test_the_key_is_required_in_production():
     assert ok.returncode == 0, ok.stderr
 
 
-def test_anchor_file_is_appended_and_checked(tmp_path):
+def test_anchor_file_is_appended_and_checked(tmp_path, jigsaw):
     env = cli_env(tmp_path)
     write_entries(env, "writer", 3)
     anchors = tmp_path / "anchors.txt"
-    first = run_jigsaw("audit", "anchor", "--file", str(anchors), env=env)
+    first = jigsaw("audit", "anchor", "--file", str(anchors), env=env)
     assert first.returncode == 0 and first.stdout.startswith("3:")
     write_entries(env, "writer", 2)
-    assert run_jigsaw("audit", "anchor", "--file", str(anchors), env=env).returncode == 0
+    assert jigsaw("audit", "anchor", "--file", str(anchors), env=env).returncode == 0
     assert len(anchors.read_text().splitlines()) == 2  # appended, the first kept
-    assert run_jigsaw("audit", "verify", "--anchor", str(anchors), env=env).returncode == 0
+    assert jigsaw("audit", "verify", "--anchor", str(anchors), env=env).returncode == 0
     other = {**env, "JIGSAW_AUDIT_KEY": "a-different-key-of-enough-length-000"}
-    done = run_jigsaw("audit", "verify", env=other)  # the wrong key: nothing verifies
+    done = jigsaw("audit", "verify", env=other)  # the wrong key: nothing verifies
     assert done.returncode == 1 and "entry 1 was altered" in done.stderr
-    missing = run_jigsaw("audit", "verify", "--anchor", str(tmp_path / "none.txt"), env=env)
+    missing = jigsaw("audit", "verify", "--anchor", str(tmp_path / "none.txt"), env=env)
     assert missing.returncode == 1 and "no such anchor file" in missing.stderr

@@ -21,6 +21,7 @@ import sys
 import time
 import urllib.error
 import urllib.request
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -62,11 +63,12 @@ class Server:
     env: dict
     data_dir: Path
     log: Path
+    jigsaw: Callable  # the in-process command (the `jigsaw` fixture)
     last_step: dict[str, int] = field(default_factory=dict)  # username -> TOTP step last used
 
     def otp_code(self, username: str) -> str:
         """The demo user's current code, from `jigsaw otp-code` against the server's database."""
-        done = run_jigsaw("otp-code", username, env=self.env, timeout=120)
+        done = self.jigsaw("otp-code", username, env=self.env)
         assert done.returncode == 0, f"jigsaw otp-code {username} failed: {done.stderr}"
         return done.stdout.strip()
 
@@ -83,7 +85,7 @@ def chromium() -> Path:
 
 
 @pytest.fixture(scope="session")
-def server(tmp_path_factory, chromium) -> Server:
+def server(tmp_path_factory, chromium, jigsaw) -> Server:
     """Prepare a demo database, then `jigsaw serve` it on a free port until the session ends."""
     data_dir = tmp_path_factory.mktemp("browser-data")
     env = {"JIGSAW_DATA_DIR": str(data_dir),
@@ -99,7 +101,7 @@ def server(tmp_path_factory, chromium) -> Server:
     with log.open("w", encoding="utf-8") as out:
         proc = subprocess.Popen([sys.executable, "-m", "jigsaw", "serve", "--port", str(port)],
                                 env=full_env, stdout=out, stderr=subprocess.STDOUT)
-    srv = Server(base_url=f"http://127.0.0.1:{port}", env=env, data_dir=data_dir, log=log)
+    srv = Server(base_url=f"http://127.0.0.1:{port}", env=env, data_dir=data_dir, log=log, jigsaw=jigsaw)
     try:
         deadline = time.monotonic() + SERVER_START_SECONDS
         while True:

@@ -11,7 +11,7 @@ import sqlite3
 import pytest
 from django.urls import reverse
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 HOME_HEADING = "What the partnership's systems have sent"
 # A GOV.UK button's background (before and after the 2025 brand refresh): the stylesheet has loaded.

@@ -8,8 +8,6 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import run_jigsaw
-
 
 def create_account(env: dict, username: str, role: str) -> object:
     """A vetted, trained account made by the real `jigsaw createuser`."""
@@ -28,37 +26,37 @@ def create_account(env: dict, username: str, role: str) -> object:
 
 
 @pytest.fixture(scope="module")
-def linked(tmp_path_factory, request) -> tuple[dict, int]:
+def linked(tmp_path_factory, request, jigsaw) -> tuple[dict, int]:
     """The test feeds imported and linked by the real commands; (env, Amy's person id)."""
     from .conftest import write_feeds
 
     tmp = tmp_path_factory.mktemp("chronology_cli")
     env = {"JIGSAW_DATA_DIR": str(tmp / "data"), "JIGSAW_DATABASE_URL": f"sqlite:///{tmp / 'cli.sqlite3'}"}
     feeds = write_feeds(tmp / "feeds")
-    done = run_jigsaw("import", str(feeds), env=env)
+    done = jigsaw("import", str(feeds), env=env)
     assert done.returncode == 0, done.stderr
-    assert run_jigsaw("link", env=env).returncode == 0
+    assert jigsaw("link", env=env).returncode == 0
     assert create_account(env, "reader", "social_worker").returncode == 0
     env["JIGSAW_USER"] = "reader"  # the Jigsaw account the command acts as
-    assert run_jigsaw("export", "links", "--out", str(tmp / "links.csv"), env=env).returncode == 0
+    assert jigsaw("export", "links", "--out", str(tmp / "links.csv"), env=env).returncode == 0
     with (tmp / "links.csv").open(encoding="utf-8", newline="") as f:
         amy = next(int(r["person_id"]) for r in csv.DictReader(f)
                    if (r["source_system"], r["source_id"]) == ("csc", "C1"))
     return env, amy
 
 
-def test_json_to_stdout(linked):
+def test_json_to_stdout(linked, jigsaw):
     env, amy = linked
-    done = run_jigsaw("chronology", str(amy), "--reason", "s47", "--format", "json", env=env)
+    done = jigsaw("chronology", str(amy), "--reason", "s47", "--format", "json", env=env)
     assert done.returncode == 0, done.stderr
     data = json.loads(done.stdout)
     assert data["person_id"] == amy and data["events_shown"] == 7
 
 
-def test_household_anonymised_html_to_a_file(linked, tmp_path):
+def test_household_anonymised_html_to_a_file(linked, tmp_path, jigsaw):
     env, amy = linked
     out = tmp_path / "chronology.html"
-    done = run_jigsaw("chronology", str(amy), "--reason", "s47", "--household", "--anonymise", "--format",
+    done = jigsaw("chronology", str(amy), "--reason", "s47", "--household", "--anonymise", "--format",
                       "html", "--out", str(out), env=env)
     assert done.returncode == 0, done.stderr
     html = out.read_text(encoding="utf-8")
@@ -66,9 +64,9 @@ def test_household_anonymised_html_to_a_file(linked, tmp_path):
     assert "Smith" not in html and "Brown" not in html
 
 
-def test_filters_on_the_command_line(linked):
+def test_filters_on_the_command_line(linked, jigsaw):
     env, amy = linked
-    done = run_jigsaw("chronology", str(amy), "--reason", "s47", "--format", "csv", "--agency", "police",
+    done = jigsaw("chronology", str(amy), "--reason", "s47", "--format", "csv", "--agency", "police",
                       "--agency", "csc",
                       "--significance", "high", "--from", "2024-02-01", "--to", "2024-03-31",
                       "--kind", "fact", env=env)
@@ -84,43 +82,43 @@ def test_filters_on_the_command_line(linked):
     (["{amy}", "--format", "json", "--from", "2024-05-01", "--to", "2024-01-01"], "after --to"),
     (["{amy}", "--format", "json", "--out", "/no/such/folder/x.json"], "does not exist"),
 ])
-def test_user_errors_exit_1_with_one_line(linked, args, message):
+def test_user_errors_exit_1_with_one_line(linked, args, message, jigsaw):
     env, amy = linked
-    done = run_jigsaw("chronology", "--reason", "s47", *[a.format(amy=amy) for a in args], env=env)
+    done = jigsaw("chronology", "--reason", "s47", *[a.format(amy=amy) for a in args], env=env)
     assert done.returncode == 1
     assert message in done.stderr and "Traceback" not in done.stderr
     assert done.stderr.strip().count("\n") == 0
 
 
-def test_usage_errors_exit_2(linked):
+def test_usage_errors_exit_2(linked, jigsaw):
     env, amy = linked
-    assert run_jigsaw("chronology", str(amy), env=env).returncode == 2  # --format is required
-    assert run_jigsaw("chronology", str(amy), "--format", "pdf", env=env).returncode == 2
-    assert run_jigsaw("chronology", "amy", "--format", "json", env=env).returncode == 2
+    assert jigsaw("chronology", str(amy), env=env).returncode == 2  # --format is required
+    assert jigsaw("chronology", str(amy), "--format", "pdf", env=env).returncode == 2
+    assert jigsaw("chronology", "amy", "--format", "json", env=env).returncode == 2
 
 
-def test_out_file_message_goes_to_stderr(linked, tmp_path: Path):
+def test_out_file_message_goes_to_stderr(linked, tmp_path: Path, jigsaw):
     env, amy = linked
     out = tmp_path / "c.csv"
-    done = run_jigsaw("chronology", str(amy), "--reason", "s47", "--format", "csv", "--out", str(out),
+    done = jigsaw("chronology", str(amy), "--reason", "s47", "--format", "csv", "--out", str(out),
                       env=env)
     assert done.returncode == 0 and done.stdout == "" and "Wrote 7 entries" in done.stderr
     assert out.read_text(encoding="utf-8").startswith("date,date_text,")
 
 
-def test_a_read_acts_as_a_named_account_with_its_own_reason(linked):
+def test_a_read_acts_as_a_named_account_with_its_own_reason(linked, jigsaw):
     """Finding 12: no read of a child without an account and a reason; both are logged."""
     env, amy = linked
     anonymous = {k: v for k, v in env.items() if k != "JIGSAW_USER"}
-    done = run_jigsaw("chronology", str(amy), "--reason", "s47", "--format", "json", env=anonymous)
+    done = jigsaw("chronology", str(amy), "--reason", "s47", "--format", "json", env=anonymous)
     assert done.returncode == 1 and "--as USER" in done.stderr
-    done = run_jigsaw("chronology", str(amy), "--format", "json", env=env)
+    done = jigsaw("chronology", str(amy), "--format", "json", env=env)
     assert done.returncode == 1 and "lawful reason" in done.stderr
-    done = run_jigsaw("chronology", str(amy), "--format", "json", "--as", "nobody", "--reason", "s17",
+    done = jigsaw("chronology", str(amy), "--format", "json", "--as", "nobody", "--reason", "s17",
                       env=env)
     assert done.returncode == 1 and "no active Jigsaw account" in done.stderr
-    assert run_jigsaw("chronology", str(amy), "--reason", "s17", "--format", "json", env=env).returncode == 0
-    done = run_jigsaw("audit", "who-viewed", str(amy), "--json", "--as", "reader", env=env)
+    assert jigsaw("chronology", str(amy), "--reason", "s17", "--format", "json", env=env).returncode == 0
+    done = jigsaw("audit", "who-viewed", str(amy), "--json", "--as", "reader", env=env)
     rows = [r for r in json.loads(done.stdout) if r["action"] == "view_chronology"]
     assert rows and rows[-1]["actor"] == "reader" and rows[-1]["role"] == "social_worker"
     assert rows[-1]["reason_code"] == "s17"

@@ -204,6 +204,7 @@ edge_shapes = st.from_regex(
 )
 
 
+@pytest.mark.slow
 @given(st.one_of(st.text(), edge_shapes))
 def test_parse_event_time_raises_only_field_error(text):
     try:

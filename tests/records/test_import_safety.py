@@ -17,7 +17,7 @@ import pytest
 from jigsaw.records.importer import import_paths
 from jigsaw.records.importer import run as import_run
 from jigsaw.records.models import ImportBatch, PersonRecord
-from tests.conftest import BOTH, PEOPLE_HEADER, run_jigsaw, write_csv
+from tests.conftest import BOTH, PEOPLE_HEADER, write_csv
 
 #: these tests are about loading; identity linking after the load is tested elsewhere
 NO_LINK = ("--no-link",)
@@ -45,7 +45,7 @@ def test_failure_mid_file_leaves_the_database_as_it_was(db_alias, tmp_path, monk
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
-def scratch_db(request, tmp_path, db_alias_for_url):
+def scratch_db(request, tmp_path, db_alias_for_url, jigsaw):
     """A fresh, migrated database that separate processes can share."""
     if request.param == "sqlite":
         url = f"sqlite:///{tmp_path / 'scratch.sqlite3'}"
@@ -57,7 +57,7 @@ def scratch_db(request, tmp_path, db_alias_for_url):
             conn.execute(f'CREATE DATABASE "{name}"')
         url, created = base.rsplit("/", 1)[0] + "/" + name, name
     env = {"JIGSAW_DATABASE_URL": url, "JIGSAW_DATA_DIR": str(tmp_path / "data")}
-    done = run_jigsaw("migrate", env=env)
+    done = jigsaw("migrate", env=env)
     assert done.returncode == 0, done.stderr
     yield env
     if created:
@@ -110,7 +110,7 @@ def _big_feed(folder: Path, n: int) -> Path:
 
 
 @pytest.mark.slow
-def test_killing_an_import_leaves_nothing_and_rerun_completes(scratch_db, tmp_path):
+def test_killing_an_import_leaves_nothing_and_rerun_completes(scratch_db, tmp_path, jigsaw):
     path = _big_feed(tmp_path / "feed", 300_000)
     env = {**os.environ, **scratch_db}
     env.pop("DJANGO_SETTINGS_MODULE", None)
@@ -125,7 +125,7 @@ def test_killing_an_import_leaves_nothing_and_rerun_completes(scratch_db, tmp_pa
     proc.send_signal(signal.SIGKILL)
     proc.wait()
     assert _count(scratch_db) == 0
-    done = run_jigsaw("import", str(path), "--json", *NO_LINK, env=scratch_db)
+    done = jigsaw("import", str(path), "--json", *NO_LINK, env=scratch_db)
     assert done.returncode == 0, done.stderr
     assert _count(scratch_db) == 300_000
 

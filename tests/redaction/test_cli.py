@@ -7,8 +7,6 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import run_jigsaw
-
 KNOWN = "category,text,role,label\nperson,Kayden Morris,child,\norganisation,Ossett Medical Centre,,\n"
 
 
@@ -20,9 +18,9 @@ def files(tmp_path: Path) -> Path:
     return tmp_path
 
 
-def test_writes_the_copy_and_its_report(files):
+def test_writes_the_copy_and_its_report(files, jigsaw):
     out = files / "out.txt"
-    done = run_jigsaw("redact", str(files / "review.txt"), "--known", str(files / "known.csv"),
+    done = jigsaw("redact", str(files / "review.txt"), "--known", str(files / "known.csv"),
                       "--out", str(out), "--no-model")
     assert done.returncode == 0, done.stderr
     assert out.read_text(encoding="utf-8") == "Child A was seen at the GP practice in October 2021.\n"
@@ -38,10 +36,10 @@ def test_writes_the_copy_and_its_report(files):
     (lambda d: (d / "known.csv").write_text("category,text,role\nperson,Kayden,niece\n"), "unknown role"),
     (lambda d: (d / "known.csv").write_text("category,text,role\nvehicle,AB12 CDE,\n"), "unknown category"),
 ])
-def test_bad_input_is_one_line_exit_1_and_nothing_written(files, setup, message):
+def test_bad_input_is_one_line_exit_1_and_nothing_written(files, setup, message, jigsaw):
     setup(files)
     out = files / "out.txt"
-    done = run_jigsaw("redact", str(files / "review.txt"), "--known", str(files / "known.csv"),
+    done = jigsaw("redact", str(files / "review.txt"), "--known", str(files / "known.csv"),
                       "--out", str(out), "--no-model")
     assert done.returncode == 1
     assert message in done.stderr and done.stderr.strip().count("\n") == 0
@@ -49,33 +47,33 @@ def test_bad_input_is_one_line_exit_1_and_nothing_written(files, setup, message)
     assert sorted(p.name for p in files.iterdir()) == ["known.csv", "review.txt"]
 
 
-def test_review_without_case_reviews_is_a_one_line_error(files):
-    done = run_jigsaw("redact", str(files / "review.txt"), "--review", "1", "--out", str(files / "o.txt"))
+def test_review_without_case_reviews_is_a_one_line_error(files, jigsaw):
+    done = jigsaw("redact", str(files / "review.txt"), "--review", "1", "--out", str(files / "o.txt"))
     assert done.returncode == 1 and done.stderr.strip().count("\n") == 0
     assert not (files / "o.txt").exists()
 
 
-def test_usage_errors_exit_2(files):
-    assert run_jigsaw("redact", str(files / "review.txt"), "--out", str(files / "o.txt")).returncode == 2
-    both = run_jigsaw("redact", str(files / "review.txt"), "--known", str(files / "known.csv"),
+def test_usage_errors_exit_2(files, jigsaw):
+    assert jigsaw("redact", str(files / "review.txt"), "--out", str(files / "o.txt")).returncode == 2
+    both = jigsaw("redact", str(files / "review.txt"), "--known", str(files / "known.csv"),
                       "--review", "1", "--out", str(files / "o.txt"))
     assert both.returncode == 2
 
 
-def test_age_policy_needs_born(files):
-    done = run_jigsaw("redact", str(files / "review.txt"), "--known", str(files / "known.csv"),
+def test_age_policy_needs_born(files, jigsaw):
+    done = jigsaw("redact", str(files / "review.txt"), "--known", str(files / "known.csv"),
                       "--out", str(files / "o.txt"), "--dates", "age", "--no-model")
     assert done.returncode == 1 and "--born" in done.stderr
 
 
-def test_a_word_document_comes_back_as_a_word_document(files):
+def test_a_word_document_comes_back_as_a_word_document(files, jigsaw):
     import docx
 
     source, out = files / "review.docx", files / "out.docx"
     document = docx.Document()
     document.add_paragraph("Kayden Morris was seen at Ossett Medical Centre.")
     document.save(source)
-    done = run_jigsaw("redact", str(source), "--known", str(files / "known.csv"), "--out", str(out),
+    done = jigsaw("redact", str(source), "--known", str(files / "known.csv"), "--out", str(out),
                       "--no-model")
     assert done.returncode == 0, done.stderr
     assert docx.Document(out).paragraphs[0].text == "Child A was seen at the GP practice."

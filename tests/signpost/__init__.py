@@ -18,6 +18,7 @@ seven, and exact agreement on everything would not be enough to link.
 from __future__ import annotations
 
 import json
+from datetime import date, timedelta
 from pathlib import Path
 
 from tests.conftest import write_csv
@@ -106,13 +107,20 @@ def person_of(source: str, key: str, using: str) -> int:
                                                record__record_key=key).person_id
 
 
-def cli_database(root: Path) -> dict[str, str]:
-    """A file database holding the partnership, loaded through the real command; its env."""
-    from tests.conftest import run_jigsaw
+#: The account the command-line searches of these tests act as.
+SEARCHER = "searcher"
 
+
+def cli_database(root: Path, jigsaw) -> dict[str, str]:
+    """A file database holding the partnership, loaded through ``jigsaw`` (the fixture); its env."""
     env = {"JIGSAW_DATA_DIR": str(root / "data"), "JIGSAW_DATABASE_URL": f"sqlite:///{root / 'cli.sqlite3'}"}
     feeds = [*write_partnership(root / "feeds"), *background(root)]
     for args in (("import", *map(str, feeds), "--json"), ("link", "--json")):
-        done = run_jigsaw(*args, env=env)
+        done = jigsaw(*args, env=env)
         assert done.returncode == 0, done.stderr
-    return env
+    # the Jigsaw account searches act as (a command-line read of a child names one, like a page)
+    checked = (date.today() - timedelta(days=30)).isoformat()
+    made = jigsaw("createuser", SEARCHER, "--role", "hub_officer", "--vetted-on", checked,
+                  "--trained-on", checked, "--password-stdin", input="a-long-enough-passphrase-1\n", env=env)
+    assert made.returncode == 0, made.stderr
+    return {**env, "JIGSAW_USER": SEARCHER}

@@ -7,8 +7,6 @@ import json
 
 import pytest
 
-from tests.conftest import run_jigsaw
-
 pytestmark = pytest.mark.slow
 
 
@@ -17,44 +15,44 @@ def env(tmp_path):
     return {"JIGSAW_DATA_DIR": str(tmp_path / "data"), "JIGSAW_DATABASE_URL": ""}
 
 
-def test_link_before_any_import_is_a_one_line_error(env):
-    done = run_jigsaw("link", env=env)
+def test_link_before_any_import_is_a_one_line_error(env, jigsaw):
+    done = jigsaw("link", env=env)
     assert done.returncode == 1
     assert "jigsaw import" in done.stderr and "Traceback" not in done.stderr
 
 
-def test_import_links_then_link_export_and_review(env, partnership, tmp_path):
-    imported = run_jigsaw("import", str(partnership), env=env)
+def test_import_links_then_link_export_and_review(env, partnership, tmp_path, jigsaw):
+    imported = jigsaw("import", str(partnership), env=env)
     assert imported.returncode == 0, imported.stderr
     assert "people" in imported.stdout  # the import matched its records to people
-    linked = run_jigsaw("link", "--json", env=env)
+    linked = jigsaw("link", "--json", env=env)
     assert linked.returncode == 0, linked.stderr
     counts = json.loads(linked.stdout)
     assert counts["records"] > counts["people"] > 0 and "predict" in counts["timings"]
     out = tmp_path / "links.csv"
-    exported = run_jigsaw("export", "links", "--out", str(out), env=env)
+    exported = jigsaw("export", "links", "--out", str(out), env=env)
     assert exported.returncode == 0
     with out.open(encoding="utf-8") as f:
         rows = list(csv.DictReader(f))
     assert len(rows) == counts["records"]
-    listed = run_jigsaw("review", "links", "--json", env=env)
+    listed = jigsaw("review", "links", "--json", env=env)
     assert listed.returncode == 0
     items = json.loads(listed.stdout)
     assert isinstance(items, list)
-    refused = run_jigsaw("review", "links", "--item", "999999", "--decision", "same", "--reason", "x",
+    refused = jigsaw("review", "links", "--item", "999999", "--decision", "same", "--reason", "x",
                          env=env)
     assert refused.returncode == 1 and "no open review item" in refused.stderr
-    half = run_jigsaw("review", "links", "--decision", "same", env=env)
+    half = jigsaw("review", "links", "--decision", "same", env=env)
     assert half.returncode == 1 and "--item" in half.stderr
     if items:
         item = items[0]
-        decided = run_jigsaw("review", "links", "--item", str(item["item"]), "--decision", "different",
+        decided = jigsaw("review", "links", "--item", str(item["item"]), "--decision", "different",
                              "--reason", "different birth registrations", "--by", "tester", env=env)
         assert decided.returncode == 0 and "not the same person" in decided.stdout
 
 
-def test_export_to_a_missing_folder_is_a_clear_error(env, tmp_path):
-    done = run_jigsaw("export", "links", "--out", str(tmp_path / "nope" / "links.csv"), env=env)
+def test_export_to_a_missing_folder_is_a_clear_error(env, tmp_path, jigsaw):
+    done = jigsaw("export", "links", "--out", str(tmp_path / "nope" / "links.csv"), env=env)
     assert done.returncode == 1 and "does not exist" in done.stderr
 
 
@@ -73,9 +71,9 @@ def _foreign_feed(folder, n: int = 150):
                               f"{i} stanley st, miami, {4000 + i} nsw"])
 
 
-def test_a_foreign_feed_imports_and_links_without_a_traceback_and_reports_the_model(env, tmp_path):
+def test_a_foreign_feed_imports_and_links_without_a_traceback_and_reports_the_model(env, tmp_path, jigsaw):
     _foreign_feed(tmp_path / "feed")
-    imported = run_jigsaw("import", str(tmp_path / "feed"), env=env)
+    imported = jigsaw("import", str(tmp_path / "feed"), env=env)
     assert imported.returncode == 0, imported.stderr
     assert "Traceback" not in imported.stderr + imported.stdout
     truth = tmp_path / "truth.csv"
@@ -86,7 +84,7 @@ def test_a_foreign_feed_imports_and_links_without_a_traceback_and_reports_the_mo
             out.writerow(["other", f"rec-{i}-org", i])
             if i % 5 == 0:
                 out.writerow(["other", f"rec-{i}-dup-0", i])
-    linked = run_jigsaw("link", "--json", "--truth", str(truth), env=env)
+    linked = jigsaw("link", "--json", "--truth", str(truth), env=env)
     assert linked.returncode == 0, linked.stderr
     report = json.loads(linked.stdout)
     comparisons = {c["comparison"]: c for c in report["model"]["comparisons"]}
@@ -97,8 +95,8 @@ def test_a_foreign_feed_imports_and_links_without_a_traceback_and_reports_the_mo
     assert report["truth"]["pairwise_recall"] > 0.9
 
 
-def test_a_truth_file_without_its_columns_is_a_one_line_error(env, tmp_path):
+def test_a_truth_file_without_its_columns_is_a_one_line_error(env, tmp_path, jigsaw):
     bad = tmp_path / "truth.csv"
     bad.write_text("a,b\n1,2\n", encoding="utf-8")
-    done = run_jigsaw("link", "--truth", str(bad), env=env)
+    done = jigsaw("link", "--truth", str(bad), env=env)
     assert done.returncode == 1 and "true_person_id" in done.stderr and "Traceback" not in done.stderr

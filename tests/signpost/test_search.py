@@ -8,7 +8,7 @@ from datetime import date, timedelta
 import pytest
 
 from jigsaw.signpost.search import REASONS, SearchQuery, SearchRefused, search, validate
-from tests.conftest import BOTH, run_jigsaw
+from tests.conftest import BOTH
 
 from . import NHS, cli_database, load, person_of
 
@@ -159,13 +159,13 @@ def test_validation_normalises_what_it_keeps():
 
 
 @pytest.fixture(scope="module")
-def cli_env(tmp_path_factory) -> dict[str, str]:
-    return cli_database(tmp_path_factory.mktemp("search-cli"))
+def cli_env(tmp_path_factory, jigsaw) -> dict[str, str]:
+    return cli_database(tmp_path_factory.mktemp("search-cli"), jigsaw)
 
 
-def test_cli_search_json_shape(cli_env):
-    done = run_jigsaw("search", "--name", "Olivai Bennett", "--dob", "2017-08-03", "--reason", "s47",
-                      "--json", "--as", "sw.one", env=cli_env)
+def test_cli_search_json_shape(cli_env, jigsaw):
+    done = jigsaw("search", "--name", "Olivai Bennett", "--dob", "2017-08-03", "--reason", "s47",
+                      "--json", env=cli_env)
     assert done.returncode == 0, done.stderr
     answer = json.loads(done.stdout)
     assert set(answer) == {"query", "reason", "results", "message"}
@@ -180,13 +180,13 @@ def test_cli_search_json_shape(cli_env):
     assert {"field", "label", "level", "weight"} == set(top["evidence"][0])
 
 
-def test_cli_search_table_and_no_match(cli_env):
-    done = run_jigsaw("search", "--given", "Olivia", "--family", "Bennett", "--dob", "2017-03-08",
+def test_cli_search_table_and_no_match(cli_env, jigsaw):
+    done = jigsaw("search", "--given", "Olivia", "--family", "Bennett", "--dob", "2017-03-08",
                       "--postcode", "M14 5RT", "--reason", "health", env=cli_env)
     assert done.returncode == 0, done.stderr
     assert "Olivia Bennett" in done.stdout and "Priya Shah" in done.stdout and "high" in done.stdout
     assert done.stderr == ""  # nothing about the child goes anywhere but the answer
-    nobody = run_jigsaw("search", "--name", "Nobody Known", "--dob", "2015-01-01", "--reason", "s17",
+    nobody = jigsaw("search", "--name", "Nobody Known", "--dob", "2015-01-01", "--reason", "s17",
                         env=cli_env)
     assert nobody.returncode == 0 and "No match" in nobody.stdout
 
@@ -202,8 +202,32 @@ def test_cli_search_table_and_no_match(cli_env):
     (("--name", "Olivia Bennett", "--dob", "2999-01-01", "--reason", "s47"), "in the future"),
     (("--name", "Olivia " + "x" * 10_000, "--dob", "2017-03-08", "--reason", "s47"), "longer than 100"),
 ])
-def test_cli_refusals_exit_1_with_one_line(cli_env, args, expected):
-    done = run_jigsaw("search", *args, env=cli_env)
+def test_cli_refusals_exit_1_with_one_line(cli_env, args, expected, jigsaw):
+    done = jigsaw("search", *args, env=cli_env)
     assert done.returncode == 1 and expected in done.stderr
     assert done.stderr.strip().count("\n") == 0 and "Traceback" not in done.stderr
     assert done.stdout == ""
+
+
+def test_cli_search_acts_as_a_vetted_jigsaw_account_and_logs_it(cli_env, jigsaw):
+    import sqlite3
+
+    query = ("search", "--name", "Olivia Bennett", "--dob", "2017-03-08", "--reason", "s47")
+    nobody = {k: v for k, v in cli_env.items() if k != "JIGSAW_USER"}
+    refused = jigsaw(*query, env=nobody)
+    assert refused.returncode == 1 and "name the Jigsaw account you act as" in refused.stderr
+    unknown = jigsaw(*query, "--as", "no.such.user", env=cli_env)
+    assert unknown.returncode == 1 and "no active Jigsaw account" in unknown.stderr
+    assert unknown.stdout == "" and refused.stdout == ""
+    lapsed = jigsaw("createuser", "lapsed", "--role", "practitioner", "--vetted-on", "2001-01-01",
+                    "--trained-on", "2001-01-01", "--password-stdin", input="a-long-enough-passphrase-2\n",
+                    env=cli_env)
+    assert lapsed.returncode == 0, lapsed.stderr
+    stale = jigsaw(*query, "--as", "lapsed", env=cli_env)
+    assert stale.returncode == 1 and "may not use search" in stale.stderr and stale.stdout == ""
+    assert jigsaw(*query, env=cli_env).returncode == 0
+    with sqlite3.connect(cli_env["JIGSAW_DATABASE_URL"].removeprefix("sqlite:///")) as log:
+        rows = log.execute("SELECT actor, role, reason_code FROM audit_accessentry "
+                           "WHERE action = 'search'").fetchall()
+    assert ("searcher", "hub_officer", "s47") in rows
+    assert {(actor, role) for actor, role, _ in rows} == {("searcher", "hub_officer")}  # no refused search

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import sys
+from collections.abc import Sequence
 
 import click
 
@@ -38,10 +39,14 @@ for command in COMMANDS:
     cli.add_command(command)
 
 
-def main() -> None:
+def main(args: Sequence[str] | None = None) -> None:
+    """Run one command and exit with the contract's status; ``args`` default to the command line.
+
+    Taking ``args`` lets another program (the test suite) run a command without a new process.
+    """
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "jigsaw.settings")
     try:
-        cli.main(standalone_mode=False)
+        cli.main(args=None if args is None else list(args), prog_name="jigsaw", standalone_mode=False)
     except click.exceptions.Exit as exc:
         sys.exit(exc.exit_code)
     except click.exceptions.Abort:

@@ -21,12 +21,14 @@ def setup_django(migrate_if_embedded: bool = True) -> None:
     """
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "jigsaw.settings")
     import django
+    from django.apps import apps
     from django.conf import settings
 
-    try:
-        django.setup()
-    except Exception as exc:  # ImproperlyConfigured and friends: say so in one line
-        raise UserError(f"configuration error: {exc}") from None
+    if not apps.ready:  # a program that started Django itself (the test suite) keeps its settings
+        try:
+            django.setup()
+        except Exception as exc:  # ImproperlyConfigured and friends: say so in one line
+            raise UserError(f"configuration error: {exc}") from None
     settings.DATA_DIR.mkdir(parents=True, exist_ok=True)
     if migrate_if_embedded:
         _check_schema()

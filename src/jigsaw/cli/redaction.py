@@ -97,7 +97,7 @@ def _review_known(review_id: str, as_user: str | None):
         from jigsaw.reviews.known import known_rows
         from jigsaw.reviews.workflow import ReviewError, get_review
 
-        from .reviews import REASON, REASON_TEXT
+        from .review_common import REASON, REASON_TEXT
     except ImportError:  # a reviews app without the known-people service
         raise UserError("this installation's case reviews cannot list known people; "
                         "give --known KNOWN.csv") from None

@@ -35,27 +35,33 @@ def _split_name(name: str | None, given: str | None, family: str | None) -> tupl
 @click.option("--reason", help="Lawful reason code: s47, s17, s11, health, school or police_protection "
               "(docs/search.md gives the law for each; a refusal lists the codes configured here).")
 @click.option("--json", "as_json", is_flag=True, help='Print {"query", "reason", "results"} as JSON.')
-@click.option("--as", "as_user", metavar="USER", help="Who is searching (default: your login name).")
+@click.option("--as", "as_user", metavar="USER", envvar="JIGSAW_USER",
+              help="The Jigsaw account you search as (else JIGSAW_USER); its role and vetting apply.")
 @click.option("--limit", type=click.IntRange(1, 50), default=10, show_default=True)
 def search(name, given, family, dob, postcode, nhs, reason, as_json, as_user, limit) -> None:
     """Find a child: ranked candidates with confidence and who is involved."""
     given, family = _split_name(name, given, family)
-    searched_by = acting_user(as_user)
     setup_django()
+    from jigsaw.accounts.operator import OperatorError, operator
+
+    try:
+        acting = operator(as_user, "search")
+    except OperatorError as exc:
+        raise UserError(str(exc)) from None
     from jigsaw.signpost.search import SearchQuery, SearchRefused
     from jigsaw.signpost.search import search as run_search
 
     query = SearchQuery(given_name=given, family_name=family, birth_date=dob, postcode=postcode,
                         nhs_number=nhs)
-    from jigsaw.audit.log import CLI_ROLE, cli_user_agent, record_search
+    from jigsaw.audit.log import cli_user_agent, record_search
     from jigsaw.signpost.search import validate
 
     try:
-        result = run_search(query, searched_by=searched_by, reason=reason or "", limit=limit)
+        result = run_search(query, searched_by=acting.username, reason=reason or "", limit=limit)
     except SearchRefused as exc:
         raise UserError(f"search refused: {exc}") from None
     # every search is logged before anything is shown (the query's values only as a digest)
-    record_search(searched_by, CLI_ROLE, "", result.reason.code, validate(query),
+    record_search(acting.username, acting.role, acting.agency, result.reason.code, validate(query),
                   [m.person_id for m in result.results],
                   shielded={m.person_id for m in result.results if m.shielded}, user_agent=cli_user_agent())
     if as_json:
