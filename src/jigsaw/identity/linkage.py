@@ -67,7 +67,7 @@ class Resources:
     """What a link run may use: DuckDB threads and memory, and chunks to score in (0: by size).
 
     With 2 threads and 1GB a batch link of a million records peaks under 2 GB in all
-    (benchmarks/linkage_speed.py). The signpost app sets them from settings (``JIGSAW_LINK_*``).
+    (benchmarks/linkage_speed.py). A batch link sets them from settings (``JIGSAW_LINK_*``).
     """
 
     threads: int = 2

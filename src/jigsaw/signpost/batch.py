@@ -17,6 +17,7 @@ from typing import Any
 import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
+from django.conf import settings as django_settings
 from django.db import connections, transaction
 from django.utils import timezone
 
@@ -90,6 +91,8 @@ def link_all(*, retrain: bool = False, thresholds: Thresholds | None = None, usi
     ``jigsaw synth`` writes it) adds blocking recall and pairwise precision, recall and F1.
     """
     thresholds = thresholds or Thresholds()
+    conf = django_settings  # the resources this deployment gives a link run
+    linkage.configure(conf.JIGSAW_LINK_THREADS, conf.JIGSAW_LINK_MEMORY, conf.JIGSAW_LINK_CHUNKS)
     say = step or (lambda _msg: None)
     timings: dict[str, float] = {}
     clock = time.perf_counter()
