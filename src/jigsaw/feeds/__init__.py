@@ -5,8 +5,9 @@ loaded on first use.
 """
 from __future__ import annotations
 
-import importlib
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from jigsaw.lazy import lazy_api
 
 #: Each public name and the module that defines it (loaded on first use).
 _WHERE = {
@@ -90,14 +91,4 @@ if TYPE_CHECKING:
     from .vocabulary import EVENT_TYPES, INJURY_TYPES, MOBILITY, is_known
 
 
-def __getattr__(name: str) -> Any:
-    module = _WHERE.get(name)
-    if module is None:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    value = getattr(importlib.import_module(f".{module}", __name__), name)
-    globals()[name] = value
-    return value
-
-
-def __dir__() -> list[str]:
-    return sorted([*globals(), *__all__])
+__getattr__, __dir__ = lazy_api(__name__, _WHERE)

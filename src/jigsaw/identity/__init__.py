@@ -6,8 +6,9 @@ the modules behind them are loaded on first use, so Splink loads only when a run
 
 from __future__ import annotations
 
-import importlib
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from jigsaw.lazy import lazy_api
 
 #: Each public name and the module that defines it (loaded on first use).
 _WHERE = {
@@ -74,14 +75,4 @@ if TYPE_CHECKING:
     from .score import term_frequencies
 
 
-def __getattr__(name: str) -> Any:
-    module = _WHERE.get(name)
-    if module is None:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    value = getattr(importlib.import_module(f".{module}", __name__), name)
-    globals()[name] = value
-    return value
-
-
-def __dir__() -> list[str]:
-    return sorted([*globals(), *__all__])
+__getattr__, __dir__ = lazy_api(__name__, _WHERE)
