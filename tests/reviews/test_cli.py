@@ -176,3 +176,17 @@ def test_the_command_line_walks_a_review_to_publication(linked, tmp_path):
     assert shown["stage"] == "published" and shown["online_until"] == "2026-09-15"
     board = json.loads(run_jigsaw("reviews", "actions", "--json", env=env).stdout)
     assert board["totals"] == {"actions": 0, "done": 0, "overdue": 0, "percent_done": None}
+
+
+def test_the_daily_alerts_run_raises_overdue_review_clocks_once(linked):
+    env, ids = linked
+    opened = run_jigsaw("reviews", "open", str(ids["amy"]), "--aware-on", "2025-03-03", "--harm",
+                        "serious_harm", "--json", env=env)
+    assert opened.returncode == 0, opened.stderr
+    first = run_jigsaw("alerts", "run", "--json", env=env)
+    assert first.returncode == 0, first.stderr
+    assert json.loads(first.stdout)["review_clocks_raised"] >= 1  # notify by 10 March 2025, long past
+    again = json.loads(run_jigsaw("alerts", "run", "--json", env=env).stdout)
+    assert again["review_clocks_raised"] == 0  # one alert per review and clock
+    queue = json.loads(run_jigsaw("alerts", "--format", "json", env=env).stdout)
+    assert any(a["rule_id"] == "R16" and ids["amy"] in a["person_ids"] for a in queue)

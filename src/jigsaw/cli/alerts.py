@@ -104,9 +104,11 @@ def alerts(ctx: click.Context, fmt: str, status_filter: str | None, rule: str | 
 @click.option("--as-of", type=click.DateTime(["%Y-%m-%d"]), help="Evaluate as on this date (default today).")
 @click.option("--json", "as_json", is_flag=True)
 def run_command(as_of, as_json: bool) -> None:
-    """Evaluate every rule over everyone (alerts are never raised twice for one open pattern)."""
+    """Evaluate every rule over everyone (alerts are never raised twice for one open pattern), and
+    raise an alert for every case review clock now overdue: run it daily (docs/reviews.md)."""
     setup_django()
     from jigsaw.alerts.run import run
+    from jigsaw.reviews.clocks import raise_overdue
     from jigsaw.rules import RuleFileError
 
     try:
@@ -114,13 +116,15 @@ def run_command(as_of, as_json: bool) -> None:
             result = run(as_of=as_of.date() if as_of else None)
     except RuleFileError as exc:
         raise UserError(str(exc)) from None
+    result["review_clocks_raised"] = raise_overdue(as_of.date() if as_of else None)
     if as_json:
         echo_json(result)
         return
     click.echo(
         f"{result['events']:,} events of {result['people']:,} people: {result['findings']:,} patterns, "
         f"{result['raised']:,} new alerts, {result['updated']:,} updated, "
-        f"{result['unchanged']:,} already raised"
+        f"{result['unchanged']:,} already raised; {result['review_clocks_raised']:,} case review "
+        "clocks newly overdue"
     )
 
 
