@@ -99,13 +99,15 @@ def summary(head: str, parts: Iterable[str | None]) -> str:
 
 
 def person_row(source: str, line: int, raw: str, child_id: str, birth: str, sex: str,
-               upn: str, ethnicity: str, notes: Notes, disability: str = "") -> SourceRow:
+               upn: str, ethnicity: str, notes: Notes) -> SourceRow:
     """A child known to the return only: its identifiers, no names (people columns order).
 
-    ``disability``: "true", "false" or "" (the return does not say).
+    Disability is left unknown here: only the CIN census carries it, and a flag the SSDA903
+    header then blanks would change the record at every import of either return. The CIN
+    codes stay on the referral events (``details.disabilities``).
     """
     values = [source, child_id, "", "", birth, "", sex, "", upn, "", "", "", "true",
-              ethnicity, "", disability]
+              ethnicity, "", ""]
     return SourceRow(line, raw, values, None, tuple(notes.items))
 
 

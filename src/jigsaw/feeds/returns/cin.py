@@ -151,34 +151,21 @@ def people_rows(path: Path, source: str, known: frozenset[str]) -> Iterator[Sour
     """One people row per child the source has not sent itself (names unknown)."""
     lines = Lines()
     ids = ethnicity = None
-    disabilities: list[str] = []
-    for el in _children(path, also=("ChildIdentifiers", "Ethnicity", "Disability")):
+    for el in _children(path, also=("ChildIdentifiers", "Ethnicity")):
         name = _local(el.tag)
         if name == "ChildIdentifiers":
             ids = el
         elif name == "Ethnicity":
             ethnicity = _text(el)
-        elif name == "Disability":
-            disabilities.append(_text(el))
         else:
-            made = _person(source, lines.take(el.sourceline), ids, ethnicity or "", known,
-                           _disabled(disabilities))
+            made = _person(source, lines.take(el.sourceline), ids, ethnicity or "", known)
             if made is not None:
                 yield made
             ids = ethnicity = None
-            disabilities = []
-
-
-def _disabled(codes_given: list[str]) -> str:
-    """The CIN census's disability items as the person's flag: any code but NONE means disabled."""
-    given = [c for c in codes_given if c]
-    if not given:
-        return ""
-    return "false" if all(c == "NONE" for c in given) else "true"
 
 
 def _person(source: str, line: int, ids: etree._Element | None, ethnicity: str,
-            known: frozenset[str], disability: str = "") -> SourceRow | None:
+            known: frozenset[str]) -> SourceRow | None:
     kids = _kids(ids) if ids is not None else {}
     child_id = _text(kids.get("LAchildID"))
     raw = etree.tostring(ids, encoding="unicode", with_tail=False) if ids is not None else ""
@@ -195,7 +182,7 @@ def _person(source: str, line: int, ids: etree._Element | None, ethnicity: str,
         notes.items.append(("GenderCurrent", "GenderCurrent is not a CIN census gender code; "
                                              "recorded as unknown"))
     made = person_row(source, line, raw, child_id, born or born_text, sex,
-                      _text(kids.get("UPN")), ethnicity, notes, disability)
+                      _text(kids.get("UPN")), ethnicity, notes)
     if born_text and born is None:
         return refuse(made, "PersonBirthDate is not a date (YYYY-MM-DD)")
     return made
