@@ -174,13 +174,16 @@ def parse_person(v: list[str], now: datetime, names_required: bool = True) -> Pa
     return ParsedRow(source_id, values, tuple(warnings))
 
 
-def parse_event(v: list[str], now: datetime) -> ParsedRow:
-    """Events: a known type, a real time no later than now, and well-formed ``details``."""
-    (_ss, event_id, person_id, event_type, occurred, recorded, practitioner, role, contact,
-     summary, kind, significance, details_text) = v
+def _event_checks(event_id: str, person_id: str, event_type: str, occurred: str, now: datetime,
+                  type_required: bool = True) -> tuple[str, str]:
+    """What every events row must pass: ids, a known type, a real time no later than now.
+
+    Returns the time as stored and its precision.
+    """
     _required(event_id, "event_id")
     _required(person_id, "person_source_id")
-    _required(event_type, "event_type")
+    if type_required:
+        _required(event_type, "event_type")
     if event_type not in EVENT_TYPES:
         raise RowRejected("event_type is not in the event vocabulary")
     _required(occurred, "occurred_at")
@@ -190,6 +193,14 @@ def parse_event(v: list[str], now: datetime) -> ParsedRow:
         raise RowRejected(f"occurred_at: {exc.message}") from None
     if occurred_at > now + FUTURE_SLACK:
         raise RowRejected("occurred_at is in the future")
+    return occurred_text, precision
+
+
+def parse_event(v: list[str], now: datetime) -> ParsedRow:
+    """Events: a known type, a real time no later than now, and well-formed ``details``."""
+    (_ss, event_id, person_id, event_type, occurred, recorded, practitioner, role, contact,
+     summary, kind, significance, details_text) = v
+    occurred_text, precision = _event_checks(event_id, person_id, event_type, occurred, now)
     parsed_details, problem = details.parse_details(details_text)
     if problem:
         raise RowRejected(problem)
@@ -222,17 +233,8 @@ def parse_built_event(v: list[str], now: datetime) -> ParsedRow:
     """
     (_ss, event_id, person_id, event_type, occurred, _recorded, practitioner, role, contact,
      summary, kind, significance, details_text) = v
-    _required(event_id, "event_id")
-    _required(person_id, "person_source_id")
-    if event_type not in EVENT_TYPES:
-        raise RowRejected("event_type is not in the event vocabulary")
-    _required(occurred, "occurred_at")
-    try:
-        occurred_at, occurred_text, precision = _time(occurred)
-    except FieldError as exc:
-        raise RowRejected(f"occurred_at: {exc.message}") from None
-    if occurred_at > now + FUTURE_SLACK:
-        raise RowRejected("occurred_at is in the future")
+    occurred_text, precision = _event_checks(event_id, person_id, event_type, occurred, now,
+                                             type_required=False)
     values = (event_id, person_id, event_type, occurred_text, precision, None, practitioner, role,
               contact, summary, kind, significance, details_text or "{}")
     return ParsedRow(event_id, values, ())
