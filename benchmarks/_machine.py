@@ -5,6 +5,9 @@ from __future__ import annotations
 import json
 import os
 import platform
+import subprocess
+import sys
+import time
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -27,3 +30,17 @@ def write_result(name: str, result: dict) -> Path:
     path.write_text(json.dumps({"machine": machine(), **result}, indent=2) + "\n", encoding="utf-8")
     print(json.dumps(result, indent=2))
     return path
+
+
+def timed_jigsaw(args: list[str], env: dict) -> tuple[dict | None, float]:
+    """Run `jigsaw ARGS` as a user would; its JSON (with ``--json``) and the wall seconds."""
+    start = time.perf_counter()
+    done = subprocess.run([sys.executable, "-m", "jigsaw", *args], env=env, capture_output=True,
+                          text=True, check=True)
+    seconds = time.perf_counter() - start
+    return (json.loads(done.stdout) if "--json" in args else None), seconds
+
+
+def load_average() -> float:
+    """The host's 1-minute load average, recorded beside a timing."""
+    return round(os.getloadavg()[0], 2)

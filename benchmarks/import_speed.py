@@ -13,27 +13,18 @@ other work on a 2-CPU machine stretches the figures. Usage:
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import subprocess
 import sys
 import tempfile
-import time
 import uuid
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _machine import write_result
+from _machine import load_average, write_result
+from _machine import timed_jigsaw as jigsaw
 
 TARGET_ROWS_PER_SECOND = 50_000
-
-
-def jigsaw(args: list[str], env: dict) -> tuple[dict | None, float]:
-    start = time.perf_counter()
-    done = subprocess.run([sys.executable, "-m", "jigsaw", *args], env=env, capture_output=True,
-                          text=True, check=True)
-    seconds = time.perf_counter() - start
-    return (json.loads(done.stdout) if "--json" in args else None), seconds
 
 
 def import_args(feeds: Path, env: dict) -> list[str]:
@@ -41,10 +32,6 @@ def import_args(feeds: Path, env: dict) -> list[str]:
     done = subprocess.run([sys.executable, "-m", "jigsaw", "import", "--help"], env=env,
                           capture_output=True, text=True, check=True)
     return ["import", str(feeds), "--json", *(["--no-link"] if "--no-link" in done.stdout else [])]
-
-
-def load_average() -> float:
-    return round(os.getloadavg()[0], 2)
 
 
 def measure(feeds: Path, url: str, data_dir: Path) -> dict:

@@ -15,34 +15,20 @@ recorded before each import: other work on a 2-CPU machine stretches the figures
 from __future__ import annotations
 
 import argparse
-import json
 import os
-import subprocess
 import sys
 import tempfile
-import time
 import uuid
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _machine import write_result
+from _machine import load_average, write_result
+from _machine import timed_jigsaw as jigsaw
 
 TARGET_ROWS_PER_SECOND = 50_000
 #: synth children per returns child: the returns describe the council's children and the
 #: school children it has not sent (about 4 in 5 of a synthetic partnership's children)
 HEADROOM = 1.3
-
-
-def jigsaw(args: list[str], env: dict) -> tuple[dict | None, float]:
-    start = time.perf_counter()
-    done = subprocess.run([sys.executable, "-m", "jigsaw", *args], env=env, capture_output=True,
-                          text=True, check=True)
-    seconds = time.perf_counter() - start
-    return (json.loads(done.stdout) if "--json" in args else None), seconds
-
-
-def load_average() -> float:
-    return round(os.getloadavg()[0], 2)
 
 
 def _figures(result: dict, wall: float, load: float) -> dict:
