@@ -123,7 +123,9 @@ def _chronology(opened: Opened, household: bool, actor: Actor, using: str) -> tu
     """
     person_id = opened.person.pk
     built = (household_chronology if household else child_chronology)(person_id, using)
-    hidden = gate.protected([s.person_id for s in built.subjects], using) - opened.granted
+    # the child passed the gate on opening; only the people around them are asked about again
+    others = {s.person_id for s in built.subjects} - {person_id}
+    hidden = gate.protected(others, using) - opened.granted
     whole = gate.guard_chronology(built, hidden)
     full = _scoped(whole, opened.scope, person_id, using)
     for subject in full.subjects:
