@@ -164,3 +164,21 @@ def test_gunicorn_error_log_keeps_no_query_string():
                                ("GET", "/children/7/?reason=s47&agency=gp"), None)
     assert _NoQueryStrings().filter(record)
     assert record.getMessage() == "Error handling request GET /children/7/?[removed]"
+
+
+def test_the_preloaded_app_does_not_load_duckdb_before_gunicorn_forks(tmp_path):
+    """DuckDB loaded in the arbiter makes a forked worker abort as it exits after serving a request
+    on a thread ('terminate called without an active exception'): it must load only in workers."""
+    import os
+    import subprocess
+    import sys
+
+    code = ("import os, sys; os.environ['DJANGO_SETTINGS_MODULE'] = 'jigsaw.settings'\n"
+            "from jigsaw.wsgi import application\n"
+            "print(sorted(m for m in ('duckdb', 'splink') if m in sys.modules))")
+    env = {**os.environ, "JIGSAW_DATA_DIR": str(tmp_path)}
+    env.pop("DJANGO_SETTINGS_MODULE", None)
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env,
+                          timeout=120, check=False)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "[]"
