@@ -20,6 +20,9 @@ def logged(tmp_path_factory, jigsaw) -> tuple[Path, dict]:
     assert jigsaw("audit", "verify", env=env).returncode == 0  # the schema, before the writers start
     write_entries(env, "alice", 4, person=7, text="=cmd|' /C calc'!A0")
     write_entries(env, "bob", 2, person=8)
+    made = jigsaw("createuser", "auditor", "--role", "auditor", "--password-stdin",
+                  input="a-long-enough-passphrase-1\n", env=env)
+    assert made.returncode == 0, made.stderr
     return root, env
 
 
@@ -29,7 +32,7 @@ def _copy(logged, tmp_path: Path) -> tuple[Path, dict]:
     db = tmp_path / "audit.sqlite3"
     with sqlite3.connect(root / "audit.sqlite3") as src, sqlite3.connect(db) as dst:
         src.backup(dst)
-    return db, cli_env(tmp_path)
+    return db, {**cli_env(tmp_path), "JIGSAW_USER": "auditor"}
 
 
 def _tamper(db: Path, *statements: str) -> None:
@@ -115,16 +118,32 @@ def test_export(tmp_path, logged, jigsaw):
         rows = list(csv.DictReader(f))
     assert [r["sequence"] for r in rows] == ["1", "2", "3", "4"]
     assert rows[0]["reason_text"] == "'=cmd|' /C calc'!A0"  # neutralised for spreadsheets
-    assert jigsaw("audit", "export", "--out", str(out), "--user", "bob", env=env).returncode == 0
+    assert jigsaw("audit", "export", "--out", str(out), "--user", "bob", "--as", "auditor",
+                  env=env).returncode == 0
     with out.open(encoding="utf-8", newline="") as f:
         assert [r["actor"] for r in csv.DictReader(f)] == ["bob", "bob"]
     exports = json.loads(jigsaw("audit", "user", "auditor", "--json", env=env).stdout)
     assert exports[0]["action"] == "export" and exports[0]["person_id"] == 7
     assert "does not exist" in _one_line_error(
-        jigsaw("audit", "export", "--out", str(tmp_path / "no" / "x.csv"), env=env))
+        jigsaw("audit", "export", "--out", str(tmp_path / "no" / "x.csv"), "--as", "auditor", env=env))
 
 
 def test_usage_errors_exit_2(tmp_path, jigsaw):
     env = cli_env(tmp_path)
     assert jigsaw("audit", "who-viewed", "not-a-number", env=env).returncode == 2
     assert jigsaw("audit", "export", env=env).returncode == 2
+
+
+def test_only_an_auditor_account_reads_the_log(tmp_path, logged, jigsaw):
+    """Who looked at a child is itself sensitive: the queries act as a named auditor account."""
+    _db, env = _copy(logged, tmp_path)
+    anonymous = {k: v for k, v in env.items() if k != "JIGSAW_USER"}
+    assert "name the Jigsaw account" in _one_line_error(jigsaw("audit", "who-viewed", "7", env=anonymous))
+    assert "no active Jigsaw account 'alice'" in _one_line_error(
+        jigsaw("audit", "who-viewed", "7", "--as", "alice", env=env))
+    made = jigsaw("createuser", "worker", "--role", "social_worker", "--password-stdin",
+                  input="a-long-enough-passphrase-1\n", env=env)
+    assert made.returncode == 0, made.stderr
+    assert "(social_worker) may not use audit" in _one_line_error(
+        jigsaw("audit", "export", "--out", str(tmp_path / "x.csv"), "--as", "worker", env=env))
+    assert not (tmp_path / "x.csv").exists()

@@ -118,7 +118,8 @@ def test_a_read_acts_as_a_named_account_with_its_own_reason(linked, jigsaw):
                       env=env)
     assert done.returncode == 1 and "no active Jigsaw account" in done.stderr
     assert jigsaw("chronology", str(amy), "--reason", "s17", "--format", "json", env=env).returncode == 0
-    done = jigsaw("audit", "who-viewed", str(amy), "--json", "--as", "reader", env=env)
+    assert create_account(env, "auditor", "auditor").returncode == 0
+    done = jigsaw("audit", "who-viewed", str(amy), "--json", "--as", "auditor", env=env)
     rows = [r for r in json.loads(done.stdout) if r["action"] == "view_chronology"]
     assert rows and rows[-1]["actor"] == "reader" and rows[-1]["role"] == "social_worker"
     assert rows[-1]["reason_code"] == "s17"

@@ -7,6 +7,7 @@ import json
 
 import pytest
 
+from tests.chronology.test_cli import create_account
 from tests.conftest import run_jigsaw, write_csv
 
 #: each command starts Python and Django afresh (about a second each on a loaded host)
@@ -23,9 +24,11 @@ def linked(tmp_path_factory) -> tuple[dict, dict[str, int]]:
     assert run_jigsaw("import", str(write_feeds(tmp / "feeds")), env=env).returncode == 0
     assert run_jigsaw("link", env=env).returncode == 0
     assert run_jigsaw("export", "links", "--out", str(tmp / "links.csv"), env=env).returncode == 0
+    for username, role in (("reviewer", "social_worker"), ("counter", "analyst")):
+        assert create_account(env, username, role).returncode == 0
     with (tmp / "links.csv").open(encoding="utf-8", newline="") as f:
         ids = {(r["source_system"], r["source_id"]): int(r["person_id"]) for r in csv.DictReader(f)}
-    return env, {"amy": ids[("csc", "C1")], "jane": ids[("csc", "C2")]}
+    return {**env, "JIGSAW_USER": "reviewer"}, {"amy": ids[("csc", "C1")], "jane": ids[("csc", "C2")]}
 
 
 def _fails(done, message: str) -> None:
@@ -190,3 +193,36 @@ def test_the_daily_alerts_run_raises_overdue_review_clocks_once(linked):
     assert again["review_clocks_raised"] == 0  # one alert per review and clock
     queue = json.loads(run_jigsaw("alerts", "--format", "json", env=env).stdout)
     assert any(a["rule_id"] == "R16" and ids["amy"] in a["person_ids"] for a in queue)
+
+
+def test_the_command_acts_as_a_checked_account(linked):
+    """A review holds the child's record: no account, a role without reviews, or no account of
+    that name is refused in one line, and nothing is opened."""
+    env, ids = linked
+    before = run_jigsaw("reviews", "list", "--json", env=env).stdout
+    opening = ("reviews", "open", str(ids["amy"]), "--aware-on", "2025-12-22", "--harm", "death")
+    anonymous = {k: v for k, v in env.items() if k != "JIGSAW_USER"}
+    _fails(run_jigsaw(*opening, env=anonymous), "name the Jigsaw account you act as")
+    _fails(run_jigsaw(*opening, "--as", "counter", env=env), "(analyst) may not use review")
+    _fails(run_jigsaw(*opening, "--as", "no.such.user", env=env), "no active Jigsaw account")
+    assert run_jigsaw("reviews", "list", "--json", env=env).stdout == before
+
+
+def test_a_shielded_childs_documents_stay_on_the_web(linked, tmp_path):
+    """The pack and known people of a shielded child's review are not written at a terminal, where
+    no glass can be broken; the review's clocks (no names) still are."""
+    env, ids = linked
+    child = ids["amy"]
+    opened = run_jigsaw("reviews", "open", str(child), "--aware-on", "2025-04-01", "--harm",
+                        "serious_harm", "--json", env=env)
+    review = str(json.loads(opened.stdout)["review_id"])
+    shielded = run_jigsaw("shield", str(child), "--contact", "Hub 0100", "--reason", "refuge", env=env)
+    assert shielded.returncode == 0, shielded.stderr
+    try:
+        pack = tmp_path / "pack.json"
+        _fails(run_jigsaw("reviews", "pack", review, "--out", str(pack), env=env), "shielded child")
+        _fails(run_jigsaw("reviews", "known", review, "--out", str(pack), env=env), "shielded child")
+        assert not pack.exists()
+        assert run_jigsaw("reviews", "show", review, "--json", env=env).returncode == 0
+    finally:
+        assert run_jigsaw("shield", str(child), "--remove", env=env).returncode == 0

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from datetime import date, timedelta
 
 import pytest
 
@@ -140,7 +141,7 @@ def test_cli_shield_search_and_remove(tmp_path, jigsaw):
              "--reason", "s47")
     found = json.loads(jigsaw(*exact, "--json", env=env).stdout)
     olivia = found["results"][0]["person_id"]
-    done = jigsaw("shield", str(olivia), "--contact", HUB, "--reason", "refuge", "--as", "hub", env=env)
+    done = jigsaw("shield", str(olivia), "--contact", HUB, "--reason", "refuge", env=env)  # as JIGSAW_USER
     assert done.returncode == 0 and "is shielded" in done.stdout
     for args in ((*exact, "--json"), exact):  # the JSON and the table alike
         done = jigsaw(*args, env=env)
@@ -162,7 +163,23 @@ def test_cli_shield_search_and_remove(tmp_path, jigsaw):
 ])
 def test_cli_shield_errors_exit_1(tmp_path, args, expected, jigsaw):
     env = {"JIGSAW_DATA_DIR": str(tmp_path / "data"),
-           "JIGSAW_DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}"}
+           "JIGSAW_DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}", "JIGSAW_USER": "hub"}
+    checked = (date.today() - timedelta(days=30)).isoformat()
+    made = jigsaw("createuser", "hub", "--role", "hub_officer", "--vetted-on", checked, "--trained-on",
+                  checked, "--password-stdin", input="a-long-enough-passphrase-1\n", env=env)
+    assert made.returncode == 0, made.stderr
     done = jigsaw("shield", *args, env=env)
     assert done.returncode == 1 and expected in done.stderr
     assert done.stderr.strip().count("\n") == 0 and "Traceback" not in done.stderr
+
+
+def test_cli_shield_acts_as_a_vetted_case_account(tmp_path, jigsaw):
+    env = {"JIGSAW_DATA_DIR": str(tmp_path / "data"),
+           "JIGSAW_DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}"}
+    made = jigsaw("createuser", "counter", "--role", "analyst", "--password-stdin",
+                  input="a-long-enough-passphrase-1\n", env=env)
+    assert made.returncode == 0, made.stderr
+    for as_user, expected in ((None, "name the Jigsaw account"), ("counter", "(analyst) may not use child")):
+        done = jigsaw("shield", "1", "--contact", HUB, "--reason", "r",
+                      *(("--as", as_user) if as_user else ()), env=env)
+        assert done.returncode == 1 and expected in done.stderr, done.stderr

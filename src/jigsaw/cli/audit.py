@@ -12,7 +12,7 @@ from pathlib import Path
 
 import click
 
-from .common import UserError, acting_user, echo_json, setup_django
+from .common import UserError, checked_account, echo_json, setup_django
 
 
 def _anchor(text: str) -> tuple[int, str]:
@@ -125,7 +125,8 @@ def _show(entries, as_json: bool, empty: str) -> None:
     click.echo(f"{len(rows):,} entries")
 
 
-_AS = click.option("--as", "as_user", metavar="USER", help="Who is asking (default: your login name).")
+_AS = click.option("--as", "as_user", metavar="USER", envvar="JIGSAW_USER",
+                   help="The Jigsaw account you act as: an auditor (default: JIGSAW_USER).")
 _REASON = click.option("--reason", default="audit", show_default=True, help="Why you are asking.")
 
 
@@ -136,8 +137,8 @@ _REASON = click.option("--reason", default="audit", show_default=True, help="Why
 @_REASON
 def who_viewed_command(person_id: int, as_json: bool, as_user: str | None, reason: str) -> None:
     """Every access to PERSON_ID: who, in which role and agency, why, when."""
-    by = acting_user(as_user)
     setup_django()
+    by = checked_account(as_user, "audit")
     from jigsaw.audit.log import record_cli
     from jigsaw.audit.queries import who_viewed
 
@@ -159,8 +160,8 @@ def user_command(username: str, since: str | None, until: str | None, as_json: b
     start, end = _moment(since, "--since", end=False), _moment(until, "--until", end=True)
     if start and end and start >= end:
         raise UserError("--since is after --until")
-    by = acting_user(as_user)
     setup_django()
+    by = checked_account(as_user, "audit")
     from jigsaw.audit.log import record_cli
     from jigsaw.audit.queries import what_did
 
@@ -183,8 +184,8 @@ def export_command(out: Path, person_id: int | None, username: str | None, since
     start, end = _moment(since, "--since", end=False), _moment(until, "--until", end=True)
     if not out.parent.exists():
         raise UserError(f"folder {out.parent} does not exist")
-    by = acting_user(as_user)
     setup_django()
+    by = checked_account(as_user, "audit")
     from jigsaw.audit.log import record_cli
     from jigsaw.audit.models import AccessEntry
     from jigsaw.audit.queries import export_csv

@@ -103,8 +103,27 @@ def echo_json(data: object) -> None:
     click.echo(json.dumps(data, indent=2, default=str))
 
 
+def checked_account(as_user: str | None, area: str) -> str:
+    """The Jigsaw account a command that touches a child acts as, checked for ``area``.
+
+    The pages' rules hold at a terminal (:mod:`jigsaw.accounts.operator`): an active account
+    whose role gives the area, vetted and trained where the area shows children. Call after
+    Django is set up; a refusal is a one-line :class:`UserError`.
+    """
+    from jigsaw.accounts.operator import OperatorError, operator
+
+    try:
+        return operator(as_user, area).username
+    except OperatorError as exc:
+        raise UserError(str(exc)) from None
+
+
 def acting_user(as_user: str | None) -> str:
-    """Who is acting on the command line: ``--as``, else the operating-system user."""
+    """Who runs an operator's command (clients, account recovery): ``--as``, else the OS user.
+
+    Only for administration of the installation itself; anything that reads or changes a
+    child's record acts as a checked account instead (:func:`checked_account`).
+    """
     import getpass
 
     if as_user and as_user.strip():

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import click
 
-from .common import UserError, acting_user, setup_django, status
+from .common import UserError, setup_django, status
 
 
 @click.command("redact")
@@ -30,7 +30,8 @@ from .common import UserError, acting_user, setup_django, status
               default="month_year", show_default=True, help="How exact dates are generalised.")
 @click.option("--born", help="The child's birth date (YYYY-MM-DD), for --dates age.")
 @click.option("--no-model", is_flag=True, help="Records and patterns only; no statistical model.")
-@click.option("--as", "as_user", help="Who is acting, for the access log with --review (default: OS user).")
+@click.option("--as", "as_user", metavar="USER", envvar="JIGSAW_USER",
+              help="With --review: the Jigsaw account you act as (case reviews; default JIGSAW_USER).")
 def redact(file: Path, known_csv: Path | None, review_id: str | None, out: Path, date_policy: str,
            born: str | None, no_model: bool, as_user: str | None) -> None:
     """Redact FILE (plain text or Word .docx) with consistent pseudonyms.
@@ -88,7 +89,6 @@ def _review_known(review_id: str, as_user: str | None):
         raise UserError("no case reviews exist yet in this installation; give --known KNOWN.csv")
     if not review_id.isdigit():
         raise UserError(f"--review {review_id!r}: give the case review's number")
-    who = acting_user(as_user)
     setup_django()
     from jigsaw.audit.log import record_cli
     from jigsaw.redaction import KnownEntity
@@ -97,13 +97,15 @@ def _review_known(review_id: str, as_user: str | None):
         from jigsaw.reviews.known import known_rows
         from jigsaw.reviews.workflow import ReviewError, get_review
 
-        from .review_common import REASON, REASON_TEXT
+        from .review_common import REASON, REASON_TEXT, refuse_shielded, review_account
     except ImportError:  # a reviews app without the known-people service
         raise UserError("this installation's case reviews cannot list known people; "
                         "give --known KNOWN.csv") from None
 
     try:
+        who = review_account(as_user)
         review = get_review(int(review_id), "default")
+        refuse_shielded(review)
         rows = known_rows(review)
     except ReviewError as exc:
         raise UserError(str(exc)) from None

@@ -6,7 +6,7 @@ import datetime as dt
 
 import click
 
-from .common import UserError
+from .common import UserError, checked_account
 
 REASON = "case_review"
 REASON_TEXT = (
@@ -57,7 +57,29 @@ def line(data: dict) -> str:
     return one_line(data)
 
 
-#: who is acting, on every command that reads or changes a review
-as_option = click.option("--as", "as_user", help="Who is acting (default: the OS user).")
+#: who is acting, on every command that reads or changes a review: a named Jigsaw account
+as_option = click.option(
+    "--as", "as_user", metavar="USER", envvar="JIGSAW_USER",
+    help="The Jigsaw account you act as: a role with case reviews, vetted and trained "
+    "(default: JIGSAW_USER).",
+)
+
+
+def review_account(as_user: str | None) -> str:
+    """The checked account the command acts as: a review holds the child's chronology and
+    household, so the command is held to the pages' rules (area ``review``)."""
+    return checked_account(as_user, "review")
+
+
+def refuse_shielded(review) -> None:
+    """A protected child's review is not read at a terminal: the glass is broken on the child's
+    page, in a session with a time limit, and the command line has none (:mod:`jigsaw.signpost.gate`)."""
+    from jigsaw.signpost import gate
+
+    if review.person_id in gate.protected([review.person_id], "default"):
+        raise UserError(
+            f"case review {review.pk} is about a shielded child: open it in the web application, "
+            "after breaking glass on the child's page"
+        )
 
 

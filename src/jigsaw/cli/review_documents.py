@@ -6,8 +6,8 @@ from pathlib import Path
 
 import click
 
-from .common import UserError, acting_user, setup_django
-from .review_common import as_option, log_read, run_service
+from .common import UserError, setup_django
+from .review_common import as_option, log_read, refuse_shielded, review_account, run_service
 
 
 @click.command("redaction")
@@ -16,8 +16,8 @@ from .review_common import as_option, log_read, run_service
 @as_option
 def redaction_command(review_id: int, report: Path, as_user: str | None) -> None:
     """Attach a redaction report (DESIGN.md format) of the final report, for item-by-item approval."""
-    who = acting_user(as_user)
     setup_django()
+    who = review_account(as_user)
     from jigsaw.reviews.signoff import upload
 
     stored = run_service(upload, review_id, report.read_bytes(), report.name, who)
@@ -36,15 +36,16 @@ def redaction_command(review_id: int, report: Path, as_user: str | None) -> None
 @as_option
 def known_command(review_id: int, out: Path, extra: Path | None, as_user: str | None) -> None:
     """Write the review's KNOWN.csv (for `jigsaw redact --known`) from its evidence pack."""
-    who = acting_user(as_user)
     if not out.parent.exists():
         raise UserError(f"folder {out.parent} does not exist")
     setup_django()
+    who = review_account(as_user)
     from jigsaw.reviews.known import known_rows, read_known, to_csv
     from jigsaw.reviews.workflow import get_review
 
     added = run_service(read_known, extra) if extra else []
     review = run_service(get_review, review_id, "default")
+    refuse_shielded(review)
     rows = run_service(known_rows, review) + added
     log_read(who, review, action="export", what="known_csv")
     out.write_text(to_csv(rows), encoding="utf-8")
@@ -60,14 +61,15 @@ def pack_command(review_id: int, out: Path, anonymise: bool, as_user: str | None
     """Write the review's frozen evidence pack (chronology, signposts, contributions) as JSON."""
     import json
 
-    who = acting_user(as_user)
     if not out.parent.exists():
         raise UserError(f"folder {out.parent} does not exist")
     setup_django()
+    who = review_account(as_user)
     from jigsaw.reviews.evidence import pack
     from jigsaw.reviews.workflow import get_review
 
     review = run_service(get_review, review_id, "default")
+    refuse_shielded(review)
     data = run_service(pack, review, anonymise)
     log_read(who, review, action="export", what="evidence_pack", anonymised=anonymise)
     out.write_text(json.dumps(data, indent=2, default=str), encoding="utf-8")
@@ -81,7 +83,6 @@ def pack_command(review_id: int, out: Path, anonymise: bool, as_user: str | None
 @as_option
 def apply_command(review_id: int, original: Path, out: Path, as_user: str | None) -> None:
     """Apply the decided redaction (approved or changed items) to the original plain-text report."""
-    who = acting_user(as_user)
     if not out.parent.exists():
         raise UserError(f"folder {out.parent} does not exist")
     try:
@@ -89,10 +90,12 @@ def apply_command(review_id: int, original: Path, out: Path, as_user: str | None
     except UnicodeDecodeError:
         raise UserError(f"{original.name} is not UTF-8 plain text") from None
     setup_django()
+    who = review_account(as_user)
     from jigsaw.reviews.signoff import apply_decisions, current_report
     from jigsaw.reviews.workflow import get_review
 
     review = run_service(get_review, review_id, "default")
+    refuse_shielded(review)
     report = current_report(review)
     if report is None:
         raise UserError(f"review {review_id} has no redaction report")
@@ -112,8 +115,8 @@ def decide_item_command(
     review_id: int, index: int, decision: str, replacement: str, as_user: str | None
 ) -> None:
     """Approve or change one replacement of the review's redaction report."""
-    who = acting_user(as_user)
     setup_django()
+    who = review_account(as_user)
     from jigsaw.reviews.signoff import decide_item
     from jigsaw.reviews.workflow import get_review
 
@@ -130,16 +133,17 @@ def decide_item_command(
 @as_option
 def redact_command(review_id: int, file: Path, out: Path, no_model: bool, as_user: str | None) -> None:
     """Redact the final report FILE (text or .docx) with the review's known people; attach its report."""
-    who = acting_user(as_user)
     if not out.parent.exists():
         raise UserError(f"folder {out.parent} does not exist")
     if out.resolve() == file.resolve():
         raise UserError("--out must not be the input file")
     setup_django()
+    who = review_account(as_user)
     from jigsaw.reviews.redact import redact_final_report
     from jigsaw.reviews.workflow import get_review
 
     review = run_service(get_review, review_id, "default")
+    refuse_shielded(review)
     log_read(who, review, action="export", what="known_for_redaction")
     report = run_service(redact_final_report, review_id, file, out, who, use_model=not no_model)
     click.echo(f"Wrote {out}; review {review_id}: {report.items.count()} replacement(s) to decide.", err=True)

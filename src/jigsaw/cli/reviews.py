@@ -11,8 +11,8 @@ from __future__ import annotations
 import click
 
 from . import review_documents
-from .common import acting_user, echo_json, setup_django
-from .review_common import as_option, line, log_read, parse_day, run_service, summary
+from .common import echo_json, setup_django
+from .review_common import as_option, line, log_read, parse_day, review_account, run_service, summary
 
 
 @click.group()
@@ -51,8 +51,8 @@ def open_command(
 ) -> None:
     """Record a serious incident for PERSON_ID; the notification is due 5 working days later."""
     aware, incident = parse_day(aware_on, "--aware-on"), parse_day(incident_on, "--incident-on")
-    who = acting_user(as_user)
     setup_django()
+    who = review_account(as_user)
     from jigsaw.reviews.services import open_review
 
     review = run_service(
@@ -77,8 +77,8 @@ def open_command(
 def notify_command(review_id: int, on: str, as_user: str | None, as_json: bool) -> None:
     """Record the notification to the national panel; the rapid review is due 15 working days later."""
     day = parse_day(on, "--on")
-    who = acting_user(as_user)
     setup_django()
+    who = review_account(as_user)
     from jigsaw.reviews.services import notify
 
     review = run_service(notify, review_id, day, who)
@@ -98,8 +98,8 @@ def notify_command(review_id: int, on: str, as_user: str | None, as_json: bool) 
 @click.option("--json", "as_json", is_flag=True)
 def list_command(overdue: bool, as_user: str | None, as_json: bool) -> None:
     """Reviews with their stage and clocks; overdue clocks are raised as R16 alerts first."""
-    who = acting_user(as_user)
     setup_django()
+    who = review_account(as_user)
     from jigsaw.reviews.clocks import overdue_reviews, raise_overdue
     from jigsaw.reviews.models import CaseReview
 
@@ -123,8 +123,8 @@ def list_command(overdue: bool, as_user: str | None, as_json: bool) -> None:
 @click.option("--json", "as_json", is_flag=True)
 def show_command(review_id: int, as_user: str | None, as_json: bool) -> None:
     """One review: stage, clocks, notices and every step taken."""
-    who = acting_user(as_user)
     setup_django()
+    who = review_account(as_user)
     from jigsaw.reviews.workflow import get_review
 
     review = run_service(get_review, review_id, "default")
@@ -178,8 +178,8 @@ def step_command(
     """Take the review's next step (the rapid review also freezes the evidence pack)."""
     day = parse_day(on, "--on")
     start, end = parse_day(period_from, "--from"), parse_day(period_to, "--to")
-    who = acting_user(as_user)
     setup_django()
+    who = review_account(as_user)
     from jigsaw.reviews import evidence, services, signoff
 
     calls = {
@@ -220,8 +220,8 @@ def themes_command(
     as_json: bool,
 ) -> None:
     """Learning themes across reviews: counts and percentages, by year, small numbers suppressed."""
-    who = acting_user(as_user)
     setup_django()
+    who = review_account(as_user)
     from jigsaw.reviews.themes import THEMES
 
     if list_only:
@@ -307,8 +307,8 @@ def local_command(
     review_id: int, terms_of_reference: str | None, reviewer: str | None, as_user: str | None
 ) -> None:
     """Set the local review's terms of reference and reviewer."""
-    who = acting_user(as_user)
     setup_django()
+    who = review_account(as_user)
     from jigsaw.reviews.services import set_local_review
 
     review = run_service(set_local_review, review_id, who, terms_of_reference=terms_of_reference,

@@ -10,7 +10,7 @@ import sys
 
 import click
 
-from .common import UserError, acting_user, echo_json, setup_django
+from .common import UserError, checked_account, echo_json, setup_django
 
 
 def _split_name(name: str | None, given: str | None, family: str | None) -> tuple[str | None, str | None]:
@@ -125,14 +125,15 @@ def _date(day) -> str:
 @click.option("--contact", help="Whom a searcher must contact instead (e.g. the MASH and its number).")
 @click.option("--reason", help="Why this child is shielded (kept with the shield).")
 @click.option("--remove", is_flag=True, help="Lift the shield.")
-@click.option("--as", "as_user", metavar="USER", help="Who is shielding (default: your login name).")
+@click.option("--as", "as_user", metavar="USER", envvar="JIGSAW_USER",
+              help="The Jigsaw account you act as: a case role, vetted (default: JIGSAW_USER).")
 def shield(person_id: int, contact: str | None, reason: str | None, remove: bool,
            as_user: str | None) -> None:
     """Shield a child: found only on exact details, and then only the hub's contact is shown."""
-    by = acting_user(as_user)
     if remove and (contact or reason):
         raise UserError("--remove takes no --contact or --reason")
     setup_django()
+    by = checked_account(as_user, "child")
     from django.db import transaction
 
     from jigsaw.audit.log import record_cli
