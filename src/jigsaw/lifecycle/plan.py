@@ -1,0 +1,109 @@
+"""The retention plan: which resolved people are due for permanent deletion, under which rule.
+
+A person is due when every one of their records is: the records of one child are deleted
+together or not at all, so the record that must be kept longest decides (its rule is the
+person's governing rule). A person with a record whose due date cannot be worked out (no birth
+date and no activity at all) is never due. A due person under a legal hold is listed, held.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter, defaultdict
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+from django.db.models import Count
+from django.utils import timezone
+
+from jigsaw.records.models import Event, Involvement, Relationship
+from jigsaw.records.retention import Rule, record_dues, schedule
+from jigsaw.signpost.models import Person, RecordLink
+
+from .holds import holds_on
+
+
+@dataclass
+class PersonDue:
+    person_id: int
+    rule: str
+    due_on: dt.date
+    record_ids: list[int]
+    counts: dict[str, int]
+    held: str = ""  # why it is held, or ""
+
+    def as_dict(self) -> dict[str, Any]:
+        out = asdict(self)
+        out["due_on"] = self.due_on.isoformat()
+        out["records"] = len(out.pop("record_ids"))
+        return out
+
+
+@dataclass
+class Plan:
+    today: dt.date
+    rules: dict[str, Rule]
+    due: list[PersonDue] = field(default_factory=list)  # due now, held or not
+    people: int = 0
+    not_due: int = 0
+    undetermined: int = 0
+
+    @property
+    def purgeable(self) -> list[PersonDue]:
+        return [p for p in self.due if not p.held]
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "today": self.today.isoformat(), "people": self.people, "due": len(self.due),
+            "held": sum(1 for p in self.due if p.held), "not_due": self.not_due,
+            "undetermined": self.undetermined,
+            "rules": {k: {"terms": [list(t) for t in r.terms], "source": r.source}
+                      for k, r in self.rules.items()},
+            "by_rule": dict(Counter(p.rule for p in self.purgeable)),
+            "people_due": [p.as_dict() for p in self.due],
+        }
+
+
+def _counts(record_ids: set[int], using: str) -> dict[int, Counter]:
+    """Events, involvements and relationships per record (grouped queries, no row reads)."""
+    per: dict[int, Counter] = defaultdict(Counter)
+    for model, column, name in ((Event, "person_id", "events"), (Involvement, "person_id", "involvements"),
+                                (Relationship, "person_id", "relationships"),
+                                (Relationship, "related_id", "relationships")):
+        grouped = model.objects.using(using).order_by().values(column).annotate(n=Count("id"))
+        for rid, n in grouped.values_list(column, "n"):
+            if rid in record_ids:
+                per[rid][name] += n
+    return per
+
+
+def make_plan(today: dt.date | None = None, using: str = "default",
+              rules: dict[str, Rule] | None = None) -> Plan:
+    """Work out the whole plan; raises ``RetentionConfigError`` for a malformed schedule."""
+    rules = rules if rules is not None else schedule()
+    today = today or timezone.localdate()
+    dues = record_dues(rules, using=using)
+    records_of: dict[int, list[int]] = defaultdict(list)
+    for rid, pid in RecordLink.objects.using(using).values_list("record_id", "person_id").iterator(5000):
+        records_of[pid].append(rid)
+    plan = Plan(today, rules, people=Person.objects.using(using).count())
+    due_people: list[tuple[int, list[int], dt.date, str]] = []
+    for pid, rids in records_of.items():
+        if any(r not in dues for r in rids):
+            plan.undetermined += 1
+            continue
+        last = max((dues[r] for r in rids), key=lambda d: (d.due_on, d.kind))
+        if last.due_on > today:
+            plan.not_due += 1
+            continue
+        due_people.append((pid, sorted(rids), last.due_on, last.kind))
+    plan.undetermined += plan.people - len(records_of)  # people with no records left: nothing to date
+    wanted = {r for _, rids, _, _ in due_people for r in rids}
+    per = _counts(wanted, using) if wanted else {}
+    held = holds_on([p[0] for p in due_people], using) if due_people else {}
+    for pid, rids, due_on, kind in sorted(due_people):
+        counts: Counter = Counter(records=len(rids))
+        for r in rids:
+            counts.update(per.get(r, {}))
+        plan.due.append(PersonDue(pid, kind, due_on, rids, dict(counts), held.get(pid, "")))
+    return plan
