@@ -11,8 +11,9 @@ PERSON_TABLE, RECORD_TABLE = "signpost_person", "records_personrecord"
 ID_KEPT = {("audit_accessentry", "person_id"): "the access log is append-only and holds ids, not details"}
 
 
-def leftovers(using: str, needles: Iterable[str], person_ids: Iterable[int],
-              record_ids: Iterable[int]) -> list[str]:
+def leftovers(
+    using: str, needles: Iterable[str], person_ids: Iterable[int], record_ids: Iterable[int]
+) -> list[str]:
     """Where any needle (as text, any case) or id (in a column that names a person or record) is."""
     connection = connections[using]
     quote = connection.ops.quote_name
@@ -25,16 +26,26 @@ def leftovers(using: str, needles: Iterable[str], person_ids: Iterable[int],
             for column in columns:
                 target = relations.get(column, (None, None))[1]
                 for needle in needles:
-                    cur.execute(f"SELECT COUNT(*) FROM {quote(table)} WHERE LOWER(CAST({quote(column)} AS TEXT)) "  # noqa: S608
-                                "LIKE %s", [f"%{needle.lower()}%"])
+                    cur.execute(
+                        f"SELECT COUNT(*) FROM {quote(table)} WHERE LOWER(CAST({quote(column)} AS TEXT)) "  # noqa: S608
+                        "LIKE %s",
+                        [f"%{needle.lower()}%"],
+                    )
                     if cur.fetchone()[0]:
                         found.append(f"{table}.{column} holds {needle!r}")
-                ids = people if target == PERSON_TABLE or (column == "person_id" and target is None) else \
-                    records if target == RECORD_TABLE else []
+                ids = (
+                    people
+                    if target == PERSON_TABLE or (column == "person_id" and target is None)
+                    else records
+                    if target == RECORD_TABLE
+                    else []
+                )
                 if ids and (table, column) not in ID_KEPT:
                     marks = ", ".join(["%s"] * len(ids))
-                    cur.execute(f"SELECT COUNT(*) FROM {quote(table)} WHERE {quote(column)} IN ({marks})",  # noqa: S608
-                                ids)
+                    cur.execute(
+                        f"SELECT COUNT(*) FROM {quote(table)} WHERE {quote(column)} IN ({marks})",  # noqa: S608
+                        ids,
+                    )
                     if cur.fetchone()[0]:
                         found.append(f"{table}.{column} names a purged id")
     return found

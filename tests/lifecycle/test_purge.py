@@ -21,14 +21,19 @@ pytestmark = pytest.mark.django_db(databases=["default", "postgres"])
 
 
 def _records(using: str, people: list[int]) -> list[int]:
-    return list(RecordLink.objects.using(using).filter(person_id__in=people).values_list("record_id", flat=True))
+    return list(
+        RecordLink.objects.using(using).filter(person_id__in=people).values_list("record_id", flat=True)
+    )
 
 
 def _snapshot(using: str) -> dict[str, int]:
     from django.apps import apps
 
-    return {m._meta.db_table: m.objects.using(using).count() for m in apps.get_models()
-            if m._meta.app_label in {"records", "signpost", "alerts", "chronology", "reviews", "audit"}}
+    return {
+        m._meta.db_table: m.objects.using(using).count()
+        for m in apps.get_models()
+        if m._meta.app_label in {"records", "signpost", "alerts", "chronology", "reviews", "audit"}
+    }
 
 
 def test_the_plan_says_who_is_due_under_which_rule(world):
@@ -40,7 +45,10 @@ def test_the_plan_says_who_is_due_under_which_rule(world):
     assert z.rule in {"health", "social_care", "police"} and z.due_on <= TODAY and not z.held
     assert z.counts["records"] >= 1
     data = plan.as_dict()
-    assert data["due"] == len(plan.due) and data["rules"]["health"]["terms"] == [["birth", 25], ["last_activity", 8]]
+    assert data["due"] == len(plan.due) and data["rules"]["health"]["terms"] == [
+        ["birth", 25],
+        ["last_activity", 8],
+    ]
 
 
 def test_a_purge_leaves_nothing_of_the_person_in_any_table(world):
@@ -57,8 +65,9 @@ def test_a_purge_leaves_nothing_of_the_person_in_any_table(world):
     assert PersonRecord.objects.using(using).filter(record_key="Y1").exists()
     assert Event.objects.using(using).filter(event_id="CE2").exists()
     review = CaseReview.objects.using(using).get(person_id=yol)
-    assert EvidenceSnapshot.objects.using(using).get(review=review).chronology == {"entries": [
-        {"summary": "Father visited"}]}
+    assert EvidenceSnapshot.objects.using(using).get(review=review).chronology == {
+        "entries": [{"summary": "Father visited"}]
+    }
     assert LegalHold.objects.using(using).filter(person_id=yol).exists()
 
 
@@ -111,9 +120,12 @@ def test_bad_input_is_refused_with_nothing_changed(world, tmp_path):
     with pytest.raises(PurgeError, match=f"person {yol} is not due"):
         purge("m", "administrator", person_ids=[yol], today=TODAY, using=using)
     bad = tmp_path / "retention.json"
-    for text, message in (("{", "is not JSON"), ('{"nursery": {"terms": [["birth", 1]]}}', "unknown record kind"),
-                          ('{"health": {"terms": [["birth", -1]]}}', "is not"),
-                          ('{"health": {"terms": []}}', "give \"terms\"")):
+    for text, message in (
+        ("{", "is not JSON"),
+        ('{"nursery": {"terms": [["birth", 1]]}}', "unknown record kind"),
+        ('{"health": {"terms": [["birth", -1]]}}', "is not"),
+        ('{"health": {"terms": []}}', 'give "terms"'),
+    ):
         bad.write_text(text, encoding="utf-8")
         with pytest.raises(RetentionConfigError, match=message):
             schedule(bad)
@@ -132,7 +144,9 @@ def test_an_early_deletion_is_named_and_reasoned(world):
     using, yol = world["using"], world["yol"]
     with pytest.raises(PurgeError, match="names its people"):
         purge("m", "administrator", early="erasure agreed", today=TODAY, using=using)
-    cert = purge("m", "administrator", person_ids=[yol], early="erasure request agreed", today=TODAY, using=using)
+    cert = purge(
+        "m", "administrator", person_ids=[yol], early="erasure request agreed", today=TODAY, using=using
+    )
     assert cert.early and cert.by_rule == {"early": 1}
     assert not RecordLink.objects.using(using).filter(person_id=yol).exists()
     assert verify(using).ok
@@ -141,8 +155,10 @@ def test_an_early_deletion_is_named_and_reasoned(world):
 def test_an_overridden_schedule_changes_who_is_due(world, tmp_path):
     using, zeds = world["using"], world["zeds"]
     custom = tmp_path / "r.json"
-    custom.write_text('{"health": {"terms": [["birth", 100]], "source": "local"}, '
-                      '"police": {"terms": [["birth", 100]]}, "social_care": {"terms": [["birth", 100]]}}',
-                      encoding="utf-8")
+    custom.write_text(
+        '{"health": {"terms": [["birth", 100]], "source": "local"}, '
+        '"police": {"terms": [["birth", 100]]}, "social_care": {"terms": [["birth", 100]]}}',
+        encoding="utf-8",
+    )
     plan = make_plan(TODAY, using, schedule(custom))
     assert not {p.person_id for p in plan.due} & set(zeds)

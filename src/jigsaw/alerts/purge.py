@@ -20,8 +20,9 @@ def purge_people(person_ids: Sequence[int], using: str = "default") -> dict[str,
     through = Alert.people.through
     alerts: set[int] = set()
     for part in chunks(list(person_ids)):
-        alerts |= set(through.objects.using(using).filter(person_id__in=part)
-                      .values_list("alert_id", flat=True))
+        alerts |= set(
+            through.objects.using(using).filter(person_id__in=part).values_list("alert_id", flat=True)
+        )
     wanted = set(person_ids)
     # person_ids as raised (kept even if people were later merged): read them set-wise, match here
     for aid, named in Alert.objects.using(using).values_list("id", "person_ids").iterator(2000):

@@ -48,32 +48,57 @@ def _reason(reason: str | None) -> str:
     return text
 
 
-def place(person_id: int, reason: str | None, by: str, role: str, agency: str = "",
-          using: str = "default") -> LitigationHold:
+def place(
+    person_id: int, reason: str | None, by: str, role: str, agency: str = "", using: str = "default"
+) -> LitigationHold:
     """Put a litigation hold on a person; raises :class:`HoldError`."""
     text = _reason(reason)
     if not Person.objects.using(using).filter(pk=person_id).exists():
         raise HoldError(f"there is no person {person_id}")
     with transaction.atomic(using=using):
         hold = LitigationHold.objects.using(using).create(person_id=person_id, reason=text, placed_by=by)
-        record(by, role, agency, "admin", person_id=person_id, reason="retention", reason_text=text,
-               user_agent=cli_user_agent(), using=using,
-               detail={"operation": "litigation_hold_placed", "hold": hold.pk})
+        record(
+            by,
+            role,
+            agency,
+            "admin",
+            person_id=person_id,
+            reason="retention",
+            reason_text=text,
+            user_agent=cli_user_agent(),
+            using=using,
+            detail={"operation": "litigation_hold_placed", "hold": hold.pk},
+        )
     return hold
 
 
-def release(person_id: int, reason: str | None, by: str, role: str, agency: str = "",
-            using: str = "default") -> int:
+def release(
+    person_id: int, reason: str | None, by: str, role: str, agency: str = "", using: str = "default"
+) -> int:
     """Release every open litigation hold on a person; returns how many; raises :class:`HoldError`."""
     text = _reason(reason)
     with transaction.atomic(using=using):
-        open_holds = list(LitigationHold.objects.using(using).select_for_update()
-                          .filter(person_id=person_id, released_at=None).values_list("id", flat=True))
+        open_holds = list(
+            LitigationHold.objects.using(using)
+            .select_for_update()
+            .filter(person_id=person_id, released_at=None)
+            .values_list("id", flat=True)
+        )
         if not open_holds:
             raise HoldError(f"person {person_id} has no open litigation hold")
         LitigationHold.objects.using(using).filter(id__in=open_holds).update(
-            released_at=timezone.now(), released_by=by, release_reason=text)
-        record(by, role, agency, "admin", person_id=person_id, reason="retention", reason_text=text,
-               user_agent=cli_user_agent(), using=using,
-               detail={"operation": "litigation_hold_released", "holds": open_holds})
+            released_at=timezone.now(), released_by=by, release_reason=text
+        )
+        record(
+            by,
+            role,
+            agency,
+            "admin",
+            person_id=person_id,
+            reason="retention",
+            reason_text=text,
+            user_agent=cli_user_agent(),
+            using=using,
+            detail={"operation": "litigation_hold_released", "holds": open_holds},
+        )
     return len(open_holds)

@@ -54,11 +54,15 @@ class Plan:
 
     def as_dict(self) -> dict[str, Any]:
         return {
-            "today": self.today.isoformat(), "people": self.people, "due": len(self.due),
-            "held": sum(1 for p in self.due if p.held), "not_due": self.not_due,
+            "today": self.today.isoformat(),
+            "people": self.people,
+            "due": len(self.due),
+            "held": sum(1 for p in self.due if p.held),
+            "not_due": self.not_due,
             "undetermined": self.undetermined,
-            "rules": {k: {"terms": [list(t) for t in r.terms], "source": r.source}
-                      for k, r in self.rules.items()},
+            "rules": {
+                k: {"terms": [list(t) for t in r.terms], "source": r.source} for k, r in self.rules.items()
+            },
             "by_rule": dict(Counter(p.rule for p in self.purgeable)),
             "people_due": [p.as_dict() for p in self.due],
         }
@@ -67,9 +71,12 @@ class Plan:
 def _counts(record_ids: set[int], using: str) -> dict[int, Counter]:
     """Events, involvements and relationships per record (grouped queries, no row reads)."""
     per: dict[int, Counter] = defaultdict(Counter)
-    for model, column, name in ((Event, "person_id", "events"), (Involvement, "person_id", "involvements"),
-                                (Relationship, "person_id", "relationships"),
-                                (Relationship, "related_id", "relationships")):
+    for model, column, name in (
+        (Event, "person_id", "events"),
+        (Involvement, "person_id", "involvements"),
+        (Relationship, "person_id", "relationships"),
+        (Relationship, "related_id", "relationships"),
+    ):
         grouped = model.objects.using(using).order_by().values(column).annotate(n=Count("id"))
         for rid, n in grouped.values_list(column, "n"):
             if rid in record_ids:
@@ -77,8 +84,9 @@ def _counts(record_ids: set[int], using: str) -> dict[int, Counter]:
     return per
 
 
-def make_plan(today: dt.date | None = None, using: str = "default",
-              rules: dict[str, Rule] | None = None) -> Plan:
+def make_plan(
+    today: dt.date | None = None, using: str = "default", rules: dict[str, Rule] | None = None
+) -> Plan:
     """Work out the whole plan; raises ``RetentionConfigError`` for a malformed schedule."""
     rules = rules if rules is not None else schedule()
     today = today or timezone.localdate()

@@ -51,8 +51,14 @@ class Certificate:
     by_rule: dict[str, int] = field(default_factory=dict)
 
     def as_dict(self) -> dict[str, Any]:
-        return {"people": self.people, "rows": self.rows, "digest": self.digest,
-                "certificate_entry": self.sequence, "early": self.early, "by_rule": self.by_rule}
+        return {
+            "people": self.people,
+            "rows": self.rows,
+            "digest": self.digest,
+            "certificate_entry": self.sequence,
+            "early": self.early,
+            "by_rule": self.by_rule,
+        }
 
 
 def _digest(targets: list[PersonDue], using: str) -> str:
@@ -60,14 +66,19 @@ def _digest(targets: list[PersonDue], using: str) -> str:
     items = []
     for p in targets:
         for part in records_purge.chunks(p.record_ids):
-            items += [[p.person_id, *row] for row in PersonRecord.objects.using(using).filter(id__in=part)
-                      .values_list("source_system_id", "record_key", "row_hash")]
+            items += [
+                [p.person_id, *row]
+                for row in PersonRecord.objects.using(using)
+                .filter(id__in=part)
+                .values_list("source_system_id", "record_key", "row_hash")
+            ]
     text = json.dumps(sorted(items), separators=(",", ":"))
     return hmac.new(audit_key(), text.encode("utf-8"), hashlib.sha256).hexdigest()
 
 
-def _chosen(person_ids: list[int], plan_due: dict[int, PersonDue], early: str, today: dt.date,
-            using: str) -> list[PersonDue]:
+def _chosen(
+    person_ids: list[int], plan_due: dict[int, PersonDue], early: str, today: dt.date, using: str
+) -> list[PersonDue]:
     """The named people, each checked: exists, not held, due (or an early deletion was decided)."""
     found = set(Person.objects.using(using).filter(id__in=person_ids).values_list("id", flat=True))
     held = holds_on(person_ids, using)
@@ -80,19 +91,29 @@ def _chosen(person_ids: list[int], plan_due: dict[int, PersonDue], early: str, t
         if pid in plan_due:
             chosen.append(plan_due[pid])
         elif early:
-            rids = sorted(RecordLink.objects.using(using).filter(person_id=pid)
-                          .values_list("record_id", flat=True))
+            rids = sorted(
+                RecordLink.objects.using(using).filter(person_id=pid).values_list("record_id", flat=True)
+            )
             chosen.append(PersonDue(pid, "early", today, rids, {"records": len(rids)}))
         else:
-            raise PurgeError(f"person {pid} is not due for deletion under the retention schedule "
-                             "(see `jigsaw retention plan`; deleting early needs --early REASON): "
-                             "nothing deleted")
+            raise PurgeError(
+                f"person {pid} is not due for deletion under the retention schedule "
+                "(see `jigsaw retention plan`; deleting early needs --early REASON): "
+                "nothing deleted"
+            )
     return chosen
 
 
-def purge(actor: str, role: str, agency: str = "", person_ids: list[int] | None = None,
-          early: str = "", today: dt.date | None = None, using: str = "default",
-          rules: dict[str, Rule] | None = None) -> Certificate:
+def purge(
+    actor: str,
+    role: str,
+    agency: str = "",
+    person_ids: list[int] | None = None,
+    early: str = "",
+    today: dt.date | None = None,
+    using: str = "default",
+    rules: dict[str, Rule] | None = None,
+) -> Certificate:
     """Delete the due people (or the named ones) permanently; raises :class:`PurgeError`."""
     early = " ".join((early or "").split())
     if early and not person_ids:
@@ -119,18 +140,50 @@ def purge(actor: str, role: str, agency: str = "", person_ids: list[int] | None 
         rows.update(records_purge.purge_records(records, people, using))
         common = {"reason": "retention", "user_agent": cli_user_agent(), "using": using}
         for p in targets:
-            record(actor, role, agency, "admin", person_id=p.person_id, detail={
-                "operation": "retention_purge", "rule": p.rule, "due_on": p.due_on.isoformat(),
-                "records": len(p.record_ids), "run": digest[:16]}, **common)
+            record(
+                actor,
+                role,
+                agency,
+                "admin",
+                person_id=p.person_id,
+                detail={
+                    "operation": "retention_purge",
+                    "rule": p.rule,
+                    "due_on": p.due_on.isoformat(),
+                    "records": len(p.record_ids),
+                    "run": digest[:16],
+                },
+                **common,
+            )
         by_rule = dict(Counter(p.rule for p in targets))
-        entry = record(actor, role, agency, "admin", reason_text=early, detail={
-            "operation": "retention_purge_certificate", "people": len(targets), "run": digest[:16],
-            "digest": digest, "rows": {k: v for k, v in sorted(rows.items()) if v},
-            "by_rule": by_rule, "early": bool(early), "on": today.isoformat()}, **common)
+        entry = record(
+            actor,
+            role,
+            agency,
+            "admin",
+            reason_text=early,
+            detail={
+                "operation": "retention_purge_certificate",
+                "people": len(targets),
+                "run": digest[:16],
+                "digest": digest,
+                "rows": {k: v for k, v in sorted(rows.items()) if v},
+                "by_rule": by_rule,
+                "early": bool(early),
+                "on": today.isoformat(),
+            },
+            **common,
+        )
     _clear_cache()
     logger.info("retention purge: %d people, certificate entry %d", len(targets), entry.sequence)
-    return Certificate(len(targets), {k: v for k, v in sorted(rows.items()) if v}, digest, entry.sequence,
-                       bool(early), by_rule)
+    return Certificate(
+        len(targets),
+        {k: v for k, v in sorted(rows.items()) if v},
+        digest,
+        entry.sequence,
+        bool(early),
+        by_rule,
+    )
 
 
 def _clear_cache() -> None:

@@ -42,11 +42,17 @@ CHUNK = 500  # parameters per statement: well inside SQLite's and PostgreSQL's l
 
 def chunks(values: Sequence, size: int = CHUNK) -> Iterable[Sequence]:
     for start in range(0, len(values), size):
-        yield values[start:start + size]
+        yield values[start : start + size]
 
 
-def delete_where(model: type[models.Model], column: str, values: Iterable, using: str,
-                 extra: str = "", extra_args: Sequence = ()) -> int:
+def delete_where(
+    model: type[models.Model],
+    column: str,
+    values: Iterable,
+    using: str,
+    extra: str = "",
+    extra_args: Sequence = (),
+) -> int:
     """``DELETE FROM model WHERE column IN values [AND extra]``, chunked; rows deleted."""
     values = list(dict.fromkeys(values))
     table = connections[using].ops.quote_name(model._meta.db_table)
@@ -54,18 +60,24 @@ def delete_where(model: type[models.Model], column: str, values: Iterable, using
     with connections[using].cursor() as cur:
         for part in chunks(values):
             marks = ", ".join(["%s"] * len(part))
-            cur.execute(f"DELETE FROM {table} WHERE {column} IN ({marks}){extra}",  # noqa: S608
-                        [*part, *extra_args])
+            cur.execute(
+                f"DELETE FROM {table} WHERE {column} IN ({marks}){extra}",  # noqa: S608
+                [*part, *extra_args],
+            )
             done += cur.rowcount
     return done
 
 
-def _keys(model: type[models.Model], column: str, ids: Sequence[int],
-          using: str) -> list[tuple[int, int, str]]:
+def _keys(
+    model: type[models.Model], column: str, ids: Sequence[int], using: str
+) -> list[tuple[int, int, str]]:
     rows = []
     for part in chunks(ids):
-        rows += list(model.objects.using(using).filter(**{f"{column}__in": part})
-                     .values_list("id", "source_system_id", "record_key"))
+        rows += list(
+            model.objects.using(using)
+            .filter(**{f"{column}__in": part})
+            .values_list("id", "source_system_id", "record_key")
+        )
     return rows
 
 
@@ -83,8 +95,9 @@ def _fields(raw: str) -> set[str]:
         return set()
 
 
-def purge_records(record_ids: Sequence[int], person_ids: Sequence[int],
-                  using: str = "default") -> dict[str, int]:
+def purge_records(
+    record_ids: Sequence[int], person_ids: Sequence[int], using: str = "default"
+) -> dict[str, int]:
     """Delete the records ``record_ids`` (of the resolved people ``person_ids``) and all that hangs
     off them in this app; returns rows deleted per table."""
     record_ids = list(record_ids)
@@ -92,10 +105,15 @@ def purge_records(record_ids: Sequence[int], person_ids: Sequence[int],
     events = _keys(Event, "person_id", record_ids, using)
     involvements = _keys(Involvement, "person_id", record_ids, using)
     relationships = _keys(Relationship, "person_id", record_ids, using) + _keys(
-        Relationship, "related_id", record_ids, using)
+        Relationship, "related_id", record_ids, using
+    )
     keys: dict[tuple[str, int], set[str]] = defaultdict(set)  # (kind, source system) -> record keys
-    for kind, rows in (("people", people), ("events", events), ("involvements", involvements),
-                       ("relationships", relationships)):
+    for kind, rows in (
+        ("people", people),
+        ("events", events),
+        ("involvements", involvements),
+        ("relationships", relationships),
+    ):
         for _, ss, key in rows:
             keys[kind, ss].add(key)
     counts = {
@@ -105,19 +123,30 @@ def purge_records(record_ids: Sequence[int], person_ids: Sequence[int],
     }
     versions = quarantined = warnings = 0
     for (kind, ss), found in keys.items():
-        versions += delete_where(RecordVersion, "record_key", sorted(found), using,
-                                 " AND kind = %s AND source_system_id = %s", [kind, ss])
+        versions += delete_where(
+            RecordVersion,
+            "record_key",
+            sorted(found),
+            using,
+            " AND kind = %s AND source_system_id = %s",
+            [kind, ss],
+        )
     quarantined = _purge_quarantine(people, keys, using)
     by_source: dict[int, set[str]] = defaultdict(set)
     for (_, ss), found in keys.items():
         by_source[ss] |= found
     for ss, found in by_source.items():
-        batches = list(ImportWarning.objects.using(using).filter(batch__source_system_id=ss)
-                       .values_list("batch_id", flat=True).distinct())
+        batches = list(
+            ImportWarning.objects.using(using)
+            .filter(batch__source_system_id=ss)
+            .values_list("batch_id", flat=True)
+            .distinct()
+        )
         if batches:
             marks = ", ".join(["%s"] * len(batches))
-            warnings += delete_where(ImportWarning, "record_key", sorted(found), using,
-                                     f" AND batch_id IN ({marks})", batches)
+            warnings += delete_where(
+                ImportWarning, "record_key", sorted(found), using, f" AND batch_id IN ({marks})", batches
+            )
     counts["records_recordversion"] = versions
     counts["records_quarantinedrow"] = quarantined
     counts["records_importwarning"] = warnings
@@ -126,8 +155,9 @@ def purge_records(record_ids: Sequence[int], person_ids: Sequence[int],
     return counts
 
 
-def _purge_quarantine(people: list[tuple[int, int, str]], keys: dict[tuple[str, int], set[str]],
-                      using: str) -> int:
+def _purge_quarantine(
+    people: list[tuple[int, int, str]], keys: dict[tuple[str, int], set[str]], using: str
+) -> int:
     """Quarantined rows about these people: by the source's keys, or naming the person's source id
     in the raw row (an event or relationship that arrived before its person). One read of each
     source's quarantine, matched in memory."""
@@ -141,8 +171,11 @@ def _purge_quarantine(people: list[tuple[int, int, str]], keys: dict[tuple[str, 
             if kind == "people":
                 mine = key in source_ids
             else:
-                mine = (key in keys.get((kind, ss), ()) or key.split(KEY_SEPARATOR)[0] in source_ids
-                        or not source_ids.isdisjoint(_fields(raw)))
+                mine = (
+                    key in keys.get((kind, ss), ())
+                    or key.split(KEY_SEPARATOR)[0] in source_ids
+                    or not source_ids.isdisjoint(_fields(raw))
+                )
             if mine:
                 doomed.append(qid)
     return delete_where(QuarantinedRow, "id", doomed, using)

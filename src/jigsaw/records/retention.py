@@ -28,8 +28,13 @@ ANCHORS = ("birth", "last_activity")
 #: Event types that make a social care record a looked-after child's case record.
 LOOKED_AFTER_EVENTS = ("looked_after_start", "looked_after_end")
 #: Event types that make a social care record a child protection record.
-CHILD_PROTECTION_EVENTS = ("section47_start", "section47_end", "cp_conference", "cp_plan_start",
-                           "cp_plan_end")
+CHILD_PROTECTION_EVENTS = (
+    "section47_start",
+    "section47_end",
+    "cp_conference",
+    "cp_plan_start",
+    "cp_plan_end",
+)
 
 
 class RetentionConfigError(ValueError):
@@ -47,30 +52,54 @@ class Rule:
         return "later of " + ", ".join(f"{words[a]} + {y} years" for a, y in self.terms)
 
 
-DEFAULTS: dict[str, Rule] = {r.kind: r for r in (
-    Rule("health", (("birth", 25), ("last_activity", 8)),
-         "NHS Records Management Code of Practice (2021, updated 2023), retention schedule: children's "
-         "records until the 25th birthday (26th if 17 at the end of treatment); adult records 8 years "
-         "after the conclusion of treatment"),
-    Rule("social_care", (("birth", 21), ("last_activity", 3)),
-         "Local authority children's social care schedules (IRMS Local Government Retention Guidelines; "
-         "e.g. Devon County Council: children in need, until 18 plus three years of inactivity)"),
-    Rule("social_care_child_protection", (("birth", 25), ("last_activity", 35)),
-         "Local authority child protection records (s47 enquiries, conferences, plans): 35 years after "
-         "closure, held lawful in R (C) v Northumberland County Council [2015] EWHC 2134 (Admin); "
-         "IRMS Local Government Retention Guidelines; confirm locally"),
-    Rule("social_care_looked_after", (("birth", 75),),
-         "Care Planning, Placement and Case Review (England) Regulations 2010 reg. 50: a looked-after "
-         "child's case record until the 75th anniversary of birth (15 years after death if under 18)"),
-    Rule("police", (("last_activity", 6),),
-         "College of Policing APP, Management of Police Information (MoPI): review after a minimum of "
-         "6 years; public protection (group 1) matters are kept until the subject is 100, set locally"),
-    Rule("education", (("birth", 25),),
-         "IRMS Information Management Toolkit for Schools: pupil record and child protection file, "
-         "date of birth + 25 years"),
-    Rule("other", (("last_activity", 6),),
-         "No national schedule: 6 years after last activity (Limitation Act 1980 s.2, s.5), set locally"),
-)}
+DEFAULTS: dict[str, Rule] = {
+    r.kind: r
+    for r in (
+        Rule(
+            "health",
+            (("birth", 25), ("last_activity", 8)),
+            "NHS Records Management Code of Practice (2021, updated 2023), retention schedule: children's "
+            "records until the 25th birthday (26th if 17 at the end of treatment); adult records 8 years "
+            "after the conclusion of treatment",
+        ),
+        Rule(
+            "social_care",
+            (("birth", 21), ("last_activity", 3)),
+            "Local authority children's social care schedules (IRMS Local Government Retention Guidelines; "
+            "e.g. Devon County Council: children in need, until 18 plus three years of inactivity)",
+        ),
+        Rule(
+            "social_care_child_protection",
+            (("birth", 25), ("last_activity", 35)),
+            "Local authority child protection records (s47 enquiries, conferences, plans): 35 years after "
+            "closure, held lawful in R (C) v Northumberland County Council [2015] EWHC 2134 (Admin); "
+            "IRMS Local Government Retention Guidelines; confirm locally",
+        ),
+        Rule(
+            "social_care_looked_after",
+            (("birth", 75),),
+            "Care Planning, Placement and Case Review (England) Regulations 2010 reg. 50: a looked-after "
+            "child's case record until the 75th anniversary of birth (15 years after death if under 18)",
+        ),
+        Rule(
+            "police",
+            (("last_activity", 6),),
+            "College of Policing APP, Management of Police Information (MoPI): review after a minimum of "
+            "6 years; public protection (group 1) matters are kept until the subject is 100, set locally",
+        ),
+        Rule(
+            "education",
+            (("birth", 25),),
+            "IRMS Information Management Toolkit for Schools: pupil record and child protection file, "
+            "date of birth + 25 years",
+        ),
+        Rule(
+            "other",
+            (("last_activity", 6),),
+            "No national schedule: 6 years after last activity (Limitation Act 1980 s.2, s.5), set locally",
+        ),
+    )
+}
 
 
 def schedule(path: str | Path | None = None) -> dict[str, Rule]:
@@ -99,22 +128,32 @@ def parse_overrides(data: Any) -> dict[str, Rule]:
     rules = {}
     for kind, value in data.items():
         if kind not in DEFAULTS:
-            raise RetentionConfigError(f"retention settings: unknown record kind {kind!r} "
-                                       f"(one of {', '.join(DEFAULTS)})")
+            raise RetentionConfigError(
+                f"retention settings: unknown record kind {kind!r} (one of {', '.join(DEFAULTS)})"
+            )
         if not isinstance(value, Mapping) or not isinstance(value.get("terms"), list) or not value["terms"]:
-            raise RetentionConfigError(f"retention settings for {kind}: give \"terms\", a list of "
-                                       "[\"birth\"|\"last_activity\", YEARS]")
+            raise RetentionConfigError(
+                f'retention settings for {kind}: give "terms", a list of ["birth"|"last_activity", YEARS]'
+            )
         terms = []
         for term in value["terms"]:
-            ok = (isinstance(term, list) and len(term) == 2 and term[0] in ANCHORS
-                  and isinstance(term[1], int) and not isinstance(term[1], bool) and 0 <= term[1] <= 150)
+            ok = (
+                isinstance(term, list)
+                and len(term) == 2
+                and term[0] in ANCHORS
+                and isinstance(term[1], int)
+                and not isinstance(term[1], bool)
+                and 0 <= term[1] <= 150
+            )
             if not ok:
-                raise RetentionConfigError(f"retention settings for {kind}: term {json.dumps(term)[:40]} "
-                                           "is not [\"birth\"|\"last_activity\", YEARS 0-150]")
+                raise RetentionConfigError(
+                    f"retention settings for {kind}: term {json.dumps(term)[:40]} "
+                    'is not ["birth"|"last_activity", YEARS 0-150]'
+                )
             terms.append((term[0], term[1]))
         source = value.get("source", "local retention policy")
         if not isinstance(source, str) or not source.strip():
-            raise RetentionConfigError(f"retention settings for {kind}: \"source\" must be text")
+            raise RetentionConfigError(f'retention settings for {kind}: "source" must be text')
         rules[kind] = Rule(kind, tuple(terms), source.strip())
     return rules
 
@@ -139,8 +178,9 @@ def _day(value: Any) -> dt.date | None:
     return value.date() if isinstance(value, dt.datetime) else value
 
 
-def record_dues(rules: Mapping[str, Rule], record_ids: Iterable[int] | None = None,
-                using: str = "default") -> dict[int, RecordDue]:
+def record_dues(
+    rules: Mapping[str, Rule], record_ids: Iterable[int] | None = None, using: str = "default"
+) -> dict[int, RecordDue]:
     """When each person record (all, or ``record_ids``) falls due, and under which kind's rule.
 
     Last activity is the latest of the record's events, its involvements' start and end, the date
@@ -151,8 +191,11 @@ def record_dues(rules: Mapping[str, Rule], record_ids: Iterable[int] | None = No
     involvements = Involvement.objects.using(using)
     if record_ids is not None:
         ids = list(record_ids)
-        records, events, involvements = (records.filter(id__in=ids), events.filter(person_id__in=ids),
-                                         involvements.filter(person_id__in=ids))
+        records, events, involvements = (
+            records.filter(id__in=ids),
+            events.filter(person_id__in=ids),
+            involvements.filter(person_id__in=ids),
+        )
     last: dict[int, dt.date] = {}
 
     def later(rid: int, value: Any) -> None:
@@ -163,17 +206,26 @@ def record_dues(rules: Mapping[str, Rule], record_ids: Iterable[int] | None = No
     per_record = events.order_by().values("person_id")
     for rid, at in per_record.annotate(m=Max("occurred_at")).values_list("person_id", "m"):
         later(rid, at)
-    for rid, started, ended in (involvements.order_by().values("person_id")
-                                .annotate(s=Max("started_on"), e=Max("ended_on"))
-                                .values_list("person_id", "s", "e")):
+    for rid, started, ended in (
+        involvements.order_by()
+        .values("person_id")
+        .annotate(s=Max("started_on"), e=Max("ended_on"))
+        .values_list("person_id", "s", "e")
+    ):
         later(rid, started)
         later(rid, ended)
     looked_after = set(events.filter(event_type__in=LOOKED_AFTER_EVENTS).values_list("person_id", flat=True))
-    protection = set(events.filter(event_type__in=CHILD_PROTECTION_EVENTS)
-                     .values_list("person_id", flat=True))
+    protection = set(
+        events.filter(event_type__in=CHILD_PROTECTION_EVENTS).values_list("person_id", flat=True)
+    )
     dues = {}
-    columns = ("id", "birth_date", "recorded_at", "first_batch__started_at",
-               "source_system__agency__agency_type")
+    columns = (
+        "id",
+        "birth_date",
+        "recorded_at",
+        "first_batch__started_at",
+        "source_system__agency__agency_type",
+    )
     for rid, born, recorded, loaded, agency_type in records.values_list(*columns):
         later(rid, recorded)
         if rid not in last:

@@ -21,8 +21,11 @@ from .models import CaseReview, EvidenceSnapshot, LegalHold
 def _anonymise(snapshot: EvidenceSnapshot, using: str) -> None:
     snapshot.chronology = snapshot.anonymised
     snapshot.signposts = [
-        {"whose": s.get("whose_anonymised", ""), "whose_anonymised": s.get("whose_anonymised", ""),
-         "signposts": [{k: p.get(k) for k in ANONYMOUS_SIGNPOST} for p in s.get("signposts", [])]}
+        {
+            "whose": s.get("whose_anonymised", ""),
+            "whose_anonymised": s.get("whose_anonymised", ""),
+            "signposts": [{k: p.get(k) for k in ANONYMOUS_SIGNPOST} for p in s.get("signposts", [])],
+        }
         for s in snapshot.signposts
     ]
     snapshot.save(using=using, update_fields=["chronology", "signposts"])
@@ -34,10 +37,12 @@ def purge_people(person_ids: Sequence[int], using: str = "default") -> dict[str,
     reviews: set[int] = set()
     mentioned: set[int] = set()
     for part in chunks(ids):
-        reviews |= set(CaseReview.objects.using(using).filter(person_id__in=part)
-                       .values_list("id", flat=True))
-        mentioned |= set(LegalHold.objects.using(using).filter(person_id__in=part)
-                         .values_list("review_id", flat=True))
+        reviews |= set(
+            CaseReview.objects.using(using).filter(person_id__in=part).values_list("id", flat=True)
+        )
+        mentioned |= set(
+            LegalHold.objects.using(using).filter(person_id__in=part).values_list("review_id", flat=True)
+        )
     counts = {"reviews_casereview": 0, "reviews_evidencesnapshot_anonymised": 0}
     for snapshot in EvidenceSnapshot.objects.using(using).filter(review_id__in=sorted(mentioned - reviews)):
         _anonymise(snapshot, using)

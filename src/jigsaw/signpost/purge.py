@@ -27,8 +27,12 @@ def _scrub_term_frequencies(record_ids: Sequence[int], using: str) -> int:
     for field, values in gone.items():
         still = set()
         for part in chunks(sorted(values)):
-            still |= set(MatchKey.objects.using(using).filter(**{f"{field}__in": part})
-                         .exclude(record_id__in=record_ids).values_list(field, flat=True))
+            still |= set(
+                MatchKey.objects.using(using)
+                .filter(**{f"{field}__in": part})
+                .exclude(record_id__in=record_ids)
+                .values_list(field, flat=True)
+            )
         values -= still
     removed = 0
     for model in LinkModel.objects.using(using).only("term_frequencies"):
@@ -44,15 +48,18 @@ def _scrub_term_frequencies(record_ids: Sequence[int], using: str) -> int:
     return removed
 
 
-def purge_people(person_ids: Sequence[int], record_ids: Sequence[int],
-                 using: str = "default") -> dict[str, int]:
+def purge_people(
+    person_ids: Sequence[int], record_ids: Sequence[int], using: str = "default"
+) -> dict[str, int]:
     """Delete the signpost rows of these people and records; rows deleted per table."""
     counts = {"signpost_linkmodel_terms": _scrub_term_frequencies(record_ids, using)}
     counts["signpost_shieldedsearch"] = delete_where(ShieldedSearch, "person_id", person_ids, using)
-    counts["signpost_linkdecision"] = (delete_where(LinkDecision, "record_a_id", record_ids, using)
-                                       + delete_where(LinkDecision, "record_b_id", record_ids, using))
-    counts["signpost_reviewitem"] = (delete_where(ReviewItem, "record_a_id", record_ids, using)
-                                     + delete_where(ReviewItem, "record_b_id", record_ids, using))
+    counts["signpost_linkdecision"] = delete_where(
+        LinkDecision, "record_a_id", record_ids, using
+    ) + delete_where(LinkDecision, "record_b_id", record_ids, using)
+    counts["signpost_reviewitem"] = delete_where(ReviewItem, "record_a_id", record_ids, using) + delete_where(
+        ReviewItem, "record_b_id", record_ids, using
+    )
     counts["signpost_matchkey"] = delete_where(MatchKey, "record_id", record_ids, using)
     counts["signpost_recordlink"] = delete_where(RecordLink, "record_id", record_ids, using)
     counts["signpost_recordlink"] += delete_where(RecordLink, "person_id", person_ids, using)
