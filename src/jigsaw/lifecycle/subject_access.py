@@ -23,11 +23,13 @@ from jigsaw.chronology.models import SignificanceRating
 from jigsaw.records.models import Event, Involvement, LitigationHold, PersonRecord, Relationship
 from jigsaw.redaction import KnownEntity, Redactor
 from jigsaw.reviews.models import CaseReview, LegalHold
+from jigsaw.signpost import gate
 from jigsaw.signpost.models import Person, RecordLink
 
 THIRD_PARTY = "another person's details"
 STAFF = "a practitioner or member of staff"
 NARRATIVE = "free text: check for other people"
+SHIELDED_OTHER = "a shielded person: withhold (disclosure could endanger them)"
 SHIELD = "a shielding decision: disclosure may put the child at risk (check before release)"
 
 RECORD_FIELDS = (
@@ -156,9 +158,12 @@ def gather(person_id: int, using: str = "default") -> dict[str, Any]:
         for e in events
     ]
     sections["relationships"] = []
+    other_records = [rel.related_id if rel.person_id in rids else rel.person_id for rel in rels]
+    shielded = gate.protected_records(other_records, using) if other_records else set()
     for rel in rels:
         mine = rel.person_id in rids
         other = rel.related if mine else rel.person
+        why = SHIELDED_OTHER if other.pk in shielded else THIRD_PARTY
         sections["relationships"].append(
             {
                 "source_system": rel.source_system_id,
@@ -166,7 +171,7 @@ def gather(person_id: int, using: str = "default") -> dict[str, Any]:
                 "reads": "the other person is this person's" if mine else "this person is the other person's",
                 "other_person": f"{other.given_name} {other.family_name}",
                 "other_birth_date": _plain(other.birth_date),
-                "_redact": {"other_person": THIRD_PARTY, "other_birth_date": THIRD_PARTY},
+                "_redact": {"other_person": why, "other_birth_date": why},
             }
         )
     sections["involvements"] = [
