@@ -102,6 +102,7 @@ def main() -> None:
             "purge_seconds": round(purge_s, 3),
             "purge_seconds_per_1000_people": round(purge_s * 1000 / max(cert.people, 1), 3),
             "purge_to_plan_ratio": round(purge_s / min(plan_s), 2),
+            "purge_breakdown_seconds": cert.seconds,  # plan (again), delete (set-wise), log entries
             "audit_verify_seconds": round(verify_s, 3),
             "audit_verify_ok": verified.ok,
             "people_left": Person.objects.count(),

@@ -190,7 +190,7 @@ def purge(
         entry.sequence,
         bool(early),
         by_rule,
-        {name: round(b - a, 3) for name, a, b in zip(("plan", "delete", "log"), clock, clock[1:], strict=False)},
+        {n: round(b - a, 3) for n, a, b in zip(("plan", "delete", "log"), clock, clock[1:], strict=False)},
     )
 
 
