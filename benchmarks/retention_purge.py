@@ -35,8 +35,13 @@ def main() -> None:
     parser.add_argument("--repeats", type=int, default=3)
     parser.add_argument("--as-of", default="2200-01-01")
     parser.add_argument("--seed", type=int, default=11)
+    parser.add_argument("--plan-only", metavar="SQLITE_FILE",
+                        help="profile the plan on an existing database (nothing written or deleted)")
     args = parser.parse_args()
     as_of = dt.date.fromisoformat(args.as_of)
+    if args.plan_only:
+        _profile_plan(args.plan_only, as_of)
+        return
     with tempfile.TemporaryDirectory() as tmp:
         root = Path(tmp)
         os.environ["JIGSAW_DATA_DIR"] = str(root / "data")
@@ -111,6 +116,22 @@ def main() -> None:
 
         connections.close_all()
     write_result(f"retention_purge_{args.database}", result)
+
+
+def _profile_plan(path: str, as_of: dt.date) -> None:
+    import cProfile
+    import pstats
+
+    os.environ["DJANGO_SETTINGS_MODULE"] = "jigsaw.settings"
+    os.environ["JIGSAW_DATABASE_URL"] = f"sqlite:///{path}"
+    import django
+
+    django.setup()
+    from jigsaw.lifecycle.plan import make_plan
+
+    with cProfile.Profile() as profile:
+        make_plan(as_of)
+    pstats.Stats(profile).sort_stats("cumtime").print_stats("lifecycle|retention|sqlite3|holds", 25)
 
 
 if __name__ == "__main__":

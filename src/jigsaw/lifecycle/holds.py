@@ -14,7 +14,6 @@ from django.utils import timezone
 
 from jigsaw.audit.log import cli_user_agent, record
 from jigsaw.records.models import LitigationHold
-from jigsaw.records.purge import chunks
 from jigsaw.reviews.models import LegalHold
 from jigsaw.signpost.models import Person
 
@@ -24,17 +23,19 @@ class HoldError(ValueError):
 
 
 def holds_on(person_ids: Iterable[int] | None = None, using: str = "default") -> dict[int, str]:
-    """Why each held person is held (all held people, or those of ``person_ids``)."""
-    reviews = LegalHold.objects.using(using).filter(released_at=None).select_related("review")
-    litigation = LitigationHold.objects.using(using).filter(released_at=None)
+    """Why each held person is held (all held people, or those of ``person_ids``).
+
+    Open holds are few, so all of them are read and matched here: one query each, whatever the
+    number of people asked about.
+    """
+    wanted = None if person_ids is None else set(person_ids)
     found: dict[int, str] = {}
-    parts = [None] if person_ids is None else list(chunks(sorted(set(person_ids))))
-    for part in parts:
-        rq = reviews if part is None else reviews.filter(person_id__in=part)
-        lq = litigation if part is None else litigation.filter(person_id__in=part)
-        for hold in rq:
+    for hold in LegalHold.objects.using(using).filter(released_at=None).select_related("review"):
+        if wanted is None or hold.person_id in wanted:
             found.setdefault(hold.person_id, f"open case review {hold.review.reference}")
-        for pid, hid in lq.values_list("person_id", "id"):
+    open_litigation = LitigationHold.objects.using(using).filter(released_at=None).order_by("id")
+    for pid, hid in open_litigation.values_list("person_id", "id"):
+        if wanted is None or pid in wanted:
             found.setdefault(pid, f"litigation hold {hid}")
     return found
 

@@ -17,10 +17,12 @@ from django.db.models import Count
 from django.utils import timezone
 
 from jigsaw.records.models import Event, Involvement, Relationship
-from jigsaw.records.retention import Rule, record_dues, schedule
+from jigsaw.records.retention import Rule, raw_rows, record_dues, schedule
 from jigsaw.signpost.models import Person, RecordLink
 
 from .holds import holds_on
+
+COUNTED = ("events", "involvements", "relationships")
 
 
 @dataclass
@@ -68,9 +70,9 @@ class Plan:
         }
 
 
-def _counts(record_ids: set[int], using: str) -> dict[int, Counter]:
+def _counts(record_ids: set[int], using: str) -> dict[int, dict[str, int]]:
     """Events, involvements and relationships per record (grouped queries, no row reads)."""
-    per: dict[int, Counter] = defaultdict(Counter)
+    per: dict[int, dict[str, int]] = defaultdict(lambda: dict.fromkeys(COUNTED, 0))
     for model, column, name in (
         (Event, "person_id", "events"),
         (Involvement, "person_id", "involvements"),
@@ -78,7 +80,7 @@ def _counts(record_ids: set[int], using: str) -> dict[int, Counter]:
         (Relationship, "related_id", "relationships"),
     ):
         grouped = model.objects.using(using).order_by().values(column).annotate(n=Count("id"))
-        for rid, n in grouped.values_list(column, "n"):
+        for rid, n in raw_rows(grouped.values_list(column, "n")):
             if rid in record_ids:
                 per[rid][name] += n
     return per
@@ -92,7 +94,7 @@ def make_plan(
     today = today or timezone.localdate()
     dues = record_dues(rules, using=using)
     records_of: dict[int, list[int]] = defaultdict(list)
-    for rid, pid in RecordLink.objects.using(using).values_list("record_id", "person_id").iterator(5000):
+    for rid, pid in raw_rows(RecordLink.objects.using(using).values_list("record_id", "person_id")):
         records_of[pid].append(rid)
     plan = Plan(today, rules, people=Person.objects.using(using).count())
     due_people: list[tuple[int, list[int], dt.date, str]] = []
@@ -100,7 +102,11 @@ def make_plan(
         if any(r not in dues for r in rids):
             plan.undetermined += 1
             continue
-        last = max((dues[r] for r in rids), key=lambda d: (d.due_on, d.kind))
+        last = dues[rids[0]]
+        for r in rids[1:]:
+            d = dues[r]
+            if (d.due_on, d.kind) > (last.due_on, last.kind):
+                last = d
         if last.due_on > today:
             plan.not_due += 1
             continue
@@ -110,8 +116,9 @@ def make_plan(
     per = _counts(wanted, using) if wanted else {}
     held = holds_on([p[0] for p in due_people], using) if due_people else {}
     for pid, rids, due_on, kind in sorted(due_people):
-        counts: Counter = Counter(records=len(rids))
+        counts = {"records": len(rids), **dict.fromkeys(COUNTED, 0)}
         for r in rids:
-            counts.update(per.get(r, {}))
-        plan.due.append(PersonDue(pid, kind, due_on, rids, dict(counts), held.get(pid, "")))
+            for name, n in per.get(r, {}).items():
+                counts[name] += n
+        plan.due.append(PersonDue(pid, kind, due_on, rids, counts, held.get(pid, "")))
     return plan

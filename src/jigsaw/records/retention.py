@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from django.db import connections
 from django.db.models import Max
 
 from .models import Event, Involvement, PersonRecord
@@ -173,9 +174,21 @@ class RecordDue:
 
 
 def _day(value: Any) -> dt.date | None:
+    """A date from a raw column value: SQLite gives ISO text, PostgreSQL date or datetime objects."""
     if value is None:
         return None
+    if isinstance(value, str):
+        return dt.date.fromisoformat(value[:10])
     return value.date() if isinstance(value, dt.datetime) else value
+
+
+def raw_rows(queryset: Any) -> list[tuple]:
+    """The rows of ``queryset`` as the database returns them: the ORM builds the SQL, but its
+    per-value converters (a quarter of the plan's time over 100,000 rows) are skipped."""
+    sql, params = queryset.query.sql_with_params()
+    with connections[queryset.db].cursor() as cur:
+        cur.execute(sql, params)
+        return cur.fetchall()
 
 
 def record_dues(
@@ -204,9 +217,9 @@ def record_dues(
             last[rid] = day
 
     per_record = events.order_by().values("person_id")
-    for rid, at in per_record.annotate(m=Max("occurred_at")).values_list("person_id", "m"):
+    for rid, at in raw_rows(per_record.annotate(m=Max("occurred_at")).values_list("person_id", "m")):
         later(rid, at)
-    for rid, started, ended in (
+    for rid, started, ended in raw_rows(
         involvements.order_by()
         .values("person_id")
         .annotate(s=Max("started_on"), e=Max("ended_on"))
@@ -214,10 +227,12 @@ def record_dues(
     ):
         later(rid, started)
         later(rid, ended)
-    looked_after = set(events.filter(event_type__in=LOOKED_AFTER_EVENTS).values_list("person_id", flat=True))
-    protection = set(
-        events.filter(event_type__in=CHILD_PROTECTION_EVENTS).values_list("person_id", flat=True)
-    )
+    looked_after = {
+        r for (r,) in raw_rows(events.filter(event_type__in=LOOKED_AFTER_EVENTS).values_list("person_id"))
+    }
+    protection = {
+        r for (r,) in raw_rows(events.filter(event_type__in=CHILD_PROTECTION_EVENTS).values_list("person_id"))
+    }
     dues = {}
     columns = (
         "id",
@@ -226,7 +241,7 @@ def record_dues(
         "first_batch__started_at",
         "source_system__agency__agency_type",
     )
-    for rid, born, recorded, loaded, agency_type in records.values_list(*columns):
+    for rid, born, recorded, loaded, agency_type in raw_rows(records.values_list(*columns)):
         later(rid, recorded)
         if rid not in last:
             later(rid, loaded)
@@ -236,7 +251,7 @@ def record_dues(
                 kind = "social_care_looked_after"
             elif rid in protection:
                 kind = "social_care_child_protection"
-        anchors = {"birth": born, "last_activity": last.get(rid)}
+        anchors = {"birth": _day(born), "last_activity": last.get(rid)}
         days = [add_years(anchors[a], years) for a, years in rules[kind].terms if anchors[a] is not None]
         if days:  # nothing to count from (no birth date, no activity): never due by itself
             dues[rid] = RecordDue(rid, kind, max(days))
