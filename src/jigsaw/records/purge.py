@@ -24,7 +24,7 @@ from collections.abc import Iterable, Sequence
 
 from django.db import connections, models
 
-from jigsaw.feeds.kinds import KEY_SEPARATOR
+from jigsaw.feeds import KEY_SEPARATOR
 
 from .models import (
     Event,
