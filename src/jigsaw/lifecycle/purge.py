@@ -65,16 +65,15 @@ class Certificate:
 
 
 def _digest(targets: list[PersonDue], using: str) -> str:
-    """HMAC-SHA256 (the audit key) of every deleted record's source, key and content hash."""
+    """HMAC-SHA256 (the audit key) of every deleted record's person, source, key and content hash."""
+    owner = {r: p.person_id for p in targets for r in p.record_ids}
     items = []
-    for p in targets:
-        for part in records_purge.chunks(p.record_ids):
-            items += [
-                [p.person_id, *row]
-                for row in PersonRecord.objects.using(using)
-                .filter(id__in=part)
-                .values_list("source_system_id", "record_key", "row_hash")
-            ]
+    for part in records_purge.chunks(sorted(owner)):
+        rows = PersonRecord.objects.using(using).filter(id__in=part)
+        items += [
+            [owner[rid], ss, key, digest]
+            for rid, ss, key, digest in rows.values_list("id", "source_system_id", "record_key", "row_hash")
+        ]
     text = json.dumps(sorted(items), separators=(",", ":"))
     return hmac.new(audit_key(), text.encode("utf-8"), hashlib.sha256).hexdigest()
 

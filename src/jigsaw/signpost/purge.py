@@ -24,15 +24,14 @@ def _scrub_term_frequencies(record_ids: Sequence[int], using: str) -> int:
             for field, value in zip(TF_FIELDS, values, strict=True):
                 if value:
                     gone[field].add(value)
-    for field, values in gone.items():
+    doomed = set(record_ids)
+    for field, values in gone.items():  # keep a value another record still holds
         still = set()
         for part in chunks(sorted(values)):
-            still |= set(
-                MatchKey.objects.using(using)
-                .filter(**{f"{field}__in": part})
-                .exclude(record_id__in=record_ids)
-                .values_list(field, flat=True)
+            rows = (
+                MatchKey.objects.using(using).filter(**{f"{field}__in": part}).values_list(field, "record_id")
             )
+            still |= {value for value, rid in rows if rid not in doomed}
         values -= still
     removed = 0
     for model in LinkModel.objects.using(using).only("term_frequencies"):
