@@ -17,6 +17,7 @@ from django.db.models import Count
 from django.utils import timezone
 
 from jigsaw.records.models import Event, Involvement, Relationship
+from jigsaw.records.purge import chunks
 from jigsaw.records.retention import Rule, raw_rows, record_dues, schedule
 from jigsaw.signpost.models import Person, RecordLink
 
@@ -70,8 +71,9 @@ class Plan:
         }
 
 
-def _counts(record_ids: set[int], using: str) -> dict[int, dict[str, int]]:
-    """Events, involvements and relationships per record (grouped queries, no row reads)."""
+def _counts(record_ids: set[int], using: str, partial: bool) -> dict[int, dict[str, int]]:
+    """Events, involvements and relationships per record (grouped queries, no row reads): over
+    the whole tables for a whole plan, over chunks of ``record_ids`` for a few named people."""
     per: dict[int, dict[str, int]] = defaultdict(lambda: dict.fromkeys(COUNTED, 0))
     for model, column, name in (
         (Event, "person_id", "events"),
@@ -79,24 +81,49 @@ def _counts(record_ids: set[int], using: str) -> dict[int, dict[str, int]]:
         (Relationship, "person_id", "relationships"),
         (Relationship, "related_id", "relationships"),
     ):
-        grouped = model.objects.using(using).order_by().values(column).annotate(n=Count("id"))
-        for rid, n in raw_rows(grouped.values_list(column, "n")):
-            if rid in record_ids:
-                per[rid][name] += n
+        scopes = [{f"{column}__in": part} for part in chunks(sorted(record_ids))] if partial else [{}]
+        for scope in scopes:
+            grouped = (
+                model.objects.using(using).filter(**scope).order_by().values(column).annotate(n=Count("id"))
+            )
+            for rid, n in raw_rows(grouped.values_list(column, "n")):
+                if rid in record_ids:
+                    per[rid][name] += n
     return per
 
 
+def _links(person_ids: list[int] | None, using: str) -> list[tuple[int, int]]:
+    links = RecordLink.objects.using(using).values_list("record_id", "person_id")
+    if person_ids is None:
+        return raw_rows(links)
+    return [row for part in chunks(person_ids) for row in raw_rows(links.filter(person_id__in=part))]
+
+
 def make_plan(
-    today: dt.date | None = None, using: str = "default", rules: dict[str, Rule] | None = None
+    today: dt.date | None = None,
+    using: str = "default",
+    rules: dict[str, Rule] | None = None,
+    person_ids: list[int] | None = None,
 ) -> Plan:
-    """Work out the whole plan; raises ``RetentionConfigError`` for a malformed schedule."""
+    """Work out the plan (of everyone, or of ``person_ids`` only: a purge of named people need not
+    date the whole population); raises ``RetentionConfigError`` for a malformed schedule."""
     rules = rules if rules is not None else schedule()
     today = today or timezone.localdate()
-    dues = record_dues(rules, using=using)
+    partial = person_ids is not None
+    wanted_people = sorted(set(person_ids)) if partial else None
+    links = _links(wanted_people, using)
+    if partial:
+        dues = {}
+        for part in chunks([rid for rid, _ in links]):
+            dues.update(record_dues(rules, part, using))
+        people = Person.objects.using(using).filter(id__in=wanted_people).count() if wanted_people else 0
+    else:
+        dues = record_dues(rules, using=using)
+        people = Person.objects.using(using).count()
     records_of: dict[int, list[int]] = defaultdict(list)
-    for rid, pid in raw_rows(RecordLink.objects.using(using).values_list("record_id", "person_id")):
+    for rid, pid in links:
         records_of[pid].append(rid)
-    plan = Plan(today, rules, people=Person.objects.using(using).count())
+    plan = Plan(today, rules, people=people)
     due_people: list[tuple[int, list[int], dt.date, str]] = []
     for pid, rids in records_of.items():
         if any(r not in dues for r in rids):
@@ -113,7 +140,7 @@ def make_plan(
         due_people.append((pid, sorted(rids), last.due_on, last.kind))
     plan.undetermined += plan.people - len(records_of)  # people with no records left: nothing to date
     wanted = {r for _, rids, _, _ in due_people for r in rids}
-    per = _counts(wanted, using) if wanted else {}
+    per = _counts(wanted, using, partial) if wanted else {}
     held = holds_on([p[0] for p in due_people], using) if due_people else {}
     for pid, rids, due_on, kind in sorted(due_people):
         counts = {"records": len(rids), **dict.fromkeys(COUNTED, 0)}

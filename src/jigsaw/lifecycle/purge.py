@@ -125,7 +125,7 @@ def purge(
     rules = rules if rules is not None else schedule()
     today = today or timezone.localdate()
     clock = [time.perf_counter()]
-    plan = make_plan(today, using, rules)
+    plan = make_plan(today, using, rules, list(person_ids) if person_ids else None)
     clock.append(time.perf_counter())
     with transaction.atomic(using=using):
         if person_ids:
