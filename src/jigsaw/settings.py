@@ -27,6 +27,9 @@ JIGSAW_AUDIT_KEY = os.environ.get("JIGSAW_AUDIT_KEY", _DEV_AUDIT_KEY)
 # Minutes a break-glass override lasts (it also ends when the user opens another child or
 # searches). A partnership's shielding policy decides the figure; 30 is a placeholder, not guidance.
 JIGSAW_OVERRIDE_MINUTES = float(os.environ.get("JIGSAW_OVERRIDE_MINUTES", "30"))
+# A JSON file that overrides retention periods per record kind (docs/retention.md); read and
+# checked when a retention command runs, so a malformed file is a one-line error, never a purge.
+JIGSAW_RETENTION_FILE = os.environ.get("JIGSAW_RETENTION_FILE", "")
 
 if ENVIRONMENT == "production":
     if JIGSAW_AUDIT_KEY in (_DEV_AUDIT_KEY, SECRET_KEY) or len(JIGSAW_AUDIT_KEY) < 32:

@@ -17,9 +17,11 @@ from .common import UserError
 from .feeds import import_command, quarantine, synth
 from .linking import export, link, review
 from .redaction import redact
+from .retention import retention
 from .reviews import reviews
 from .server import demo, migrate, serve
 from .signpost import search, shield
+from .subject_access import subject_access
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -34,7 +36,8 @@ def cli() -> None:
 
 COMMANDS = (synth, import_command, quarantine, link, export, review, search, shield, chronology,
             significance, alerts, audit, migrate, serve, demo,
-            createuser, temporary_password, otp_code, redact, reviews, api_client)
+            createuser, temporary_password, otp_code, redact, reviews, api_client, retention,
+            subject_access)
 for command in COMMANDS:
     cli.add_command(command)
 

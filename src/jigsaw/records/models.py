@@ -302,3 +302,23 @@ class ImportWarning(models.Model):
 
     def __str__(self) -> str:
         return f"warning batch {self.batch_id} line {self.line}: {self.field}"
+
+
+class LitigationHold(models.Model):
+    """A data manager's hold on a person's records (litigation, an inquiry, a complaint).
+
+    While a hold is open no retention purge touches the person (docs/retention.md). It names the
+    resolved person by id without a foreign key: ``signpost`` sits above ``records``, and a hold
+    must not cascade away with a relinking. Released holds go with the person when purged.
+    """
+
+    person_id = models.BigIntegerField(db_index=True)
+    reason = models.CharField(max_length=300)
+    placed_by = models.CharField(max_length=150)
+    placed_at = models.DateTimeField(auto_now_add=True)
+    released_at = models.DateTimeField(null=True, blank=True)
+    released_by = models.CharField(max_length=150, blank=True)
+    release_reason = models.CharField(max_length=300, blank=True)
+
+    def __str__(self) -> str:  # ids only: str() may reach a log
+        return f"litigation hold {self.pk} on person {self.person_id}"
