@@ -14,8 +14,13 @@ from typing import Any
 import pyarrow as pa
 
 from jigsaw.identity import FastScorer, linkage, prepare
+from jigsaw.identity.fastscore import damerau_levenshtein
 from jigsaw.signpost import records
 from jigsaw.signpost.models import LinkModel, MatchKey
+
+#: Records sharing the exact birth date read for :func:`near_names_born_on` before names are
+#: compared: a day's births in a large partnership are hundreds, not tens of thousands.
+BIRTH_DATE_LIMIT = 5000
 
 #: Most candidates one rule may return: a common name with no birth date must not pull in
 #: thousands of records (it is the search's job to ask for more detail instead).
@@ -74,6 +79,28 @@ def candidate_ids(key: dict[str, Any], using: str = "default", limit: int = RULE
         found.update(MatchKey.objects.using(using).filter(**fields)
                      .values_list("record_id", flat=True)[:limit])
     return sorted(found)
+
+
+def near_names_born_on(key: dict[str, Any], using: str = "default", edits: int = 2) -> list[int]:
+    """Ids of records born on the key's exact birth date whose given *or* family name is within
+    ``edits`` edits (a letter swapped, dropped, doubled or changed) of the key's.
+
+    A search needs this and the batch rules do not give it: a practitioner's typo in *both*
+    names leaves no name equal, so every name-based rule misses, while the exact birth date
+    (which a practitioner usually has from the child or a document) still narrows the index to
+    one day's births. The names are compared here, in Python, on the normalised values the
+    match keys hold, so only near namesakes are loaded and scored; the model then decides.
+    """
+    born, given, family = key["birth_date"], key["given_name"], key["family_name"]
+    if born is None or (given is None and family is None):
+        return []
+    rows = (MatchKey.objects.using(using).filter(birth_date=born)
+            .values_list("record_id", "given_name", "family_name")[:BIRTH_DATE_LIMIT])
+
+    def near(a: str | None, b: str | None) -> bool:
+        return a is not None and b is not None and damerau_levenshtein(a, b, edits) <= edits
+
+    return [record for record, g, f in rows if near(given, g) or near(family, f)]
 
 
 def score_record(prepared_one: pa.Table, using: str = "default", exclude: set[int] | None = None,

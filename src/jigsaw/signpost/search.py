@@ -34,7 +34,7 @@ from jigsaw.feeds import is_valid_nhs_number, normalise_nhs_number, normalise_po
 from jigsaw.identity import Thresholds, name_tokens, prepare_one, waterfall, weights_from_row
 from jigsaw.records.models import PersonRecord
 from jigsaw.signpost import gate, shielding
-from jigsaw.signpost.matching import RULE_LIMIT, score_record, scorer
+from jigsaw.signpost.matching import RULE_LIMIT, near_names_born_on, score_record, scorer
 from jigsaw.signpost.models import MatchKey, RecordLink
 from jigsaw.signpost.signposts import Signpost, signposts_for_people
 
@@ -246,9 +246,11 @@ def _score(prepared: pa.Table, using: str) -> pa.Table:
     """The query scored against its candidates.
 
     The candidates are the batch linker's blocking rules (:func:`~jigsaw.signpost.matching.
-    candidate_ids`) plus one the search needs and a stored record does not: family name with
+    candidate_ids`) plus two the search needs and a stored record does not: family name with
     day and month of the birth date swapped, so a misspelt given name *and* a swapped birth date
-    (two common keying errors) still find the child.
+    (two common keying errors) still find the child; and the exact birth date with either name
+    within two edits (:func:`~jigsaw.signpost.matching.near_names_born_on`), so a typo in both
+    names does too ("Jesica Tompson" for Jessica Thompson).
     """
     key = prepared.to_pylist()[0]
     extra: list[int] = []
@@ -256,6 +258,7 @@ def _score(prepared: pa.Table, using: str) -> pa.Table:
         extra = list(MatchKey.objects.using(using)
                      .filter(family_name=key["family_name"], birth_date=key["birth_date_swapped"])
                      .values_list("record_id", flat=True)[:RULE_LIMIT])
+    extra += near_names_born_on(key, using)
     return score_record(prepared, using, extra=extra)
 
 
