@@ -13,7 +13,7 @@ from typing import Any
 
 import pyarrow as pa
 
-from jigsaw.identity import FastScorer, linkage, prepare
+from jigsaw.identity import FastScorer, prepare
 from jigsaw.identity.fastscore import damerau_levenshtein
 from jigsaw.signpost import records
 from jigsaw.signpost.models import LinkModel, MatchKey
@@ -28,9 +28,10 @@ RULE_LIMIT = 200
 
 _scorers: dict[tuple, FastScorer] = {}
 _scorers_lock = threading.Lock()
-_EMPTY = pa.table({"unique_id_l": pa.array([], pa.int64()), "unique_id_r": pa.array([], pa.int64()),
-                   "match_weight": pa.array([], pa.float64()),
-                   "match_probability": pa.array([], pa.float64())})
+#: (A schema's empty table, not ``pa.table({...})``: that asks whether its input is a pandas
+#: frame, and importing pandas to find out costs a one-shot ``jigsaw search`` a second.)
+_EMPTY = pa.schema([("unique_id_l", pa.int64()), ("unique_id_r", pa.int64()),
+                    ("match_weight", pa.float64()), ("match_probability", pa.float64())]).empty_table()
 
 
 def current_model(using: str = "default") -> LinkModel | None:
@@ -49,7 +50,12 @@ def scorer(using: str = "default") -> FastScorer:
         if key not in _scorers:
             _scorers.clear()
             model = LinkModel.objects.using(using).get(pk=latest[0]) if latest else None
-            settings = model.settings if model else linkage.default_model()
+            if model is None:  # no link run yet: the packaged model (this loads Splink)
+                from jigsaw.identity import linkage
+
+                settings = linkage.default_model()
+            else:
+                settings = model.settings
             _scorers[key] = FastScorer(settings, model.term_frequencies if model else {})
         return _scorers[key]
 

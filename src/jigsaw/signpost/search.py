@@ -36,6 +36,7 @@ from jigsaw.records.models import PersonRecord
 from jigsaw.signpost import gate, shielding
 from jigsaw.signpost.matching import RULE_LIMIT, near_names_born_on, score_record, scorer
 from jigsaw.signpost.models import MatchKey, RecordLink
+from jigsaw.signpost.plain import plain_evidence
 from jigsaw.signpost.signposts import Signpost, signposts_for_people
 
 
@@ -106,6 +107,9 @@ class Match:
     signposts: list[Signpost] = field(default_factory=list)
     shielded: bool = False
     message: str = ""
+    #: the evidence in words (:mod:`jigsaw.signpost.plain`): what makes it likely, what does not
+    why: list[str] = field(default_factory=list)
+    why_not: list[str] = field(default_factory=list)
 
     def as_dict(self) -> dict[str, Any]:
         data = asdict(self)
@@ -314,7 +318,9 @@ def _matches(best: dict[int, tuple[int, float, bool, str]], scored: pa.Table, cl
                   if name.startswith(("gamma_", "mw_"))}
         steps = [s.as_dict() for s in waterfall(model, *weights_from_row(values, fields))]
         band = "high" if prob >= HIGH else "possible"
-        out.append((prob, Match(person, band, round(prob, 4), steps, details.get(ids[row].as_py(), {}))))
+        words = plain_evidence(steps)
+        out.append((prob, Match(person, band, round(prob, 4), steps, details.get(ids[row].as_py(), {}),
+                                why=words["for"], why_not=words["against"])))
     return out
 
 
