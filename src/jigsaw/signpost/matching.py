@@ -13,10 +13,10 @@ from typing import Any
 
 import pyarrow as pa
 
-from jigsaw.identity import FastScorer, prepare
+from jigsaw.identity import FastScorer, name_tokens, normalise_name, prepare
 from jigsaw.identity.fastscore import damerau_levenshtein
 from jigsaw.signpost import records
-from jigsaw.signpost.models import LinkModel, MatchKey
+from jigsaw.signpost.models import LinkModel, MatchKey, RecordLink
 
 #: Records sharing the exact birth date read for :func:`near_names_born_on` before names are
 #: compared: a day's births in a large partnership are hundreds, not tens of thousands.
@@ -132,3 +132,17 @@ def match_key_row(prepared: dict[str, Any], row_hash: str) -> tuple:
 
 MATCH_KEY_COLUMNS = ("record_id", "row_hash", "given_name", "given_group", "family_name", "birth_date",
                      "postcode", "postcode_district", "nhs_number", "upn")
+
+
+def people_named(given: str, family: str, using: str = "default") -> list[int]:
+    """Ids of the people with a record of exactly this given and family name (normalised as the
+    match keys are), for an auditor's "who looked at this child?". Shielded people are left
+    out: a name must not confirm that a protected child is in the index (their id still works).
+    """
+    tokens = name_tokens(given)
+    g, f = (tokens[0] if tokens else ""), normalise_name(family, drop_titles=False)
+    if not g or not f:
+        return []
+    records = MatchKey.objects.using(using).filter(given_name=g, family_name=f).values("record_id")
+    return sorted(set(RecordLink.objects.using(using).filter(record_id__in=records, person__shielded=False)
+                      .values_list("person_id", flat=True)))
