@@ -13,8 +13,7 @@ from typing import Any
 
 import pyarrow as pa
 
-from jigsaw.identity import FastScorer, name_tokens, normalise_name, prepare
-from jigsaw.identity.fastscore import damerau_levenshtein
+from jigsaw.identity import FastScorer, damerau_levenshtein, name_tokens, normalise_name, prepare
 from jigsaw.signpost import records
 from jigsaw.signpost.models import LinkModel, MatchKey, RecordLink
 
