@@ -106,7 +106,7 @@ def _measure(requests: int) -> dict:
     from jigsaw.signpost.models import Person
 
     if not get_user_model().objects.filter(username="bench-analyst").exists():
-        create_user("bench-analyst", "a long benchmark passphrase", "analyst")
+        create_user("bench-analyst", "a long benchmark passphrase", "analyst", enrolled=True)
     user = get_user_model().objects.get(username="bench-analyst")
     client = Client(HTTP_HOST="127.0.0.1")
     client.force_login(user)

@@ -120,7 +120,7 @@ def _page_time(queries: list[tuple[str, bool]]) -> dict:
     recently = date.today() - timedelta(days=30)
     username = f"bench-api-sw-{int(time.time())}"
     create_user(username, "a long benchmark passphrase", "social_worker", vetted_on=recently,
-                trained_on=recently)
+                trained_on=recently, enrolled=True)
     user = get_user_model().objects.get(username=username)
     client = Client(HTTP_HOST="127.0.0.1")
     client.force_login(user)

@@ -142,7 +142,7 @@ def _users(count: int) -> list[str]:
         username = f"load-{n + 1:02d}"
         if not users.filter(username=username).exists():  # kept from an earlier run with --keep
             create_user(username, PASSWORD, Role.SOCIAL_WORKER, agency=agency, vetted_on=recently,
-                        trained_on=recently)
+                        trained_on=recently, enrolled=True)
         user = users.get(username=username)
         first, _, last = (names[n] if n < len(names) else "").partition(" ")
         user.first_name, user.last_name = first, last

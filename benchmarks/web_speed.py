@@ -56,7 +56,7 @@ def _measure(sample: list[dict]) -> dict:
 
     recently = date.today() - timedelta(days=30)
     create_user("bench-sw", "a long benchmark passphrase", "social_worker", vetted_on=recently,
-                trained_on=recently)
+                trained_on=recently, enrolled=True)
     user = get_user_model().objects.get(username="bench-sw")
     client = Client(HTTP_HOST="127.0.0.1")
     client.force_login(user)

@@ -225,6 +225,14 @@ JIGSAW_VETTING_YEARS = int(os.environ.get("JIGSAW_VETTING_YEARS", "3"))
 # An administrator's temporary password, unused, stops signing in after this many hours.
 JIGSAW_TEMPORARY_PASSWORD_HOURS = float(os.environ.get("JIGSAW_TEMPORARY_PASSWORD_HOURS", "72"))
 
+# The auditors' "unusual access" report (jigsaw.audit.unusual): the partnership's policy, not law.
+# One user opening this many different children within this many minutes is flagged ...
+JIGSAW_UNUSUAL_CHILDREN = int(os.environ.get("JIGSAW_UNUSUAL_CHILDREN", "20"))
+JIGSAW_UNUSUAL_MINUTES = int(os.environ.get("JIGSAW_UNUSUAL_MINUTES", "10"))
+# ... and so is access to a child outside these local hours ("HH:MM-HH:MM") and days.
+JIGSAW_WORKING_HOURS = os.environ.get("JIGSAW_WORKING_HOURS", "08:00-18:00")
+JIGSAW_WORKING_DAYS = os.environ.get("JIGSAW_WORKING_DAYS", "mon,tue,wed,thu,fri")
+
 # Partnership figures show a count from 1 to N-1 as "fewer than N" (docs/aggregates.md):
 # the small-count suppression of the DfE's Children in need / Children looked after releases
 # and the GSS/ONS disclosure control guidance for tables. Partnerships differ, so it is a setting.

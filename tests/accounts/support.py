@@ -49,13 +49,15 @@ def web_db(db_alias: str, settings) -> str:
 
 @pytest.fixture
 def make_user(web_db: str) -> Callable[..., object]:
-    """``make_user(role, **profile)``: a user with a confirmed TOTP device, vetted and trained."""
+    """``make_user(role, **profile)``: a user with a confirmed TOTP device, vetted and trained
+    (``enrolled=False``: a new user, who has still to enrol their authenticator)."""
     counter = iter(range(10_000))
 
     def make(role: str, username: str | None = None, **kwargs):
         today = timezone.localdate()
         kwargs.setdefault("vetted_on", today - dt.timedelta(days=10))
         kwargs.setdefault("trained_on", today - dt.timedelta(days=10))
+        kwargs.setdefault("enrolled", True)  # as after their first sign-in (tests/accounts/test_enrolment.py)
         name = username or f"{role}-{next(counter)}"
         create_user(name, PASSWORD, role, using=web_db, **kwargs)
         return get_user_model().objects.db_manager(web_db).get(username=name)

@@ -31,7 +31,8 @@ def test_an_administrator_adds_a_user(make_user, web_db):
     })
     assert response.status_code == 200, response.content.decode()[:2000]
     page = response.content.decode()
-    assert "User added" in page and "otpauth://totp/" in page
+    assert "User added" in page and "sets up their authenticator app themselves" in page
+    assert "otpauth://" not in page and "secret=" not in page  # the administrator never sees it
     profile = Profile.objects.using(web_db).get(user__username="new-lead")
     assert profile.vetting_checked_on == dt.date(2024, 1, 2) and profile.training_completed_on is None
 

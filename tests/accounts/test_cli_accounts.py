@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 from django.contrib.auth import get_user_model
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from jigsaw.accounts.models import Profile
 from jigsaw.accounts.services import (
@@ -29,11 +30,12 @@ def _create(jigsaw, env: dict, *args: str, password: str = "a-long-enough-passwo
     return jigsaw("createuser", *args, "--password-stdin", env=env, input=password)
 
 
-def test_createuser_prints_the_authenticator_set_up_once(env, jigsaw):
+def test_createuser_leaves_the_authenticator_to_the_user(env, jigsaw):
     done = _create(jigsaw, env, "sam", "--role", "social_worker", "--vetted-on", "2024-01-02", "--trained-on",
                    "2024-01-03")
     assert done.returncode == 0, done.stderr
-    assert "otpauth://totp/" in done.stdout and "secret: " in done.stdout
+    assert "set up their authenticator app themselves" in done.stdout
+    assert "otpauth://" not in done.stdout and "secret:" not in done.stdout
     again = _create(jigsaw, env, "sam", "--role", "social_worker")
     assert again.returncode == 1 and "already exists" in again.stderr
     assert again.stderr.count("\n") == 1 and "Traceback" not in again.stderr
@@ -66,12 +68,14 @@ def test_otp_code_refuses_real_users_and_unknown_users(env, jigsaw):
 
 @pytest.mark.django_db(databases=BOTH)
 class TestServices:
-    def test_create_user_makes_profile_and_confirmed_device(self, db_alias):
+    def test_create_user_makes_profile_and_a_device_the_user_enrols(self, db_alias):
         device = create_user("ann", "a-long-enough-password", "hub_officer", vetted_on=dt.date(2024, 1, 1),
                              using=db_alias)
         profile = Profile.objects.using(db_alias).get(user__username="ann")
         assert profile.role == "hub_officer" and not profile.is_demo
         assert device.otpauth_uri.startswith("otpauth://totp/") and device.secret in device.otpauth_uri
+        # unconfirmed until the user enters a code from it at their first sign-in
+        assert not TOTPDevice.objects.using(db_alias).get(user=profile.user).confirmed
         with pytest.raises(AccountError, match="not a demo user"):
             current_code("ann", using=db_alias)
 

@@ -147,9 +147,9 @@ def test_find_a_misspelt_child_then_the_auditor_sees_the_visit(page, server, sig
     page.goto(reverse("signpost:search"))
     checkpoint(page, "search")
 
-    # No reason, no search.
+    # No reason, no search. A typo in both names, as issue 13 asks ("Jesica Tompson").
     page.get_by_label("Given name").fill(misspelt(given))
-    page.get_by_label("Family name").fill(family)
+    page.get_by_label("Family name").fill(misspelt(family))
     page.get_by_label("Day").fill(day)
     page.get_by_label("Month").fill(month)
     page.get_by_label("Year").fill(year)
@@ -163,6 +163,12 @@ def test_find_a_misspelt_child_then_the_auditor_sees_the_visit(page, server, sig
     page.wait_for_load_state("networkidle")
     assert page.get_by_role("heading", name="Results").is_visible()
     assert "Reason recorded: Child protection enquiry" in page.locator("main").inner_text()
+    # results first, above the form; the evidence in words; the reason asked afresh
+    results_top = page.get_by_role("heading", name="Results").bounding_box()["y"]
+    assert results_top < page.get_by_role("heading", name="Search again").bounding_box()["y"]
+    assert results_top < page.viewport_size["height"]
+    assert "same birth date" in page.locator("main").inner_text().lower()
+    assert page.locator("input[name=reason]:checked").count() == 0
     checkpoint(page, "results")
 
     # the result opens the child for the search's own reason (one read, one reason)
@@ -286,3 +292,31 @@ def test_a_forgotten_password_a_temporary_one_then_the_users_own(page, sign_in, 
     page.get_by_role("link", name="Partnership figures").click()
     page.wait_for_load_state("networkidle")
     assert heading(page).inner_text() == "Partnership figures"
+
+
+def test_a_new_user_enrols_their_own_authenticator(page, server, checkpoint):
+    """Issue 13, item 6: the QR code (and the key as text) at first sign-in; a code from the app
+    finishes the enrolment, and the user lands home."""
+    import base64
+
+    from django_otp.oath import TOTP
+
+    done = server.jigsaw("createuser", "new-nurse", "--role", "practitioner", "--password-stdin",
+                         env=server.env, input="a-long-enough-passphrase-9\n")
+    assert done.returncode == 0 and "otpauth" not in done.stdout, done.stderr
+    page.goto("/sign-in/")
+    page.get_by_label("Username").fill("new-nurse")
+    page.get_by_label("Password").fill("a-long-enough-passphrase-9")
+    page.get_by_role("button", name="Continue").click()
+    page.wait_for_url(re.compile(r"/sign-in/code/"))
+    assert heading(page).inner_text() == "Set up your authenticator app"
+    assert page.locator("main svg[role=img]").is_visible()
+    checkpoint(page, "enrol")
+    page.get_by_text("I cannot scan the QR code").click()
+    key = base64.b32decode(page.locator("#secret").inner_text().replace(" ", ""))
+    totp = TOTP(key)
+    page.get_by_label("Enter the code from your authenticator app").fill(f"{totp.token():06d}")
+    page.get_by_role("button", name="Finish setting up and sign in").click()
+    page.wait_for_load_state("networkidle")
+    assert "/sign-in/" not in page.url
+    checkpoint(page, "enrolled-home")

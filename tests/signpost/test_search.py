@@ -174,8 +174,10 @@ def test_cli_search_json_shape(cli_env, jigsaw):
     assert answer["reason"]["code"] == "s47" and "Children Act 1989 s47" in answer["reason"]["legal_basis"]
     [top, *_] = answer["results"]
     assert set(top) == {"person_id", "confidence", "match_probability", "evidence", "details", "signposts",
-                        "shielded", "message"}
+                        "shielded", "message", "why", "why_not"}
     assert top["details"]["postcode_district"] == "M14"
+    assert {"same family name", "given name differs by one letter"} <= set(top["why"])
+    assert any(reason.startswith("birth date") or reason == "same birth date" for reason in top["why"])
     assert top["signposts"][0]["practitioner"] == "Priya Shah"
     assert {"field", "label", "level", "weight"} == set(top["evidence"][0])
 

@@ -61,6 +61,7 @@ EXPECTED: dict[str, dict[str, int]] = {
     "signpost:link-review": only(Role.SOCIAL_WORKER, Role.SAFEGUARDING_LEAD),
     "audit:audit": only(Role.AUDITOR),
     "audit:audit-csv": only(Role.AUDITOR),
+    "audit:unusual": only(Role.AUDITOR),
     "insight:aggregates": only(Role.ANALYST, Role.SAFEGUARDING_LEAD),  # figures, never a child
     "insight:aggregates-csv": only(Role.ANALYST, Role.SAFEGUARDING_LEAD),
     "reviews:list": only(Role.SOCIAL_WORKER, Role.SAFEGUARDING_LEAD),

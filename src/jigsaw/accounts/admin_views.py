@@ -3,9 +3,10 @@ set a temporary password.
 
 Server-rendered GOV.UK forms, no JavaScript needed. Every change is a POST, made in one
 transaction with one ``admin`` access-log entry naming what changed (never a password or an
-authenticator secret): the change and its record commit together or not at all. An
-authenticator's set-up (the otpauth:// address and secret) or a temporary password is shown
-once, on the page that answers the POST, and never stored where it could be shown again.
+authenticator secret): the change and its record commit together or not at all. A temporary
+password is shown once, on the page that answers the POST, and never stored where it could be
+shown again. An authenticator's secret is never shown to an administrator: the user enrols the
+new device themselves at their next sign-in (``jigsaw.accounts.enrolment``).
 """
 
 from __future__ import annotations
@@ -116,7 +117,7 @@ def new_user(request: HttpRequest) -> HttpResponse:
         agency = data["agency"].name if data["agency"] else None
         try:
             with transaction.atomic(using=using):
-                device = create_user(data["username"], data["password"], data["role"], agency=agency,
+                create_user(data["username"], data["password"], data["role"], agency=agency,
                                      vetted_on=data["vetted_on"], trained_on=data["trained_on"], using=using)
                 user = get_user_model()._default_manager.db_manager(using).get(username=data["username"])
                 _log_user(request, using, "create_user", user, _given(data, agency))
@@ -127,7 +128,7 @@ def new_user(request: HttpRequest) -> HttpResponse:
         except AccountError as exc:
             add_account_error(form, exc)
         else:
-            return render(request, "accounts/user_created.html", {"new_user": user, "device": device})
+            return render(request, "accounts/user_created.html", {"new_user": user})
     return render(request, "accounts/new_user.html", {"form": form, "dates": date_inputs(form)},
                   status=400 if form.is_bound and form.errors else 200)
 
@@ -247,7 +248,7 @@ def requests(request: HttpRequest) -> HttpResponse:
             else:
                 if decided.operation == AdminRequest.RESET_AUTHENTICATOR and secret is not None:
                     return render(request, "accounts/authenticator_reset.html",
-                                  {"subject": decided.user, "device": secret})
+                                  {"subject": decided.user})
                 if decided.operation == AdminRequest.TEMPORARY_PASSWORD and secret is not None:
                     return render(request, "accounts/temporary_password.html",
                                   {"subject": decided.user, "password": secret,

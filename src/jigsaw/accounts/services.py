@@ -71,9 +71,16 @@ def create_user(
     vetted_on: dt.date | None = None,
     trained_on: dt.date | None = None,
     is_demo: bool = False,
+    enrolled: bool | None = None,
     using: str | None = None,
 ) -> NewDevice:
-    """Create a user, their profile and a confirmed TOTP device; return the device's set-up."""
+    """Create a user, their profile and a TOTP device; return the device's set-up.
+
+    The device is unconfirmed: the user enrols it at their first sign-in
+    (:mod:`jigsaw.accounts.enrolment`), so no administrator ever holds its secret. A demo user's
+    is confirmed (``jigsaw otp-code`` gives its codes); ``enrolled`` overrides either way, for
+    test and benchmark accounts that stand for users who have enrolled already.
+    """
     using = using or router.db_for_write(Profile)
     if role not in ROLE_AREAS:
         raise AccountError(f"unknown role {role!r}; one of {', '.join(Role.values)}", field="role")
@@ -98,7 +105,8 @@ def create_user(
                 user=user, role=role, agency=_agency(agency, using), vetting_checked_on=vetted_on,
                 training_completed_on=trained_on, is_demo=is_demo,
             )
-            device = TOTPDevice.objects.using(using).create(user=user, name="authenticator", confirmed=True)
+            device = TOTPDevice.objects.using(using).create(
+                user=user, name="authenticator", confirmed=is_demo if enrolled is None else enrolled)
     except IntegrityError:  # the same username, made a moment ago by someone else
         raise AccountError(f"a user called {username!r} already exists", field="username") from None
     return describe(device)
@@ -109,7 +117,8 @@ def describe(device: TOTPDevice) -> NewDevice:
 
 
 def reset_authenticator(user_id: int, using: str | None = None) -> tuple[NewDevice, int]:
-    """Replace every device of the user with one new one; return its set-up and how many went.
+    """Replace every device of the user with one new, unconfirmed one, which the user enrols at
+    their next sign-in; return its set-up and how many went.
 
     Removing the old devices is what makes a lost or copied authenticator useless at once: a
     session verified with one is no longer verified (django-otp finds no device) on its next
@@ -121,7 +130,7 @@ def reset_authenticator(user_id: int, using: str | None = None) -> tuple[NewDevi
         old = TOTPDevice.objects.using(using).filter(user=user)
         removed = old.count()
         old.delete()
-        device = TOTPDevice.objects.using(using).create(user=user, name="authenticator", confirmed=True)
+        device = TOTPDevice.objects.using(using).create(user=user, name="authenticator", confirmed=False)
     return describe(device), removed
 
 

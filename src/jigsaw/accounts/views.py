@@ -29,7 +29,7 @@ from django_otp import match_token
 
 from jigsaw.records.database import db
 
-from . import events, passwords
+from . import enrolment, events, passwords
 from .lockout import lockout_key
 from .roles import is_verified
 
@@ -106,6 +106,9 @@ def code(request: HttpRequest) -> HttpResponse:
         return redirect("accounts:sign-in")
     if is_verified(request.user):
         return HttpResponseRedirect(_next(request))
+    pending = enrolment.pending_device(request.user, db())
+    if pending is not None:  # first sign-in, or after a reset: the user enrols their own app
+        return _enrol(request, pending)
     form = CodeForm(request.POST or None)
     error = None
     if request.method == "POST" and form.is_valid():
@@ -132,6 +135,37 @@ def code(request: HttpRequest) -> HttpResponse:
             return HttpResponseRedirect(_next(request))
     return render(request, "accounts/code.html",
                   {"form": form, "error": error, "next": _next(request)}, status=400 if error else 200)
+
+
+def _enrol(request: HttpRequest, device) -> HttpResponse:
+    """Show the new authenticator's QR code and secret; a valid code from it confirms it.
+
+    A wrong code counts towards the lockout like a wrong code at the normal step.
+    """
+    form = CodeForm(request.POST or None)
+    error = None
+    if request.method == "POST" and form.is_valid():
+        user = request.user
+        username = user.get_username()
+        credentials = {"username": username}
+        locked = AxesProxyHandler.is_locked(request, credentials)
+        if not locked and enrolment.enrol(device, form.cleaned_data["code"]):
+            request.session.cycle_key()
+            otp_login(request, device)
+            reset_failures(username=lockout_key(username))
+            events.signed_in.send(__name__, request=request, username=username, user=user, enrolled=True)
+            return HttpResponseRedirect(_next(request))
+        user_login_failed.send(__name__, credentials=credentials, request=request)
+        locked = _locked(request) or AxesProxyHandler.is_locked(request, credentials)
+        events.sign_in_failed.send(__name__, request=request, username=username, user=user,
+                                   reason="locked_out" if locked else "enrolment_code")
+        if locked:
+            logout(request)
+            request.axes_locked_out = True
+        error = "The code is not correct or has expired; enter the code your app shows now"
+    return render(request, "accounts/enrol.html", {
+        "form": form, "error": error, "next": _next(request), "qr_svg": enrolment.qr_svg(device),
+        "secret": enrolment.secret_text(device)}, status=400 if error or form.errors else 200)
 
 
 @require_POST

@@ -35,8 +35,9 @@ def _write(request: HttpRequest, action: str, username: str, user: Any, detail: 
            remote_addr=meta.get("REMOTE_ADDR", ""), user_agent=meta.get("HTTP_USER_AGENT", ""))
 
 
-def _signed_in(sender: Any, *, request: HttpRequest, username: str, user: Any = None, **_: Any) -> None:
-    _write(request, Action.SIGN_IN, username, user, {})
+def _signed_in(sender: Any, *, request: HttpRequest, username: str, user: Any = None,
+               enrolled: bool = False, **_: Any) -> None:
+    _write(request, Action.SIGN_IN, username, user, {"enrolled_authenticator": True} if enrolled else {})
 
 
 def _sign_in_failed(sender: Any, *, request: HttpRequest, username: str, user: Any = None,

@@ -8,6 +8,7 @@ from collections.abc import Sequence
 
 import click
 
+from . import common
 from .accounts import createuser, otp_code, temporary_password
 from .alerts import alerts
 from .api_clients import api_client
@@ -48,6 +49,7 @@ def main(args: Sequence[str] | None = None) -> None:
     Taking ``args`` lets another program (the test suite) run a command without a new process.
     """
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "jigsaw.settings")
+    common.ONE_SHOT = args is None  # a process of its own, which ends with this one command
     try:
         cli.main(args=None if args is None else list(args), prog_name="jigsaw", standalone_mode=False)
     except click.exceptions.Exit as exc:

@@ -1,8 +1,9 @@
 """``jigsaw createuser``, ``jigsaw temporary-password`` and ``jigsaw otp-code``: accounts from the
 command line.
 
-``createuser`` prints the new user's authenticator set-up once (it is not stored anywhere it
-could be shown again). ``temporary-password`` is the way back for an administrator who has
+``createuser`` makes the account; the user enrols their own authenticator app at their first
+sign-in (``jigsaw.accounts.enrolment``), so its secret is never printed here.
+``temporary-password`` is the way back for an administrator who has
 forgotten their own password, when no other administrator can set one on their page.
 ``otp-code`` exists so the demo and browser tests can sign in without a phone; it answers only
 for users marked as demo users and refuses everyone else.
@@ -50,20 +51,19 @@ def _password(from_stdin: bool) -> str:
 @click.option("--password-stdin", is_flag=True, help="Read the password from the first line of stdin.")
 def createuser(username: str, role: str, agency: str | None, vetted_on: str | None, trained_on: str | None,
                password_stdin: bool) -> None:
-    """Create a user with a role and an authenticator (TOTP) device; prints its set-up once."""
+    """Create a user with a role; they set up their authenticator app at their first sign-in."""
     vetted, trained = _date(vetted_on, "--vetted-on"), _date(trained_on, "--trained-on")
     password = _password(password_stdin)
     setup_django()
     from jigsaw.accounts.services import AccountError, create_user
 
     try:
-        device = create_user(username, password, role, agency=agency, vetted_on=vetted, trained_on=trained)
+        create_user(username, password, role, agency=agency, vetted_on=vetted, trained_on=trained)
     except AccountError as exc:
         raise UserError(str(exc)) from None
     click.echo(f"Created {username} ({role}).")
-    click.echo("Add this to the user's authenticator app now; it will not be shown again:")
-    click.echo(f"  secret: {device.secret}")
-    click.echo(f"  otpauth URI: {device.otpauth_uri}")
+    click.echo("They set up their authenticator app themselves when they first sign in (a QR code is "
+               "shown to them, and a code from the app finishes it); its secret is shown to nobody else.")
 
 
 @click.command("temporary-password")

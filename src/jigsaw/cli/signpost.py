@@ -10,7 +10,7 @@ import sys
 
 import click
 
-from .common import UserError, checked_account, echo_json, setup_django
+from .common import UserError, checked_account, echo_json, setup_django, without_pandas
 
 
 def _split_name(name: str | None, given: str | None, family: str | None) -> tuple[str | None, str | None]:
@@ -48,6 +48,10 @@ def search(name, given, family, dob, postcode, nhs, reason, as_json, as_user, li
         acting = operator(as_user, "search")
     except OperatorError as exc:
         raise UserError(str(exc)) from None
+    from jigsaw.signpost.models import LinkModel
+
+    if LinkModel.objects.exists():  # scored in Python with the stored model: Splink (pandas) not needed
+        without_pandas()
     from jigsaw.signpost.search import SearchQuery, SearchRefused
     from jigsaw.signpost.search import search as run_search
 
@@ -91,8 +95,7 @@ def _print(result) -> None:
             continue
         console.print(f"   confidence: {match.confidence} ({match.match_probability:.3f})  "
                       f"area: {d.get('postcode_district') or 'unknown'}", markup=False)
-        console.print("   why: " + "; ".join(f"{s['field'].replace('_', ' ')} {s['level']} {s['weight']:+.1f}"
-                                             for s in match.evidence[1:] if s["weight"]), markup=False)
+        console.print("   why: " + "; ".join(match.why + match.why_not), markup=False)
         if match.signposts:
             from rich.padding import Padding
 

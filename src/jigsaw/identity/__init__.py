@@ -14,10 +14,11 @@ from jigsaw.lazy import lazy_api
 _WHERE = {
     "FastScorer": "fastscore",
     "RAW_COLUMNS": "prepare",
-    "Thresholds": "linkage",
+    "Thresholds": "contract",
     "address_tokens": "address",
     "cluster": "cluster",
     "components": "cluster",
+    "damerau_levenshtein": "fastscore",
     "generic_settings": "model",
     "level_labels": "explain",
     "missing_fields": "report",
@@ -41,6 +42,7 @@ __all__ = [
     "address_tokens",
     "cluster",
     "components",
+    "damerau_levenshtein",
     "generic_settings",
     "level_labels",
     "missing_fields",
@@ -65,9 +67,9 @@ from .prepare import prepare  # noqa: E402
 if TYPE_CHECKING:
     from .address import address_tokens
     from .cluster import components
+    from .contract import Thresholds
     from .explain import level_labels, probability, waterfall, weights_from_row
-    from .fastscore import FastScorer
-    from .linkage import Thresholds
+    from .fastscore import FastScorer, damerau_levenshtein
     from .model import generic_settings
     from .names import name_tokens, normalise_name
     from .prepare import RAW_COLUMNS, prepare_one, rows_to_table

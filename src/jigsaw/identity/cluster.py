@@ -13,12 +13,14 @@ from collections import defaultdict
 from collections.abc import Iterable
 
 import numpy as np
-from scipy.sparse import coo_matrix
-from scipy.sparse.csgraph import connected_components
 
 
 def components(n: int, left: np.ndarray, right: np.ndarray) -> np.ndarray:
     """Component label (0..k-1) of each of ``n`` nodes joined by the edges ``left``-``right``."""
+    # SciPy loads here, not with the package: a search or a match imports identity, never clusters
+    from scipy.sparse import coo_matrix
+    from scipy.sparse.csgraph import connected_components
+
     graph = coo_matrix((np.ones(len(left), np.int8), (left, right)), shape=(n, n))
     return connected_components(graph, directed=False)[1]
 

@@ -20,6 +20,7 @@ import pyarrow as pa
 from splink import DuckDBAPI, Linker, SettingsCreator
 
 from jigsaw.identity import fallback
+from jigsaw.identity.contract import Thresholds  # noqa: F401 - defined without Splink, kept here too
 from jigsaw.identity.model import DETERMINISTIC_RULES, TRAINING_RULES
 from jigsaw.identity.model import settings as jigsaw_settings
 from jigsaw.identity.twins import apply_twins_prior, household_pairs
@@ -46,14 +47,6 @@ KEEP_PROBABILITY = 0.01
 # Splink logs every step, and warns of each level the data never showed; an operator wants
 # Jigsaw's account (untrained levels are filled by _fill_untrained), not Splink's.
 logging.getLogger("splink").setLevel(logging.ERROR)
-
-
-@dataclass
-class Thresholds:
-    """Where a pair links by itself and where a person must decide (the review band)."""
-
-    link: float = 0.99
-    review: float = 0.5
 
 
 def default_model() -> dict[str, Any]:

@@ -30,6 +30,8 @@ import splink.comparison_level_library as cll
 import splink.comparison_library as cl
 from splink import SettingsCreator, block_on
 
+from jigsaw.identity.contract import INPUT_COLUMNS  # noqa: F401 - defined without Splink, kept here too
+
 #: Bayes factor for a clear disagreement on sex or NHS number: a pair that differs needs
 #: overwhelming agreement elsewhere to link. Configurable through :func:`settings`; 1/2**12
 #: puts it at about the weight of an exact birth date (both are sometimes recorded wrongly).
@@ -40,15 +42,6 @@ DISAGREEMENT_BAYES_FACTOR = 2.0**-12
 #: their birth date, so these fields are all that tells them apart; a true match whose given
 #: names differ is mostly a short form, which the nick-name level catches first.
 HOUSEHOLD_DISAGREEMENT_BAYES_FACTOR = 2.0**-20
-
-#: Columns the prepared input table must have (see :mod:`jigsaw.identity.prepare`).
-INPUT_COLUMNS = (
-    "unique_id", "source_system", "given_name", "given_group", "given_groups", "given_tokens",
-    "given_initial", "family_name", "family_tokens", "birth_date", "birth_date_swapped", "birth_year", "sex",
-    "nhs_number", "upn", "postcode", "postcode_sector", "postcode_district", "house_number", "street",
-    "locality",
-)
-
 
 def _fixed_else(label: str, bayes_factor: float) -> dict[str, Any]:
     """An else level whose weight is set, not trained (see module docstring)."""

@@ -17,7 +17,7 @@ import pyarrow.compute as pc
 
 from jigsaw.feeds import normalise_postcode, postcode_parts
 from jigsaw.identity.address import address_parts
-from jigsaw.identity.model import INPUT_COLUMNS
+from jigsaw.identity.contract import INPUT_COLUMNS
 from jigsaw.identity.names import (
     canonical_given,
     given_name_groups,

@@ -34,8 +34,9 @@ from jigsaw.feeds import is_valid_nhs_number, normalise_nhs_number, normalise_po
 from jigsaw.identity import Thresholds, name_tokens, prepare_one, waterfall, weights_from_row
 from jigsaw.records.models import PersonRecord
 from jigsaw.signpost import gate, shielding
-from jigsaw.signpost.matching import RULE_LIMIT, score_record, scorer
+from jigsaw.signpost.matching import RULE_LIMIT, near_names_born_on, score_record, scorer
 from jigsaw.signpost.models import MatchKey, RecordLink
+from jigsaw.signpost.plain import plain_evidence
 from jigsaw.signpost.signposts import Signpost, signposts_for_people
 
 
@@ -106,6 +107,9 @@ class Match:
     signposts: list[Signpost] = field(default_factory=list)
     shielded: bool = False
     message: str = ""
+    #: the evidence in words (:mod:`jigsaw.signpost.plain`): what makes it likely, what does not
+    why: list[str] = field(default_factory=list)
+    why_not: list[str] = field(default_factory=list)
 
     def as_dict(self) -> dict[str, Any]:
         data = asdict(self)
@@ -246,9 +250,11 @@ def _score(prepared: pa.Table, using: str) -> pa.Table:
     """The query scored against its candidates.
 
     The candidates are the batch linker's blocking rules (:func:`~jigsaw.signpost.matching.
-    candidate_ids`) plus one the search needs and a stored record does not: family name with
+    candidate_ids`) plus two the search needs and a stored record does not: family name with
     day and month of the birth date swapped, so a misspelt given name *and* a swapped birth date
-    (two common keying errors) still find the child.
+    (two common keying errors) still find the child; and the exact birth date with either name
+    within two edits (:func:`~jigsaw.signpost.matching.near_names_born_on`), so a typo in both
+    names does too ("Jesica Tompson" for Jessica Thompson).
     """
     key = prepared.to_pylist()[0]
     extra: list[int] = []
@@ -256,6 +262,7 @@ def _score(prepared: pa.Table, using: str) -> pa.Table:
         extra = list(MatchKey.objects.using(using)
                      .filter(family_name=key["family_name"], birth_date=key["birth_date_swapped"])
                      .values_list("record_id", flat=True)[:RULE_LIMIT])
+    extra += near_names_born_on(key, using)
     return score_record(prepared, using, extra=extra)
 
 
@@ -311,7 +318,9 @@ def _matches(best: dict[int, tuple[int, float, bool, str]], scored: pa.Table, cl
                   if name.startswith(("gamma_", "mw_"))}
         steps = [s.as_dict() for s in waterfall(model, *weights_from_row(values, fields))]
         band = "high" if prob >= HIGH else "possible"
-        out.append((prob, Match(person, band, round(prob, 4), steps, details.get(ids[row].as_py(), {}))))
+        words = plain_evidence(steps)
+        out.append((prob, Match(person, band, round(prob, 4), steps, details.get(ids[row].as_py(), {}),
+                                why=words["for"], why_not=words["against"])))
     return out
 
 
