@@ -33,7 +33,7 @@ PLANS: tuple[tuple[str, str, str], ...] = (
 )
 SEX = {"M": "Male", "F": "Female", "U": "Not known"}
 #: Involvement roles read as the lead professional, first match wins (case-insensitive "contains").
-LEAD_ROLES = ("lead professional", "allocated social worker")
+LEAD_ROLES = ("lead professional", "allocated social worker", "social worker")
 
 
 @dataclass(frozen=True)
