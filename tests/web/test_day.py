@@ -17,7 +17,7 @@ from jigsaw.signpost.shielding import shield
 from tests.accounts.support import verified_client
 from tests.conftest import BOTH
 from tests.signpost import person_of
-from tests.web.support import loaded, make_alert, page_of  # noqa: F401
+from tests.web.support import make_alert, page_of
 
 pytestmark = pytest.mark.django_db(databases=BOTH)
 NORTHTOWN = "Northtown Children's Services"
@@ -40,9 +40,11 @@ def _priya(make_user, using):
 def _finding(person: int, rule: str, severity: str, key: str, due_days: int) -> Finding:
     when = dt.datetime(2024, 6, 1, tzinfo=dt.UTC)
     DUE[rule] = dt.datetime.now(dt.UTC) + dt.timedelta(days=due_days)
-    return Finding(rule_id=rule, rule_version=1, title=f"{severity} {rule}", severity=severity, mode="required",
-                   route="hub", person_ids=(person,), event_keys=(key,), first_at=when, last_at=when,
-                   explanation="why", citation="guidance", uncertain=False, pattern_key=f"{rule}|{person}|{key}")
+    return Finding(rule_id=rule, rule_version=1, title=f"{severity} {rule}", severity=severity,
+                   mode="required", route="hub", person_ids=(person,), event_keys=(key,),
+                   first_at=when, last_at=when,
+                   explanation="why", citation="guidance", uncertain=False,
+                   pattern_key=f"{rule}|{person}|{key}")
 
 
 def test_the_social_workers_home_is_her_alerts_and_her_children(loaded, make_user):
@@ -57,7 +59,8 @@ def test_the_social_workers_home_is_her_alerts_and_her_children(loaded, make_use
     client.get(reverse("chronology:child", args=[olivia]), {"reason": "s47"})
     page = page_of(client.get(reverse("home")))
     assert 'id="recent-list"' in page and f"/children/{olivia}/" in page
-    assert AccessEntry.objects.using(loaded).filter(actor="priya", person_id=olivia, detail__home=True).exists()
+    logged = AccessEntry.objects.using(loaded).filter(actor="priya", person_id=olivia, detail__home=True)
+    assert logged.exists()
 
 
 def test_a_protected_child_is_never_named_on_home(loaded, make_user):
@@ -142,7 +145,8 @@ def test_the_child_page_says_age_status_household_and_lead_professional(loaded, 
     assert "Priya Shah" in page and 'id="child-lead"' in page
     assert "Female" in page and "943 476 5919" in page and "M14 5RT" in page
     assert page.index("Bruise on arm") < page.index("Weight check")  # newest first
-    oldest = page_of(client.get(reverse("chronology:child", args=[olivia]), {"reason": "s47", "order": "oldest"}))
+    oldest = page_of(client.get(reverse("chronology:child", args=[olivia]),
+                                {"reason": "s47", "order": "oldest"}))
     assert oldest.index("Weight check") < oldest.index("Bruise on arm")
     assert "GP appointment" in page  # the filter's event types in words
     assert 'value="gp_appointment">GP appointment' in page

@@ -62,7 +62,8 @@ def confirm_close(alert: Alert, user: Any, using: str) -> None:
         if request is None:
             raise AlertError("there is no request to close this alert waiting for confirmation")
         if request.requested_by_id == user.pk:
-            raise AlertError("a second person must confirm closing a high-severity alert, not the one who asked")
+            raise AlertError("a second person must confirm closing a high-severity alert, "
+                             "not the one who asked")
         request.status, request.decided_by, request.decided_at = CloseRequest.CONFIRMED, user, timezone.now()
         request.save(using=using, update_fields=["status", "decided_by", "decided_at"])
         lifecycle.close(alert.pk, request.outcome,

@@ -54,7 +54,8 @@ class EvidenceLine:
     detail: str
 
 
-def describe_people(person_ids: Iterable[int], using: str, today: date | None = None) -> dict[int, PersonLine]:
+def describe_people(person_ids: Iterable[int], using: str,
+                    today: date | None = None) -> dict[int, PersonLine]:
     """Name, age, school and GP of each person; a protected person as a protected record only."""
     ids = set(person_ids)
     if not ids:

@@ -46,7 +46,8 @@ class QueueQuery:
     page: int = 1
 
     @classmethod
-    def from_params(cls, params: QueryDict, rules: set[str], agencies: set[str], accounts: set[str]) -> QueueQuery:
+    def from_params(cls, params: QueryDict, rules: set[str], agencies: set[str],
+                    accounts: set[str]) -> QueueQuery:
         def pick(name: str, allowed: Any, default: str = "") -> str:
             value = params.get(name, "")
             return value if value in allowed else default

@@ -73,7 +73,8 @@ def _options(visible: QuerySet[Alert], using: str) -> dict[str, Any]:
     rules = sorted(set(visible.values_list("rule_id", flat=True).distinct()))
     agency_ids = set(visible.exclude(assignee__isnull=True)
                      .values_list("assignee__profile__agency_id", flat=True).distinct()) - {None}
-    agencies = list(Agency.objects.using(using).filter(pk__in=agency_ids).order_by("name").values_list("pk", "name"))
+    agencies = list(Agency.objects.using(using).filter(pk__in=agency_ids).order_by("name")
+                    .values_list("pk", "name"))
     return {"rules": rules, "agencies": [(str(pk), name) for pk, name in agencies],
             "accounts": [(str(pk), name) for pk, name in assignable(using)]}
 
@@ -85,7 +86,8 @@ def alert_queue(request: HttpRequest) -> HttpResponse:
     using = db()
     visible = _visible(request, using)
     options = _options(visible, using)
-    query = queue.QueueQuery.from_params(request.GET, set(options["rules"]), {a for a, _ in options["agencies"]},
+    query = queue.QueueQuery.from_params(request.GET, set(options["rules"]),
+                                         {a for a, _ in options["agencies"]},
                                          {a for a, _ in options["accounts"]})
     chosen = queue.apply(visible.select_related("assignee"), query, request.user.pk)
     page = Paginator(chosen, queue.PAGE_SIZE).get_page(query.page)
@@ -98,7 +100,8 @@ def alert_queue(request: HttpRequest) -> HttpResponse:
         alert.overdue = queue.is_overdue(alert, now)
     _log_shown(Actor.of(request), alerts, people, using, queue=True)
     sorts = [(key, label, query.params(sort=key)) for key, label in queue.SORTS.items()]
-    context = {"alerts": alerts, "page": page, "query": query, "options": options, "sorts": sorts, "sort_choices": queue.SORTS.items(),
+    context = {"alerts": alerts, "page": page, "query": query, "options": options, "sorts": sorts,
+               "sort_choices": queue.SORTS.items(),
                "severities": queue.SEVERITIES, "statuses": queue.STATUSES, "dues": queue.DUE,
                "whole_queue": role_of(request.user) in WHOLE_QUEUE,
                "previous": query.params(page=page.previous_page_number()) if page.has_previous() else "",
@@ -159,7 +162,8 @@ def alert_page(request: HttpRequest, alert_id: int) -> HttpResponse:
             try:
                 _act(alert, step, request, using)
             except lifecycle.AlertError as refused:
-                errors.append((ERROR_BOX.get(step, "reason-close"), str(refused)[:1].upper() + str(refused)[1:]))
+                message = str(refused)[:1].upper() + str(refused)[1:]
+                errors.append((ERROR_BOX.get(step, "reason-close"), message))
             else:
                 return redirect("alerts:alert", alert_id=alert.pk)
     else:

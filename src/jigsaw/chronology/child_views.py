@@ -120,7 +120,8 @@ def _open(request: HttpRequest, person_id: int, using: str) -> Opened | HttpResp
     return Opened(person, scope, reason, person_id in granted, frozenset(granted))
 
 
-def _chronology(opened: Opened, household: bool, actor: Actor, using: str) -> tuple[Chronology, int, list[Subject]]:
+def _chronology(opened: Opened, household: bool, actor: Actor,
+                using: str) -> tuple[Chronology, int, list[Subject]]:
     """The chronology the user may see, how many events it leaves out as held elsewhere, and the
     household (the people around the child, guarded and scoped like the household view).
 

@@ -64,7 +64,8 @@ def home(request: HttpRequest) -> HttpResponse:
         return _imports(request)
     using = db()
     actor = Actor.of(request)
-    context: dict[str, Any] = {"areas": areas_for(request.user), "alerts": my_alerts(request.user, actor, using)}
+    context: dict[str, Any] = {"areas": areas_for(request.user),
+                               "alerts": my_alerts(request.user, actor, using)}
     if may(request.user, "child"):
         context["children"] = my_children(request.user, using)
         context["recent"] = recently_opened(request.user, using)
