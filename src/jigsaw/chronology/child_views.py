@@ -69,11 +69,10 @@ def _options(chronology: Chronology) -> dict[str, list[tuple[str, str]]]:
                      for k in sorted({e.kind for e in entries if e.kind})]}
 
 
-def _scoped(full: Chronology, scope: Scope, person_id: int, using: str) -> Chronology:
+def _scoped(full: Chronology, scope: Scope, shown: frozenset[int]) -> Chronology:
     """The chronology cut to the user's agency: its events, of the people it holds or involves."""
     if not scope.limited:
         return full
-    shown = may_open(scope, [s.person_id for s in full.subjects], using) | {person_id}
     entries = [dataclasses.replace(e, also_recorded_by=()) for e in full.entries
                if e.person_id in shown and scope.admits(e)]
     return dataclasses.replace(full, subjects=[s for s in full.subjects if s.person_id in shown],
@@ -89,6 +88,9 @@ class Opened:
     reason: Reason
     overridden: bool
     granted: frozenset[int] = frozenset()
+    subjects: tuple[Subject, ...] = ()  # the child, then the household (household_subjects)
+    hidden: frozenset[int] = frozenset()  # of those, the protected ones this reader may not see
+    openable: frozenset[int] = frozenset()  # of those, the ones the reader's scope lets them open
 
 
 def _open(request: HttpRequest, person_id: int, using: str) -> Opened | HttpResponse:
@@ -101,7 +103,12 @@ def _open(request: HttpRequest, person_id: int, using: str) -> Opened | HttpResp
     if person is None:
         raise Http404("no such person")
     scope = scope_of(request.user, using)
-    if person_id not in may_open(scope, [person_id], using):
+    # the people around the child are asked about with the child, in one batch each (scope, gate):
+    # nothing of theirs is shown before the checks below pass
+    subjects = household_subjects(person_id, using)
+    ids = [s.person_id for s in subjects]
+    openable = may_open(scope, ids, using)
+    if person_id not in openable:
         raise PermissionDenied("your agency holds no record of this child and is not involved with them; "
                                "use the search's signposts to contact the agencies that are")
     granted = gate.granted(request.session, person_id)
@@ -112,12 +119,14 @@ def _open(request: HttpRequest, person_id: int, using: str) -> Opened | HttpResp
         return render(request, "chronology/child_reason.html",
                       {"person_id": person_id, "reasons": reasons(), "reason_error": error,
                        "action": request.path, "keep": keep}, status=400 if error else 200)
-    if person_id in gate.protected([person_id], using) - granted:
+    hidden = gate.protected(ids, using) - granted
+    if person_id in hidden:
         Actor.of(request).log(Action.REFUSED, using=using, person_id=person_id, reason=reason.code,
                               detail={"view": request.resolver_match.view_name if request.resolver_match
                                       else "", "method": request.method, "why": "protected record"})
         return shielded_page(request, person_id, using)
-    return Opened(person, scope, reason, person_id in granted, frozenset(granted))
+    return Opened(person, scope, reason, person_id in granted, frozenset(granted), tuple(subjects),
+                  frozenset(hidden), frozenset(openable))
 
 
 def _chronology(opened: Opened, household: bool, actor: Actor,
@@ -130,17 +139,14 @@ def _chronology(opened: Opened, household: bool, actor: Actor,
     entry.
     """
     person_id = opened.person.pk
-    subjects = household_subjects(person_id, using)
+    subjects = list(opened.subjects)
     built = assemble(subjects if household else subjects[:1], using, Filters(), household=household)
-    # the child passed the gate on opening; only the people around them are asked about again
-    others = {s.person_id for s in subjects} - {person_id}
-    hidden = gate.protected(others, using) - opened.granted
+    hidden = set(opened.hidden) - {person_id}  # asked of the gate on opening, with the child
     whole = gate.guard_chronology(built, hidden)
     around = gate.guard_chronology(dataclasses.replace(built, subjects=subjects, entries=[]), hidden).subjects
-    full = _scoped(whole, opened.scope, person_id, using)
+    full = _scoped(whole, opened.scope, opened.openable | {person_id})
     if opened.scope.limited:
-        allowed = may_open(opened.scope, [s.person_id for s in around], using) | {person_id}
-        around = [s for s in around if s.person_id in allowed]
+        around = [s for s in around if s.person_id in opened.openable or s.person_id == person_id]
     for subject in around:
         if subject.person_id != person_id and subject.person_id not in hidden:
             actor.log(Action.VIEW_CHRONOLOGY, using=using, person_id=subject.person_id,
