@@ -72,7 +72,9 @@ def test_child_page_shows_the_chronology_in_order_and_filters_it(loaded, make_us
     assert "Olivia Bennett" in page and "Priya Shah" in page
     days = ("1 January 2018", "5 May 2019", "1 February 2023", "2 February 2024", "1 June 2024")
     order = [page.index(d) for d in days]
-    assert order == sorted(order)
+    assert order == sorted(order, reverse=True)  # newest first
+    oldest = page_of(client.get(url, {"reason": "s17", "order": "oldest"}))
+    assert [oldest.index(d) for d in days] == sorted(oldest.index(d) for d in days)
     assert "Why are you opening" in page_of(client.get(url, {"type": "home_visit"}))  # never reused
     filtered = page_of(client.get(url, {"type": "home_visit", "reason": "s17"}))
     assert "2 February 2024" in filtered and "1 February 2023" not in filtered
