@@ -52,6 +52,7 @@ class EvidenceLine:
     agency: str
     what: str
     detail: str
+    times: int = 1  # the same event recorded on this many records (one per person it involved)
 
 
 def describe_people(person_ids: Iterable[int], using: str,
@@ -125,4 +126,12 @@ def evidence(event_keys: list[str], using: str, hidden: set[int] | None = None) 
             continue
         found[f"{code}:{event_id}"] = EvidenceLine(_when(occurred, precision), agency or system or code,
                                                    event_label(event_type), summary.strip())
-    return [found[k] for k in event_keys if k in found]
+    lines: list[EvidenceLine] = []
+    for line in (found[k] for k in event_keys if k in found):
+        if lines and lines[-1].what == line.what and lines[-1].when == line.when and (
+                lines[-1].agency == line.agency and lines[-1].detail.startswith(line.detail)):
+            times = lines[-1].times + 1  # one incident recorded on each person it involved
+            lines[-1] = EvidenceLine(line.when, line.agency, line.what, line.detail, times)
+        else:
+            lines.append(line)
+    return lines
