@@ -6,20 +6,34 @@ signs in a social worker (password and one-time code, as the sign-in leaves the 
 times Django's handling of each request with its test client: the search POST with a misspelt
 given name and a swapped birth date, and the child's page of the first result. Network and
 browser time are not included. Run: ``python benchmarks/web_speed.py [--children 100000]``.
+
+Before and after (issue 11 and 13: no page more than 10% slower): ``--compare BASE_SRC`` builds the
+database once, then measures it in turns from fresh processes, one importing Jigsaw from
+``BASE_SRC`` (e.g. the ``src`` of a worktree of main) and one from this checkout, alternating
+``--rounds`` times each, and reports each page's p95 for both and their ratio. It also times the
+home page, the hub's alert queue and an alert's page as a hub officer. ``--keep NAME`` keeps
+(and on a later run reuses) the database.
 """
 
 from __future__ import annotations
 
 import argparse
 import csv
+import json
+import os
 import random
 import re
+import subprocess
+import sys
 import tempfile
 import time
 from pathlib import Path
 
 from _machine import write_result
-from _webdb import build, drop, latency_stats, start_django
+from _webdb import build, drop, env_for, latency_stats, start_django
+
+HERE = Path(__file__).resolve().parent
+PAGES = ("search_page", "child_page", "home_page", "alert_queue", "alert_page")
 
 
 def main() -> None:
@@ -27,7 +41,19 @@ def main() -> None:
     parser.add_argument("--children", type=int, default=100_000)
     parser.add_argument("--requests", type=int, default=200)
     parser.add_argument("--seed", type=int, default=9)
+    parser.add_argument("--compare", metavar="BASE_SRC", help="the src folder of the code to compare with")
+    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--keep", metavar="NAME", help="keep the database under this name (reused if there)")
+    parser.add_argument("--measure", metavar="NAME", help=argparse.SUPPRESS)  # one turn, in a subprocess
+    parser.add_argument("--feeds", help=argparse.SUPPRESS)
+    parser.add_argument("--data-dir", help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.measure:
+        _one_turn(args)
+        return
+    if args.compare:
+        _compare(args)
+        return
     name = "jigsaw_bench_web"
     result: dict = {"children": args.children, "database": "postgresql"}
     with tempfile.TemporaryDirectory() as tmp:
@@ -44,7 +70,93 @@ def main() -> None:
     drop(name)
 
 
-def _measure(sample: list[dict]) -> dict:
+def _sample(feeds: Path, n: int, seed: int) -> list[dict]:
+    with (feeds / "gp01" / "people.csv").open(encoding="utf-8") as f:
+        children = [r for r in csv.DictReader(f) if r["is_child"] == "true" and r["birth_date"]]
+    return random.Random(seed).sample(children, min(n, len(children)))
+
+
+def _compare(args: argparse.Namespace) -> None:
+    """Build once, then time base and this checkout in alternating fresh processes."""
+    from _webdb import exists
+
+    name = args.keep or "jigsaw_bench_web_compare"
+    work = Path(tempfile.mkdtemp(prefix="jigsaw-web-speed-"))
+    feeds = work / "feeds"
+    result: dict = {"children": args.children, "database": "postgresql", "rounds": args.rounds,
+                    "base_src": str(Path(args.compare).resolve())}
+    if args.keep and exists(name) and (Path(tempfile.gettempdir()) / f"{name}-feeds").is_dir():
+        feeds = Path(tempfile.gettempdir()) / f"{name}-feeds"
+        env = env_for(name, work / "data")
+    else:
+        built = build(name, args.children, args.seed, work)
+        env, feeds = built.env, built.feeds
+        result["import_link_alerts_s"] = built.import_link_alerts_s
+        if args.keep:
+            kept = Path(tempfile.gettempdir()) / f"{name}-feeds"
+            if not kept.exists():
+                feeds.rename(kept)
+            feeds = kept
+    sides = {"base": str(Path(args.compare).resolve()), "this": str(HERE.parent / "src")}
+    times: dict[str, dict[str, list[float]]] = {side: {page: [] for page in PAGES} for side in sides}
+    for turn in range(args.rounds):
+        for side in (("base", "this") if turn % 2 == 0 else ("this", "base")):
+            command = [sys.executable, str(Path(__file__).resolve()), "--measure", name,
+                       "--feeds", str(feeds),
+                       "--data-dir", str(work / "data"), "--requests", str(args.requests),
+                       "--seed", str(args.seed)]
+            out = subprocess.run(command, env={**os.environ, **env, "PYTHONPATH": sides[side]}, check=True,
+                                 capture_output=True, text=True)
+            for page, ms in json.loads(out.stdout.strip().splitlines()[-1]).items():
+                times[side][page] += ms
+    for page in PAGES:
+        base, this = latency_stats(times["base"][page]), latency_stats(times["this"][page])
+        result[page] = {"base": base, "this": this, "p95_ratio": round(this["p95_ms"] / base["p95_ms"], 3),
+                        "p50_ratio": round(this["p50_ms"] / base["p50_ms"], 3)}
+    write_result("web_speed_compare", result)
+    if not args.keep:
+        drop(name)
+
+
+def _one_turn(args: argparse.Namespace) -> None:
+    """One side's turn: every page's server times in ms, as one JSON line on stdout."""
+    start_django(env_for(args.measure, Path(args.data_dir)))
+    sample = _sample(Path(args.feeds), args.requests, args.seed)
+    print(json.dumps(_measure(sample, raw=True)))
+
+
+def _user(username: str, role: str):
+    from datetime import date, timedelta
+
+    from django.contrib.auth import get_user_model
+    from django.test import Client
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from jigsaw.accounts.services import create_user
+
+    recently = date.today() - timedelta(days=30)
+    user = get_user_model().objects.filter(username=username).first()
+    if user is None:
+        create_user(username, "a long benchmark passphrase", role, vetted_on=recently, trained_on=recently)
+        user = get_user_model().objects.get(username=username)
+    client = Client(HTTP_HOST="127.0.0.1")
+    client.force_login(user)
+    session = client.session
+    session["otp_device_id"] = TOTPDevice.objects.get(user=user).persistent_id
+    session.save()
+    return client
+
+
+def _timed(call, into: list[float]):
+    t = time.perf_counter()
+    response = call()
+    into.append((time.perf_counter() - t) * 1000)
+    return response
+
+
+def _measure(sample: list[dict], raw: bool = False) -> dict:
+    if raw:
+        return _measure_all(sample)
     from datetime import date, timedelta
 
     from django.contrib.auth import get_user_model
@@ -86,6 +198,35 @@ def _measure(sample: list[dict]) -> dict:
     return {"search_page": latency_stats(search_ms),
             "child_page": latency_stats(child_ms) if child_ms else None,
             "found_share": round(found / len(sample), 3)}
+
+
+def _measure_all(sample: list[dict]) -> dict[str, list[float]]:
+    """Every page, as a social worker (search, child, home) and a hub officer (queue, alert)."""
+    from django.urls import reverse
+
+    from jigsaw.alerts.models import Alert
+
+    worker, hub = _user("bench-sw", "social_worker"), _user("bench-hub", "hub_officer")
+    times: dict[str, list[float]] = {page: [] for page in PAGES}
+    alerts = list(Alert.objects.order_by("pk").values_list("pk", flat=True)[:len(sample)])
+    for i, row in enumerate(sample):
+        y, m, d = row["birth_date"].split("-")
+        given = row["given_name"]
+        given = given[0] + given[2] + given[1] + given[3:] if len(given) > 3 else given
+        form = {"given_name": given, "family_name": row["family_name"], "reason": "s47",
+                "dob-day": m if int(d) <= 12 else d, "dob-month": d if int(d) <= 12 else m, "dob-year": y}
+        response = _timed(lambda form=form: worker.post(reverse("signpost:search"), form),
+                          times["search_page"])
+        first = re.search(r'href="/children/(\d+)/[?"]', response.content.decode())
+        if first is not None:
+            url = reverse("chronology:child", args=[int(first.group(1))])
+            _timed(lambda url=url: worker.get(url, {"reason": "s47"}), times["child_page"])
+        _timed(lambda: worker.get(reverse("home")), times["home_page"])
+        _timed(lambda: hub.get(reverse("alerts:alerts")), times["alert_queue"])
+        if alerts:
+            url = reverse("alerts:alert", args=[alerts[i % len(alerts)]])
+            _timed(lambda url=url: hub.get(url), times["alert_page"])
+    return times
 
 
 if __name__ == "__main__":

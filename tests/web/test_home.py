@@ -1,4 +1,4 @@
-"""The home page: counts only, kept between views, and fresh after every import."""
+"""The home page: the user's own work; for an administrator, import counts kept between views."""
 
 from __future__ import annotations
 
@@ -22,7 +22,7 @@ def _shown(page: str, what: str) -> int:
 
 def test_home_counts_are_right_and_change_with_the_next_import(loaded, make_user, tmp_path,
                                                                django_assert_max_num_queries):
-    client = verified_client(make_user(Role.ANALYST))
+    client = verified_client(make_user(Role.ADMINISTRATOR))
     page = client.get(reverse("home")).content.decode()
     assert _shown(page, "person records") == PersonRecord.objects.using(loaded).count()
     assert _shown(page, "events") == Event.objects.using(loaded).count()
@@ -35,3 +35,10 @@ def test_home_counts_are_right_and_change_with_the_next_import(loaded, make_user
               [["extra", "X1", "Ann", "Lee", "2015-01-01", "", "", "F"]])
     import_paths([tmp_path / "more"], using=loaded)
     assert _shown(client.get(reverse("home")).content.decode(), "person records") == before + 1
+
+
+def test_the_import_dashboard_is_the_administrators_only(loaded, make_user):
+    for role in (Role.PRACTITIONER, Role.HUB_OFFICER, Role.SOCIAL_WORKER, Role.SAFEGUARDING_LEAD,
+                 Role.ANALYST, Role.AUDITOR):
+        page = verified_client(make_user(role)).get(reverse("home")).content.decode()
+        assert "person records" not in page and "My work" in page, role

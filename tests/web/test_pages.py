@@ -72,7 +72,9 @@ def test_child_page_shows_the_chronology_in_order_and_filters_it(loaded, make_us
     assert "Olivia Bennett" in page and "Priya Shah" in page
     days = ("1 January 2018", "5 May 2019", "1 February 2023", "2 February 2024", "1 June 2024")
     order = [page.index(d) for d in days]
-    assert order == sorted(order)
+    assert order == sorted(order, reverse=True)  # newest first
+    oldest = page_of(client.get(url, {"reason": "s17", "order": "oldest"}))
+    assert [oldest.index(d) for d in days] == sorted(oldest.index(d) for d in days)
     assert "Why are you opening" in page_of(client.get(url, {"type": "home_visit"}))  # never reused
     filtered = page_of(client.get(url, {"type": "home_visit", "reason": "s17"}))
     assert "2 February 2024" in filtered and "1 February 2023" not in filtered
@@ -80,7 +82,7 @@ def test_child_page_shows_the_chronology_in_order_and_filters_it(loaded, make_us
     household = page_of(client.get(url, {"view": "household", "reason": "s17"}))
     assert "household" in household
     views = AccessEntry.objects.using(loaded).filter(action="view_child", person_id=olivia)
-    assert views.count() == 3 and {v.reason_code for v in views} == {"s17"}
+    assert views.count() == 4 and {v.reason_code for v in views} == {"s17"}  # oldest-first view too
     assert views.last().detail["filters"]["event_types"] == [] and views.last().detail["household"]
 
 
@@ -147,8 +149,9 @@ def test_alert_acknowledge_and_dismiss_with_a_reason(loaded, make_user):
     assert other.get(reverse("alerts:alert", args=[alert.pk])).status_code == 404
     url = reverse("alerts:alert", args=[alert.pk])
     assert "CP-IS" in page_of(client.get(url))
-    views = AccessEntry.objects.using(loaded).filter(action="view_alert")  # the page names the child
-    assert [(e.actor, e.person_id, e.detail["alert"]) for e in views] == [("priya", olivia, alert.pk)]
+    views = AccessEntry.objects.using(loaded).filter(action="view_alert")  # queue and page name the child
+    assert [(e.actor, e.person_id, e.detail["alert"], "queue" in e.detail) for e in views] == [
+        ("priya", olivia, alert.pk, True), ("priya", olivia, alert.pk, False)]
     assert client.post(url, {"step": "acknowledge"}).status_code == 302
     alert.refresh_from_db(using=loaded)
     assert alert.status == Alert.ACKNOWLEDGED
@@ -156,12 +159,21 @@ def test_alert_acknowledge_and_dismiss_with_a_reason(loaded, make_user):
     assert refused.status_code == 400 and 'href="#reason-close"' in page_of(refused)
     assert client.post(url, {"step": "dismissed", "reason": "sprain, explained"}).status_code == 302
     alert.refresh_from_db(using=loaded)
+    assert alert.status == Alert.ACKNOWLEDGED  # high severity: her close waits for a second person
+    assert client.post(url, {"step": "confirm-close"}).status_code == 400  # not by herself
+    hub = verified_client(make_user(Role.HUB_OFFICER))
+    assert "Close waiting for a second person" in page_of(hub.get(reverse("alerts:alerts")))
+    assert hub.post(url, {"step": "confirm-close"}).status_code == 302
+    alert.refresh_from_db(using=loaded)
     assert (alert.status, alert.outcome) == (Alert.CLOSED, Alert.DISMISSED)
     logged = AccessEntry.objects.using(loaded).filter(action="alert_action", actor="priya")
     assert [(e.detail["step"], e.person_id, e.reason_text) for e in logged] == [
         ("acknowledge", olivia, ""), ("dismissed", olivia, "sprain, explained")]
-    hub = verified_client(make_user(Role.HUB_OFFICER))
     assert "ED attendance" not in page_of(hub.get(reverse("alerts:alerts")))  # closed: off the queue
+    closed = page_of(hub.get(reverse("alerts:alerts"), {"status": "closed"}))  # ... and still findable
+    assert "ED attendance" in closed
+    history = page_of(hub.get(url))
+    assert "Asked a second person to confirm closing" in history and "confirmed by" in history
 
 
 def test_a_review_decision_is_recorded_and_logged(loaded, make_user):

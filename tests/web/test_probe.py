@@ -138,11 +138,14 @@ def _urls(people: dict[str, int], using: str) -> list[str]:
         for chosen in choices:
             url = reverse(name, kwargs=chosen)
             urls.append(url)
+            if name == "alerts:alerts":  # the queue's other views: closed alerts, every status, by due date
+                urls += [f"{url}?status=closed", f"{url}?status=all&sort=due", f"{url}?status=waiting"]
             if "person_id" in chosen:  # a child's record: with a reason, in both views
                 urls += [
                     f"{url}?reason=s47",
                     f"{url}?reason=s47&view=household",
                     f"{url}?reason=s47&view=household&anonymise=1",
+                    f"{url}?reason=s47&order=significance",
                 ]
     return urls
 

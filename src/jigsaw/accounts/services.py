@@ -194,5 +194,31 @@ def create_demo_users(using: str | None = None) -> list[str]:
             profile.save(using=using)
             if not TOTPDevice.objects.using(using).filter(user=existing, confirmed=True).exists():
                 TOTPDevice.objects.using(using).create(user=existing, name="authenticator", confirmed=True)
+        _name_after_a_practitioner(username, role, agency, using)
         names.append(username)
     return names
+
+
+#: Demo roles named after a practitioner the synthetic feeds name on open involvements (agency role).
+DEMO_PRACTITIONER_ROLES = {Role.SOCIAL_WORKER: "social worker", Role.PRACTITIONER: ""}
+
+
+def _name_after_a_practitioner(username: str, role: str, agency: str | None, using: str | None) -> None:
+    """Give a demo case account the name of the practitioner with most open involvements at its
+    agency, so the demo's alerts (routed by agency and full name) and "children I work with" are theirs."""
+    from django.db.models import Count
+
+    from jigsaw.records.models import Involvement
+
+    if role not in DEMO_PRACTITIONER_ROLES or not agency:
+        return
+    busiest = (Involvement.objects.using(using)
+               .filter(agency__iexact=agency, ended_on__isnull=True,
+                       role__icontains=DEMO_PRACTITIONER_ROLES[role])
+               .exclude(practitioner="").values("practitioner").annotate(n=Count("id"))
+               .order_by("-n", "practitioner").first())
+    if busiest is None:
+        return
+    first, _, last = busiest["practitioner"].strip().partition(" ")
+    get_user_model()._default_manager.db_manager(using).filter(username=username).update(
+        first_name=first[:150], last_name=last[:150])

@@ -54,3 +54,23 @@ def resolver(using: str):
     """A function (practitioner, agency) -> account id or None, reading accounts once."""
     accounts, agencies = accounts_by_name(using), agencies_by_name(using)
     return lambda practitioner, agency: assignee(practitioner, agency, accounts, agencies)
+
+
+#: Roles whose accounts work alerts (``accounts.roles.ROLE_AREAS``: the "alerts" area).
+ALERT_ROLES = ("hub_officer", "social_worker", "safeguarding_lead")
+
+
+def assignable(using: str) -> list[tuple[int, str]]:
+    """(account id, "Full Name (agency)") of every active account an alert may be given to, by name."""
+    rows = (
+        get_user_model()
+        .objects.using(using)
+        .filter(is_active=True, profile__role__in=ALERT_ROLES)
+        .order_by("first_name", "last_name", "username")
+        .values_list("pk", "first_name", "last_name", "username", "profile__agency__name")
+    )
+    out = []
+    for pk, first, last, username, agency in rows:
+        name = " ".join(f"{first} {last}".split()) or username
+        out.append((pk, f"{name} ({agency})" if agency else name))
+    return out

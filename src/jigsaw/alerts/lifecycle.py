@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from django.db import transaction
 
+from jigsaw.alerts.assign import assignable
 from jigsaw.alerts.models import Alert, AlertAction
 from jigsaw.alerts.store import HUB
 
@@ -77,4 +78,24 @@ def escalate(alert_id: int, reason: str, by: str, using: str = "default") -> Ale
         AlertAction.objects.using(using).create(
             alert=alert, action=AlertAction.ESCALATED, by=_who(by), reason=reason.strip()
         )
+    return alert
+
+
+def assign(alert_id: int, account_id: int | None, by: str, using: str = "default") -> Alert:
+    """Give an open alert to one named account (None: back to the hub's queue), recording who did.
+
+    Only an active account whose role works alerts may receive one (:func:`jigsaw.alerts.assign.assignable`).
+    """
+    names = dict(assignable(using))
+    if account_id is not None and account_id not in names:
+        raise AlertError("choose an active account that works alerts")
+    with transaction.atomic(using=using):
+        alert = _get(alert_id, using, by)
+        if alert.status == Alert.CLOSED:
+            raise AlertError(f"alert {alert_id} is closed; reopen it by raising a new one")
+        alert.assignee_id = account_id
+        alert.save(using=using, update_fields=["assignee", "updated_at"])
+        to = names[account_id] if account_id is not None else HUB
+        AlertAction.objects.using(using).create(alert=alert, action=AlertAction.ASSIGNED, by=_who(by),
+                                                reason=f"assigned to {to}")
     return alert

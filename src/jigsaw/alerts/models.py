@@ -60,7 +60,11 @@ class AlertAction(models.Model):
 
     RAISED, UPDATED, ACKNOWLEDGED = "raised", "updated", "acknowledged"
     ESCALATED, ACTIONED, DISMISSED = "escalated", "actioned", "dismissed"
-    ACTIONS = [(a, a.title()) for a in (RAISED, UPDATED, ACKNOWLEDGED, ESCALATED, ACTIONED, DISMISSED)]
+    ASSIGNED, CLOSE_REQUESTED, CLOSE_WITHDRAWN = "assigned", "close_asked", "close_dropped"
+    ACTIONS = [*((a, a.title()) for a in (RAISED, UPDATED, ACKNOWLEDGED, ESCALATED, ACTIONED, DISMISSED,
+                                          ASSIGNED)),
+               (CLOSE_REQUESTED, "Asked a second person to confirm closing"),
+               (CLOSE_WITHDRAWN, "Withdrew the request to close")]
 
     alert = models.ForeignKey(Alert, on_delete=models.CASCADE, related_name="actions")
     action = models.CharField(max_length=14, choices=ACTIONS)
@@ -73,3 +77,32 @@ class AlertAction(models.Model):
 
     def __str__(self) -> str:
         return f"{self.action} alert {self.alert_id}"
+
+
+class CloseRequest(models.Model):
+    """A request to close a high-severity alert, waiting for a second, different account.
+
+    Two people decide that a high-severity pattern needs no more action (the four-eyes rule of
+    the issue: "closing a high-severity alert needs a second person"): the first asks, with the
+    outcome and reason; another account confirms (the alert closes) or the first withdraws it.
+    """
+
+    PENDING, CONFIRMED, WITHDRAWN = "pending", "confirmed", "withdrawn"
+    STATUSES = [(PENDING, "Waiting for a second person"), (CONFIRMED, "Confirmed"), (WITHDRAWN, "Withdrawn")]
+
+    alert = models.ForeignKey(Alert, on_delete=models.CASCADE, related_name="close_requests")
+    outcome = models.CharField(max_length=10, choices=Alert.OUTCOMES)
+    reason = models.TextField()
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    requested_at = models.DateTimeField(auto_now_add=True)
+    status = models.CharField(max_length=10, choices=STATUSES, default=PENDING)
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+                                   related_name="+")
+    decided_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["alert"], condition=models.Q(status="pending"),
+                                               name="alerts_one_pending_close")]
+
+    def __str__(self) -> str:
+        return f"close request {self.pk} for alert {self.alert_id}"

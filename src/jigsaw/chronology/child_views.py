@@ -15,9 +15,11 @@ import dataclasses
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import render
 from django.templatetags.static import static
+from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
@@ -25,16 +27,17 @@ from jigsaw.accounts.roles import require_child_access
 from jigsaw.alerts.models import Alert
 from jigsaw.audit.actor import Actor, db
 from jigsaw.audit.models import Action
-from jigsaw.feeds import date_from_parts
+from jigsaw.feeds import age_in_words, date_from_parts, event_label
 from jigsaw.signpost import gate
 from jigsaw.signpost.models import Person
 from jigsaw.signpost.scope import Scope, may_open, scope_of
 from jigsaw.signpost.search import Reason, reason_named, reasons
 from jigsaw.signpost.signposts import signposts_for
 
-from .build import Chronology, Filters
+from . import summary
+from .build import Chronology, Entry, Filters, Subject, assemble
 from .export import render as render_chronology
-from .household import anonymise_chronology, child_chronology, household_chronology
+from .household import anonymise_chronology, household_subjects
 from .override_views import shielded_page
 
 FILTERS = ("agency", "type", "significance", "kind")
@@ -55,20 +58,21 @@ def _filters(params: QueryDict) -> tuple[Filters, list[tuple[str, str]]]:
                    kinds=one["kind"], date_from=dates["from"], date_to=dates["to"]), errors
 
 
-def _options(chronology: Chronology) -> dict[str, list[str]]:
-    """What each filter can be set to: the values present in this chronology."""
+def _options(chronology: Chronology) -> dict[str, list[tuple[str, str]]]:
+    """What each filter can be set to, as (value, words): the values present in this chronology."""
     entries = chronology.entries
-    return {"agency": sorted({e.agency for e in entries if e.agency}),
-            "type": sorted({e.event_type for e in entries}),
-            "significance": sorted({e.significance for e in entries if e.significance}),
-            "kind": sorted({e.kind for e in entries if e.kind})}
+    levels = [level for level in ("high", "medium", "low") if any(e.significance == level for e in entries)]
+    return {"agency": [(a, a) for a in sorted({e.agency for e in entries if e.agency})],
+            "type": sorted({(e.event_type, event_label(e.event_type)) for e in entries}, key=lambda t: t[1]),
+            "significance": [(level, level.capitalize()) for level in levels],
+            "kind": [(k, "Professional judgement" if k == "judgement" else "Fact")
+                     for k in sorted({e.kind for e in entries if e.kind})]}
 
 
-def _scoped(full: Chronology, scope: Scope, person_id: int, using: str) -> Chronology:
+def _scoped(full: Chronology, scope: Scope, shown: frozenset[int]) -> Chronology:
     """The chronology cut to the user's agency: its events, of the people it holds or involves."""
     if not scope.limited:
         return full
-    shown = may_open(scope, [s.person_id for s in full.subjects], using) | {person_id}
     entries = [dataclasses.replace(e, also_recorded_by=()) for e in full.entries
                if e.person_id in shown and scope.admits(e)]
     return dataclasses.replace(full, subjects=[s for s in full.subjects if s.person_id in shown],
@@ -84,6 +88,9 @@ class Opened:
     reason: Reason
     overridden: bool
     granted: frozenset[int] = frozenset()
+    subjects: tuple[Subject, ...] = ()  # the child, then the household (household_subjects)
+    hidden: frozenset[int] = frozenset()  # of those, the protected ones this reader may not see
+    openable: frozenset[int] = frozenset()  # of those, the ones the reader's scope lets them open
 
 
 def _open(request: HttpRequest, person_id: int, using: str) -> Opened | HttpResponse:
@@ -96,7 +103,12 @@ def _open(request: HttpRequest, person_id: int, using: str) -> Opened | HttpResp
     if person is None:
         raise Http404("no such person")
     scope = scope_of(request.user, using)
-    if person_id not in may_open(scope, [person_id], using):
+    # the people around the child are asked about with the child, in one batch each (scope, gate):
+    # nothing of theirs is shown before the checks below pass
+    subjects = household_subjects(person_id, using)
+    ids = [s.person_id for s in subjects]
+    openable = may_open(scope, ids, using)
+    if person_id not in openable:
         raise PermissionDenied("your agency holds no record of this child and is not involved with them; "
                                "use the search's signposts to contact the agencies that are")
     granted = gate.granted(request.session, person_id)
@@ -107,32 +119,55 @@ def _open(request: HttpRequest, person_id: int, using: str) -> Opened | HttpResp
         return render(request, "chronology/child_reason.html",
                       {"person_id": person_id, "reasons": reasons(), "reason_error": error,
                        "action": request.path, "keep": keep}, status=400 if error else 200)
-    if person_id in gate.protected([person_id], using) - granted:
+    hidden = gate.protected(ids, using) - granted
+    if person_id in hidden:
         Actor.of(request).log(Action.REFUSED, using=using, person_id=person_id, reason=reason.code,
                               detail={"view": request.resolver_match.view_name if request.resolver_match
                                       else "", "method": request.method, "why": "protected record"})
         return shielded_page(request, person_id, using)
-    return Opened(person, scope, reason, person_id in granted, frozenset(granted))
+    return Opened(person, scope, reason, person_id in granted, frozenset(granted), tuple(subjects),
+                  frozenset(hidden), frozenset(openable))
 
 
-def _chronology(opened: Opened, household: bool, actor: Actor, using: str) -> tuple[Chronology, int]:
-    """The chronology the user may see, and how many events it leaves out as held elsewhere.
+def _chronology(opened: Opened, household: bool, actor: Actor,
+                using: str) -> tuple[Chronology, int, list[Subject]]:
+    """The chronology the user may see, how many events it leaves out as held elsewhere, and the
+    household (the people around the child, guarded and scoped like the household view).
 
     Protected people other than the child become placeholders (:func:`gate.guard_chronology`);
-    the household view shows other people's events too, so each of them gets an access-log entry.
+    the household is named on the page in either view, so each person shown gets an access-log
+    entry.
     """
     person_id = opened.person.pk
-    built = (household_chronology if household else child_chronology)(person_id, using)
-    # the child passed the gate on opening; only the people around them are asked about again
-    others = {s.person_id for s in built.subjects} - {person_id}
-    hidden = gate.protected(others, using) - opened.granted
+    subjects = list(opened.subjects)
+    built = assemble(subjects if household else subjects[:1], using, Filters(), household=household)
+    hidden = set(opened.hidden) - {person_id}  # asked of the gate on opening, with the child
     whole = gate.guard_chronology(built, hidden)
-    full = _scoped(whole, opened.scope, person_id, using)
-    for subject in full.subjects:
+    around = gate.guard_chronology(dataclasses.replace(built, subjects=subjects, entries=[]), hidden).subjects
+    full = _scoped(whole, opened.scope, opened.openable | {person_id})
+    if opened.scope.limited:
+        around = [s for s in around if s.person_id in opened.openable or s.person_id == person_id]
+    for subject in around:
         if subject.person_id != person_id and subject.person_id not in hidden:
             actor.log(Action.VIEW_CHRONOLOGY, using=using, person_id=subject.person_id,
                       reason=opened.reason.code, detail={"household_of": person_id})
-    return full, len(whole.entries) - len(full.entries)
+    return full, len(whole.entries) - len(full.entries), around
+
+
+#: How the chronology on the page can be ordered; newest first is what a practitioner reads first.
+ORDERS = {"newest": "Newest first", "oldest": "Oldest first", "significance": "Most significant first"}
+SIGNIFICANCE_RANK = {"high": 0, "medium": 1, "low": 2}
+PAGE_SIZE = 50
+
+
+def _ordered(entries: list[Entry], order: str) -> list[Entry]:
+    """The entries in the chosen order (they arrive oldest first from :mod:`.build`)."""
+    if order == "oldest":
+        return entries
+    newest = entries[::-1]
+    if order == "significance":
+        return sorted(newest, key=lambda e: SIGNIFICANCE_RANK.get(e.significance, 3))  # stable: newest within
+    return newest
 
 
 @never_cache
@@ -148,21 +183,36 @@ def child_page(request: HttpRequest, person_id: int) -> HttpResponse:
     actor = Actor.of(request)
     actor.log(Action.VIEW_CHILD, using=using, person_id=person_id, reason=opened.reason.code,
               detail={"household": household, "filters": filters.as_dict()})
-    full, held_elsewhere = _chronology(opened, household, actor, using)
+    full, held_elsewhere, around = _chronology(opened, household, actor, using)
     child = next(s for s in full.subjects if s.person_id == person_id)
     scope = opened.scope
+    today = timezone.localdate()
+    order = request.GET.get("order") if request.GET.get("order") in ORDERS else "newest"
+    shown = _ordered([e for e in full.entries if filters.admits(e)], order)
+    page = Paginator(shown, PAGE_SIZE).get_page(request.GET.get("page"))
+    posts = signposts_for(person_id, using)
+    alerts = [] if scope.limited else list(
+        Alert.objects.using(using).filter(people=opened.person, status__in=[Alert.OPEN, Alert.ACKNOWLEDGED])
+        .order_by("due_at", "pk"))
+    keep = request.GET.copy()
+    keep.pop("page", None)
     context: dict[str, Any] = {
         "person_id": person_id, "child": child, "reason": opened.reason, "household": household,
         "overridden": opened.overridden, "scope": scope, "held_elsewhere": held_elsewhere,
-        "subjects": full.subjects, "entries": [e for e in full.entries if filters.admits(e)],
+        "subjects": full.subjects, "entries": page.object_list, "page": page, "shown_count": len(shown),
+        "page_query": keep.urlencode(), "order": order, "orders": ORDERS,
         "total": len(full.entries), "options": _options(full), "errors": errors,
         "chosen": {k.replace("-", "_"): v for k, v in request.GET.items()},
         "field_errors": {anchor.split("-")[0]: message for anchor, message in errors},
-        "signposts": signposts_for(person_id, using),
+        "signposts": posts, "lead": summary.lead_professional(posts),
+        "age": age_in_words(child.birth_date, today), "details": summary.details(person_id, using),
+        "statuses": summary.open_statuses(full.entries, person_id),
+        "members": summary.members(around, set(), today),
         "export_query": request.GET.urlencode(), "view_query": f"reason={opened.reason.code}",
         # multi-agency alerts are the hub's and the allocated social worker's work, not a scoped view's
-        "alerts": [] if scope.limited else Alert.objects.using(using)
-        .filter(people=opened.person, status__in=[Alert.OPEN, Alert.ACKNOWLEDGED]).order_by("due_at", "pk"),
+        "alerts": alerts,
+        # another part may add a panel about practice with the child (a template name, or nothing)
+        "practice_panel_template": None,
     }
     return render(request, "chronology/child.html", context)
 
@@ -197,7 +247,7 @@ def chronology_export(request: HttpRequest, person_id: int, fmt: str) -> HttpRes
     actor.log(Action.EXPORT, using=using, person_id=person_id, reason=opened.reason.code,
               detail={"what": "chronology", "format": fmt, "household": household, "anonymised": anonymise,
                       "filters": filters.as_dict()})
-    full, _ = _chronology(opened, household, actor, using)
+    full, _, _ = _chronology(opened, household, actor, using)
     shown = dataclasses.replace(full, entries=[e for e in full.entries if filters.admits(e)], filters=filters)
     if anonymise:
         shown = anonymise_chronology(shown, using)

@@ -89,11 +89,11 @@ def demo(children: int, port: int, no_serve: bool, seed: int) -> None:
                f"{linked['review_items']:,} pairs to review ({time.perf_counter() - started:.1f}s so far)")
     from jigsaw.alerts.run import run
 
+    _demo_users(port)  # before the rules run: an alert goes to the account its involvement names
     with status("Running the alert rules"):
         alerted = run()
     click.echo(f"Alerts: {alerted['raised']:,} raised from {alerted['events']:,} events "
                f"({time.perf_counter() - started:.1f}s so far)")
-    _demo_users(port)
     if no_serve:
         return
     _serve_in_a_fresh_process(port)

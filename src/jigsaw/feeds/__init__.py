@@ -26,7 +26,9 @@ _WHERE = {
     "RowRejected": "rows",
     "STORED_COLUMNS": "rows",
     "date_from_parts": "dates",
+    "age_in_words": "dates",
     "discover": "readers",
+    "event_label": "vocabulary",
     "ethnic_group": "ethnicity",
     "is_known": "vocabulary",
     "is_valid_nhs_number": "nhs",
@@ -58,9 +60,11 @@ __all__ = [
     "FieldError",
     "ReturnPart",
     "RowRejected",
+    "age_in_words",
     "date_from_parts",
     "discover",
     "ethnic_group",
+    "event_label",
     "is_known",
     "is_valid_nhs_number",
     "kind_of",
@@ -78,7 +82,7 @@ __all__ = [
 
 if TYPE_CHECKING:
     from .calendar import next_working_day
-    from .dates import LONDON, date_from_parts, parse_date
+    from .dates import LONDON, age_in_words, date_from_parts, parse_date
     from .errors import FieldError
     from .ethnicity import ethnic_group
     from .kinds import KEY_SEPARATOR, KINDS, FeedKind, kind_of
@@ -88,7 +92,7 @@ if TYPE_CHECKING:
     from .returns import ReturnPart, parts_count, return_parts
     from .rows import PARSERS, STORED_COLUMNS, RowRejected
     from .text import neutralise_formula
-    from .vocabulary import EVENT_TYPES, INJURY_TYPES, MOBILITY, is_known
+    from .vocabulary import EVENT_TYPES, INJURY_TYPES, MOBILITY, event_label, is_known
 
 
 __getattr__, __dir__ = lazy_api(__name__, _WHERE)

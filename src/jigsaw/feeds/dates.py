@@ -165,3 +165,17 @@ def date_from_parts(day: str, month: str, year: str) -> tuple[date | None, str]:
         return date(int(parts[2]), int(parts[1]), int(parts[0])), ""
     except ValueError:
         return None, "Enter a real date"
+
+
+def age_in_words(born: date | None, today: date) -> str:
+    """A child's age as a practitioner says it: "4 months" under two, else "7 years"; "" unknown."""
+    if born is None or born > today:
+        return ""
+    months = (today.year - born.year) * 12 + today.month - born.month - (today.day < born.day)
+    if months < 24:
+        if months < 1:
+            days = (today - born).days
+            return f"{days} day{'s' if days != 1 else ''}"
+        return f"{months} month{'s' if months != 1 else ''}"
+    years = months // 12
+    return f"{years} years"

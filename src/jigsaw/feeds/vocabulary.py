@@ -108,3 +108,33 @@ def is_known(event_type: str) -> bool:
 def by_area(area: Area) -> list[EventType]:
     """The event types of one area, in vocabulary order."""
     return [t for t in _TYPES if t.area == area]
+
+
+#: Short labels where the type name, spaced and capitalised, does not read as plain English.
+_LABELS: dict[str, str] = {
+    "appointment_was_not_brought": "Not brought to an appointment",
+    "ed_attendance": "Emergency department attendance",
+    "gp_appointment": "GP appointment",
+    "cp_conference": "Child protection conference",
+    "cp_plan_start": "Child protection plan started",
+    "cp_plan_end": "Child protection plan ended",
+    "cin_plan_start": "Child in need plan started",
+    "cin_plan_end": "Child in need plan ended",
+    "looked_after_start": "Became looked after",
+    "looked_after_end": "Stopped being looked after",
+    "section47_start": "Section 47 enquiry started",
+    "section47_end": "Section 47 enquiry ended",
+    "assessment_start": "Assessment started",
+    "assessment_end": "Assessment completed",
+    "home_visit_no_access": "Home visit, no access",
+    "missing_return": "Returned from missing",
+    "missing_episode": "Reported missing",
+    "missing_education": "Missing from education",
+}
+
+
+def event_label(event_type: str) -> str:
+    """A short plain-English label for an event type ("Not brought to an appointment"), for pages."""
+    if event_type in _LABELS:
+        return _LABELS[event_type]
+    return event_type.replace("_", " ").capitalize()

@@ -1,4 +1,10 @@
-"""The home page (what the system holds, in counts only) and the health check."""
+"""The home page and the health check.
+
+Home is the user's own work, assembled here from the apps that own it (layout only): their open
+alerts (:mod:`jigsaw.alerts.mywork`), the children they work with and the children they opened
+recently (:mod:`jigsaw.chronology.mywork`). What the partnership's systems have sent (counts
+only) is the administrator's home: importing and loading is their work, not a practitioner's.
+"""
 
 from typing import Any
 
@@ -10,6 +16,10 @@ from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
+from jigsaw.accounts.roles import Role, areas_for, may, role_of
+from jigsaw.alerts.mywork import my_alerts
+from jigsaw.audit.actor import Actor, db
+from jigsaw.chronology.mywork import log_shown, my_children, recently_opened
 from jigsaw.records.cache_keys import state_key
 from jigsaw.records.models import (
     Event,
@@ -42,9 +52,29 @@ def _counts() -> dict[str, Any]:
     return counts
 
 
+#: Roles whose home is what the partnership's systems have sent (there is no separate data manager role).
+IMPORT_ROLES = frozenset({Role.ADMINISTRATOR})
+
+
+@never_cache
 @require_GET
 def home(request: HttpRequest) -> HttpResponse:
-    """Counts only, no personal data: every signed-in role may see it."""
+    """The user's own work; the import dashboard for an administrator."""
+    if role_of(request.user) in IMPORT_ROLES:
+        return _imports(request)
+    using = db()
+    actor = Actor.of(request)
+    context: dict[str, Any] = {"areas": areas_for(request.user),
+                               "alerts": my_alerts(request.user, actor, using)}
+    if may(request.user, "child"):
+        context["children"] = my_children(request.user, using)
+        context["recent"] = recently_opened(request.user, using)
+        log_shown(actor, [*context["children"], *context["recent"]], using)
+    return render(request, "web/my_work.html", context)
+
+
+def _imports(request: HttpRequest) -> HttpResponse:
+    """Counts only, no personal data: what each source system has sent, and the latest imports."""
     counts = _counts()
     systems = list(SourceSystem.objects.select_related("agency").order_by("code"))
     for system in systems:

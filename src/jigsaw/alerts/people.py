@@ -1,0 +1,137 @@
+"""Who an alert is about and what it rests on, in words a hub officer can triage from.
+
+For each person on a page of alerts: name, age, and the school and GP practice with a current
+involvement (``Involvement.role`` "designated safeguarding lead" and "registered GP", as the
+feeds record them). For each alert: its evidence as "what happened, when, which agency" from
+the events themselves, never their keys. A protected person (:func:`jigsaw.signpost.gate.protected`)
+is shown only as "a protected record", and their events are left out of the evidence.
+Set-wise: a handful of queries per page, whatever the number of alerts on it.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+
+from django.db.models import Q
+from django.utils import timezone
+
+from jigsaw.feeds import LONDON, age_in_words, event_label
+from jigsaw.records.models import Event, Involvement, PersonRecord
+from jigsaw.signpost import gate
+from jigsaw.signpost.models import RecordLink
+
+#: Involvement roles (case-insensitive "contains") that name a child's school and GP practice.
+SCHOOL_ROLES = ("designated safeguarding lead", "school")
+GP_ROLES = ("registered gp", "general practi")
+
+
+@dataclass(frozen=True)
+class PersonLine:
+    """One person on an alert, as the queue shows them."""
+
+    person_id: int
+    protected: bool = False
+    name: str = ""
+    age: str = ""
+    school: str = ""
+    gp: str = ""
+
+    @property
+    def shown(self) -> str:
+        return gate.PROTECTED_RECORD if self.protected else (self.name or f"Person {self.person_id}")
+
+
+@dataclass(frozen=True)
+class EvidenceLine:
+    """One event an alert rests on: when, which agency, what happened."""
+
+    when: str
+    agency: str
+    what: str
+    detail: str
+    times: int = 1  # the same event recorded on this many records (one per person it involved)
+
+
+def describe_people(person_ids: Iterable[int], using: str,
+                    today: date | None = None) -> dict[int, PersonLine]:
+    """Name, age, school and GP of each person; a protected person as a protected record only."""
+    ids = set(person_ids)
+    if not ids:
+        return {}
+    today = today or timezone.localdate()
+    hidden = gate.protected(ids, using)
+    shown = ids - hidden
+    best: dict[int, tuple] = {}
+    oldest = datetime.min.replace(tzinfo=UTC)
+    for pid, given, family, born, recorded, pk in (
+            PersonRecord.objects.using(using).filter(link__person_id__in=shown)
+            .values_list("link__person_id", "given_name", "family_name", "birth_date", "recorded_at", "pk")):
+        rank = (recorded or oldest, pk)
+        if pid not in best or rank > best[pid][0]:
+            best[pid] = (rank, f"{given} {family}".strip(), born)
+    places: dict[int, dict[str, str]] = defaultdict(dict)
+    for pid, role, agency in (Involvement.objects.using(using)
+                              .filter(person__link__person_id__in=shown, ended_on__isnull=True)
+                              .order_by("started_on", "pk")
+                              .values_list("person__link__person_id", "role", "agency")):
+        role = role.casefold()
+        if any(r in role for r in SCHOOL_ROLES):
+            places[pid]["school"] = agency
+        elif any(r in role for r in GP_ROLES):
+            places[pid]["gp"] = agency
+    out = {pid: PersonLine(pid, protected=True) for pid in hidden}
+    for pid in shown:
+        _rank, name, born = best.get(pid, (None, "", None))
+        out[pid] = PersonLine(pid, name=name, age=age_in_words(born, today),
+                              school=places[pid].get("school", ""), gp=places[pid].get("gp", ""))
+    return out
+
+
+def _when(occurred: datetime, precision: str) -> str:
+    if precision == "datetime":
+        local = occurred.astimezone(LONDON)
+        return f"{local.day} {local:%B %Y}, {local:%H:%M}"
+    day = occurred.astimezone(UTC).date()
+    if precision == "year":
+        return f"{day.year} (uncertain)"
+    if precision == "month":
+        return f"{day:%B %Y} (uncertain)"
+    return f"{day.day} {day:%B %Y}"
+
+
+def evidence(event_keys: list[str], using: str, hidden: set[int] | None = None) -> list[EvidenceLine]:
+    """The alert's events in words, in the alert's order; a hidden (protected) person's left out."""
+    wanted: dict[str, list[str]] = defaultdict(list)
+    for key in event_keys:
+        code, _, event_id = key.partition(":")
+        wanted[code].append(event_id)
+    if not wanted:
+        return []
+    query = Q()
+    for code, ids in wanted.items():
+        query |= Q(source_system__code=code, event_id__in=ids)
+    rows = (Event.objects.using(using).filter(query)
+            .values_list("source_system__code", "event_id", "event_type", "occurred_at", "occurred_precision",
+                         "summary", "source_system__agency__name", "source_system__name", "person_id"))
+    rows = list(rows)
+    owner = dict(RecordLink.objects.using(using).filter(record_id__in={r[-1] for r in rows})
+                 .values_list("record_id", "person_id"))
+    hidden = hidden if hidden is not None else gate.protected(set(owner.values()), using)
+    found = {}
+    for code, event_id, event_type, occurred, precision, summary, agency, system, record in rows:
+        if owner.get(record) in hidden:
+            continue
+        found[f"{code}:{event_id}"] = EvidenceLine(_when(occurred, precision), agency or system or code,
+                                                   event_label(event_type), summary.strip())
+    lines: list[EvidenceLine] = []
+    for line in (found[k] for k in event_keys if k in found):
+        if lines and lines[-1].what == line.what and lines[-1].when == line.when and (
+                lines[-1].agency == line.agency and lines[-1].detail.startswith(line.detail)):
+            times = lines[-1].times + 1  # one incident recorded on each person it involved
+            lines[-1] = EvidenceLine(line.when, line.agency, line.what, line.detail, times)
+        else:
+            lines.append(line)
+    return lines

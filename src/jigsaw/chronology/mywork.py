@@ -1,0 +1,104 @@
+"""The children part of a user's home page: children they work with now, and children they opened.
+
+**Children I work with**: involvements still open (no end date) whose practitioner is this
+account's person. Involvements name the practitioner as free text and the agency by name; there
+is no account id on an involvement, so the match is the account's agency (by its name or a
+former name) *and* the account's full name, whitespace and case aside -- the same key
+:mod:`jigsaw.alerts.assign` routes alerts by. When involvements carry an account or staff id,
+match on that instead (:func:`_mine`).
+
+**Recently opened**: the children this user opened, newest first, from the access log.
+
+A protected child (:func:`jigsaw.signpost.gate.protected`) is listed as "a protected record", with
+no name and no link; each child named is written to the access log.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from jigsaw.audit.actor import Actor
+from jigsaw.audit.models import AccessEntry, Action
+from jigsaw.feeds import age_in_words
+from jigsaw.records.models import Involvement
+from jigsaw.signpost import gate
+
+from .build import people_names
+
+
+@dataclass(frozen=True)
+class ChildLine:
+    """A child on the home page."""
+
+    person_id: int
+    name: str
+    age: str
+    role: str = ""  # the user's involvement ("allocated social worker")
+    protected: bool = False
+
+
+def _mine(user: Any) -> Q | None:
+    """Involvements naming this account: its agency (or a former name) and its full name."""
+    profile = getattr(user, "profile", None)
+    name = " ".join(user.get_full_name().split())
+    if profile is None or profile.agency_id is None or not name:
+        return None
+    agency = Q()
+    for known in profile.agency.names():
+        agency |= Q(agency__iexact=known)
+    return agency & Q(practitioner__iexact=name)
+
+
+def _lines(found: dict[int, str], using: str) -> list[ChildLine]:
+    hidden = gate.protected(found, using)
+    names = people_names([p for p in found if p not in hidden], using)
+    today = timezone.localdate()
+    out = []
+    for pid, role in found.items():
+        if pid in hidden:
+            out.append(ChildLine(pid, gate.PROTECTED_RECORD, "", role, protected=True))
+        else:
+            name, born, _ = names.get(pid, ("", None, ()))
+            out.append(ChildLine(pid, name or f"Person {pid}", age_in_words(born, today), role))
+    return out
+
+
+def my_children(user: Any, using: str, limit: int = 20) -> list[ChildLine]:
+    """Children with an open involvement naming this account, newest involvement first."""
+    mine = _mine(user)
+    if mine is None:
+        return []
+    found: dict[int, str] = {}
+    rows = (Involvement.objects.using(using).filter(mine, ended_on__isnull=True, person__link__isnull=False)
+            .order_by("-started_on").values_list("person__link__person_id", "role"))
+    for pid, role in rows:
+        found.setdefault(pid, role)
+        if len(found) >= limit:
+            break
+    return _lines(found, using)
+
+
+def recently_opened(user: Any, using: str, limit: int = 8) -> list[ChildLine]:
+    """The children this user last opened, newest first (from their access-log entries)."""
+    found: dict[int, str] = {}
+    rows = (AccessEntry.objects.using(using)
+            .filter(actor=user.get_username(), action=Action.VIEW_CHILD, person_id__isnull=False)
+            .order_by("-sequence").values_list("person_id", flat=True)[:200])
+    for pid in rows:
+        found.setdefault(pid, "")
+        if len(found) >= limit:
+            break
+    return _lines(found, using)
+
+
+def log_shown(actor: Actor, lines: list[ChildLine], using: str) -> None:
+    """An access-log entry for each child the home page names (a protected one is not named)."""
+    with transaction.atomic(using=using):
+        for line in lines:
+            if not line.protected:
+                actor.log(Action.SEARCH, using=using, person_id=line.person_id, detail={"home": True})
