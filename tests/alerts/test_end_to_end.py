@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import json
 
 import pytest
@@ -47,19 +48,46 @@ def test_every_injected_pattern_is_raised_with_its_events(partnership, jigsaw):
     assert again["raised"] == 0 and again["unchanged"] == len(alerts)
 
 
+def _accounts(jigsaw, env: dict, *people: tuple[str, str]) -> None:
+    checked = (dt.date.today() - dt.timedelta(days=30)).isoformat()
+    for username, role in people:
+        made = jigsaw("createuser", username, "--role", role, "--vetted-on", checked, "--trained-on",
+                      checked, "--password-stdin", input="a-long-enough-passphrase-1\n", env=env)
+        assert made.returncode in (0, 1), made.stderr  # 1: made by an earlier test of the module
+
+
 def test_dismissing_needs_a_reason_and_is_recorded(partnership, jigsaw):
     _root, env = partnership
+    _accounts(jigsaw, env, ("hub", "hub_officer"), ("hub2", "hub_officer"), ("worker", "social_worker"))
     alerts = json.loads(jigsaw("alerts", "--format", "json", env=env).stdout)
-    first = str(alerts[-1]["alert_id"])
-    refused = jigsaw("alerts", "close", first, "--dismiss", env=env)
+    low = str(next(a for a in alerts if a["severity"] != "high" and a["status"] != "closed")["alert_id"])
+    anonymous = jigsaw("alerts", "close", low, "--dismiss", "--reason", "x", env=env)
+    assert anonymous.returncode == 1 and "name the Jigsaw account" in anonymous.stderr
+    hub = {**env, "JIGSAW_USER": "hub"}
+    refused = jigsaw("alerts", "close", low, "--dismiss", env=hub)
     assert refused.returncode == 1 and "reason" in refused.stderr and "Traceback" not in refused.stderr
-    done = jigsaw("alerts", "close", first, "--dismiss", "--reason", "explained by a known accident",
-                      "--by", "tester", env=env)
-    assert done.returncode == 0
-    listed = json.loads(jigsaw("alerts", "--format", "json", env=env).stdout)
-    closed = next(a for a in listed if str(a["alert_id"]) == first)
-    assert (closed["status"], closed["outcome"]) == ("closed", "dismissed")
-    assert jigsaw("alerts", "ack", "999999", env=env).returncode == 1
+    # an alert not assigned to this social worker's account is as absent as a missing one
+    other = jigsaw("alerts", "close", low, "--dismiss", "--reason", "x", "--as", "worker", env=env)
+    assert other.returncode == 1 and "there is no alert" in other.stderr
+    done = jigsaw("alerts", "close", low, "--dismiss", "--reason", "explained by a known accident", env=hub)
+    assert done.returncode == 0, done.stderr
+    listed = {str(a["alert_id"]): a for a in json.loads(jigsaw("alerts", "--format", "json", env=env).stdout)}
+    assert (listed[low]["status"], listed[low]["outcome"]) == ("closed", "dismissed")
+    assert jigsaw("alerts", "ack", "999999", env=hub).returncode == 1
+
+    high = next((str(a["alert_id"]) for a in alerts if a["severity"] == "high" and a["status"] != "closed"),
+                None)
+    if high is not None:  # a high-severity alert closes only when a second person confirms
+        asked = jigsaw("alerts", "close", high, "--actioned", "--reason", "strategy discussion held", env=hub)
+        assert asked.returncode == 0 and "second person" in asked.stdout
+        same = jigsaw("alerts", "confirm-close", high, env=hub)
+        assert same.returncode == 1 and "second person" in same.stderr
+        listing = ("alerts", "--format", "json")
+        mid = {str(a["alert_id"]): a for a in json.loads(jigsaw(*listing, env=env).stdout)}
+        assert mid[high]["status"] != "closed"
+        assert jigsaw("alerts", "confirm-close", high, "--as", "hub2", env=env).returncode == 0
+        end = {str(a["alert_id"]): a for a in json.loads(jigsaw(*listing, env=env).stdout)}
+        assert (end[high]["status"], end[high]["outcome"]) == ("closed", "actioned")
 
 
 def test_csv_and_fairness_report(partnership, jigsaw):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import json
 
 import pytest
@@ -35,8 +36,15 @@ def test_import_links_then_link_export_and_review(env, partnership, tmp_path, ji
     with out.open(encoding="utf-8") as f:
         rows = list(csv.DictReader(f))
     assert len(rows) == counts["records"]
+    anonymous = jigsaw("review", "links", "--json", env=env)
+    assert anonymous.returncode == 1 and "name the Jigsaw account" in anonymous.stderr
+    checked = (dt.date.today() - dt.timedelta(days=30)).isoformat()
+    made = jigsaw("createuser", "tester", "--role", "social_worker", "--vetted-on", checked,
+                  "--trained-on", checked, "--password-stdin", input="a-long-enough-passphrase-1\n", env=env)
+    assert made.returncode == 0, made.stderr
+    env = {**env, "JIGSAW_USER": "tester"}
     listed = jigsaw("review", "links", "--json", env=env)
-    assert listed.returncode == 0
+    assert listed.returncode == 0, listed.stderr
     items = json.loads(listed.stdout)
     assert isinstance(items, list)
     refused = jigsaw("review", "links", "--item", "999999", "--decision", "same", "--reason", "x",
@@ -47,7 +55,7 @@ def test_import_links_then_link_export_and_review(env, partnership, tmp_path, ji
     if items:
         item = items[0]
         decided = jigsaw("review", "links", "--item", str(item["item"]), "--decision", "different",
-                             "--reason", "different birth registrations", "--by", "tester", env=env)
+                             "--reason", "different birth registrations", env=env)
         assert decided.returncode == 0 and "not the same person" in decided.stdout
 
 

@@ -19,6 +19,8 @@ from django.db.models.functions import Coalesce
 from django.http import QueryDict
 from django.utils import timezone
 
+from jigsaw.accounts.roles import Role, role_of
+
 from .models import Alert, CloseRequest
 
 PAGE_SIZE = 25
@@ -30,6 +32,17 @@ SORTS = {"urgent": "Most urgent first", "due": "Due date, earliest first", "rais
          "rule": "Rule"}
 HUB = "hub"
 ME = "me"
+
+#: Roles that work the whole queue; everyone else sees the alerts assigned to their account.
+WHOLE_QUEUE = frozenset({Role.HUB_OFFICER})
+
+
+def visible_to(user: Any, using: str) -> QuerySet[Alert]:
+    """The alerts this account may see and act on, on a page or at a terminal alike."""
+    alerts = Alert.objects.using(using)
+    if role_of(user) in WHOLE_QUEUE:
+        return alerts
+    return alerts.filter(assignee_id=user.pk)
 
 
 @dataclass(frozen=True)

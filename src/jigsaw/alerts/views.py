@@ -25,7 +25,7 @@ from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
-from jigsaw.accounts.roles import Role, require_area, role_of
+from jigsaw.accounts.roles import require_area, role_of
 from jigsaw.audit.actor import Actor, db
 from jigsaw.audit.models import Action
 from jigsaw.records.models import Agency
@@ -37,16 +37,11 @@ from .models import Alert
 from .people import describe_people, evidence
 
 #: Roles that work the whole hub queue rather than only the alerts routed to them by name.
-WHOLE_QUEUE = frozenset({Role.HUB_OFFICER})
 STEPS = {"acknowledge", "escalate", "actioned", "dismissed", "assign", "confirm-close", "withdraw-close"}
 
 
 def _visible(request: HttpRequest, using: str) -> QuerySet[Alert]:
-    """The alerts this user may see: all for the hub, else those assigned to their account."""
-    alerts = Alert.objects.using(using)
-    if role_of(request.user) in WHOLE_QUEUE:
-        return alerts
-    return alerts.filter(assignee_id=request.user.pk)
+    return queue.visible_to(request.user, using)
 
 
 def _guard(alerts: list[Alert], hidden: set[int]) -> list[Alert]:
@@ -103,7 +98,7 @@ def alert_queue(request: HttpRequest) -> HttpResponse:
     context = {"alerts": alerts, "page": page, "query": query, "options": options, "sorts": sorts,
                "sort_choices": queue.SORTS.items(),
                "severities": queue.SEVERITIES, "statuses": queue.STATUSES, "dues": queue.DUE,
-               "whole_queue": role_of(request.user) in WHOLE_QUEUE,
+               "whole_queue": role_of(request.user) in queue.WHOLE_QUEUE,
                "previous": query.params(page=page.previous_page_number()) if page.has_previous() else "",
                "next": query.params(page=page.next_page_number()) if page.has_next() else "",
                "filtered": any((query.severity, query.rule, query.due, query.agency, query.assignee,

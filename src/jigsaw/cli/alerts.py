@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import csv
-import getpass
 import io
 from pathlib import Path
 
 import click
 
-from .common import UserError, echo_json, setup_django, status
+from .common import UserError, account_actor, echo_json, setup_django, status
 
 FIELDS = (
     "alert_id",
@@ -128,33 +127,45 @@ def run_command(as_of, as_json: bool) -> None:
     )
 
 
-def _act(fn, alert_id: int, *args, operation: str, who: str, **detail):
-    """Take a step on an alert and log it as an access to each person it is about."""
+_AS = click.option("--as", "as_user", metavar="USER", envvar="JIGSAW_USER",
+                   help="The Jigsaw account you act as: a role that works alerts, vetted "
+                   "(default: JIGSAW_USER).")
+
+
+def _act(alert_id: int, as_user: str | None, step, *, operation: str, **detail):
+    """Take a step on an alert as a checked account that may see it, logged for each person."""
+    from django.contrib.auth import get_user_model
     from django.db import transaction
 
     from jigsaw.alerts.lifecycle import AlertError
-    from jigsaw.audit.log import record_cli
+    from jigsaw.alerts.queue import visible_to
 
+    actor = account_actor(as_user, "alerts")
+    user = get_user_model().objects.get(username=actor.username)
+    alert = visible_to(user, "default").filter(pk=alert_id).first()
+    if alert is None:  # another account's alert is as absent as one that does not exist
+        raise UserError(f"there is no alert {alert_id} for {actor.username}; list them with "
+                        "`jigsaw alerts`")
     try:
         with transaction.atomic():
-            alert = fn(alert_id, *args)
+            result = step(alert, user)
             for person in alert.person_ids or [None]:
-                record_cli(who, "alert_action", person_id=person,
-                           detail={"alert": alert_id, "operation": operation, **detail})
+                actor.log("alert_action", using="default", person_id=person,
+                          detail={"alert": alert_id, "operation": operation, **detail})
     except AlertError as exc:
         raise UserError(str(exc)) from None
+    return result
 
 
 @alerts.command("ack")
 @click.argument("alert_id", type=int)
-@click.option("--by", default=None, help="Who (default: the OS user).")
-def ack(alert_id: int, by: str | None) -> None:
+@_AS
+def ack(alert_id: int, as_user: str | None) -> None:
     """Acknowledge an alert: someone has seen it and is looking into it."""
     setup_django()
     from jigsaw.alerts.lifecycle import acknowledge
 
-    who = by or getpass.getuser()
-    _act(acknowledge, alert_id, who, operation="ack", who=who)
+    _act(alert_id, as_user, lambda a, u: acknowledge(a.pk, u.get_username()), operation="ack")
     click.echo(f"Alert {alert_id} acknowledged.")
 
 
@@ -163,30 +174,45 @@ def ack(alert_id: int, by: str | None) -> None:
 @click.option("--actioned", "outcome", flag_value="actioned", help="Something was done about it.")
 @click.option("--dismiss", "outcome", flag_value="dismissed", help="Not a concern (reason required).")
 @click.option("--reason", default="", help="Why (kept with who closed it).")
-@click.option("--by", default=None)
-def close_command(alert_id: int, outcome: str | None, reason: str, by: str | None) -> None:
-    """Close an alert as actioned or dismissed, with a reason."""
+@_AS
+def close_command(alert_id: int, outcome: str | None, reason: str, as_user: str | None) -> None:
+    """Close an alert as actioned or dismissed, with a reason (high severity: a second person confirms)."""
     setup_django()
-    from jigsaw.alerts.lifecycle import close
+    from jigsaw.alerts.closing import ask_to_close
 
     if outcome is None:
         raise UserError("say how the alert closes: --actioned or --dismiss, with --reason")
-    who = by or getpass.getuser()
-    _act(close, alert_id, outcome, reason, who, operation="close", who=who, outcome=outcome)
-    click.echo(f"Alert {alert_id} closed ({outcome}).")
+    closed = _act(alert_id, as_user, lambda a, u: ask_to_close(a, outcome, reason, u, "default"),
+                  operation="close", outcome=outcome)
+    if closed:
+        click.echo(f"Alert {alert_id} closed ({outcome}).")
+    else:
+        click.echo(f"Alert {alert_id} is high severity: it closes when a second person confirms "
+                   f"(`jigsaw alerts confirm-close {alert_id} --as THEM`).")
+
+
+@alerts.command("confirm-close")
+@click.argument("alert_id", type=int)
+@_AS
+def confirm_close_command(alert_id: int, as_user: str | None) -> None:
+    """Confirm another person's request to close a high-severity alert."""
+    setup_django()
+    from jigsaw.alerts.closing import confirm_close
+
+    _act(alert_id, as_user, lambda a, u: confirm_close(a, u, "default"), operation="confirm_close")
+    click.echo(f"Alert {alert_id} closed.")
 
 
 @alerts.command("escalate")
 @click.argument("alert_id", type=int)
 @click.option("--reason", default="")
-@click.option("--by", default=None)
-def escalate_command(alert_id: int, reason: str, by: str | None) -> None:
+@_AS
+def escalate_command(alert_id: int, reason: str, as_user: str | None) -> None:
     """Send an alert to the safeguarding hub's queue."""
     setup_django()
     from jigsaw.alerts.lifecycle import escalate
 
-    who = by or getpass.getuser()
-    _act(escalate, alert_id, reason, who, operation="escalate", who=who)
+    _act(alert_id, as_user, lambda a, u: escalate(a.pk, reason, u.get_username()), operation="escalate")
     click.echo(f"Alert {alert_id} escalated to the safeguarding hub.")
 
 

@@ -173,6 +173,20 @@ def checked_account(as_user: str | None, area: str) -> str:
         raise UserError(str(exc)) from None
 
 
+def account_actor(as_user: str | None, area: str):
+    """:func:`checked_account` as the access log records it (an ``Actor``: role, agency, ``cli``)."""
+    from django.contrib.auth import get_user_model
+
+    from jigsaw.audit.actor import Actor
+    from jigsaw.audit.log import cli_user_agent
+
+    user = get_user_model().objects.select_related("profile", "profile__agency").get(
+        username=checked_account(as_user, area))
+    profile = user.profile
+    return Actor(user.get_username(), profile.role, profile.agency.name if profile.agency_id else "",
+                 user.get_full_name().strip() or user.get_username(), "", cli_user_agent())
+
+
 def acting_user(as_user: str | None) -> str:
     """Who runs an operator's command (clients, account recovery): ``--as``, else the OS user.
 

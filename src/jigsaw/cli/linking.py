@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from .common import UserError, echo_json, setup_django, status
+from .common import UserError, account_actor, echo_json, setup_django, status
 
 
 @click.command()
@@ -89,34 +89,33 @@ def review() -> None:
 @click.option("--records", "pair", type=(int, int), help="Decide these two records instead of an item.")
 @click.option("--decision", type=click.Choice(["same", "different"]))
 @click.option("--reason", default="", help="Why (kept with the decision).")
-@click.option("--by", "decided_by", default=None, help="Who decides (default: the signed-in OS user).")
+@click.option("--as", "as_user", metavar="USER", envvar="JIGSAW_USER",
+              help="The Jigsaw account you act as: a role with link review, vetted (default: JIGSAW_USER).")
 def review_links(as_json: bool, limit: int, item: int | None, pair: tuple[int, int] | None,
-                 decision: str | None, reason: str, decided_by: str | None) -> None:
-    """List uncertain links, or record a decision on one (every later run obeys it)."""
-    setup_django()
-    from jigsaw.signpost.review import ReviewError, decide, explain_pair, open_items
+                 decision: str | None, reason: str, as_user: str | None) -> None:
+    """List uncertain links, or record a decision on one (every later run obeys it).
 
+    Like the review page it acts as a checked account, logs every record it shows, and shows a
+    pair that may be a protected child's without details or evidence.
+    """
+    setup_django()
+    from jigsaw.signpost.review import ReviewError
+    from jigsaw.signpost.review_shown import record_decision, shown_items
+
+    actor = account_actor(as_user, "review")
     if item is not None or pair is not None or decision is not None:
         if decision is None or (item is None) == (pair is None):
             raise UserError("to decide, give --decision same|different, --reason and either --item "
                             "or --records")
         try:
-            made = decide(item, record_a=pair[0] if pair else None, record_b=pair[1] if pair else None,
-                          decision=decision, reason=reason, decided_by=decided_by or getpass.getuser())
+            made = record_decision(actor, "default", item, pair, decision, reason)
         except ReviewError as exc:
             raise UserError(str(exc)) from None
-        from jigsaw.audit.log import record_cli
-
-        record_cli(decided_by or getpass.getuser(), "review_decision",
-                   detail={"records": [made.record_a_id, made.record_b_id], "decision": made.decision})
         click.echo(f"Recorded: records {made.record_a_id} and {made.record_b_id} are "
                    f"{'the same person' if made.decision == 'same' else 'not the same person'}. "
                    "Run `jigsaw link` to apply it everywhere.")
         return
-    items = open_items(limit=limit)
-    for entry in items:
-        a, b = entry["records"]
-        entry["evidence"] = explain_pair(a["pk"], b["pk"])
+    items = shown_items(actor, "default", limit)
     if as_json:
         echo_json(items)
         return
@@ -125,6 +124,9 @@ def review_links(as_json: bool, limit: int, item: int | None, pair: tuple[int, i
         return
     for entry in items:
         click.echo(f"item {entry['item']} ({entry['kind']}, probability {entry['match_probability']:.3f})")
+        if entry["protected"]:
+            click.echo("  a record that may be a protected child's: no details; ask the hub to decide")
+            continue
         for r in entry["records"]:
             click.echo(f"  record {r['pk']} {r['source_system__code']}:{r['record_key']}  {r['given_name']} "
                        f"{r['family_name']}  born {r['birth_date'] or '?'}  NHS {r['nhs_number'] or '-'}  "
