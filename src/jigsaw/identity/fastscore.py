@@ -104,20 +104,33 @@ def _address_levels() -> dict[str, Predicate]:
     def locality(x: Row, y: Row) -> bool:
         return _close(x["locality"], y["locality"])
 
-    def near(x: Row, y: Row) -> bool:
+    def near(x: Row, y: Row) -> bool:  # a model saved before swaps counted as one slip
         a, b = x["postcode"], y["postcode"]
         return _same(x, y, "postcode_sector") or (
             a is not None and b is not None and min(len(a), len(b)) >= 4 and levenshtein(a, b, 1) <= 1)
+
+    def slip(x: Row, y: Row) -> bool:
+        a, b = x["postcode"], y["postcode"]
+        return _same(x, y, "postcode_sector") or (
+            a is not None and b is not None and min(len(a), len(b)) >= 4
+            and damerau_levenshtein(a, b, 1) <= 1)
+
+    def shared_name(x: Row, y: Row) -> bool:
+        a, b = x.get("address_names"), y.get("address_names")
+        return house(x, y) and a is not None and b is not None and bool(set(a) & set(b))
 
     return {
         "same house and street": lambda x, y: house(x, y) and street(x, y),
         "same street": street,
         "same house number": house,
+        "same house number, a named part in common": shared_name,
         "same postcode and locality": lambda x, y: code(x, y) and locality(x, y),
         "same postcode": code,
         "postcode nearly the same, same locality": lambda x, y: near(x, y) and locality(x, y),
         "same locality": locality,
         "postcode nearly the same": near,
+        "postcode one slip apart, same locality": lambda x, y: slip(x, y) and locality(x, y),
+        "postcode one slip apart": slip,
     }
 
 
