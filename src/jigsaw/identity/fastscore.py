@@ -115,6 +115,12 @@ def _address_levels() -> dict[str, Predicate]:
             a is not None and b is not None and min(len(a), len(b)) >= 4
             and damerau_levenshtein(a, b, 1) <= 1)
 
+    def shared_names(count: int) -> Predicate:
+        def check(x: Row, y: Row) -> bool:
+            a, b = x.get("address_names"), y.get("address_names")
+            return a is not None and b is not None and len(set(a) & set(b)) >= count
+        return check
+
     def shared_name(x: Row, y: Row) -> bool:
         a, b = x.get("address_names"), y.get("address_names")
         return house(x, y) and a is not None and b is not None and bool(set(a) & set(b))
@@ -124,6 +130,7 @@ def _address_levels() -> dict[str, Predicate]:
         "same street": street,
         "same house number": house,
         "same house number, a named part in common": shared_name,
+        "two named parts in common": shared_names(2),
         "same postcode and locality": lambda x, y: code(x, y) and locality(x, y),
         "same postcode": code,
         "postcode nearly the same, same locality": lambda x, y: near(x, y) and locality(x, y),
@@ -186,6 +193,8 @@ def _predicate(label: str, column: str) -> Predicate:
              and _near(x["family_name"], y["given_name"]))
             or (_both(x["family_name"], y["given_name"]) and x["family_name"] == y["given_name"]
                 and _near(x["given_name"], y["family_name"]))),
+        "names swapped, both mistyped": lambda x, y: (
+            _near(x["given_name"], y["family_name"]) and _near(x["family_name"], y["given_name"])),
         "a given name is the other's family name": lambda x, y: (
             (_both(x["given_name"], y["family_name"]) and x["given_name"] == y["family_name"])
             or (_both(x["family_name"], y["given_name"]) and x["family_name"] == y["given_name"])),

@@ -73,6 +73,11 @@ SWAPPED_WITH_TYPO = (f"((given_name_l = family_name_r AND {_near('family_name_l'
                      f"(family_name_l = given_name_r AND {_near('given_name_l', 'family_name_r')}))")
 
 
+#: Given and family names exchanged and both mistyped ("John Coxon" / "Cooxn Jonh").
+SWAPPED_BOTH_MISTYPED = (f"({_near('given_name_l', 'family_name_r')} AND "
+                         f"{_near('family_name_l', 'given_name_r')})")
+
+
 def _two_edits_in_a_long_name(column: str) -> cll.ComparisonLevelCreator:
     """Up to two edits, only when both names have six letters or more.
 
@@ -108,6 +113,7 @@ def _given_name(household: float | None) -> cl.CustomComparison:
         cll.CustomLevel("given_name_l = family_name_r AND family_name_l = given_name_r",
                         "given and family names swapped"),
         cll.CustomLevel(SWAPPED_WITH_TYPO, "names swapped, one mistyped"),
+        cll.CustomLevel(SWAPPED_BOTH_MISTYPED, "names swapped, both mistyped"),
         cll.CustomLevel("(given_name_l = family_name_r OR family_name_l = given_name_r)",
                         "a given name is the other's family name"),
         cll.CustomLevel("(length(given_name_l) = 1 OR length(given_name_r) = 1) "
@@ -188,6 +194,9 @@ ADDRESS_LEVELS = (
 #: where the street was not recognised as the same: a missing line or two lines exchanged
 #: ("1 Nungara St, Bendigo Village" / "1, Bendigo Village") move the street guess.
 SAME_HOUSE_SHARED_NAME = "same house number, a named part in common"
+#: Two named parts in common (a street and its locality, a building and its street) where the
+#: house numbers differ or one is missing or misread ("38 Tindale St, Villa 2" / "Tindale St, Villa 2").
+TWO_SHARED_NAMES = "two named parts in common"
 
 #: The postcode comparison's levels: the postcode, and the locality when a postcode is mistyped.
 POSTCODE_LEVELS = (
@@ -212,6 +221,7 @@ def _address() -> cl.CustomComparison:
         first,
         cll.And(cll.CustomLevel(_SAME_HOUSE), cll.ArrayIntersectLevel("address_names", 1)).configure(
             label_for_charts=SAME_HOUSE_SHARED_NAME),
+        cll.ArrayIntersectLevel("address_names", 2).configure(label_for_charts=TWO_SHARED_NAMES),
         *rest,
         cll.ElseLevel(),
     ])
