@@ -2,14 +2,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from jigsaw.identity.address import (
-    MAX_INPUT,
-    address_parts,
-    address_tokens,
-    flat_number,
-    house_number,
-    named_parts,
-)
+from jigsaw.identity.address import MAX_INPUT, address_parts, address_tokens, flat_number, house_number
 
 
 @pytest.mark.parametrize(
@@ -111,28 +104,3 @@ def test_address_parts(text, expected):
 def test_address_parts_never_fails(text):
     parts = address_parts(text)
     assert len(parts) == 4 and all(isinstance(p, str) for p in parts)
-    assert all(isinstance(n, str) and n for n in named_parts(text))
-
-
-@pytest.mark.parametrize(
-    ("text", "expected"),
-    [
-        ("Flat 3, 12 High St, Newtown, Bristol BS1 1AA", ("highstreet", "newtown", "bristol")),
-        ("1 nungara street, bendigo retirement village, knoxfield, 3816 vic",
-         ("nungarastreet", "bendigoretirementvillage", "knoxfield")),
-        ("1, bendigo retirement village, knoxfueld, 3816 vic", ("bendigoretirementvillage", "knoxfueld")),
-        ("8 Stanley St, Miami, Winston Hills, NSW", ("stanleystreet", "miami", "winstonhills")),
-        ("12", ()),
-        (None, ()),
-    ],
-)
-def test_named_parts_leave_out_numbers_postcode_and_region(text, expected):
-    assert named_parts(text) == expected
-
-
-def test_two_lines_exchanged_still_share_their_names():
-    a = named_parts("51 arndell street, ocean hunter, eastwood, 4054 qld")
-    b = named_parts("51 ocean hunter, arndell street, 4054 qld")
-    assert address_parts("51 arndell street, ocean hunter")[1] != address_parts(
-        "51 ocean hunter, arndell street")[1]  # the street guess differs
-    assert set(a) & set(b) == {"arndellstreet", "oceanhunter"}

@@ -177,25 +177,8 @@ def address_parts(text: str | None) -> tuple[str, str, str, str]:
     canonical form; a foreign code as written, so it still compares as text. Any part not
     found is ``""``.
     """
-    return _read(text)[:4]
-
-
-@lru_cache(maxsize=_CACHE)
-def named_parts(text: str | None) -> tuple[str, ...]:
-    """Every named part of the address, numbers and postcode left out, spaces removed.
-
-    ``"1 Nungara St, Bendigo Village, Knoxfield 3816"`` -> ``("nungarastreet",
-    "bendigovillage", "knoxfield")``. Which part is the street is a guess that fails when a
-    line is missing or two lines change places ("1, Bendigo Village, Knoxfield", "51 Ocean
-    Hunter, Arndell Street"), so the model also asks whether any named part is shared.
-    """
-    return _read(text)[4]
-
-
-@lru_cache(maxsize=_CACHE)
-def _read(text: str | None) -> tuple[str, str, str, str, tuple[str, ...]]:
     if not isinstance(text, str) or not text:
-        return ("", "", "", "", ())
+        return ("", "", "", "")
     cleaned = _words_only(fold(text[:MAX_INPUT]))
     parts = [_expand(part.split()) for part in _PARTS.split(cleaned)]
     code = _trailing_postcode(parts) or ""
@@ -218,8 +201,4 @@ def _read(text: str | None) -> tuple[str, str, str, str, tuple[str, ...]]:
     if rest and len(rest[-1]) == 1 and _REGION.fullmatch(rest[-1][0]) and len(rest) > 1:
         rest = rest[:-1]  # "..., Winston Hills, NSW"
     locality = " ".join(rest[-1]) if rest else ""
-    if len(parts) > 1 and len(parts[-1]) == 1 and _REGION.fullmatch(parts[-1][0]):
-        parts = parts[:-1]  # a region abbreviation alone is not a name of the place
-    named = [n for n in ("".join(w for w in part if not _NUMBER.fullmatch(w) and w not in _SUBUNIT)
-                         for part in parts) if len(n) >= 3]
-    return (number, street, locality, code, tuple(dict.fromkeys(named)))
+    return (number, street, locality, code)

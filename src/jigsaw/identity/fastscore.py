@@ -115,22 +115,10 @@ def _address_levels() -> dict[str, Predicate]:
             a is not None and b is not None and min(len(a), len(b)) >= 4
             and damerau_levenshtein(a, b, 1) <= 1)
 
-    def shared_names(count: int) -> Predicate:
-        def check(x: Row, y: Row) -> bool:
-            a, b = x.get("address_names"), y.get("address_names")
-            return a is not None and b is not None and len(set(a) & set(b)) >= count
-        return check
-
-    def shared_name(x: Row, y: Row) -> bool:
-        a, b = x.get("address_names"), y.get("address_names")
-        return house(x, y) and a is not None and b is not None and bool(set(a) & set(b))
-
     return {
         "same house and street": lambda x, y: house(x, y) and street(x, y),
         "same street": street,
         "same house number": house,
-        "same house number, a named part in common": shared_name,
-        "two named parts in common": shared_names(2),
         "same postcode and locality": lambda x, y: code(x, y) and locality(x, y),
         "same postcode": code,
         "postcode nearly the same, same locality": lambda x, y: near(x, y) and locality(x, y),

@@ -46,7 +46,7 @@ INPUT_COLUMNS = (
     "unique_id", "source_system", "given_name", "given_group", "given_groups", "given_tokens",
     "given_initial", "family_name", "family_tokens", "birth_date", "birth_date_swapped", "birth_year", "sex",
     "nhs_number", "upn", "postcode", "postcode_sector", "postcode_district", "house_number", "street",
-    "locality", "address_names",
+    "locality",
 )
 
 
@@ -190,14 +190,6 @@ ADDRESS_LEVELS = (
     ("same house number", _SAME_HOUSE),
 )
 
-#: Same house number and a named part of the address in common (:func:`jigsaw.identity.address.named_parts`),
-#: where the street was not recognised as the same: a missing line or two lines exchanged
-#: ("1 Nungara St, Bendigo Village" / "1, Bendigo Village") move the street guess.
-SAME_HOUSE_SHARED_NAME = "same house number, a named part in common"
-#: Two named parts in common (a street and its locality, a building and its street) where the
-#: house numbers differ or one is missing or misread ("38 Tindale St, Villa 2" / "Tindale St, Villa 2").
-TWO_SHARED_NAMES = "two named parts in common"
-
 #: The postcode comparison's levels: the postcode, and the locality when a postcode is mistyped.
 POSTCODE_LEVELS = (
     ("same postcode and locality", f"{_SAME_POSTCODE} AND {_close('locality')}"),
@@ -215,14 +207,9 @@ POSTCODE_NULL = ("(postcode_l IS NULL AND locality_l IS NULL) OR (postcode_r IS 
 
 def _address() -> cl.CustomComparison:
     """House number and street, read from the address text (typos of up to two letters allowed)."""
-    first, *rest = (cll.CustomLevel(sql, label) for label, sql in ADDRESS_LEVELS)
     return _comparison("address", "house number and street", [
         cll.CustomLevel(ADDRESS_NULL, "no street address to compare").configure(is_null_level=True),
-        first,
-        cll.And(cll.CustomLevel(_SAME_HOUSE), cll.ArrayIntersectLevel("address_names", 1)).configure(
-            label_for_charts=SAME_HOUSE_SHARED_NAME),
-        cll.ArrayIntersectLevel("address_names", 2).configure(label_for_charts=TWO_SHARED_NAMES),
-        *rest,
+        *(cll.CustomLevel(sql, label) for label, sql in ADDRESS_LEVELS),
         cll.ElseLevel(),
     ])
 
@@ -278,9 +265,8 @@ BLOCKING_RULES = (
     block_on("family_name", "street", "postcode"),
     # For a pair whose names are both wrong, or whose postcode is mistyped: a birth date with
     # one piece of the address; a postcode with a given name, or a name written in the other
-    # name's field. (House number and postcode alone would find a third more on FEBRL, but makes
-    # so many pairs that a 200,000-record run overflows DuckDB's 1 GB.) On the synthetic partnership they add 5% to the pairs scored and
-    # no true pair (its noise never makes these errors); on FEBRL they find 1 true pair in 30
+    # name's field. On the synthetic partnership they add 5% to the pairs scored and no true
+    # pair (its noise never makes these errors); on FEBRL they find about one true pair in three
     # of those the rules above miss.
     block_on("birth_date", "street"),
     block_on("birth_date", "house_number"),

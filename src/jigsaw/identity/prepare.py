@@ -16,7 +16,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from jigsaw.feeds import normalise_postcode, postcode_parts
-from jigsaw.identity.address import address_parts, named_parts
+from jigsaw.identity.address import address_parts
 from jigsaw.identity.model import INPUT_COLUMNS
 from jigsaw.identity.names import (
     canonical_given,
@@ -86,7 +86,7 @@ def _address(text: str) -> dict[str, str | None]:
     # ("Cope Place" / "Copeplace", "Dalrymple S treet"), and the words are already expanded
     street, locality = street.replace(" ", ""), locality.replace(" ", "")
     return {"house": house or None, "street": street or None, "locality": locality or None,
-            "code": code or None, "names": list(named_parts(text)) or None}
+            "code": code or None}
 
 
 def _given(text: str) -> str:
@@ -121,8 +121,7 @@ def prepare(table: pa.Table) -> pa.Table:
         birth = pc.strftime(birth, "%Y-%m-%d")
     birth = _blank_to_null(birth)
     address = _map_unique(_blank_to_null(_column(table, "address", n)), _address,
-                          pa.struct([("house", _STR), ("street", _STR), ("locality", _STR), ("code", _STR),
-                                    ("names", _TOKENS)]))
+                          pa.struct([("house", _STR), ("street", _STR), ("locality", _STR), ("code", _STR)]))
     # the postcode column when a feed has one, else a postcode read from the end of the address
     parts = pa.struct([("unit", _STR), ("sector", _STR), ("district", _STR)])
     given = _map_unique(_blank_to_null(_column(table, "postcode", n)), _postcode, parts)
@@ -153,7 +152,6 @@ def prepare(table: pa.Table) -> pa.Table:
         "house_number": pc.struct_field(address, "house"),
         "street": pc.struct_field(address, "street"),
         "locality": pc.struct_field(address, "locality"),
-        "address_names": pc.struct_field(address, "names"),
     }
     return pa.table({name: columns[name] for name in INPUT_COLUMNS})
 
