@@ -91,3 +91,20 @@ def test_report_lists_weights_and_warns_of_a_feed_without_a_field():
     warnings = missing_fields(prepare(_feed(5, address=False)))
     assert len(warnings) == 1 and "postcode" in warnings[0] and "address" in warnings[0]
     assert "postcode" not in missing_fields(prepare(_feed(5)))[0]
+
+
+def test_every_comparison_is_trained_by_a_pass_that_does_not_block_on_what_it_reads():
+    """Splink trains in an EM pass only comparisons reading none of the pass's blocking columns."""
+    from splink.internals.parse_sql import get_columns_used_from_sql
+
+    from jigsaw.identity.model import TRAINING_RULES, settings
+
+    linker = linkage.make_linker(prepare(_feed(3)), settings(household=None))
+    rules = [get_columns_used_from_sql(r.get_blocking_rule("duckdb").blocking_rule_sql, "duckdb")
+             for r in TRAINING_RULES]
+    for comparison in linker._settings_obj.comparisons:
+        reads = {c.input_name for c in comparison._input_columns_used_by_case_statement}
+        trained_by = [cols for cols in rules if not reads & set(cols)]
+        assert trained_by, comparison.output_column_name
+        if comparison.output_column_name == "given_name":  # not only among pairs of one name group
+            assert any("given_group" not in cols for cols in trained_by)

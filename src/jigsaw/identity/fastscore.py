@@ -104,10 +104,16 @@ def _address_levels() -> dict[str, Predicate]:
     def locality(x: Row, y: Row) -> bool:
         return _close(x["locality"], y["locality"])
 
-    def near(x: Row, y: Row) -> bool:
+    def near(x: Row, y: Row) -> bool:  # a model saved before swaps counted as one slip
         a, b = x["postcode"], y["postcode"]
         return _same(x, y, "postcode_sector") or (
             a is not None and b is not None and min(len(a), len(b)) >= 4 and levenshtein(a, b, 1) <= 1)
+
+    def slip(x: Row, y: Row) -> bool:
+        a, b = x["postcode"], y["postcode"]
+        return _same(x, y, "postcode_sector") or (
+            a is not None and b is not None and min(len(a), len(b)) >= 4
+            and damerau_levenshtein(a, b, 1) <= 1)
 
     return {
         "same house and street": lambda x, y: house(x, y) and street(x, y),
@@ -118,6 +124,8 @@ def _address_levels() -> dict[str, Predicate]:
         "postcode nearly the same, same locality": lambda x, y: near(x, y) and locality(x, y),
         "same locality": locality,
         "postcode nearly the same": near,
+        "postcode one slip apart, same locality": lambda x, y: slip(x, y) and locality(x, y),
+        "postcode one slip apart": slip,
     }
 
 
@@ -173,6 +181,8 @@ def _predicate(label: str, column: str) -> Predicate:
              and _near(x["family_name"], y["given_name"]))
             or (_both(x["family_name"], y["given_name"]) and x["family_name"] == y["given_name"]
                 and _near(x["given_name"], y["family_name"]))),
+        "names swapped, both mistyped": lambda x, y: (
+            _near(x["given_name"], y["family_name"]) and _near(x["family_name"], y["given_name"])),
         "a given name is the other's family name": lambda x, y: (
             (_both(x["given_name"], y["family_name"]) and x["given_name"] == y["family_name"])
             or (_both(x["family_name"], y["given_name"]) and x["family_name"] == y["given_name"])),

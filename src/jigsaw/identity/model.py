@@ -66,6 +66,11 @@ SWAPPED_WITH_TYPO = (f"((given_name_l = family_name_r AND {_near('family_name_l'
                      f"(family_name_l = given_name_r AND {_near('given_name_l', 'family_name_r')}))")
 
 
+#: Given and family names exchanged and both mistyped ("John Coxon" / "Cooxn Jonh").
+SWAPPED_BOTH_MISTYPED = (f"({_near('given_name_l', 'family_name_r')} AND "
+                         f"{_near('family_name_l', 'given_name_r')})")
+
+
 def _two_edits_in_a_long_name(column: str) -> cll.ComparisonLevelCreator:
     """Up to two edits, only when both names have six letters or more.
 
@@ -101,6 +106,7 @@ def _given_name(household: float | None) -> cl.CustomComparison:
         cll.CustomLevel("given_name_l = family_name_r AND family_name_l = given_name_r",
                         "given and family names swapped"),
         cll.CustomLevel(SWAPPED_WITH_TYPO, "names swapped, one mistyped"),
+        cll.CustomLevel(SWAPPED_BOTH_MISTYPED, "names swapped, both mistyped"),
         cll.CustomLevel("(given_name_l = family_name_r OR family_name_l = given_name_r)",
                         "a given name is the other's family name"),
         cll.CustomLevel("(length(given_name_l) = 1 OR length(given_name_r) = 1) "
@@ -163,7 +169,10 @@ def _close(column: str) -> str:
 
 _SAME_POSTCODE = "postcode_l = postcode_r"
 _SAME_HOUSE = "house_number_l = house_number_r"
-_NEAR_POSTCODE = ("(postcode_sector_l = postcode_sector_r OR (levenshtein(postcode_l, postcode_r) <= 1"
+#: Postcodes one slip apart: a character wrong, missing or added, or two neighbours swapped
+#: ("3189" / "3198"), a common slip in typing a code that Levenshtein counts as two edits.
+_NEAR_POSTCODE = ("(postcode_sector_l = postcode_sector_r OR"
+                  " (damerau_levenshtein(postcode_l, postcode_r) <= 1"
                   " AND least(length(postcode_l), length(postcode_r)) >= 4))")
 
 #: The street-address comparison's graded levels, most specific first: (label, SQL). A pair takes
@@ -178,9 +187,9 @@ ADDRESS_LEVELS = (
 POSTCODE_LEVELS = (
     ("same postcode and locality", f"{_SAME_POSTCODE} AND {_close('locality')}"),
     ("same postcode", _SAME_POSTCODE),
-    ("postcode nearly the same, same locality", f"{_NEAR_POSTCODE} AND {_close('locality')}"),
+    ("postcode one slip apart, same locality", f"{_NEAR_POSTCODE} AND {_close('locality')}"),
     ("same locality", _close("locality")),
-    ("postcode nearly the same", _NEAR_POSTCODE),
+    ("postcode one slip apart", _NEAR_POSTCODE),
 )
 
 #: Nothing to compare: one side has neither a house number nor a street / neither postcode nor locality.
@@ -247,13 +256,30 @@ BLOCKING_RULES = (
     "l.family_name = r.given_name AND l.birth_date = r.birth_date",
     block_on("house_number", "street", "locality"),
     block_on("family_name", "street", "postcode"),
+    # For a pair whose names are both wrong, or whose postcode is mistyped: a birth date with
+    # one piece of the address; a postcode with a given name, or a name written in the other
+    # name's field. On the synthetic partnership they add 5% to the pairs scored and no true
+    # pair (its noise never makes these errors); on FEBRL they find about one true pair in three
+    # of those the rules above miss.
+    block_on("birth_date", "street"),
+    block_on("birth_date", "house_number"),
+    block_on("birth_date", "locality"),
+    block_on("given_group", "postcode"),
+    "l.given_name = r.family_name AND l.postcode = r.postcode",
+    "l.family_name = r.given_name AND l.postcode = r.postcode",
 )
 
-#: EM passes: each trains the comparisons its blocking rule does not use, so together they
-#: train every comparison (names in the first, birth date and family name in the second).
+#: EM passes: Splink trains in each pass only the comparisons that read none of the rule's
+#: columns, so together these train every comparison: postcode and address in the first,
+#: family name and birth date in the second, given name in the third. The given-name comparison
+#: reads the family name too (its swapped levels), so the first pass cannot train it; a pass
+#: blocked on ``given_group`` would train it only on pairs whose given names agree; and the
+#: postcode is trained where no part of the address was blocked on (a pair that shares a house
+#: number has seldom moved).
 TRAINING_RULES = (
     block_on("family_name", "birth_date"),
-    block_on("given_group", "postcode"),
+    block_on("given_name", "postcode"),
+    block_on("birth_date", "postcode"),
 )
 
 #: Rules for the prior: pairs these select are almost all true matches.

@@ -71,7 +71,7 @@ def _rules(key: dict[str, Any]) -> list[dict[str, Any]]:
         {"given_group": g, "birth_date": b},
         {"family_name": f, "birth_date": b},
         {"birth_date": b, "postcode": p},
-        {"given_group": g, "postcode": p, "birth_date__startswith": year},
+        {"given_group": g, "postcode": p},  # the batch rule of the same fields (its index)
         {"birth_date": key["birth_date_swapped"], "given_name__startswith": key["given_initial"]},
     )
     return [fields for fields in rules if all(v is not None for v in fields.values())]
