@@ -16,6 +16,7 @@ from .chronology import chronology, significance
 from .common import UserError
 from .feeds import import_command, quarantine, synth
 from .linking import export, link, review
+from .practice import practice
 from .redaction import redact
 from .reviews import reviews
 from .server import demo, migrate, serve
@@ -34,7 +35,7 @@ def cli() -> None:
 
 COMMANDS = (synth, import_command, quarantine, link, export, review, search, shield, chronology,
             significance, alerts, audit, migrate, serve, demo,
-            createuser, temporary_password, otp_code, redact, reviews, api_client)
+            createuser, temporary_password, otp_code, redact, reviews, api_client, practice)
 for command in COMMANDS:
     cli.add_command(command)
 
