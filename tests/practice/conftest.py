@@ -14,12 +14,12 @@ RIVERSIDE = "Riverside Surgery"
 
 
 @pytest.fixture
-def olivia(loaded) -> int:
+def olivia(loaded) -> int:  # noqa: F811 - the fixture
     return person_of("csc", "C1", loaded)
 
 
 @pytest.fixture
-def worker(make_user, loaded):
+def worker(make_user, loaded):  # noqa: F811 - the fixtures
     """A social worker of Northtown (a case role, unscoped), signed in with a code."""
     user = make_user(Role.SOCIAL_WORKER, username="priya", agency=NORTHTOWN)
     user.first_name, user.last_name = "Priya", "Shah"

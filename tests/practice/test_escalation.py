@@ -26,8 +26,13 @@ pytestmark = pytest.mark.django_db(databases=BOTH)
 
 def _raise(client, olivia: int, using: str, **over: str):
     riverside = Agency.objects.using(using).get(name=RIVERSIDE)
-    form = {"reason": "s47", "about": "The GP closed the referral without seeing Olivia",
-            "agency": str(riverside.pk), "with_whom": "Dr Karen Holt", "why": "The bruise was not explained"}
+    form = {
+        "reason": "s47",
+        "about": "The GP closed the referral without seeing Olivia",
+        "agency": str(riverside.pk),
+        "with_whom": "Dr Karen Holt",
+        "why": "The bruise was not explained",
+    }
     form.update(over)
     return client.post(reverse("practice:disagreement-new", args=[olivia]), form)
 
@@ -61,8 +66,12 @@ def test_an_unresolved_stage_escalates_itself_and_alerts_the_next_account(worker
     sweep(loaded, item.stage_due_at + dt.timedelta(minutes=1))
     item.refresh_from_db()
     assert item.stage == "partnership"
-    assert Alert.objects.using(loaded).filter(rule_id=RULE_ID).order_by("-pk").first().assignee_id is None  # hub
-    steps = list(DisagreementStep.objects.using(loaded).filter(disagreement=item).values_list("step", flat=True))
+    assert (
+        Alert.objects.using(loaded).filter(rule_id=RULE_ID).order_by("-pk").first().assignee_id is None
+    )  # hub
+    steps = list(
+        DisagreementStep.objects.using(loaded).filter(disagreement=item).values_list("step", flat=True)
+    )
     assert steps == ["raised", "timed_out", "timed_out", "timed_out"]
 
 
@@ -70,7 +79,8 @@ def test_listing_escalates_an_overdue_stage_and_an_outcome_stops_it(worker, oliv
     _raise(worker, olivia, loaded)
     item = Disagreement.objects.using(loaded).get()
     Disagreement.objects.using(loaded).filter(pk=item.pk).update(  # aged: the stage ran out a day ago
-        stage_due_at=timezone.now() - dt.timedelta(days=1), recorded_at=timezone.now() - dt.timedelta(days=3))
+        stage_due_at=timezone.now() - dt.timedelta(days=1), recorded_at=timezone.now() - dt.timedelta(days=3)
+    )
     url = reverse("practice:disagreement", args=[olivia, item.pk])
     page = worker.get(url, {"reason": "s47"}).content.decode()
     assert "Manager to manager" in page and "Escalated when its time ran out" in page
@@ -88,11 +98,14 @@ def test_listing_escalates_an_overdue_stage_and_an_outcome_stops_it(worker, oliv
     assert 2.9 < figures["days_to_resolution"]["median"] < 3.1
 
 
-@pytest.mark.parametrize(("change", "message"), [
-    ({"about": ""}, "Enter the decision you disagree with"),
-    ({"why": ""}, "Enter why you disagree"),
-    ({"agency": "424242"}, "that agency is not known"),
-])
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        ({"about": ""}, "Enter the decision you disagree with"),
+        ({"why": ""}, "Enter why you disagree"),
+        ({"agency": "424242"}, "that agency is not known"),
+    ],
+)
 def test_bad_input_raises_nothing(worker, olivia, loaded, change, message):
     response = _raise(worker, olivia, loaded, **change)
     assert response.status_code == 400 and message in response.content.decode()

@@ -23,24 +23,34 @@ pytestmark = pytest.mark.django_db(databases=BOTH)
 def _form(using: str, **over: str) -> dict[str, str]:
     today = timezone.localdate()
     riverside = Agency.objects.using(using).get(name=RIVERSIDE)
-    form = {"reason": "s47", "share": "yes", "decided_on-day": str(today.day),
-            "decided_on-month": str(today.month), "decided_on-year": str(today.year),
-            "what": "The bruise on her arm and the s47 enquiry", "agency": str(riverside.pk),
-            "recipient": "Dr Karen Holt, GP", "purpose": "So the GP can check at the next appointment",
-            "lawful_basis": "ca1989_s47"}
+    form = {
+        "reason": "s47",
+        "share": "yes",
+        "decided_on-day": str(today.day),
+        "decided_on-month": str(today.month),
+        "decided_on-year": str(today.year),
+        "what": "The bruise on her arm and the s47 enquiry",
+        "agency": str(riverside.pk),
+        "recipient": "Dr Karen Holt, GP",
+        "purpose": "So the GP can check at the next appointment",
+        "lawful_basis": "ca1989_s47",
+    }
     form.update(over)
     return form
 
 
 def _counts(using: str) -> tuple[int, int, int]:
-    return (SharingDecision.objects.using(using).count(),
-            Event.objects.using(using).filter(event_type="information_sharing_decision").count(),
-            AccessEntry.objects.using(using).filter(action=Action.RECORD_PRACTICE).count())
+    return (
+        SharingDecision.objects.using(using).count(),
+        Event.objects.using(using).filter(event_type="information_sharing_decision").count(),
+        AccessEntry.objects.using(using).filter(action=Action.RECORD_PRACTICE).count(),
+    )
 
 
 def test_every_basis_cites_its_source():
     assert {"ca1989_s17", "ca1989_s47", "ca2004_s11", "gdpr_6_1_e_safeguarding", "consent"} <= {
-        b.code for b in BASES}
+        b.code for b in BASES
+    }
     assert all(b.citation and ("Act" in b.citation or "GDPR" in b.citation) for b in BASES)
 
 
@@ -71,17 +81,20 @@ def test_a_decision_not_to_share_needs_no_basis_but_its_reasons(worker, olivia, 
     assert [(r.agency, r.shared, r.not_shared) for r in rows] == [(RIVERSIDE, 0, 1)]
 
 
-@pytest.mark.parametrize(("change", "message"), [
-    ({"lawful_basis": ""}, "Select the lawful basis for sharing"),
-    ({"lawful_basis": "because"}, "Select the lawful basis for sharing"),
-    ({"purpose": "  "}, "Enter the reasons for your decision"),
-    ({"share": ""}, "Select whether you decided to share"),
-    ({"what": ""}, "Enter what information"),
-    ({"agency": "999999"}, "that agency is not known"),
-    ({"agency": "Nowhere Agency"}, "that agency is not known"),
-    ({"decided_on-year": str(dt.date.today().year + 1)}, "must be today or in the past"),
-    ({"decided_on-month": "13"}, "Enter a real date"),
-])
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        ({"lawful_basis": ""}, "Select the lawful basis for sharing"),
+        ({"lawful_basis": "because"}, "Select the lawful basis for sharing"),
+        ({"purpose": "  "}, "Enter the reasons for your decision"),
+        ({"share": ""}, "Select whether you decided to share"),
+        ({"what": ""}, "Enter what information"),
+        ({"agency": "999999"}, "that agency is not known"),
+        ({"agency": "Nowhere Agency"}, "that agency is not known"),
+        ({"decided_on-year": str(dt.date.today().year + 1)}, "must be today or in the past"),
+        ({"decided_on-month": "13"}, "Enter a real date"),
+    ],
+)
 def test_bad_input_is_refused_and_nothing_is_written(worker, olivia, loaded, change, message):
     before = _counts(loaded)
     response = worker.post(reverse("practice:sharing", args=[olivia]), _form(loaded, **change))

@@ -18,9 +18,15 @@ pytestmark = pytest.mark.django_db(databases=BOTH)
 
 
 def _voice(client, olivia, day: dt.date, **over):
-    form = {"reason": "s47", "said_on-day": str(day.day), "said_on-month": str(day.month),
-            "said_on-year": str(day.year), "how": "seen_alone", "words": "I like my nan's house, it is quiet",
-            "wishes": "To stay at nan's at weekends"}
+    form = {
+        "reason": "s47",
+        "said_on-day": str(day.day),
+        "said_on-month": str(day.month),
+        "said_on-year": str(day.year),
+        "how": "seen_alone",
+        "words": "I like my nan's house, it is quiet",
+        "wishes": "To stay at nan's at weekends",
+    }
     form.update(over)
     return client.post(reverse("practice:voice", args=[olivia]), form)
 
@@ -29,10 +35,20 @@ def _plan(using: str, days_ago: int) -> None:
     """A child protection plan starting ``days_ago`` for Olivia (csc C1), as the feed would send."""
     record = PersonRecord.objects.using(using).get(source_system__code="csc", record_key="C1")
     Event.objects.using(using).create(
-        source_system=record.source_system, record_key="P1", row_hash="x", batch_id=record.batch_id,
-        first_batch_id=record.batch_id, person=record, event_id="P1", person_source_id="C1",
-        event_type="cp_plan_start", occurred_at=timezone.now() - dt.timedelta(days=days_ago),
-        occurred_precision="day", summary="I think mum is probably not coping", kind="")
+        source_system=record.source_system,
+        record_key="P1",
+        row_hash="x",
+        batch_id=record.batch_id,
+        first_batch_id=record.batch_id,
+        person=record,
+        event_id="P1",
+        person_source_id="C1",
+        event_type="cp_plan_start",
+        occurred_at=timezone.now() - dt.timedelta(days=days_ago),
+        occurred_precision="day",
+        summary="I think mum is probably not coping",
+        kind="",
+    )
 
 
 def test_the_childs_words_are_their_own_entry_in_the_chronology(worker, olivia, loaded):
@@ -44,11 +60,14 @@ def test_the_childs_words_are_their_own_entry_in_the_chronology(worker, olivia, 
     assert "Child's voice</strong>" in page and "I like my nan" in page
 
 
-@pytest.mark.parametrize(("change", "message"), [
-    ({"words": ""}, "Enter the child"),
-    ({"how": "guessed"}, "Select how the child was seen or heard"),
-    ({"said_on-day": ""}, "Enter a day, month and year"),
-])
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        ({"words": ""}, "Enter the child"),
+        ({"how": "guessed"}, "Select how the child was seen or heard"),
+        ({"said_on-day": ""}, "Enter a day, month and year"),
+    ],
+)
 def test_bad_voice_input_writes_nothing(worker, olivia, loaded, change, message):
     response = _voice(worker, olivia, timezone.localdate(), **change)
     assert response.status_code == 400 and message in response.content.decode().replace("&#x27;", "'")
@@ -67,7 +86,12 @@ def test_record_quality_flags_and_counts(worker, olivia, loaded, settings):
     assert for_child(olivia, loaded).flags == {}  # no plan, no early help: nothing to prompt
     _plan(loaded, 40)
     quality = for_child(olivia, loaded)
-    assert set(quality.flags) == {"missing_from_record", "undistinguished", "out_of_date", "no_lead_professional"}
+    assert set(quality.flags) == {
+        "missing_from_record",
+        "undistinguished",
+        "out_of_date",
+        "no_lead_professional",
+    }
     page = worker.get(reverse("chronology:child", args=[olivia]), {"reason": "s47"}).content.decode()
     assert "Child missing from the record" in page and "No lead professional" in page
     assert counts(loaded)["missing_from_record"] == 1
@@ -76,4 +100,6 @@ def test_record_quality_flags_and_counts(worker, olivia, loaded, settings):
     quality = for_child(olivia, loaded)
     assert set(quality.flags) == {"undistinguished"}  # seen today, recorded today, led
     board = counts(loaded)
-    assert board["missing_from_record"] == 0 and board["undistinguished"] == 1 and board["children_checked"] >= 1
+    assert (
+        board["missing_from_record"] == 0 and board["undistinguished"] == 1 and board["children_checked"] >= 1
+    )

@@ -11,8 +11,8 @@ Four checks, each a prompt for a person to look at, never a score (docs/practice
   is open (casework, not a GP registration) and nothing has been recorded for
   ``JIGSAW_PRACTICE_STALE_DAYS``;
 * **no lead professional**: a plan or an early help assessment is open and no current involvement
-  is marked lead professional (Working Together 2023: every child receiving early help or on a
-  plan has a lead practitioner).
+  is marked lead professional (Working Together 2023 asks for a lead practitioner to coordinate
+  early help; for a child on a plan the allocated social worker has that role).
 
 Read set-wise (a handful of grouped queries whatever the number of children), so the same code
 answers one child's page and the board's counts (:func:`counts`).

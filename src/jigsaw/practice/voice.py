@@ -1,8 +1,8 @@
 """The child's voice: the child's own words and wishes, recorded as their own kind of entry.
 
 Case reviews keep finding that the child was not seen, not heard, or heard only through adults
-(the ten principles' first; Working Together 2023 para 5: "anyone working with children should
-see and speak to the child, listen to what they say, take their views seriously"). The words are
+(the ten principles' first; Working Together to Safeguard Children 2023 asks practitioners to
+see and speak to the child and take their wishes and feelings into account). The words are
 recorded as the child said them, with how they were heard, and become a ``child_voice`` entry in
 the chronology: a fact of what the child said, never an adult's interpretation of it.
 """
