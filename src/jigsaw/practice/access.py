@@ -49,23 +49,13 @@ def open_child(request: HttpRequest, person_id: int, using: str) -> Opened:
     reason = reason_named(source.get("reason"))
     if reason is None:
         raise NoReason()
-    actor = Actor.of(request)
     if person_id in gate.protected([person_id], using) - granted:
-        actor.log(
-            Action.REFUSED,
-            using=using,
-            person_id=person_id,
-            reason=reason.code,
-            detail={
-                "view": request.resolver_match.view_name if request.resolver_match else "",
-                "method": request.method,
-                "why": "protected record",
-            },
-        )
+        # the 403 handler (jigsaw.web.refusals) writes the refusal, naming the child, to the access log
         raise PermissionDenied(
             "this child's record is protected: open the child's page to see whom to "
             "contact, or to break glass in an emergency"
         )
+    actor = Actor.of(request)
     return Opened(person, reason, scope, actor)
 
 
