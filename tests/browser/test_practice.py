@@ -186,6 +186,6 @@ def test_practice_records_from_a_childs_page(page, server, sign_in, checkpoint):
 
     page.goto(reverse("practice:figures"))
     figures = page.locator("main").inner_text()
-    assert "1 raised, 1 open" in figures and "Core group meeting" in figures
+    assert re.search(r"fewer than \d+ raised", figures) and "Core group meeting" in figures
     checkpoint(page, "figures")
     _shoot(page, "09-figures")

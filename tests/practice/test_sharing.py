@@ -112,3 +112,14 @@ def test_without_a_fresh_reason_nothing_is_read_or_written(worker, olivia, loade
     assert _counts(loaded) == before
     asked = worker.get(reverse("practice:sharing", args=[olivia]))
     assert asked.status_code == 200 and "Why are you opening this record?" in asked.content.decode()
+
+
+def test_the_figures_page_counts_per_agency_with_small_counts_withheld(worker, olivia, loaded, make_user):
+    from jigsaw.accounts.roles import Role
+    from tests.accounts.support import verified_client
+
+    worker.post(reverse("practice:sharing", args=[olivia]), _form(loaded))
+    lead = verified_client(make_user(Role.SAFEGUARDING_LEAD))
+    page = lead.get(reverse("practice:figures")).content.decode()
+    assert RIVERSIDE in page and "fewer than 5" in page and "Olivia" not in page
+    assert AccessEntry.objects.using(loaded).filter(action=Action.VIEW_AGGREGATES).exists()
