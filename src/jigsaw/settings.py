@@ -86,6 +86,7 @@ INSTALLED_APPS = [
     "jigsaw.alerts",
     "jigsaw.accounts",
     "jigsaw.reviews",
+    "jigsaw.practice",
     "jigsaw.audit",
     "jigsaw.insight",
     "jigsaw.api",
@@ -332,3 +333,25 @@ JIGSAW_API_RATE_LIMIT_STORAGE = os.environ.get("JIGSAW_API_RATE_LIMIT_STORAGE", 
 JIGSAW_HUB_NAME = os.environ.get("JIGSAW_HUB_NAME", "Safeguarding hub")
 JIGSAW_HUB_PHONE = os.environ.get("JIGSAW_HUB_PHONE", "")
 JIGSAW_HUB_EMAIL = os.environ.get("JIGSAW_HUB_EMAIL", "")
+
+
+# --- Practice records (docs/practice.md) ----------------------------------------------------------
+# Working days each stage of a professional disagreement has before it escalates itself, as
+# "stage=days,...". Defaults from the Lincolnshire joint professional escalation and resolution
+# protocol (practitioner to practitioner: an action plan within 2 working days; manager to manager:
+# within 5 working days; senior liaison officer, here the designated lead: within 2 working days;
+# then the safeguarding partnership's independently chaired meeting, given 10 here: the protocol
+# sets no time for it, so it is an assumption a partnership should set).
+JIGSAW_PRACTICE_STAGE_WORKING_DAYS = {
+    stage: int(days) for stage, _, days in (
+        part.partition("=") for part in os.environ.get(
+            "JIGSAW_PRACTICE_STAGE_WORKING_DAYS",
+            "practitioner=2,manager=5,designated_lead=2,partnership=10").split(",") if part.strip())
+}
+# Days without an entry of the child seen or heard, while a plan is open, before the record-quality
+# check says the child is "missing from the record": 14 (10 working days, the minimum visiting
+# interval for a child protection plan in e.g. the Liverpool and Central Bedfordshire procedures).
+JIGSAW_PRACTICE_UNSEEN_DAYS = int(os.environ.get("JIGSAW_PRACTICE_UNSEEN_DAYS", "14"))
+# Days without any new entry, while a plan or involvement is open, before the record is "out of
+# date": 31 (core groups meet at least monthly, Liverpool's child protection procedure).
+JIGSAW_PRACTICE_STALE_DAYS = int(os.environ.get("JIGSAW_PRACTICE_STALE_DAYS", "31"))

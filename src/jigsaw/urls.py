@@ -11,6 +11,7 @@ urlpatterns = [
     path("", include("jigsaw.audit.urls")),
     path("", include("jigsaw.insight.urls")),
     path("", include("jigsaw.reviews.urls")),
+    path("", include("jigsaw.practice.urls")),
     path("", include("jigsaw.api.urls")),  # bearer tokens, not sign-in (JIGSAW_TOKEN_AUTH_PREFIXES)
 ]
 

@@ -53,8 +53,10 @@ def test_events_with_no_practitioner_give_no_signpost(loaded):
 
 def test_no_case_detail_is_carried():
     fields = set(Signpost.__dataclass_fields__)
+    # the lead-professional and early-help flags say who coordinates and what kind of support
+    # (issue 17 item 5, as ContactPoint's "lead professional" and "CAF" indicators did), not the case
     assert fields == {"agency", "team", "practitioner", "role", "contact", "started_on", "ended_on",
-                      "current", "source_system", "origin"}
+                      "current", "source_system", "origin", "lead_professional", "early_help_assessment"}
 
 
 def test_people_without_involvements_or_unknown_ids_have_none(loaded):

@@ -33,7 +33,7 @@ EVENTS = ["source_system", "event_id", "person_source_id", "event_type", "occurr
           "kind", "significance", "details"]
 RELS = ["source_system", "person_source_id", "related_source_id", "relationship"]
 INVS = ["source_system", "person_source_id", "agency", "role", "started_on", "team", "practitioner",
-        "contact", "ended_on"]
+        "contact", "ended_on", "lead_professional", "early_help_assessment"]
 HEADERS = {"people": PEOPLE, "events": EVENTS, "relationships": RELS, "involvements": INVS}
 ETHNICITY = {"WBRI", "WIRI", "WIRT", "WOTH", "WROM", "MWBC", "MWBA", "MWAS", "MOTH", "AIND",
              "APKN", "ABAN", "AOTH", "CHNE", "BCRB", "BAFR", "BOTH", "OOTH", "REFU", "NOBT"}
@@ -104,6 +104,15 @@ def test_every_contract_file_and_column(feeds):
     types = {json.loads((feeds.root / s / "source.json").read_text())["agency_type"] for s in feeds.sources}
     assert types == {"social_care", "health", "police", "education", "other"}
     assert not list(feeds.root.rglob("*.partial"))
+
+
+def test_social_workers_lead_and_some_health_visitors_hold_early_help(feeds):
+    rows = [r for s in feeds.sources for r in read(feeds.root / s / "involvements.csv")]
+    social = [r for r in rows if r["role"] == "allocated social worker"]
+    assert social and all(r["lead_professional"] == "true" for r in social)
+    early = [r for r in rows if r["early_help_assessment"] == "true"]
+    assert early and all(r["role"] == "health visitor" and r["lead_professional"] == "true" for r in early)
+    assert {r["lead_professional"] for r in rows} == {"true", ""}
 
 
 def test_summary_counts_match_the_files(feeds):

@@ -73,6 +73,13 @@ EXPECTED: dict[str, dict[str, int]] = {
     # figures across reviews, never a child: the review roles and the analyst
     "reviews:board": only(Role.SOCIAL_WORKER, Role.SAFEGUARDING_LEAD, Role.ANALYST),
     "reviews:themes": only(Role.SOCIAL_WORKER, Role.SAFEGUARDING_LEAD, Role.ANALYST),
+    # a child's practice records open like the child's page: 404 for the sample person to the case
+    # roles, 403 before that for the rest; the figures are counts, never a child
+    **{f"practice:{name}": {**only(), **dict.fromkeys(
+        (Role.PRACTITIONER, Role.HUB_OFFICER, Role.SOCIAL_WORKER, Role.SAFEGUARDING_LEAD), 404)}
+       for name in ("overview", "sharing", "voice", "disagreement-new", "disagreement", "meeting-new",
+                    "meeting")},
+    "practice:figures": only(Role.ANALYST, Role.SAFEGUARDING_LEAD),
     # a session is no credential here: the same answer for every role as for nobody
     "api:token": dict.fromkeys(ROLES, 405),  # POST only
     "api:metadata": ALL,  # the CapabilityStatement, no personal data

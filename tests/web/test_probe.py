@@ -104,7 +104,38 @@ def partnership(loaded):
         ],
         using,
     )
+    _practice_records(jack, using)
     return {"olivia": olivia, "jack": jack, "twin": twin, "duplicate": duplicate}
+
+
+def _practice_records(jack: int, using: str) -> None:
+    """Practice records about Jack that name him: a sharing decision, his words (chronology entries
+    too), a disagreement and a core group with his social worker invited."""
+    from jigsaw.audit.actor import Actor
+    from jigsaw.practice.entries import write_entry
+    from jigsaw.practice.models import ChildVoice, Disagreement, Invitation, Meeting, SharingDecision
+    from jigsaw.records.models import Agency
+
+    now = dt.datetime(2024, 6, 2, tzinfo=dt.UTC)
+    northtown = Agency.objects.using(using).get(name=NORTHTOWN)
+    sam = Actor("sam", Role.SOCIAL_WORKER, NORTHTOWN, "Sam Patel", "", "")
+    who = {"person_id": jack, "recorded_by": "sam", "recorded_by_name": "Sam Patel",
+           "recorded_by_agency": NORTHTOWN, "recorded_at": now}
+    decision = SharingDecision.objects.using(using).create(
+        **who, decided_on=now.date(), share=True, what="Jack Turner's address M20 2LS", agency=northtown,
+        recipient="Sam Patel", purpose="Jack Turner is at risk", lawful_basis="ca1989_s47")
+    write_entry(jack, "sharing", decision.pk, "information_sharing_decision", now.date(),
+                "Shared Jack Turner's address M20 2LS", "judgement", sam, using)
+    voice = ChildVoice.objects.using(using).create(**who, said_on=now.date(), how="seen_alone",
+                                                   words="I am Jack Turner and I am scared")
+    write_entry(jack, "voice", voice.pk, "child_voice", now.date(), "Jack Turner said he is scared", "fact",
+                sam, using)
+    Disagreement.objects.using(using).create(
+        **who, about="Jack Turner's plan", agency=northtown, with_whom="Sam Patel", stage="practitioner",
+        stage_started_at=now, stage_due_at=now)  # overdue: listing it escalates it (and raises an alert)
+    meeting = Meeting.objects.using(using).create(**who, kind=Meeting.CORE_GROUP, held_on=now.date(),
+                                                  chair="Sam Patel", decisions="Jack Turner stays")
+    Invitation.objects.using(using).create(meeting=meeting, agency=northtown, practitioner="Sam Patel")
 
 
 def _clients(make_user, people, using):
@@ -124,10 +155,13 @@ def _clients(make_user, people, using):
 
 def _urls(people: dict[str, int], using: str) -> list[str]:
     from jigsaw.alerts.models import Alert
+    from jigsaw.practice.models import Disagreement, Meeting
 
     ids = {
         "person_id": list(people.values()),
         "alert_id": list(Alert.objects.using(using).values_list("pk", flat=True)),
+        "disagreement_id": list(Disagreement.objects.using(using).values_list("pk", flat=True)),
+        "meeting_id": list(Meeting.objects.using(using).values_list("pk", flat=True)),
         "fmt": ["html", "csv", "json"],
     }
     urls = []

@@ -87,7 +87,8 @@ def _contact(high: list[Match], using: str) -> dict[str, Any]:
 
 
 def _agency_contact(posts: list[Signpost], using: str) -> dict[str, Any]:
-    """The agency to contact: current involvements first, social care before others.
+    """The agency to contact: current involvements first, then the child's lead professional's
+    (the one who coordinates the support, Working Together 2023), then social care before others.
 
     Its own safeguarding contact when the partnership has recorded one (Agency
     ``safeguarding_phone``/``email``), else the contact the involvement gave.
@@ -98,7 +99,8 @@ def _agency_contact(posts: list[Signpost], using: str) -> dict[str, Any]:
         agency = agencies.get(post.agency.casefold())
         return agency.agency_type if agency else ""
 
-    post = min(posts, key=lambda p: (not p.current, kind(p) != "social_care"))  # min is stable
+    post = min(posts, key=lambda p: (not p.current, not p.lead_professional,
+                                     kind(p) != "social_care"))  # min is stable
     agency = agencies.get(post.agency.casefold())
     if agency is not None and (agency.safeguarding_phone or agency.safeguarding_email):
         return organization(agency.name, agency.safeguarding_phone, agency.safeguarding_email)

@@ -40,6 +40,7 @@ class Action(models.TextChoices):
     REFUSED = "refused", "Refused access"
     PASSWORD_CHANGE = "password_change", "Own password changed"
     VIEW_REVIEW = "view_review", "View records awaiting link review"
+    RECORD_PRACTICE = "record_practice", "Record practice (sharing, disagreement, meeting, child's voice)"
 
 
 class AppendOnly(Exception):

@@ -17,6 +17,7 @@ from .chronology import chronology, significance
 from .common import UserError
 from .feeds import import_command, quarantine, synth
 from .linking import export, link, review
+from .practice import practice
 from .redaction import redact
 from .retention import retention
 from .reviews import reviews
@@ -38,7 +39,7 @@ def cli() -> None:
 COMMANDS = (synth, import_command, quarantine, link, export, review, search, shield, chronology,
             significance, alerts, audit, migrate, serve, demo,
             createuser, temporary_password, otp_code, redact, reviews, api_client, retention,
-            subject_access)
+            subject_access, practice)
 for command in COMMANDS:
     cli.add_command(command)
 

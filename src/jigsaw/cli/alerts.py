@@ -104,9 +104,11 @@ def alerts(ctx: click.Context, fmt: str, status_filter: str | None, rule: str | 
 @click.option("--json", "as_json", is_flag=True)
 def run_command(as_of, as_json: bool) -> None:
     """Evaluate every rule over everyone (alerts are never raised twice for one open pattern), and
-    raise an alert for every case review clock now overdue: run it daily (docs/reviews.md)."""
+    raise an alert for every case review clock now overdue and escalate every professional
+    disagreement whose stage ran out of time: run it daily (docs/reviews.md, docs/practice.md)."""
     setup_django()
     from jigsaw.alerts.run import run
+    from jigsaw.practice.escalation import sweep
     from jigsaw.reviews.clocks import raise_overdue
     from jigsaw.rules import RuleFileError
 
@@ -116,6 +118,7 @@ def run_command(as_of, as_json: bool) -> None:
     except RuleFileError as exc:
         raise UserError(str(exc)) from None
     result["review_clocks_raised"] = raise_overdue(as_of.date() if as_of else None)
+    result["disagreements_escalated"] = len(sweep("default"))
     if as_json:
         echo_json(result)
         return
@@ -123,7 +126,7 @@ def run_command(as_of, as_json: bool) -> None:
         f"{result['events']:,} events of {result['people']:,} people: {result['findings']:,} patterns, "
         f"{result['raised']:,} new alerts, {result['updated']:,} updated, "
         f"{result['unchanged']:,} already raised; {result['review_clocks_raised']:,} case review "
-        "clocks newly overdue"
+        f"clocks newly overdue; {result['disagreements_escalated']:,} disagreements escalated"
     )
 
 

@@ -47,7 +47,7 @@ RELATIONSHIPS = FeedKind(
 INVOLVEMENTS = FeedKind(
     "involvements",
     ("source_system", "person_source_id", "agency", "role", "started_on", "team", "practitioner",
-     "contact", "ended_on"),
+     "contact", "ended_on", "lead_professional", "early_help_assessment"),
     frozenset({"source_system", "person_source_id", "agency", "role", "started_on"}),
     ("person_source_id", "agency", "role", "started_on"),
 )

@@ -53,7 +53,7 @@ STORED_COLUMNS: dict[str, tuple[str, ...]] = {
                "summary", "kind", "significance", "details"),
     "relationships": ("person_source_id", "related_source_id", "relationship"),
     "involvements": ("person_source_id", "agency", "role", "started_on", "team", "practitioner",
-                     "contact", "ended_on"),
+                     "contact", "ended_on", "lead_professional", "early_help_assessment"),
 }
 
 
@@ -257,8 +257,15 @@ def parse_relationship(v: list[str], now: datetime) -> ParsedRow:
 
 
 def parse_involvement(v: list[str], now: datetime) -> ParsedRow:
-    """Involvements: who works with the person, from when (and until when)."""
-    _ss, person_id, agency, role, started, team, practitioner, contact, ended = v
+    """Involvements: who works with the person, from when (and until when).
+
+    ``lead_professional`` (this practitioner is the child's lead professional, Working Together
+    2023's "lead practitioner") and ``early_help_assessment`` (an early help assessment, the
+    former CAF, is open with this involvement) are optional booleans; a value that is not true or
+    false loads as unknown with a warning (a signpost must not vanish over a typo, nor claim a
+    lead professional on a guess), as ``disability`` does for people.
+    """
+    _ss, person_id, agency, role, started, team, practitioner, contact, ended, lead_raw, help_raw = v
     _required(person_id, "person_source_id")
     _required(agency, "agency")
     _required(role, "role")
@@ -268,9 +275,23 @@ def parse_involvement(v: list[str], now: datetime) -> ParsedRow:
     ended_on = _date(ended, "ended_on") if ended else None
     if ended_on and ended_on < started_on:
         raise RowRejected("ended_on is before started_on")
+    warnings: list[tuple[str, str]] = []
+    lead = _flag(lead_raw, "lead_professional", warnings)
+    early_help = _flag(help_raw, "early_help_assessment", warnings)
     key = KEY_SEPARATOR.join((person_id, agency, role, started_on.isoformat()))
-    values = (person_id, agency, role, started, team, practitioner, contact, ended or None)
-    return ParsedRow(key, values, ())
+    values = (person_id, agency, role, started, team, practitioner, contact, ended or None,
+              _bool_text(lead), _bool_text(early_help))
+    return ParsedRow(key, values, tuple(warnings))
+
+
+def _flag(raw: str, field: str, warnings: list[tuple[str, str]]) -> bool | None:
+    """An optional true/false column: None when blank or (with a warning) anything else."""
+    if not raw:
+        return None
+    value = choices.parse_bool(raw)
+    if value is None:
+        warnings.append((field, f"{field} is not true or false; recorded as unknown"))
+    return value
 
 
 def parse_unnamed_person(v: list[str], now: datetime) -> ParsedRow:

@@ -84,6 +84,13 @@ _TYPES: tuple[EventType, ...] = (
     EventType("placement_change", _SC, "A looked-after child moved to a new placement with new carers."),
     EventType("care_status_change", _SC, "A looked-after child's legal status or placement status "
                                          "changed without a move to new carers."),
+    # added for practice records (issue 17; Information sharing: advice for practitioners, DfE
+    # 2024: "record your decision and the reasons for it, whether or not you share"), written by
+    # Jigsaw's practice app from a child's page and also accepted from any feed. Appended.
+    EventType("information_sharing_decision", _SC,
+              "A practitioner decided whether to share information about the child, with whom, why and "
+              "on what lawful basis."),
+    EventType("child_voice", _SC, "The child's own words, wishes and feelings, as the child expressed them."),
 )
 
 EVENT_TYPES: dict[str, EventType] = {t.name: t for t in _TYPES}

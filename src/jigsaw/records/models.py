@@ -235,6 +235,12 @@ class Involvement(FeedRecord):
     practitioner = models.CharField(max_length=200, blank=True)
     contact = models.CharField(max_length=300, blank=True)
     ended_on = models.DateField(null=True)
+    #: this practitioner is the child's lead professional (Working Together 2023: "lead
+    #: practitioner"); null: the feed did not say
+    lead_professional = models.BooleanField(null=True)
+    #: an early help assessment (formerly the Common Assessment Framework, CAF) is open with this
+    #: involvement; null: the feed did not say
+    early_help_assessment = models.BooleanField(null=True)
 
     class Meta:
         constraints = [

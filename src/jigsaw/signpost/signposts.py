@@ -45,6 +45,10 @@ class Signpost:
     current: bool
     source_system: str
     origin: str  # "involvement" (the source said so) or "events" (named on its events)
+    #: the source says this practitioner is the child's lead professional (None: it did not say)
+    lead_professional: bool | None = None
+    #: the source says an early help assessment (formerly CAF) is open with this involvement
+    early_help_assessment: bool | None = None
 
     def as_dict(self) -> dict[str, object]:
         data = asdict(self)
@@ -73,7 +77,8 @@ def signposts_for_people(person_ids: Iterable[int], using: str = "default") -> d
             agency=row["agency"], team=row["team"], practitioner=row["practitioner"], role=row["role"],
             contact=row["contact"], started_on=row["started_on"], ended_on=ended,
             current=ended is None or ended >= today, source_system=row["source_system__code"],
-            origin="involvement")
+            origin="involvement", lead_professional=row["lead_professional"],
+            early_help_assessment=row["early_help_assessment"])
         found[person].append(post)
         seen[person].add(_who(post))
     for row in _event_practitioners(ids, using):
@@ -94,13 +99,19 @@ def signposts_for_people(person_ids: Iterable[int], using: str = "default") -> d
 def _involvements(ids: list[int], using: str):
     return (Involvement.objects.using(using).filter(person__link__person_id__in=ids)
             .values("person__link__person_id", "agency", "team", "practitioner", "role", "contact",
-                    "started_on", "ended_on", "source_system__code"))
+                    "started_on", "ended_on", "source_system__code", "lead_professional",
+                    "early_help_assessment"))
 
 
 def _event_practitioners(ids: list[int], using: str):
-    """One row per person and practitioner named on events, with the first and last event time."""
+    """One row per person and practitioner named on events, with the first and last event time.
+
+    Practice records Jigsaw writes itself (source systems ``practice``/``practice-<agency>``, see
+    ``jigsaw.practice.entries``) name who recorded a decision, not who works with the child.
+    """
     return (Event.objects.using(using).filter(person__link__person_id__in=ids)
             .exclude(practitioner="", practitioner_role="", practitioner_contact="")
+            .exclude(source_system__code="practice").exclude(source_system__code__startswith="practice-")
             .values("person__link__person_id", "source_system__code", "source_system__name",
                     "source_system__agency__name", "practitioner", "practitioner_role",
                     "practitioner_contact")

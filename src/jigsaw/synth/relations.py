@@ -140,18 +140,33 @@ def involvement_columns(ctx: Ctx, recs: Records, ev: dict[str, np.ndarray],
     agencies = escape(pa.array([s.agency for s in cat.sources], pa.string()))
     systems = pa.array(cat.systems, pa.string())
     team_names = pa.array(TEAMS, pa.string())
+    role_a = np.concatenate(role)[order]
+    lead, early_help = _lead_and_early_help(role_a, rec_a)
     cols = {
         "source_system": systems.take(pa.array(src)),
         "person_source_id": recs.ids.take(pa.array(rec_a)),
         "agency": agencies.take(pa.array(src)),
-        "role": pa.array(ROLES, pa.string()).take(pa.array(np.concatenate(role)[order])),
+        "role": pa.array(ROLES, pa.string()).take(pa.array(role_a)),
         "team": team_names.take(pa.array(team_a, mask=team_a < 0)),
         "practitioner": cat.prac_name.take(pa.array(prac_a)),
         "contact": _contacts(cat, prac_a, recs.fam[rec_a], src),
         "started_on": _dates(start_a),
         "ended_on": _dates(end_a),
+        "lead_professional": lead,
+        "early_help_assessment": early_help,
     }
     return cols, src
+
+
+def _lead_and_early_help(role: np.ndarray, rec: np.ndarray) -> tuple[pa.Array, pa.Array]:
+    """The structured signpost flags: the allocated social worker leads a child's plan; one
+    health visitor record in four holds an early help assessment, and its health visitor leads
+    it (Working Together 2023: the lead practitioner coordinates early help). Blank elsewhere.
+    Derived from the rows alone, so no random stream moves and earlier outputs are unchanged."""
+    social_worker = role == ROLES.index("allocated social worker")
+    early = (role == ROLES.index("health visitor")) & (rec % 4 == 0)
+    lead = pa.array(np.where(social_worker | early, "true", ""), pa.string())
+    return lead, pa.array(np.where(early, "true", ""), pa.string())
 
 
 def _contacts(cat: Catalogue, prac: np.ndarray, fam: np.ndarray, src: np.ndarray) -> pa.Array:

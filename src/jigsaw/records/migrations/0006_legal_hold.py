@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('records', '0004_person_disability'),
+        ('records', '0005_involvement_lead_professional_early_help'),
     ]
 
     operations = [

@@ -1,0 +1,56 @@
+"""What a child's page shows of the practice records: a context for ``practice/_child_panel.html``.
+
+Called only after the page has opened the child (gate, vetting, reason, access-log entry): it
+reads the same child for the same reason. An agency-scoped practitioner sees their own agency's
+records (recorded by it, or naming it), as the chronology shows them their agency's events.
+Listing the disagreements first escalates any whose stage has run out of time.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import Q
+
+from jigsaw.signpost.scope import Scope
+
+from .bases import BY_CODE
+from .escalation import STAGE_LABELS, sweep
+from .models import ChildVoice, Disagreement, Meeting, SharingDecision
+from .quality import FLAGS, for_child
+
+
+def _mine(rows, scope: Scope, field: str = "agency__name"):
+    if not scope.limited:
+        return rows
+    return rows.filter(Q(recorded_by_agency=scope.agency_name) | Q(**{field: scope.agency_name}))
+
+
+def child_panel(person_id: int, reason_code: str, scope: Scope, using: str) -> dict[str, Any]:
+    """The child's practice records, newest first, and their record-quality flags."""
+    sweep(using, person_id=person_id)
+    quality = for_child(person_id, using)
+    decisions = _mine(SharingDecision.objects.using(using).filter(person_id=person_id), scope)
+    disagreements = _mine(Disagreement.objects.using(using).filter(person_id=person_id), scope)
+    meetings = _mine(
+        Meeting.objects.using(using).filter(person_id=person_id), scope, "invitations__agency__name"
+    ).distinct()
+    voices = ChildVoice.objects.using(using).filter(person_id=person_id)
+    if scope.limited:
+        voices = voices.filter(recorded_by_agency=scope.agency_name)
+    return {
+        "person_id": person_id,
+        "reason_code": reason_code,
+        "decisions": [
+            (d, BY_CODE.get(d.lawful_basis))
+            for d in decisions.select_related("agency").order_by("-decided_on", "-pk")[:20]
+        ],
+        "disagreements": [
+            (d, STAGE_LABELS.get(d.stage, d.stage))
+            for d in disagreements.select_related("agency").order_by("status", "-recorded_at")[:20]
+        ],
+        "meetings": list(meetings.order_by("-held_on", "-pk")[:20]),
+        "voices": list(voices.order_by("-said_on", "-pk")[:20]),
+        "quality": quality,
+        "flags": [(FLAGS[k], v) for k, v in quality.flags.items()],
+    }
