@@ -111,6 +111,41 @@ def dress(using: str, zeds: list[int], yol: int) -> None:
         using=using,
     )
     record("worker", "practitioner", "GP", "view_child", person_id=z, reason="s47", using=using)
+    _practice(using, z, event)
+
+
+def _practice(using: str, z: int, event) -> None:
+    """A row about Zebedee in every practice table (his words, a decision, a dispute, a meeting)."""
+    from django.utils import timezone
+
+    from jigsaw.practice.models import (
+        ChildVoice,
+        Disagreement,
+        DisagreementStep,
+        Invitation,
+        Meeting,
+        MeetingAction,
+        SharingDecision,
+    )
+
+    now, day = timezone.now(), dt.date(2020, 1, 6)
+    who = {"person_id": z, "recorded_by": "worker", "recorded_by_name": "W", "recorded_at": now}
+    from jigsaw.records.models import Agency
+
+    agency = Agency.objects.using(using).get_or_create(name="Riverside practice test")[0]
+    ChildVoice.objects.using(using).create(**who, said_on=day, how="heard", words="Zebedee Quantock said")
+    SharingDecision.objects.using(using).create(**who, decided_on=day, share=False, what="Zebedee's file",
+                                                agency=agency, purpose="not needed")
+    dispute = Disagreement.objects.using(using).create(
+        **who, about="Quantock plan", agency=agency, stage="practitioner", stage_started_at=now,
+        stage_due_at=now)
+    DisagreementStep.objects.using(using).create(disagreement=dispute, step="raised", stage="practitioner",
+                                                 by="worker", note="Zebedee", at=now)
+    meeting = Meeting.objects.using(using).create(**who, kind="core_group", held_on=day,
+                                                  decisions="Zebedee Quantock to be seen")
+    Invitation.objects.using(using).create(meeting=meeting, agency=agency, practitioner="Dr Pell")
+    MeetingAction.objects.using(using).create(meeting=meeting, action="visit Zebedee", owner="Dr Pell",
+                                              owner_agency=agency, due_on=day)
 
 
 @pytest.fixture

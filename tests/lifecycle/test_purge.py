@@ -60,6 +60,9 @@ def test_a_purge_leaves_nothing_of_the_person_in_any_table(world):
     assert cert.people == len(zeds) and cert.rows["records_personrecord"] == 3
     assert cert.rows["records_event"] == 3 and cert.rows["records_relationship"] == 2
     assert cert.rows["records_recordversion"] >= 1 and cert.rows["records_quarantinedrow"] >= 1
+    assert all(cert.rows[f"practice_{t}"] == 1 for t in (
+        "childvoice", "sharingdecision", "disagreement", "disagreementstep", "meeting", "invitation",
+        "meetingaction"))
     assert leftovers(using, ZED_NEEDLES, zeds, records) == []
     # the child stays, her closed review too, its evidence pack anonymised
     assert PersonRecord.objects.using(using).filter(record_key="Y1").exists()

@@ -23,6 +23,9 @@ def test_everything_about_the_person_is_gathered(world, tmp_path):
     assert {r["as"] for r in s["case_reviews"]} == {"subject", "in the evidence pack"}
     assert s["legal_holds"][0]["release_reason"] == "claim settled"
     assert len(s["access_log"]) >= 3 and all(e["_redact"]["actor"] for e in s["access_log"])
+    assert [v["words"] for v in s["child_voice"]] == ["Zebedee Quantock said"]
+    assert [d["shared"] for d in s["sharing_decisions"]] == [False]
+    assert len(s["disagreements"]) == 1 and s["meetings"][0]["actions"][0]["action"] == "visit Zebedee"
     files = write_export(data, tmp_path)
     assert {f.name for f in files} >= {"subject_access.json", "subject_access.html", "events.csv"}
 

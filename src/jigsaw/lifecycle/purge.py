@@ -25,6 +25,7 @@ from django.utils import timezone
 from jigsaw.alerts import purge as alerts_purge
 from jigsaw.audit.log import audit_key, cli_user_agent, record
 from jigsaw.chronology import purge as chronology_purge
+from jigsaw.practice import purge as practice_purge
 from jigsaw.records import purge as records_purge
 from jigsaw.records.models import PersonRecord
 from jigsaw.records.retention import Rule, schedule
@@ -139,6 +140,7 @@ def purge(
         rows: Counter = Counter()
         rows.update(reviews_purge.purge_people(people, using))
         rows.update(alerts_purge.purge_people(people, using))
+        rows.update(practice_purge.purge_people(people, using))
         rows.update(chronology_purge.purge_events(records, using))
         rows.update(signpost_purge.purge_people(people, records, using))
         rows.update(records_purge.purge_records(records, people, using))

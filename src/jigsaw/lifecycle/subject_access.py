@@ -26,6 +26,8 @@ from jigsaw.reviews.models import CaseReview, LegalHold
 from jigsaw.signpost import gate
 from jigsaw.signpost.models import Person, RecordLink
 
+from .subject_access_practice import practice_sections
+
 THIRD_PARTY = "another person's details"
 STAFF = "a practitioner or member of staff"
 NARRATIVE = "free text: check for other people"
@@ -249,6 +251,7 @@ def gather(person_id: int, using: str = "default") -> dict[str, Any]:
             _redact={"shield_reason": SHIELD},
         )
     sections["shielding"] = [shield]
+    sections.update(practice_sections(person_id, using))
     return {
         "person_id": person_id,
         "generated_at": _plain(timezone.now()),
