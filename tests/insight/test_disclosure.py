@@ -179,7 +179,7 @@ def test_no_hidden_cell_can_be_worked_out_from_the_rest_of_its_table():
     checked with the table) checked as an attacker would: solve for each hidden cell's range from
     everything shown. A hidden cell whose least and most possible values agree has leaked."""
     rng = random.Random(16)
-    cases = [[[0, 2, 0]], [[0, 0], [4, 0]], [[1, 0, 0], [0, 0, 0], [0, 0, 30]], [[3, 0, 10, 10], [20, 10, 10, 10]]]
+    cases = [[[0, 2, 0]], [[0, 0], [4, 0]], [[1, 0, 0], [0, 0, 0], [0, 0, 30]], [[3, 0, 10, 10], [20, 10, 10, 10]]]  # noqa: E501
     for _ in range(60):
         width = rng.randint(1, 4)
         cases.append([[rng.choice([0, 0, 0, 1, 2, 4, 6, 12, 30]) for _ in range(width)]

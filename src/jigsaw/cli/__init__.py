@@ -15,6 +15,7 @@ from .audit import audit
 from .chronology import chronology, significance
 from .common import UserError
 from .feeds import import_command, quarantine, synth
+from .insight import insight
 from .linking import export, link, review
 from .redaction import redact
 from .reviews import reviews
@@ -34,7 +35,7 @@ def cli() -> None:
 
 COMMANDS = (synth, import_command, quarantine, link, export, review, search, shield, chronology,
             significance, alerts, audit, migrate, serve, demo,
-            createuser, temporary_password, otp_code, redact, reviews, api_client)
+            createuser, temporary_password, otp_code, redact, reviews, api_client, insight)
 for command in COMMANDS:
     cli.add_command(command)
 

@@ -60,62 +60,157 @@ class Indicator:
 
 
 INDICATORS: tuple[Indicator, ...] = (
-    Indicator("contacts_rate", "Contacts per 10,000 children",
-              "Contacts received by children's social care in the period, per 10,000 children in the area.",
-              RATE, NEITHER, FLOW, OFSTED),
-    Indicator("referrals_rate", "Referrals per 10,000 children",
-              "Referrals accepted by children's social care in the period, per 10,000 children in the area.",
-              RATE, NEITHER, FLOW, f"{CIN}, table C1"),
-    Indicator("re_referrals", "Re-referrals within 12 months",
-              "Referrals in the period made within 12 months (365 days) of a previous referral of the same child, "
-              "as a percentage of all referrals in the period.", PERCENT, LOWER, FLOW, f"{CIN}, table C1"),
-    Indicator("assessments_45", "Assessments completed within 45 working days",
-              "Assessments completed in the period whose start was no more than 45 working days before their "
-              "completion (working days exclude weekends and England's bank holidays), as a percentage of "
-              "assessments completed.", PERCENT, HIGHER, FLOW,
-              f"{CIN}, table C2; Working Together to Safeguard Children 2023"),
-    Indicator("s47_rate", "Section 47 enquiries per 10,000 children",
-              "Section 47 enquiries started in the period, per 10,000 children.", RATE, NEITHER, FLOW,
-              f"{CIN}, table C4"),
-    Indicator("icpc_15", "Initial conferences within 15 working days of the strategy discussion",
-              "Initial child protection conferences held in the period (the first conference after a strategy "
-              "discussion) no more than 15 working days after that discussion, as a percentage of initial "
-              "conferences. The DfE's table counts from the start of the section 47 enquiry, which usually "
-              "falls on the day of the discussion.", PERCENT, HIGHER, FLOW,
-              f"{CIN}, table C4; Working Together to Safeguard Children 2023"),
-    Indicator("cpp_rate", "Children on a child protection plan per 10,000",
-              "Children subject to a child protection plan on the last day of the period, per 10,000 children.",
-              RATE, NEITHER, STOCK, f"{CIN}, table D1"),
-    Indicator("cpp_second", "Plans for a second or subsequent time",
-              "Child protection plans starting in the period for a child who had a plan before (at any time), "
-              "as a percentage of plans starting.", PERCENT, LOWER, FLOW, f"{CIN}, table D3"),
-    Indicator("cpp_2_years", "Plans ending that lasted 2 years or more",
-              "Child protection plans ending in the period that had lasted two years or more, as a percentage "
-              "of plans ending.", PERCENT, LOWER, FLOW, f"{CIN}, table D7"),
-    Indicator("cla_rate", "Children looked after per 10,000",
-              "Children looked after on the last day of the period, per 10,000 children.", RATE, NEITHER, STOCK,
-              f"{CLA}, children looked after on 31 March"),
-    Indicator("placement_moves", "Looked-after children with 3 or more placements in 12 months",
-              "Children looked after on the last day of the period who had three or more placements in the 12 "
-              "months up to it (the placement they were in when the 12 months began, each new period of care "
-              "and each move to new carers), as a percentage of children looked after.", PERCENT, LOWER, STOCK,
-              f"{CLA}, placement stability"),
-    Indicator("missing_rhi_72", "Missing episodes with a return interview within 72 hours",
-              "Returns from missing in the period followed by a return home interview within 72 hours "
-              "(the ``return_interview_at`` detail of the return), as a percentage of returns.", PERCENT, HIGHER,
-              FLOW, "DfE, Children who run away or go missing from home or care (2014); " + OFSTED),
-    Indicator("encompass_next_day", "Operation Encompass notices before the next school day",
-              "Domestic abuse incidents in the period where the child's school was notified (the "
-              "``encompass_notified_at`` detail) before 09:00 on the next school day after the incident, as a "
-              "percentage of incidents. School days are weekdays that are not bank holidays; school holidays "
-              "are not known to Jigsaw.", PERCENT, HIGHER, FLOW, "DfE, Operation Encompass guidance (2024)"),
+    Indicator(
+        "contacts_rate",
+        "Contacts per 10,000 children",
+        "Contacts received by children's social care in the period, per 10,000 children in the area.",
+        RATE,
+        NEITHER,
+        FLOW,
+        OFSTED,
+    ),
+    Indicator(
+        "referrals_rate",
+        "Referrals per 10,000 children",
+        "Referrals accepted by children's social care in the period, per 10,000 children in the area.",
+        RATE,
+        NEITHER,
+        FLOW,
+        f"{CIN}, table C1",
+    ),
+    Indicator(
+        "re_referrals",
+        "Re-referrals within 12 months",
+        "Referrals in the period made within 12 months (365 days) of a previous referral of the same child, "
+        "as a percentage of all referrals in the period.",
+        PERCENT,
+        LOWER,
+        FLOW,
+        f"{CIN}, table C1",
+    ),
+    Indicator(
+        "assessments_45",
+        "Assessments completed within 45 working days",
+        "Assessments completed in the period whose start was no more than 45 working days before their "
+        "completion (working days exclude weekends and England's bank holidays), as a percentage of "
+        "assessments completed.",
+        PERCENT,
+        HIGHER,
+        FLOW,
+        f"{CIN}, table C2; Working Together to Safeguard Children 2023",
+    ),
+    Indicator(
+        "s47_rate",
+        "Section 47 enquiries per 10,000 children",
+        "Section 47 enquiries started in the period, per 10,000 children.",
+        RATE,
+        NEITHER,
+        FLOW,
+        f"{CIN}, table C4",
+    ),
+    Indicator(
+        "icpc_15",
+        "Initial conferences within 15 working days of the strategy discussion",
+        "Initial child protection conferences held in the period (the first conference after a strategy "
+        "discussion) no more than 15 working days after that discussion, as a percentage of initial "
+        "conferences. The DfE's table counts from the start of the section 47 enquiry, which usually "
+        "falls on the day of the discussion.",
+        PERCENT,
+        HIGHER,
+        FLOW,
+        f"{CIN}, table C4; Working Together to Safeguard Children 2023",
+    ),
+    Indicator(
+        "cpp_rate",
+        "Children on a child protection plan per 10,000",
+        "Children subject to a child protection plan on the last day of the period, per 10,000 children.",
+        RATE,
+        NEITHER,
+        STOCK,
+        f"{CIN}, table D1",
+    ),
+    Indicator(
+        "cpp_second",
+        "Plans for a second or subsequent time",
+        "Child protection plans starting in the period for a child who had a plan before (at any time), "
+        "as a percentage of plans starting.",
+        PERCENT,
+        LOWER,
+        FLOW,
+        f"{CIN}, table D3",
+    ),
+    Indicator(
+        "cpp_2_years",
+        "Plans ending that lasted 2 years or more",
+        "Child protection plans ending in the period that had lasted two years or more, as a percentage "
+        "of plans ending.",
+        PERCENT,
+        LOWER,
+        FLOW,
+        f"{CIN}, table D7",
+    ),
+    Indicator(
+        "cla_rate",
+        "Children looked after per 10,000",
+        "Children looked after on the last day of the period, per 10,000 children.",
+        RATE,
+        NEITHER,
+        STOCK,
+        f"{CLA}, children looked after on 31 March",
+    ),
+    Indicator(
+        "placement_moves",
+        "Looked-after children with 3 or more placements in 12 months",
+        "Children looked after on the last day of the period who had three or more placements in the 12 "
+        "months up to it (the placement they were in when the 12 months began, each new period of care "
+        "and each move to new carers), as a percentage of children looked after.",
+        PERCENT,
+        LOWER,
+        STOCK,
+        f"{CLA}, placement stability",
+    ),
+    Indicator(
+        "missing_rhi_72",
+        "Missing episodes with a return interview within 72 hours",
+        "Returns from missing in the period followed by a return home interview within 72 hours "
+        "(the ``return_interview_at`` detail of the return), as a percentage of returns.",
+        PERCENT,
+        HIGHER,
+        FLOW,
+        "DfE, Children who run away or go missing from home or care (2014); " + OFSTED,
+    ),
+    Indicator(
+        "encompass_next_day",
+        "Operation Encompass notices before the next school day",
+        "Domestic abuse incidents in the period where the child's school was notified (the "
+        "``encompass_notified_at`` detail) before 09:00 on the next school day after the incident, as a "
+        "percentage of incidents. School days are weekdays that are not bank holidays; school holidays "
+        "are not known to Jigsaw.",
+        PERCENT,
+        HIGHER,
+        FLOW,
+        "DfE, Operation Encompass guidance (2024)",
+    ),
 )
 BY_ID = {i.id: i for i in INDICATORS}
 
 #: the event types the indicators read, and nothing else
-EVENT_TYPES = ("contact", "referral", "assessment_start", "assessment_end", "strategy_discussion",
-               "section47_start", "cp_conference", "cp_plan_start", "cp_plan_end", "looked_after_start",
-               "looked_after_end", "placement_change", "missing_return", "domestic_abuse_incident")
+EVENT_TYPES = (
+    "contact",
+    "referral",
+    "assessment_start",
+    "assessment_end",
+    "strategy_discussion",
+    "section47_start",
+    "cp_conference",
+    "cp_plan_start",
+    "cp_plan_end",
+    "looked_after_start",
+    "looked_after_end",
+    "placement_change",
+    "missing_return",
+    "domestic_abuse_incident",
+)
 
 
 @dataclass(frozen=True)
@@ -191,8 +286,13 @@ def _episodes(events: pd.DataFrame, start: str, end: str) -> pd.DataFrame:
     s = _of(events, start)[["child", "day"]].sort_values("day").rename(columns={"day": "start"})
     e = _of(events, end)[["child", "day"]].sort_values("day").rename(columns={"day": "end"})
     if s.empty:
-        return pd.DataFrame({"child": pd.Series(dtype="int64"), "start": pd.Series(dtype="datetime64[ns]"),
-                             "end": pd.Series(dtype="datetime64[ns]")})
+        return pd.DataFrame(
+            {
+                "child": pd.Series(dtype="int64"),
+                "start": pd.Series(dtype="datetime64[ns]"),
+                "end": pd.Series(dtype="datetime64[ns]"),
+            }
+        )
     e = e.assign(end_key=e["end"])
     out = pd.merge_asof(s, e, left_on="start", right_on="end_key", by="child", direction="forward")
     return out[["child", "start", "end"]].reset_index(drop=True)
@@ -218,14 +318,21 @@ def prepare(events: pd.DataFrame) -> Prepared:
 
     ends = _of(ev, "assessment_end")[["child", "day"]].sort_values("day")
     starts = _of(ev, "assessment_start")[["child", "day"]].sort_values("day").rename(columns={"day": "start"})
-    asmt = pd.merge_asof(ends, starts.assign(key=starts["start"]), left_on="day", right_on="key",
-                         by="child", direction="backward").dropna(subset=["start"])
+    asmt = pd.merge_asof(
+        ends,
+        starts.assign(key=starts["start"]),
+        left_on="day",
+        right_on="key",
+        by="child",
+        direction="backward",
+    ).dropna(subset=["start"])
     flow("assessments_45", asmt["day"], working_days_after(asmt["start"], asmt["day"]) <= 45)
 
     confs = _of(ev, "cp_conference")[["child", "day"]].sort_values("day")
     disc = _of(ev, "strategy_discussion")[["child", "day"]].sort_values("day").rename(columns={"day": "disc"})
-    icpc = pd.merge_asof(confs, disc.assign(key=disc["disc"]), left_on="day", right_on="key", by="child",
-                         direction="backward").dropna(subset=["disc"])
+    icpc = pd.merge_asof(
+        confs, disc.assign(key=disc["disc"]), left_on="day", right_on="key", by="child", direction="backward"
+    ).dropna(subset=["disc"])
     icpc = icpc.sort_values("day").drop_duplicates(["child", "disc"], keep="first")  # the first after it
     flow("icpc_15", icpc["day"], working_days_after(icpc["disc"], icpc["day"]) <= 15)
 
@@ -236,8 +343,11 @@ def prepare(events: pd.DataFrame) -> Prepared:
     flow("cpp_2_years", ended["end"], (ended["end"] >= ended["start"] + pd.DateOffset(years=2)).to_numpy())
 
     ret = _of(ev, "missing_return")
-    flow("missing_rhi_72", ret["day"], ((ret["interview_at"] - ret["at"]) <= pd.Timedelta(hours=72))
-         & (ret["interview_at"] >= ret["at"]))
+    flow(
+        "missing_rhi_72",
+        ret["day"],
+        ((ret["interview_at"] - ret["at"]) <= pd.Timedelta(hours=72)) & (ret["interview_at"] >= ret["at"]),
+    )
     da = _of(ev, "domestic_abuse_incident")
     flow("encompass_next_day", da["day"], (da["notified_at"] < next_school_day_9am(da["day"])).to_numpy())
 
@@ -250,8 +360,10 @@ def _flow_counts(rows: pd.DataFrame, periods: Sequence[Period]) -> list[tuple[in
     """(hits, all) per period: one vectorised bucketing of every row."""
     if rows.empty:
         return [(0, 0) for _ in periods]
-    edges = np.array([np.datetime64(p.start) for p in periods] + [np.datetime64(periods[-1].end + dt.timedelta(days=1))],
-                     dtype="datetime64[ns]")
+    edges = np.array(
+        [np.datetime64(p.start) for p in periods] + [np.datetime64(periods[-1].end + dt.timedelta(days=1))],
+        dtype="datetime64[ns]",
+    )
     days = rows["day"].to_numpy(dtype="datetime64[ns]")
     idx = np.searchsorted(edges, days, side="right") - 1
     inside = (idx >= 0) & (idx < len(periods)) & (days < edges[-1])
@@ -276,11 +388,14 @@ def _stock(prep: Prepared, indicator: str, day: dt.date) -> tuple[int, int | Non
         return len(children), None
     t = pd.Timestamp(day)
     window_start = t - pd.DateOffset(years=1)
-    moves = prep.moves.loc[(prep.moves["day"] > window_start) & (prep.moves["day"] <= t)
-                           & prep.moves["child"].isin(children)]
+    moves = prep.moves.loc[
+        (prep.moves["day"] > window_start) & (prep.moves["day"] <= t) & prep.moves["child"].isin(children)
+    ]
     placements = moves.groupby("child").size()
     already = prep.care.loc[_active_on(prep.care, window_start.date()), "child"].unique()
-    total = placements.reindex(children, fill_value=0) + pd.Series(1, index=already).reindex(children, fill_value=0)
+    total = placements.reindex(children, fill_value=0) + pd.Series(1, index=already).reindex(
+        children, fill_value=0
+    )
     return int((total >= 3).sum()), len(children)
 
 
@@ -299,9 +414,10 @@ def compute(prep: Prepared, quarters: list[list[Period]]) -> list[Values]:
     for ind in INDICATORS:
         if ind.kind == FLOW:
             pairs = _flow_counts(prep.flows[ind.id], months)
-            flat: list[tuple[int, int | None]] = [(h, n) if ind.unit == PERCENT else (n, None)
-                                                  for h, n in pairs]
+            flat: list[tuple[int, int | None]] = [
+                (h, n) if ind.unit == PERCENT else (n, None) for h, n in pairs
+            ]
         else:
             flat = [_stock(prep, ind.id, m.end) for m in months]
-        out.append(Values(ind, [flat[i:i + 3] for i in range(0, len(flat), 3)]))
+        out.append(Values(ind, [flat[i : i + 3] for i in range(0, len(flat), 3)]))
     return out

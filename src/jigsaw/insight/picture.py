@@ -44,11 +44,16 @@ def child_population(using: str) -> tuple[int, str]:
     configured = getattr(settings, "JIGSAW_CHILD_POPULATION", None)
     if configured:
         return int(configured), "the area's child population (setting JIGSAW_CHILD_POPULATION)"
-    known = (RecordLink.objects.using(using).filter(record__is_child=True)
-             .aggregate(n=Count("person", distinct=True))["n"])
+    known = (
+        RecordLink.objects.using(using)
+        .filter(record__is_child=True)
+        .aggregate(n=Count("person", distinct=True))["n"]
+    )
     unlinked = PersonRecord.objects.using(using).filter(is_child=True, link__isnull=True).count()
-    return int(known + unlinked), ("children known to Jigsaw, because JIGSAW_CHILD_POPULATION is not set: "
-                                   "set it to the ONS mid-year estimate of 0 to 17 year olds")
+    return int(known + unlinked), (
+        "children known to Jigsaw, because JIGSAW_CHILD_POPULATION is not set: "
+        "set it to the ONS mid-year estimate of 0 to 17 year olds"
+    )
 
 
 def _time(value: Any) -> pd.Timestamp | None:
@@ -65,10 +70,12 @@ def load_events(using: str) -> pd.DataFrame:
     """child, type, at, interview_at, notified_at for every event an indicator reads."""
     types = indicators.EVENT_TYPES
     marks = ", ".join(["%s"] * len(types))
-    sql = (f"SELECT COALESCE(l.person_id, -e.person_id), e.event_type, e.occurred_at, "
-           f"CASE WHEN e.event_type IN ('missing_return', 'domestic_abuse_incident') THEN e.details END "
-           f"FROM records_event e LEFT JOIN signpost_recordlink l ON l.record_id = e.person_id "
-           f"WHERE e.event_type IN ({marks})")
+    sql = (  # only placeholders are formatted in
+        f"SELECT COALESCE(l.person_id, -e.person_id), e.event_type, e.occurred_at, "  # noqa: S608
+        f"CASE WHEN e.event_type IN ('missing_return', 'domestic_abuse_incident') THEN e.details END "
+        f"FROM records_event e LEFT JOIN signpost_recordlink l ON l.record_id = e.person_id "
+        f"WHERE e.event_type IN ({marks})"
+    )
     with connections[using].cursor() as cur:
         cur.execute(sql, list(types))
         rows = cur.fetchall()
@@ -76,10 +83,12 @@ def load_events(using: str) -> pd.DataFrame:
     frame["at"] = pd.to_datetime(frame["at"], utc=True).dt.tz_convert(None)
     details = frame["details"].dropna()
     parsed = details.map(lambda d: d if isinstance(d, dict) else json.loads(d))
-    frame["interview_at"] = pd.to_datetime(parsed.map(lambda d: _time(d.get("return_interview_at"))),
-                                           errors="coerce").reindex(frame.index)
-    frame["notified_at"] = pd.to_datetime(parsed.map(lambda d: _time(d.get("encompass_notified_at"))),
-                                          errors="coerce").reindex(frame.index)
+    frame["interview_at"] = pd.to_datetime(
+        parsed.map(lambda d: _time(d.get("return_interview_at"))), errors="coerce"
+    ).reindex(frame.index)
+    frame["notified_at"] = pd.to_datetime(
+        parsed.map(lambda d: _time(d.get("encompass_notified_at"))), errors="coerce"
+    ).reindex(frame.index)
     frame["child"] = frame["child"].astype("int64")
     return frame.drop(columns=["details"])
 
@@ -109,16 +118,20 @@ def _value(ind: indicators.Indicator, num: Figure, den: Figure | None, populatio
     return disclosure.rate(num, den, per=100)
 
 
-def _protect(values: indicators.Values, quarters: list[list[indicators.Period]], population: int,
-             below: int) -> Shown:
+def _protect(
+    values: indicators.Values, quarters: list[list[indicators.Period]], population: int, below: int
+) -> Shown:
     ind = values.indicator
     grid_num = [[n for n, _ in q] for q in values.months]
     qlabels = [f"{q[0].start:%b}–{q[-1].end:%b %Y}" for q in quarters]
     year_label = f"{quarters[0][0].start:%b %Y} to {quarters[-1][-1].end:%b %Y}"
     if ind.kind == indicators.FLOW:
         num = disclosure.protect_table(grid_num, below)
-        den = (disclosure.protect_table([[d or 0 for _, d in q] for q in values.months], below)
-               if ind.unit == indicators.PERCENT else None)
+        den = (
+            disclosure.protect_table([[d or 0 for _, d in q] for q in values.months], below)
+            if ind.unit == indicators.PERCENT
+            else None
+        )
         months, qs = [], []
         for qi, q in enumerate(quarters):
             for mi, m in enumerate(q):
@@ -144,9 +157,15 @@ BLANK = Figure(None, "", disclosure.NOT_APPLICABLE)
 
 def fingerprint(using: str, as_of: dt.date, population: int, below: int) -> str:
     """Changes whenever the indicators' inputs may have: an import, a link run, the day, settings."""
-    return state_key("jigsaw:insight:indicators:v1:", using, as_of.isoformat(), population, below,
-                     ImportBatch.objects.using(using).aggregate(last=Max("id"), at=Max("finished_at")),
-                     LinkRun.objects.using(using).aggregate(last=Max("id"), at=Max("finished_at")))
+    return state_key(
+        "jigsaw:insight:indicators:v1:",
+        using,
+        as_of.isoformat(),
+        population,
+        below,
+        ImportBatch.objects.using(using).aggregate(last=Max("id"), at=Max("finished_at")),
+        LinkRun.objects.using(using).aggregate(last=Max("id"), at=Max("finished_at")),
+    )
 
 
 def picture(using: str, as_of: dt.date) -> Picture:
@@ -159,7 +178,11 @@ def picture(using: str, as_of: dt.date) -> Picture:
         return found
     quarters = indicators.quarters_ending(as_of)
     prep = indicators.prepare(load_events(using))
-    result = Picture(as_of, population, note,
-                     [_protect(v, quarters, population, below) for v in indicators.compute(prep, quarters)])
+    result = Picture(
+        as_of,
+        population,
+        note,
+        [_protect(v, quarters, population, below) for v in indicators.compute(prep, quarters)],
+    )
     cache.set(key, result, CACHE_SECONDS)
     return result
