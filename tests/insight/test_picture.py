@@ -209,7 +209,14 @@ def test_the_pages_csv_and_pdf(make_user, loaded):
     client = verified_client(make_user(Role.BOARD_MEMBER))
     page = page_of(client.get(reverse("insight:picture")))
     assert "Re-referrals within 12 months" in page and "England (2024-25, published)" in page
-    assert "<svg" in page and "<desc" in page and "<script" not in page.split("</main>")[0].split("<main")[-1]
+    # the chart is an image with a text alternative naming every value, the numbers also a table
+    chart_url = reverse("insight:chart", args=["re_referrals"])
+    assert f'src="{chart_url}" alt="Re-referrals within 12 months, by month, %' in page
+    svg = client.get(reverse("insight:chart", args=["re_referrals"]))
+    assert svg["Content-Type"] == "image/svg+xml"
+    body = svg.content.decode()
+    assert "<title" in body and "<desc" in body and "<script" not in body and "England 2024-25" in body
+    assert client.get(reverse("insight:chart", args=["nonsense"])).status_code == 404
     csv_text = client.get(reverse("insight:picture-csv")).content.decode()
     assert csv_text.startswith("group,table,row,column,value,shown,note")
     assert "Re-referrals within 12 months" in csv_text
