@@ -155,27 +155,22 @@ def _protect(
 BLANK = Figure(None, "", disclosure.NOT_APPLICABLE)
 
 
-def fingerprint(using: str, as_of: dt.date, population: int, below: int) -> str:
+def fingerprint(using: str, as_of: dt.date, below: int) -> str:
     """Changes whenever the indicators' inputs may have: an import, a link run, the day, settings."""
-    return state_key(
-        "jigsaw:insight:indicators:v1:",
-        using,
-        as_of.isoformat(),
-        population,
-        below,
-        ImportBatch.objects.using(using).aggregate(last=Max("id"), at=Max("finished_at")),
-        LinkRun.objects.using(using).aggregate(last=Max("id"), at=Max("finished_at")),
-    )
+    return state_key("jigsaw:insight:indicators:v1:", using, as_of.isoformat(), below,
+                     getattr(settings, "JIGSAW_CHILD_POPULATION", None),
+                     ImportBatch.objects.using(using).aggregate(last=Max("id"), at=Max("finished_at")),
+                     LinkRun.objects.using(using).aggregate(last=Max("id"), at=Max("finished_at")))
 
 
 def picture(using: str, as_of: dt.date) -> Picture:
     """Every indicator for the four quarters up to ``as_of``, protected, cached on the data's state."""
     below = disclosure.threshold()
-    population, note = child_population(using)
-    key = fingerprint(using, as_of, population, below)
+    key = fingerprint(using, as_of, below)
     found = cache.get(key)
     if found is not None:
         return found
+    population, note = child_population(using)
     quarters = indicators.quarters_ending(as_of)
     prep = indicators.prepare(load_events(using))
     result = Picture(

@@ -12,6 +12,8 @@ import csv
 import datetime as dt
 from typing import Any
 
+from django.core.cache import cache
+from django.db.models import Count, Max
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.template.loader import render_to_string
@@ -23,16 +25,28 @@ from jigsaw.accounts.roles import require_area
 from jigsaw.audit.actor import Actor, db
 from jigsaw.audit.models import Action
 from jigsaw.feeds import neutralise_formula
+from jigsaw.records.cache_keys import state_key
 
 from . import board, disclosure, figures, picture, sections
+from .models import Comparator
 
 CSV_COLUMNS = ("group", "table", "row", "column", "value", "shown", "note")
 
 
 def _picture_sections(using: str, today: dt.date) -> tuple[list[sections.Section], dict[str, Any]]:
-    pic = picture.picture(using, today)
-    found, charts = board.indicator_sections(pic, using)
-    return found, {"charts": charts, "picture": pic}
+    """The indicator tables and charts, cached while the data, the day and the comparators stand
+    (drawing a dozen charts costs more than reading them back)."""
+    key = state_key("jigsaw:insight:picture-sections:v1:", using,
+                    picture.fingerprint(using, today, disclosure.threshold()),
+                    Comparator.objects.using(using).aggregate(n=Count("id"), last=Max("id"),
+                                                              at=Max("imported_at")))
+    found = cache.get(key)
+    if found is None:
+        pic = picture.picture(using, today)
+        tables, charts = board.indicator_sections(pic, using)
+        found = (tables, {"charts": charts, "picture": pic})
+        cache.set(key, found, picture.CACHE_SECONDS)
+    return found
 
 
 def _quality_sections(using: str, today: dt.date) -> list[sections.Section]:
