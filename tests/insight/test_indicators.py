@@ -152,3 +152,11 @@ def test_operation_encompass_before_the_next_school_day(values):
 def test_every_indicator_cites_a_source_and_a_direction():
     for i in ind.INDICATORS:
         assert i.source and i.definition and i.good in (ind.HIGHER, ind.LOWER, ind.NEITHER)
+
+
+def test_a_detail_no_source_records_is_not_recorded_rather_than_zero():
+    without = EVENTS.assign(interview_at=NaT)
+    prep = ind.prepare(without)
+    assert "missing_rhi_72" in prep.unrecorded and "encompass_next_day" not in prep.unrecorded
+    got = {v.indicator.id: v for v in ind.compute(prep, QUARTERS)}
+    assert not got["missing_rhi_72"].recorded and flat(got["missing_rhi_72"]) == [(0, 0)] * 12

@@ -69,8 +69,9 @@ def indicator_sections(pic: picture.Picture, using: str) -> tuple[list[Section],
             if first_benchmark is None:
                 first_benchmark = (f"{area} {c.period}", c.value)
         rows += benchmark_rows
+        missing = "" if shown.recorded else "Not recorded by any source yet, so not counted. "
         note = (
-            f"{ind.definition} Direction of good: {ind.good}. Source: {ind.source}. "
+            f"{missing}{ind.definition} Direction of good: {ind.good}. Source: {ind.source}. "
             f"Rates use {pic.population_note} ({pic.population:,})."
         )
         out.append(Section(f"ind_{ind.id}", group, ind.title, head, rows, note))

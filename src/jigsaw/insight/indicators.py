@@ -275,6 +275,7 @@ class Prepared:
     plans: pd.DataFrame  # child, start, end (NaT: open)
     care: pd.DataFrame  # child, start, end
     moves: pd.DataFrame  # child, day (care starts and placement changes)
+    unrecorded: set[str]  # indicators whose detail no source records (shown as not recorded, not 0%)
 
 
 def _of(events: pd.DataFrame, kind: str) -> pd.DataFrame:
@@ -342,18 +343,25 @@ def prepare(events: pd.DataFrame) -> Prepared:
     ended = plans.dropna(subset=["end"])
     flow("cpp_2_years", ended["end"], (ended["end"] >= ended["start"] + pd.DateOffset(years=2)).to_numpy())
 
+    unrecorded: set[str] = set()
     ret = _of(ev, "missing_return")
+    if ret["interview_at"].isna().all():  # no source records return interviews: say so, not 0%
+        unrecorded.add("missing_rhi_72")
+        ret = ret.iloc[0:0]
     flow(
         "missing_rhi_72",
         ret["day"],
         ((ret["interview_at"] - ret["at"]) <= pd.Timedelta(hours=72)) & (ret["interview_at"] >= ret["at"]),
     )
     da = _of(ev, "domestic_abuse_incident")
+    if da["notified_at"].isna().all():
+        unrecorded.add("encompass_next_day")
+        da = da.iloc[0:0]
     flow("encompass_next_day", da["day"], (da["notified_at"] < next_school_day_9am(da["day"])).to_numpy())
 
     care = _episodes(ev, "looked_after_start", "looked_after_end")
     moves = ev.loc[ev["type"].isin(["looked_after_start", "placement_change"]), ["child", "day"]]
-    return Prepared(flows, plans, care, moves.reset_index(drop=True))
+    return Prepared(flows, plans, care, moves.reset_index(drop=True), unrecorded)
 
 
 def _flow_counts(rows: pd.DataFrame, periods: Sequence[Period]) -> list[tuple[int, int]]:
@@ -405,6 +413,7 @@ class Values:
 
     indicator: Indicator
     months: list[list[tuple[int, int | None]]]  # [quarter][month] -> (numerator, denominator)
+    recorded: bool = True
 
 
 def compute(prep: Prepared, quarters: list[list[Period]]) -> list[Values]:
@@ -419,5 +428,7 @@ def compute(prep: Prepared, quarters: list[list[Period]]) -> list[Values]:
             ]
         else:
             flat = [_stock(prep, ind.id, m.end) for m in months]
-        out.append(Values(ind, [flat[i : i + 3] for i in range(0, len(flat), 3)]))
+        out.append(
+            Values(ind, [flat[i : i + 3] for i in range(0, len(flat), 3)], ind.id not in prep.unrecorded)
+        )
     return out

@@ -101,6 +101,7 @@ class Shown:
     months: list[tuple[str, Figure, Figure, Figure]]  # label, numerator, denominator, value
     quarters: list[tuple[str, Figure, Figure, Figure]]
     year: tuple[str, Figure, Figure, Figure]
+    recorded: bool = True
 
 
 @dataclass
@@ -140,7 +141,9 @@ def _protect(
             n, d = num.row_totals[qi], den.row_totals[qi] if den else None
             qs.append((qlabels[qi], n, d or BLANK, _value(ind, n, d, population)))
         n, d = num.total, den.total if den else None
-        return Shown(ind, months, qs, (year_label, n, d or BLANK, _value(ind, n, d, population)))
+        return Shown(
+            ind, months, qs, (year_label, n, d or BLANK, _value(ind, n, d, population)), values.recorded
+        )
     # a stock is counted on a day: the quarter's and the year's are its last month's
     months = []
     for q, vals in zip(quarters, values.months, strict=True):
@@ -157,10 +160,15 @@ BLANK = Figure(None, "", disclosure.NOT_APPLICABLE)
 
 def fingerprint(using: str, as_of: dt.date, below: int) -> str:
     """Changes whenever the indicators' inputs may have: an import, a link run, the day, settings."""
-    return state_key("jigsaw:insight:indicators:v1:", using, as_of.isoformat(), below,
-                     getattr(settings, "JIGSAW_CHILD_POPULATION", None),
-                     ImportBatch.objects.using(using).aggregate(last=Max("id"), at=Max("finished_at")),
-                     LinkRun.objects.using(using).aggregate(last=Max("id"), at=Max("finished_at")))
+    return state_key(
+        "jigsaw:insight:indicators:v1:",
+        using,
+        as_of.isoformat(),
+        below,
+        getattr(settings, "JIGSAW_CHILD_POPULATION", None),
+        ImportBatch.objects.using(using).aggregate(last=Max("id"), at=Max("finished_at")),
+        LinkRun.objects.using(using).aggregate(last=Max("id"), at=Max("finished_at")),
+    )
 
 
 def picture(using: str, as_of: dt.date) -> Picture:
