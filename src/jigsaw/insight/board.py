@@ -32,10 +32,24 @@ def _text(value: float | int | None, unit: str = "") -> Figure:
 
 @dataclass
 class Chart:
+    """What a chart shows; drawn only when asked (:attr:`svg`), since drawing costs more than the
+    tables: the page links the image, the PDF draws it inline."""
+
     key: str
-    svg: str
-    indicator: str = ""
-    alt: str = ""
+    indicator: str
+    title: str
+    labels: list[str]
+    values: list[float | None]
+    unit: str
+    benchmark: tuple[str, float] | None = None
+
+    @property
+    def alt(self) -> str:
+        return charts.describe(self.title, self.labels, self.values, self.unit, self.benchmark)
+
+    @property
+    def svg(self) -> str:
+        return charts.line(self.key, self.title, self.labels, self.values, self.unit, self.benchmark)
 
 
 def indicator_sections(pic: picture.Picture, using: str) -> tuple[list[Section], dict[str, Chart]]:
@@ -77,11 +91,9 @@ def indicator_sections(pic: picture.Picture, using: str) -> tuple[list[Section],
         out.append(Section(f"ind_{ind.id}", group, ind.title, head, rows, note))
         labels = [m[0] for m in shown.months]
         values = [m[3].value if not m[3].suppressed else None for m in shown.months]
-        svg = charts.line(
-            f"chart-{ind.id}", f"{ind.title}, by month", labels, values, ind.unit, first_benchmark
+        drawn[f"ind_{ind.id}"] = Chart(
+            f"chart-{ind.id}", ind.id, f"{ind.title}, by month", labels, values, ind.unit, first_benchmark
         )
-        alt = svg.split("<desc", 1)[1].split(">", 1)[1].split("</desc>", 1)[0]
-        drawn[f"ind_{ind.id}"] = Chart(f"chart-{ind.id}", svg, ind.id, alt)
     return out, drawn
 
 

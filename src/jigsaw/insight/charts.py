@@ -24,6 +24,23 @@ plt.rcParams.update(
 GOVUK_BLUE, GOVUK_GREY = "#1d70b8", "#505a5f"
 
 
+def describe(
+    title: str,
+    labels: Sequence[str],
+    values: Sequence[float | None],
+    unit: str,
+    benchmark: tuple[str, float] | None = None,
+) -> str:
+    """The chart's text alternative: every value in words (a hidden one says so)."""
+    shown = "; ".join(
+        f"{lab}: {'hidden' if v is None else f'{v:,.1f}'}" for lab, v in zip(labels, values, strict=True)
+    )
+    desc = f"{title}, {unit}, by period. {shown}."
+    if benchmark is not None:
+        desc += f" Dashed line: {benchmark[0]} {benchmark[1]:,.1f}."
+    return desc
+
+
 def line(
     key: str,
     title: str,
@@ -48,12 +65,7 @@ def line(
     buffer = io.StringIO()
     fig.savefig(buffer, format="svg", metadata={"Date": None})
     plt.close(fig)
-    shown = "; ".join(
-        f"{lab}: {'hidden' if v is None else f'{v:,.1f}'}" for lab, v in zip(labels, values, strict=True)
-    )
-    desc = f"{title}, {unit}, by period. {shown}."
-    if benchmark is not None:
-        desc += f" Dashed line: {benchmark[0]} {benchmark[1]:,.1f}."
+    desc = describe(title, labels, values, unit, benchmark)
     svg = buffer.getvalue()
     svg = svg[svg.index("<svg") :]
     svg = re.sub(r'\s(width|height)="[^"]*pt"', "", svg, count=2)

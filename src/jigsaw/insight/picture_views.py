@@ -33,13 +33,18 @@ from .models import Comparator
 CSV_COLUMNS = ("group", "table", "row", "column", "value", "shown", "note")
 
 
-def _picture_sections(using: str, today: dt.date) -> tuple[list[sections.Section], dict[str, Any]]:
-    """The indicator tables and charts, cached while the data, the day and the comparators stand
-    (drawing a dozen charts costs more than reading them back)."""
-    key = state_key("jigsaw:insight:picture-sections:v1:", using,
-                    picture.fingerprint(using, today, disclosure.threshold()),
-                    Comparator.objects.using(using).aggregate(n=Count("id"), last=Max("id"),
-                                                              at=Max("imported_at")))
+def _picture_key(using: str, today: dt.date) -> str:
+    """The indicators' state: the data, the day, the settings and the comparators."""
+    return state_key("jigsaw:insight:picture-sections:v2:", using,
+                     picture.fingerprint(using, today, disclosure.threshold()),
+                     Comparator.objects.using(using).aggregate(n=Count("id"), last=Max("id"),
+                                                               at=Max("imported_at")))
+
+
+def _picture_sections(using: str, today: dt.date,
+                      key: str | None = None) -> tuple[list[sections.Section], dict[str, Any]]:
+    """The indicator tables and what each chart shows, cached while their state stands."""
+    key = key or _picture_key(using, today)
     found = cache.get(key)
     if found is None:
         pic = picture.picture(using, today)
@@ -137,13 +142,18 @@ def picture_page(request: HttpRequest) -> HttpResponse:
 @require_area("aggregates")
 @require_GET
 def picture_chart(request: HttpRequest, indicator: str) -> HttpResponse:
-    """One indicator's chart as an SVG image (an <img>: the page's CSP allows no inline style)."""
+    """One indicator's chart as an SVG image (an <img>: the page's CSP allows no inline style),
+    drawn on first request and kept while the figures stand."""
     using = db()
-    _found, extra = _picture_sections(using, timezone.localdate())
-    chart = extra["charts"].get(f"ind_{indicator}")
-    if chart is None:
-        raise Http404("no such indicator")
-    response = HttpResponse(chart.svg, content_type="image/svg+xml")
+    key = _picture_key(using, timezone.localdate())
+    svg = cache.get(f"{key}:{indicator}")
+    if svg is None:
+        chart = _picture_sections(using, timezone.localdate(), key)[1]["charts"].get(f"ind_{indicator}")
+        if chart is None:
+            raise Http404("no such indicator")
+        svg = chart.svg
+        cache.set(f"{key}:{indicator}", svg, picture.CACHE_SECONDS)
+    response = HttpResponse(svg, content_type="image/svg+xml")
     response["Content-Security-Policy"] = "default-src 'none'; style-src 'unsafe-inline'"
     return response
 
