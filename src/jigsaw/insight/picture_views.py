@@ -195,17 +195,15 @@ def quality_csv(request: HttpRequest) -> HttpResponse:
     return _csv(_quality_sections(using, timezone.localdate()), "workforce-and-quality.csv")
 
 
-def _report_html(request: HttpRequest, using: str, printable: bool) -> str:
+def _report_context(using: str) -> dict[str, Any]:
     today = timezone.localdate()
     found, extra = _picture_sections(using, today)
-    context = {
+    return {
         "sections": [*found, *_quality_sections(using, today), *_fairness_sections(using, today)],
         "below": disclosure.threshold(),
         "today": today,
-        "printable": printable,
         **extra,
     }
-    return render_to_string("insight/board_report.html", context, request=request)
 
 
 @never_cache
@@ -214,7 +212,9 @@ def _report_html(request: HttpRequest, using: str, printable: bool) -> str:
 def board_report(request: HttpRequest) -> HttpResponse:
     using = db()
     Actor.of(request).log(Action.VIEW_AGGREGATES, using=using, detail={"what": "board_report"})
-    return HttpResponse(_report_html(request, using, printable=False))
+    context = {**_report_context(using), "title": "Quarterly board report", "csv": "insight:picture-csv",
+               "report": True}
+    return render(request, "insight/picture.html", context)
 
 
 @never_cache
@@ -226,7 +226,7 @@ def board_report_pdf(request: HttpRequest) -> HttpResponse:
 
     using = db()
     Actor.of(request).log(Action.EXPORT, using=using, detail={"what": "board_report"})
-    html = _report_html(request, using, printable=True)
+    html = render_to_string("insight/board_report.html", _report_context(using), request=request)
     pdf = weasyprint.HTML(string=html, base_url=request.build_absolute_uri("/")).write_pdf()
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = (
