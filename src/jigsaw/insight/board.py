@@ -84,10 +84,8 @@ def indicator_sections(pic: picture.Picture, using: str) -> tuple[list[Section],
                 first_benchmark = (f"{area} {c.period}", c.value)
         rows += benchmark_rows
         missing = "" if shown.recorded else "Not recorded by any source yet, so not counted. "
-        note = (
-            f"{missing}{ind.definition} Direction of good: {ind.good}. Source: {ind.source}. "
-            f"Rates use {pic.population_note} ({pic.population:,})."
-        )
+        per = f"Rates use {pic.population_note} ({pic.population:,})." if ind.unit == indicators.RATE else ""
+        note = f"{missing}{ind.definition} Direction of good: {ind.good}. Source: {ind.source}. {per}".strip()
         out.append(Section(f"ind_{ind.id}", group, ind.title, head, rows, note))
         labels = [m[0] for m in shown.months]
         values = [m[3].value if not m[3].suppressed else None for m in shown.months]
