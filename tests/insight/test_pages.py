@@ -116,7 +116,7 @@ def _text(fragment: str) -> str:
 
 def table_of(page: str, key: str, caption: str) -> dict[tuple[str, str, str], str]:
     """A table on the page, keyed like :func:`rows_of` (its "uneven" tags left out): what a reader sees."""
-    found = re.search(rf'<table class="govuk-table" id="{key}">(.*?)</table>', page, re.S)
+    found = re.search(rf'<table class="govuk-table[^"]*" id="{key}">(.*?)</table>', page, re.S)
     assert found, key
     body = re.sub(r'<strong class="govuk-tag[^>]*>.*?</strong>', "", found.group(1), flags=re.S)
     head = [_text(h) for h in re.findall(r'<th scope="col"[^>]*>(.*?)</th>', body, re.S)]
