@@ -10,7 +10,7 @@ from django.core.cache import cache
 from django.urls import reverse
 
 from jigsaw.accounts.roles import ROLE_AREAS, Role
-from jigsaw.feeds.returns import csww
+from jigsaw.feeds import csww
 from jigsaw.insight import attendance, audits, comparators, workforce
 from jigsaw.insight.demo import csww_xml
 from jigsaw.insight.models import CaseAudit, Comparator, WorkforceReturn

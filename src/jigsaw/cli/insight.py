@@ -52,13 +52,13 @@ def workforce_group() -> None:
 def workforce_import(path: Path, as_json: bool) -> None:
     """Read a CSWW return and store its aggregates (no worker is kept)."""
     setup_django()
-    from jigsaw.feeds.returns.csww import CSWWError
+    from jigsaw.feeds import csww
     from jigsaw.insight.workforce import import_return, summary
     from jigsaw.records.database import db
 
     try:
         stored = import_return(path, db())
-    except CSWWError as exc:
+    except csww.CSWWError as exc:
         raise UserError(str(exc)) from None
     got = summary(stored)
     if as_json:

@@ -35,7 +35,7 @@ from functools import lru_cache
 import numpy as np
 import pandas as pd
 
-from jigsaw.feeds.calendar import is_bank_holiday
+from jigsaw.feeds import next_working_day
 
 RATE, PERCENT = "per 10,000 children", "%"
 HIGHER, LOWER, NEITHER = "higher is better", "lower is better", "no direction of good"
@@ -241,8 +241,12 @@ def quarters_ending(day: dt.date, n: int = 4) -> list[list[Period]]:
 
 @lru_cache(maxsize=64)
 def _holidays(first: int, last: int) -> np.ndarray:
+    """England's bank holidays from ``first`` to ``last`` (the feeds calendar: a weekday that is
+    not the next working day after the day before it)."""
     days = pd.date_range(dt.date(first, 1, 1), dt.date(last, 12, 31), freq="D")
-    return np.array([d.date() for d in days if is_bank_holiday(d.date())], dtype="datetime64[D]")
+    out = [d.date() for d in days if d.weekday() < 5
+           and next_working_day(d.date() - dt.timedelta(days=1)) != d.date()]
+    return np.array(out, dtype="datetime64[D]")
 
 
 def working_days_after(start: pd.Series, end: pd.Series) -> np.ndarray:

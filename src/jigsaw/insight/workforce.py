@@ -21,7 +21,7 @@ from django.conf import settings
 from django.db import transaction
 from django.db.models import Max
 
-from jigsaw.feeds.returns import csww
+from jigsaw.feeds import csww
 
 from .models import Supervision, WorkforceReturn
 
