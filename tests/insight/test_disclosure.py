@@ -133,3 +133,61 @@ def test_a_median_of_a_hidden_count_is_withheld():
     assert disclosure.derived(3600.0, "1.0 hours", disclosure.count(3, 5)).text == "withheld"
     assert disclosure.derived(3600.0, "1.0 hours", disclosure.count(30, 5)).text == "1.0 hours"
     assert disclosure.derived(None, "–", disclosure.count(0, 5)).text == "–"
+
+
+def _feasible_range(rows: list[list[int]], below: int, cell: tuple[int, int]) -> tuple[float, float]:
+    """What a reader who sees the protected table can say of one hidden cell: its least and most.
+
+    Unknowns: every cell and margin. Constraints: shown figures are fixed, a "fewer than" figure
+    lies in 1..below-1, a withheld one is >= 0, and every row and column adds up to its total.
+    """
+    from scipy.optimize import linprog
+
+    table = protect_table(rows, below)
+    figs = [[*cells, total] for cells, total in zip(table.cells, table.row_totals, strict=True)]
+    figs.append([*table.column_totals, table.total])
+    n_r, n_c = len(figs), len(figs[0])
+    index = {(r, c): r * n_c + c for r in range(n_r) for c in range(n_c)}
+    bounds = []
+    for r in range(n_r):
+        for c in range(n_c):
+            f = figs[r][c]
+            bounds.append((f.value, f.value) if not f.suppressed else
+                          ((1, below - 1) if f.state == SMALL else (0, None)))
+    a_eq, b_eq = [], []
+    for r in range(n_r):
+        line = [0.0] * (n_r * n_c)
+        for c in range(n_c - 1):
+            line[index[r, c]] = 1
+        line[index[r, n_c - 1]] = -1
+        a_eq.append(line), b_eq.append(0)
+    for c in range(n_c):
+        line = [0.0] * (n_r * n_c)
+        for r in range(n_r - 1):
+            line[index[r, c]] = 1
+        line[index[n_r - 1, c]] = -1
+        a_eq.append(line), b_eq.append(0)
+    goal = [0.0] * (n_r * n_c)
+    goal[index[cell]] = 1
+    low = linprog(goal, A_eq=a_eq, b_eq=b_eq, bounds=bounds)
+    high = linprog([-g for g in goal], A_eq=a_eq, b_eq=b_eq, bounds=bounds)
+    return low.fun, -high.fun if high.status == 0 else float("inf")
+
+
+def test_no_hidden_cell_can_be_worked_out_from_the_rest_of_its_table():
+    """The reported leak (a hidden count given back through shown zeros, or through a column not
+    checked with the table) checked as an attacker would: solve for each hidden cell's range from
+    everything shown. A hidden cell whose least and most possible values agree has leaked."""
+    rng = random.Random(16)
+    cases = [[[0, 2, 0]], [[0, 0], [4, 0]], [[1, 0, 0], [0, 0, 0], [0, 0, 30]], [[3, 0, 10, 10], [20, 10, 10, 10]]]  # noqa: E501
+    for _ in range(60):
+        width = rng.randint(1, 4)
+        cases.append([[rng.choice([0, 0, 0, 1, 2, 4, 6, 12, 30]) for _ in range(width)]
+                      for _ in range(rng.randint(1, 4))])
+    for rows in cases:
+        table = protect_table(rows, 5)
+        for r, row in enumerate(table.cells):
+            for c, f in enumerate(row):
+                if f.state == SMALL:  # what must never be known exactly
+                    low, high = _feasible_range(rows, 5, (r, c))
+                    assert high - low >= 1 - 1e-9, (rows, r, c, low, high)

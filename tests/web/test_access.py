@@ -28,6 +28,9 @@ def only(*allowed: str) -> dict[str, int]:
     return {role: 200 if role in allowed else 403 for role in ROLES}
 
 
+# the roles with the ``aggregates`` area: the partnership's figures, never a child
+FIGURES = (Role.ANALYST, Role.SAFEGUARDING_LEAD, Role.BOARD_MEMBER)
+
 # URL name -> status of a GET for a verified user of each role (302: sent elsewhere, 405: POST only).
 EXPECTED: dict[str, dict[str, int]] = {
     "home": ALL,  # counts only, no personal data
@@ -62,8 +65,16 @@ EXPECTED: dict[str, dict[str, int]] = {
     "audit:audit": only(Role.AUDITOR),
     "audit:audit-csv": only(Role.AUDITOR),
     "audit:unusual": only(Role.AUDITOR),
-    "insight:aggregates": only(Role.ANALYST, Role.SAFEGUARDING_LEAD),  # figures, never a child
-    "insight:aggregates-csv": only(Role.ANALYST, Role.SAFEGUARDING_LEAD),
+    "insight:aggregates": only(*FIGURES),  # figures, never a child
+    "insight:aggregates-csv": only(*FIGURES),
+    "insight:picture": only(*FIGURES),
+    "insight:picture-csv": only(*FIGURES),
+    "insight:quality": only(*FIGURES),
+    "insight:quality-csv": only(*FIGURES),
+    "insight:board-report": only(*FIGURES),
+    "insight:board-report-pdf": only(*FIGURES),
+    # the sample indicator does not exist: 404 for the roles allowed in, 403 before that for the rest
+    "insight:chart": {**only(), **dict.fromkeys(FIGURES, 404)},
     "reviews:list": only(Role.SOCIAL_WORKER, Role.SAFEGUARDING_LEAD),
     "reviews:new": only(Role.SOCIAL_WORKER, Role.SAFEGUARDING_LEAD),
     # the sample review does not exist: 404 for the roles allowed in, 403 before that for the rest
@@ -71,15 +82,15 @@ EXPECTED: dict[str, dict[str, int]] = {
     "reviews:redaction": {**only(), **dict.fromkeys((Role.SOCIAL_WORKER, Role.SAFEGUARDING_LEAD), 404)},
     "reviews:pack": {**only(), **dict.fromkeys((Role.SOCIAL_WORKER, Role.SAFEGUARDING_LEAD), 404)},
     # figures across reviews, never a child: the review roles and the analyst
-    "reviews:board": only(Role.SOCIAL_WORKER, Role.SAFEGUARDING_LEAD, Role.ANALYST),
-    "reviews:themes": only(Role.SOCIAL_WORKER, Role.SAFEGUARDING_LEAD, Role.ANALYST),
+    "reviews:board": only(Role.SOCIAL_WORKER, *FIGURES),
+    "reviews:themes": only(Role.SOCIAL_WORKER, *FIGURES),
     # a child's practice records open like the child's page: 404 for the sample person to the case
     # roles, 403 before that for the rest; the figures are counts, never a child
     **{f"practice:{name}": {**only(), **dict.fromkeys(
         (Role.PRACTITIONER, Role.HUB_OFFICER, Role.SOCIAL_WORKER, Role.SAFEGUARDING_LEAD), 404)}
        for name in ("overview", "sharing", "voice", "disagreement-new", "disagreement", "meeting-new",
                     "meeting")},
-    "practice:figures": only(Role.ANALYST, Role.SAFEGUARDING_LEAD),
+    "practice:figures": only(*FIGURES),
     # a session is no credential here: the same answer for every role as for nobody
     "api:token": dict.fromkeys(ROLES, 405),  # POST only
     "api:metadata": ALL,  # the CapabilityStatement, no personal data

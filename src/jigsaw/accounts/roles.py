@@ -11,7 +11,8 @@ test can compare every URL against it. Areas:
 - ``admin``: administer users and agencies
 - ``aggregates``: partnership figures, never an identifiable child
 
-The roles follow the issue: an analyst sees aggregates only, an auditor the audit log only, an
+The roles follow the issue: an analyst and a board member see aggregates only, an auditor the audit
+log only, an
 administrator no case data by default, and only the case roles may open a child's record.
 """
 
@@ -35,6 +36,7 @@ class Role(models.TextChoices):
     SOCIAL_WORKER = "social_worker", "Allocated social worker"
     SAFEGUARDING_LEAD = "safeguarding_lead", "Safeguarding lead"
     ANALYST = "analyst", "Analyst"
+    BOARD_MEMBER = "board_member", "Board member"
     AUDITOR = "auditor", "Auditor"
     ADMINISTRATOR = "administrator", "Administrator"
 
@@ -49,6 +51,8 @@ ROLE_AREAS: dict[str, frozenset[str]] = {
     Role.SOCIAL_WORKER: frozenset({"search", "child", "alerts", "review"}),
     Role.SAFEGUARDING_LEAD: frozenset({"search", "child", "alerts", "review", "aggregates"}),
     Role.ANALYST: frozenset({"aggregates"}),
+    # the safeguarding partnership's board reads the partnership picture: aggregates, never a child
+    Role.BOARD_MEMBER: frozenset({"aggregates"}),
     Role.AUDITOR: frozenset({"audit"}),
     Role.ADMINISTRATOR: frozenset({"admin"}),
 }

@@ -16,6 +16,7 @@ from .audit import audit
 from .chronology import chronology, significance
 from .common import UserError
 from .feeds import import_command, quarantine, synth
+from .insight import insight
 from .linking import export, link, review
 from .practice import practice
 from .redaction import redact
@@ -39,7 +40,7 @@ def cli() -> None:
 COMMANDS = (synth, import_command, quarantine, link, export, review, search, shield, chronology,
             significance, alerts, audit, migrate, serve, demo,
             createuser, temporary_password, otp_code, redact, reviews, api_client, retention,
-            subject_access, practice)
+            subject_access, practice, insight)
 for command in COMMANDS:
     cli.add_command(command)
 

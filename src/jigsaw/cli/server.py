@@ -94,6 +94,12 @@ def demo(children: int, port: int, no_serve: bool, seed: int) -> None:
         alerted = run()
     click.echo(f"Alerts: {alerted['raised']:,} raised from {alerted['events']:,} events "
                f"({time.perf_counter() - started:.1f}s so far)")
+    from jigsaw.insight.demo import load as load_picture
+    from jigsaw.records.database import db
+
+    picture = load_picture(db())
+    click.echo(f"Partnership picture: {picture['comparators']} published comparator values, a CSWW return, "
+               f"{picture['audited']} case-file audits")
     if no_serve:
         return
     _serve_in_a_fresh_process(port)

@@ -25,6 +25,7 @@ _WHERE = {
     "ReturnPart": "returns",
     "RowRejected": "rows",
     "STORED_COLUMNS": "rows",
+    "csww": "returns",  # the CSWW workforce return reader (a module: csww.read, csww.CSWWError)
     "date_from_parts": "dates",
     "age_in_words": "dates",
     "discover": "readers",
@@ -61,6 +62,7 @@ __all__ = [
     "ReturnPart",
     "RowRejected",
     "age_in_words",
+    "csww",
     "date_from_parts",
     "discover",
     "ethnic_group",
@@ -89,7 +91,7 @@ if TYPE_CHECKING:
     from .nhs import is_valid_nhs_number, normalise_nhs_number
     from .postcode import normalise_postcode, postcode_parts
     from .readers import FeedFile, FeedFileError, discover, open_feed, read_fields_up_to
-    from .returns import ReturnPart, parts_count, return_parts
+    from .returns import ReturnPart, csww, parts_count, return_parts
     from .rows import PARSERS, STORED_COLUMNS, RowRejected
     from .text import neutralise_formula
     from .vocabulary import EVENT_TYPES, INJURY_TYPES, MOBILITY, event_label, is_known

@@ -22,6 +22,14 @@ total, so there those zeros are withheld too. A column that counts a part of eac
 overdue alerts, a part of the open and acknowledged ones) is protected with the table: a
 figure beside a hidden figure of its row is withheld, and the column is then checked like any
 other line (:func:`protect_part_column`).
+Lines checked one at a time can still be beaten by reasoning across several at once: in
+``[[1, 0, 0], [0, 0, 0], [0, 0, 30]]`` with its grand total 31 and the 30 shown, every line has
+two hidden figures or more, yet since each "fewer than" figure is at least 1 the totals pin the
+hidden 1. So each protected table is then audited as a reader would attack it
+(:func:`_pinned`): a linear programme finds each hidden figure's least and most possible value
+from everything shown; while any is pinned, the smallest shown non-zero figure is withheld too and
+the lines are checked again. (The GSS guidance calls this checking for disclosure by
+differencing; the linear programme is the standard audit, e.g. the tau-Argus "audit" step.)
 A suppressed figure's true value never leaves this module, so a template cannot show it.
 """
 
@@ -29,6 +37,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 from django.conf import settings
 
@@ -118,6 +127,69 @@ def _hidden(grid: list[list[int]], below: int, state: list[list[str]] | None = N
     return state
 
 
+def _pinned(grid: list[list[int]], state: list[list[str]], below: int) -> bool:
+    """True when some "fewer than" figure's value follows from what is shown (its range is under 1).
+
+    Only the small figures are solved for (two linear programmes each): they are what must never be
+    known; a withheld figure is a large one hidden to protect them.
+    """
+    from scipy.optimize import linprog  # imported here: only tables with hidden figures need it
+
+    rows, cols = len(grid), len(grid[0])
+    size = rows * cols
+    bounds = [(grid[r][c], grid[r][c]) if state[r][c] == SHOWN else
+              ((1, below - 1) if state[r][c] == SMALL else (0, None))
+              for r in range(rows) for c in range(cols)]
+    equations = []
+    for r in range(rows):
+        line = [0.0] * size
+        line[r * cols: r * cols + cols - 1] = [1.0] * (cols - 1)
+        line[r * cols + cols - 1] = -1.0
+        equations.append(line)
+    for c in range(cols):
+        line = [0.0] * size
+        for r in range(rows - 1):
+            line[r * cols + c] = 1.0
+        line[(rows - 1) * cols + c] = -1.0
+        equations.append(line)
+    zero = [0.0] * len(equations)
+    for r in range(rows):
+        for c in range(cols):
+            if state[r][c] != SMALL:
+                continue
+            goal = [0.0] * size
+            goal[r * cols + c] = 1.0
+            low = linprog(goal, A_eq=equations, b_eq=zero, bounds=bounds, method="highs")
+            high = linprog([-g for g in goal], A_eq=equations, b_eq=zero, bounds=bounds, method="highs")
+            if low.status == 0 and high.status == 0 and -high.fun - low.fun < 1 - 1e-6:
+                return True
+    return False
+
+
+@lru_cache(maxsize=4096)
+def _audited_cached(grid: tuple[tuple[int, ...], ...], below: int) -> tuple[tuple[str, ...], ...]:
+    return tuple(tuple(row) for row in _audited_uncached([list(row) for row in grid], below))
+
+
+def _audited(grid: list[list[int]], below: int) -> list[list[str]]:
+    """The states of :func:`_audited_uncached`, remembered: a page shows the same tables again."""
+    return [list(row) for row in _audited_cached(tuple(tuple(row) for row in grid), below)]
+
+
+def _audited_uncached(grid: list[list[int]], below: int) -> list[list[str]]:
+    """:func:`_hidden`, then withhold more until no hidden figure can be worked out (:func:`_pinned`)."""
+    state = _hidden(grid, below)
+    while any(s == SMALL for row in state for s in row) and _pinned(grid, state, below):
+        shown = [(r, c) for r, row in enumerate(state) for c, s in enumerate(row) if s == SHOWN]
+        if not shown:
+            break
+        nonzero = [rc for rc in shown if grid[rc[0]][rc[1]]]
+        r, c = min(nonzero or shown, key=lambda rc: (grid[rc[0]][rc[1]], rc))
+        state[r][c] = WITHHELD
+        state = _hidden(grid, below, state)
+    return state
+
+
 def protect_table(rows: Sequence[Sequence[int]], below: int | None = None) -> Table:
     """Primary and secondary suppression of a table shown with row, column and grand totals."""
     below = threshold() if below is None else below
@@ -126,7 +198,7 @@ def protect_table(rows: Sequence[Sequence[int]], below: int | None = None) -> Ta
         return Table([[] for _ in rows], [zero for _ in rows], [], zero)
     grid = [[*row, sum(row)] for row in rows]
     grid.append([sum(column) for column in zip(*grid, strict=True)])
-    state = _hidden(grid, below)
+    state = _audited(grid, below)
     figures = [[_figure(v, s, below) for v, s in zip(row, states, strict=True)]
                for row, states in zip(grid, state, strict=True)]
     return Table(cells=[row[:-1] for row in figures[:-1]], row_totals=[row[-1] for row in figures[:-1]],

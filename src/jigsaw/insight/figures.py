@@ -143,9 +143,12 @@ def alerts(using: str, period: Period, now: dt.datetime) -> AlertFigures:
     out.to_close = _median_seconds(actions.filter(action__in=[AlertAction.ACTIONED, AlertAction.DISMISSED]))
     last = min(period.end or now.astimezone(_zone()).date(), now.astimezone(_zone()).date())
     starts = _month_starts(last)
-    first = Period(max(starts[0], period.start) if period.start else starts[0], last)
-    per_month = {(m.year, m.month): n for m, n in Alert.objects.using(using).filter(_raised_in(first))
-                 .annotate(month=TruncMonth("raised_at")).order_by().values("month")
+    # by when the events happened (the alert's latest event), not when the rules ran (issue 13
+    # item 8): a rule run over a year's backlog must not look like a month's spike
+    start, until = Period(starts[0], last).bounds()  # the alerts are those raised in ``period``
+    happened = Q(last_at__gte=start) & Q(last_at__lt=until)
+    per_month = {(m.year, m.month): n for m, n in raised.filter(happened)
+                 .annotate(month=TruncMonth("last_at")).order_by().values("month")
                  .annotate(n=Count("id")).values_list("month", "n")}
     out.months = [(m, per_month.get((m.year, m.month), 0)) for m in starts]
     return out

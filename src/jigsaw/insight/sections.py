@@ -98,9 +98,11 @@ def alerts(raw: AlertFigures, titles: dict[str, str], below: int, period: Period
     for label, (n, seconds) in (("To acknowledged", raw.to_acknowledge), ("To closed", raw.to_close)):
         counted = disclosure.count(n, below)
         timing.rows.append(Row([label], [disclosure.derived(seconds, _duration(seconds), counted), counted]))
-    months = _line("alerts_by_month", group, "Alerts raised per month (last 12 months)", ["Month", "Alerts"],
-                   [([m.strftime("%B %Y")], n) for m, n in raw.months], below, "Total (12 months)",
-                   note="The 12 months up to the end of the dates chosen (or today), within them.")
+    months = _line("alerts_by_month", group, "Alerts by the month their latest event happened (last 12 months)",  # noqa: E501
+                   ["Month", "Alerts"], [([m.strftime("%B %Y")], n) for m, n in raw.months], below,
+                   "Total (12 months)",
+                   note=f"{note} Each counted in the month the latest event it names happened, not the day the "  # noqa: E501
+                        "rules raised it, in the 12 months up to the end of the dates chosen (or today).")
     return [by_rule, by_status, timing, months]
 
 

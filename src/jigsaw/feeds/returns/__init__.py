@@ -16,9 +16,9 @@ from pathlib import Path
 from ..kinds import EVENTS, PEOPLE, FeedKind
 from ..readers import FeedFileError, SourceRow
 from ..rows import ParsedRow, parse_built_event, parse_unnamed_person
-from . import cin, codes, ssda903
+from . import cin, codes, csww, ssda903
 
-__all__ = ["ReturnPart", "codes", "is_return", "parts_count", "recognise", "return_parts"]
+__all__ = ["ReturnPart", "codes", "csww", "is_return", "parts_count", "recognise", "return_parts"]
 
 
 @dataclass(frozen=True)
