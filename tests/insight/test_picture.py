@@ -176,23 +176,31 @@ def test_an_audit_sample_is_drawn_graded_and_reported(loaded):
     assert CaseAudit.objects.using(loaded).filter(audited_on__isnull=False).count() == 1
 
 
-def test_attendance_reads_conference_attendees_and_has_one_merge_point(loaded):
-    from jigsaw.records.models import Event
+def test_attendance_counts_conference_attendees_and_meetings_convened_in_jigsaw(loaded):
+    from django.utils import timezone
 
-    ev = (
-        Event.objects.using(loaded).filter(event_type="cp_conference").first()
-        or Event.objects.using(loaded).first()
-    )
+    from jigsaw.practice.models import Invitation, Meeting
+    from jigsaw.records.models import Agency, Event
+
+    Event.objects.using(loaded).filter(event_type="cp_conference").update(details={})
+    ev = Event.objects.using(loaded).first()
     Event.objects.using(loaded).filter(pk=ev.pk).update(
         event_type="cp_conference",
         details={"attendees": [{"agency": "Police", "attended": True}, {"agency": "GP", "attended": False}]},
     )
+    police, school = (Agency.objects.using(loaded).get_or_create(name=n)[0] for n in ("Police", "School"))
+    person = RecordLink.objects.using(loaded).values_list("person_id", flat=True).first()
+    common = {"person_id": person, "recorded_by": "sw", "recorded_by_name": "SW",
+              "recorded_at": timezone.now(), "kind": "core_group", "held_on": timezone.localdate()}
+    held = Meeting.objects.using(loaded).create(**common, attendance_recorded=True)
+    unwritten = Meeting.objects.using(loaded).create(**common)  # attendance not yet recorded: not counted
+    for meeting in (held, unwritten):
+        Invitation.objects.using(loaded).create(meeting=meeting, agency=police, attended=True)
+        Invitation.objects.using(loaded).create(meeting=meeting, agency=school, attended=False)
     rows = {(k, a): (n, y) for k, a, n, y in attendance.by_agency(loaded)}
-    assert (
-        rows[("Child protection conference", "GP")][1] == 0
-        or rows[("Child protection conference", "GP")][0] >= 1
-    )
-    assert attendance._practice_meetings(loaded) == []  # the merge point with the practice app
+    assert rows == {("Child protection conference", "Police"): (1, 1),
+                    ("Child protection conference", "GP"): (1, 0),
+                    ("Core group", "Police"): (1, 1), ("Core group", "School"): (1, 0)}
 
 
 def test_board_and_analyst_see_aggregates_and_never_a_child(make_user, loaded):

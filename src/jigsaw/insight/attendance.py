@@ -7,8 +7,8 @@ the events that carry their attendees: a ``cp_conference`` event's ``details.att
 ``details.meeting = "core_group"``.
 
 :func:`meetings` is the one place attendance comes from. The ``practice`` app's multi-agency
-meetings (with their invitations and attendance) join here at merge: add them in
-:func:`_practice_meetings`, and every report above (page, CSV, board report) counts them too.
+meetings (with their invitations and attendance) join in :func:`_practice_meetings`, so every
+report above (page, CSV, board report) counts them too.
 """
 
 from __future__ import annotations
@@ -47,9 +47,24 @@ def _from_events(using: str) -> list[Meeting]:
     return out
 
 
+#: the practice app's meeting kinds, named as the event-based meetings above are
+_PRACTICE_KINDS = {"cp_conference": "Child protection conference", "core_group": "Core group",
+                   "strategy_discussion": "Strategy discussion"}
+
+
 def _practice_meetings(using: str) -> list[Meeting]:
-    """MERGE POINT: the practice app's multi-agency meetings with attendance, once it exists."""
-    return []
+    """Meetings convened in Jigsaw (:mod:`jigsaw.practice`) whose attendance has been recorded."""
+    from jigsaw.practice.models import Invitation
+
+    invited: dict[int, list[tuple[str, bool]]] = defaultdict(list)
+    kinds: dict[int, str] = {}
+    rows = (Invitation.objects.using(using).filter(meeting__attendance_recorded=True)
+            .values_list("meeting_id", "meeting__kind", "agency__name", "attended")
+            .order_by("meeting_id", "pk"))
+    for meeting, kind, agency, attended in rows:
+        kinds[meeting] = _PRACTICE_KINDS.get(kind, kind)
+        invited[meeting].append((agency[:120], bool(attended)))
+    return [Meeting(kinds[m], tuple(invited[m])) for m in sorted(invited)]
 
 
 def meetings(using: str) -> list[Meeting]:
