@@ -93,9 +93,25 @@ def import_command(paths: tuple[Path, ...], as_json: bool, no_link: bool, source
             click.echo("See the quarantined rows with `jigsaw quarantine list`.")
     if not no_link:
         _link_new_records(as_json)
-        _alert_new_events([f.batch_id for f in report.files if f.batch_id], as_json)
+        batches = [f.batch_id for f in report.files if f.batch_id]
+        _notify_unscheduled_care(batches, as_json)
+        _alert_new_events(batches, as_json)
     if report.refused:
         raise SystemExit(1)
+
+
+def _notify_unscheduled_care(batch_ids: list[int], quiet: bool) -> None:
+    """CP-IS: an attendance of a child on a plan or looked after reaches the allocated social
+    worker's account before anything else runs (jigsaw.alerts.notices)."""
+    from jigsaw.alerts.notices import notify
+    from jigsaw.rules import RuleFileError
+
+    try:
+        result = notify(batch_ids)
+    except RuleFileError as exc:
+        raise UserError(f"the import is loaded, but the rules could not run: {exc}") from None
+    if not quiet and result["raised"]:
+        click.echo(f"{result['raised']:,} unscheduled-care notices sent to the children's social workers")
 
 
 def _alert_new_events(batch_ids: list[int], quiet: bool) -> None:
