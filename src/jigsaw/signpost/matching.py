@@ -8,10 +8,13 @@ search see the pairs the batch would have seen; they are then scored by the same
 from __future__ import annotations
 
 import threading
+import time
 from collections.abc import Iterable
 from typing import Any
 
 import pyarrow as pa
+from django.db import connections
+from django.db.models.signals import post_delete, post_save
 
 from jigsaw.identity import FastScorer, linkage, prepare
 from jigsaw.signpost import records
@@ -32,13 +35,39 @@ def current_model(using: str = "default") -> LinkModel | None:
     return LinkModel.objects.using(using).order_by("-pk").first()
 
 
+#: How long a process trusts the latest model id it read before asking again. A search or API
+#: query calls the scorer twice; at 100 queries a second the check was 200 round trips a second
+#: for an answer that changes once per link run. A link run in this process forgets it at once
+#: (``post_save``); another process (a web worker) sees a new model within this many seconds.
+LATEST_TTL_SECONDS = 5.0
+_latest: dict[str, tuple[float, tuple]] = {}
+
+
+def _forget_latest(**_kwargs: Any) -> None:
+    _latest.clear()
+
+
+post_save.connect(_forget_latest, sender=LinkModel, dispatch_uid="jigsaw-matching-latest-model")
+post_delete.connect(_forget_latest, sender=LinkModel, dispatch_uid="jigsaw-matching-latest-model-del")
+
+
+def _latest_model(using: str) -> tuple:
+    now = time.monotonic()
+    known = _latest.get(using)
+    if known is not None and now - known[0] < LATEST_TTL_SECONDS:
+        return known[1]
+    latest = LinkModel.objects.using(using).order_by("-pk").values_list("pk", "created_at").first()
+    _latest[using] = (now, latest)
+    return latest
+
+
 def scorer(using: str = "default") -> FastScorer:
     """The scorer for the latest model, built once per process and model.
 
-    Only the latest model's id is read on each call; its settings and term frequencies (large
-    JSON) are loaded when a new model appears.
+    Only the latest model's id is read (at most every LATEST_TTL_SECONDS); its settings and term
+    frequencies (large JSON) are loaded when a new model appears.
     """
-    latest = LinkModel.objects.using(using).order_by("-pk").values_list("pk", "created_at").first()
+    latest = _latest_model(using)
     key = (using, *(latest or (None, None)))  # the time too: ids are reused after a rollback
     with _scorers_lock:
         if key not in _scorers:
@@ -68,12 +97,22 @@ def _rules(key: dict[str, Any]) -> list[dict[str, Any]]:
 
 
 def candidate_ids(key: dict[str, Any], using: str = "default", limit: int = RULE_LIMIT) -> list[int]:
-    """Ids of stored records sharing a blocking key with ``key`` (a prepared record as a dict)."""
-    found: set[int] = set()
-    for fields in _rules(key):
-        found.update(MatchKey.objects.using(using).filter(**fields)
-                     .values_list("record_id", flat=True)[:limit])
-    return sorted(found)
+    """Ids of stored records sharing a blocking key with ``key`` (a prepared record as a dict).
+
+    One round trip: each rule's indexed lookup (at most ``limit`` rows) is a sub-select of one
+    ``UNION ALL`` query, rather than a query per rule.
+    """
+    parts, params = [], []
+    for n, fields in enumerate(_rules(key)):
+        query = MatchKey.objects.using(using).filter(**fields).values_list("record_id", flat=True)[:limit]
+        sql, values = query.query.get_compiler(using).as_sql()
+        parts.append(f"SELECT t{n}.record_id FROM ({sql}) t{n}")  # noqa: S608 - Django's own SQL
+        params.extend(values)
+    if not parts:
+        return []
+    with connections[using].cursor() as cur:
+        cur.execute(" UNION ALL ".join(parts), params)
+        return sorted({row[0] for row in cur.fetchall()})
 
 
 def score_record(prepared_one: pa.Table, using: str = "default", exclude: set[int] | None = None,
