@@ -148,7 +148,11 @@ def main() -> None:
 
         children = _children_on_plans()
         accounts = _accounts(children)
-        single, rest = children[:args.single], children[args.single:]
+        if len(children) < 2:
+            raise SystemExit(f"only {len(children)} children on plans with a hospital record: "
+                             "use more --children")
+        cut = min(args.single, len(children) // 2)  # keep some for the bulk file
+        single, rest = children[:cut], children[cut:]
         result: dict = {"children": args.children, "import_and_link_s": round(build_s, 1),
                         "children_on_plans_with_a_hospital_record": len(children),
                         "accounts": len(accounts), "target_s": TARGET_SECONDS, "database": "sqlite"}
