@@ -72,6 +72,14 @@ def import_command(paths: tuple[Path, ...], as_json: bool, no_link: bool, source
                         "involvements .csv or .jsonl)")
     total = sum(f.stat().st_size * (parts_count(f) if source and kind_of(f) is None else 1)
                 for f in files)
+    if not no_link:
+        # linking, the notices and the rules need the identity model and the rules engine (splink,
+        # DuckDB, pyarrow, SciPy: seconds of imports on a busy host). Loaded now, before the data
+        # is committed, a child's unscheduled-care notice follows the import within a second
+        # instead of waiting for Python to load them (benchmarks/cpis_notice.py).
+        import jigsaw.alerts.notices
+        import jigsaw.signpost.batch
+        import jigsaw.signpost.incremental  # noqa: F401
     try:
         with progress_bar("Importing", total) as advance:
             report = import_paths(files, progress=advance, source=source)
