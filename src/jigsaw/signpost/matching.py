@@ -13,7 +13,6 @@ from collections.abc import Iterable
 from typing import Any
 
 import pyarrow as pa
-from django.db import connections
 from django.db.models.signals import post_delete, post_save
 
 from jigsaw.identity import FastScorer, linkage, prepare
@@ -97,22 +96,12 @@ def _rules(key: dict[str, Any]) -> list[dict[str, Any]]:
 
 
 def candidate_ids(key: dict[str, Any], using: str = "default", limit: int = RULE_LIMIT) -> list[int]:
-    """Ids of stored records sharing a blocking key with ``key`` (a prepared record as a dict).
-
-    One round trip: each rule's indexed lookup (at most ``limit`` rows) is a sub-select of one
-    ``UNION ALL`` query, rather than a query per rule.
-    """
-    parts, params = [], []
-    for n, fields in enumerate(_rules(key)):
-        query = MatchKey.objects.using(using).filter(**fields).values_list("record_id", flat=True)[:limit]
-        sql, values = query.query.get_compiler(using).as_sql()
-        parts.append(f"SELECT t{n}.record_id FROM ({sql}) t{n}")  # noqa: S608 - Django's own SQL
-        params.extend(values)
-    if not parts:
-        return []
-    with connections[using].cursor() as cur:
-        cur.execute(" UNION ALL ".join(parts), params)
-        return sorted({row[0] for row in cur.fetchall()})
+    """Ids of stored records sharing a blocking key with ``key`` (a prepared record as a dict)."""
+    found: set[int] = set()
+    for fields in _rules(key):
+        found.update(MatchKey.objects.using(using).filter(**fields)
+                     .values_list("record_id", flat=True)[:limit])
+    return sorted(found)
 
 
 def score_record(prepared_one: pa.Table, using: str = "default", exclude: set[int] | None = None,
