@@ -8,16 +8,18 @@ search see the pairs the batch would have seen; they are then scored by the same
 from __future__ import annotations
 
 import threading
-import time
 from collections.abc import Iterable
 from typing import Any
 
 import pyarrow as pa
-from django.db.models.signals import post_delete, post_save
 
-from jigsaw.identity import FastScorer, linkage, prepare
+from jigsaw.identity import FastScorer, damerau_levenshtein, name_tokens, normalise_name, prepare
 from jigsaw.signpost import records
-from jigsaw.signpost.models import LinkModel, MatchKey
+from jigsaw.signpost.models import LinkModel, MatchKey, RecordLink
+
+#: Records sharing the exact birth date read for :func:`near_names_born_on` before names are
+#: compared: a day's births in a large partnership are hundreds, not tens of thousands.
+BIRTH_DATE_LIMIT = 5000
 
 #: Most candidates one rule may return: a common name with no birth date must not pull in
 #: thousands of records (it is the search's job to ask for more detail instead).
@@ -25,54 +27,34 @@ RULE_LIMIT = 200
 
 _scorers: dict[tuple, FastScorer] = {}
 _scorers_lock = threading.Lock()
-_EMPTY = pa.table({"unique_id_l": pa.array([], pa.int64()), "unique_id_r": pa.array([], pa.int64()),
-                   "match_weight": pa.array([], pa.float64()),
-                   "match_probability": pa.array([], pa.float64())})
+#: (A schema's empty table, not ``pa.table({...})``: that asks whether its input is a pandas
+#: frame, and importing pandas to find out costs a one-shot ``jigsaw search`` a second.)
+_EMPTY = pa.schema([("unique_id_l", pa.int64()), ("unique_id_r", pa.int64()),
+                    ("match_weight", pa.float64()), ("match_probability", pa.float64())]).empty_table()
 
 
 def current_model(using: str = "default") -> LinkModel | None:
     return LinkModel.objects.using(using).order_by("-pk").first()
 
 
-#: How long a process trusts the latest model id it read before asking again. A search or API
-#: query calls the scorer twice; at 100 queries a second the check was 200 round trips a second
-#: for an answer that changes once per link run. A link run in this process forgets it at once
-#: (``post_save``); another process (a web worker) sees a new model within this many seconds.
-LATEST_TTL_SECONDS = 5.0
-_latest: dict[str, tuple[float, tuple]] = {}
-
-
-def _forget_latest(**_kwargs: Any) -> None:
-    _latest.clear()
-
-
-post_save.connect(_forget_latest, sender=LinkModel, dispatch_uid="jigsaw-matching-latest-model")
-post_delete.connect(_forget_latest, sender=LinkModel, dispatch_uid="jigsaw-matching-latest-model-del")
-
-
-def _latest_model(using: str) -> tuple:
-    now = time.monotonic()
-    known = _latest.get(using)
-    if known is not None and now - known[0] < LATEST_TTL_SECONDS:
-        return known[1]
-    latest = LinkModel.objects.using(using).order_by("-pk").values_list("pk", "created_at").first()
-    _latest[using] = (now, latest)
-    return latest
-
-
 def scorer(using: str = "default") -> FastScorer:
     """The scorer for the latest model, built once per process and model.
 
-    Only the latest model's id is read (at most every LATEST_TTL_SECONDS); its settings and term
-    frequencies (large JSON) are loaded when a new model appears.
+    Only the latest model's id is read on each call; its settings and term frequencies (large
+    JSON) are loaded when a new model appears.
     """
-    latest = _latest_model(using)
+    latest = LinkModel.objects.using(using).order_by("-pk").values_list("pk", "created_at").first()
     key = (using, *(latest or (None, None)))  # the time too: ids are reused after a rollback
     with _scorers_lock:
         if key not in _scorers:
             _scorers.clear()
             model = LinkModel.objects.using(using).get(pk=latest[0]) if latest else None
-            settings = model.settings if model else linkage.default_model()
+            if model is None:  # no link run yet: the packaged model (this loads Splink)
+                from jigsaw.identity import linkage
+
+                settings = linkage.default_model()
+            else:
+                settings = model.settings
             _scorers[key] = FastScorer(settings, model.term_frequencies if model else {})
         return _scorers[key]
 
@@ -89,7 +71,7 @@ def _rules(key: dict[str, Any]) -> list[dict[str, Any]]:
         {"given_group": g, "birth_date": b},
         {"family_name": f, "birth_date": b},
         {"birth_date": b, "postcode": p},
-        {"given_group": g, "postcode": p, "birth_date__startswith": year},
+        {"given_group": g, "postcode": p},  # the batch rule of the same fields (its index)
         {"birth_date": key["birth_date_swapped"], "given_name__startswith": key["given_initial"]},
     )
     return [fields for fields in rules if all(v is not None for v in fields.values())]
@@ -102,6 +84,28 @@ def candidate_ids(key: dict[str, Any], using: str = "default", limit: int = RULE
         found.update(MatchKey.objects.using(using).filter(**fields)
                      .values_list("record_id", flat=True)[:limit])
     return sorted(found)
+
+
+def near_names_born_on(key: dict[str, Any], using: str = "default", edits: int = 2) -> list[int]:
+    """Ids of records born on the key's exact birth date whose given *or* family name is within
+    ``edits`` edits (a letter swapped, dropped, doubled or changed) of the key's.
+
+    A search needs this and the batch rules do not give it: a practitioner's typo in *both*
+    names leaves no name equal, so every name-based rule misses, while the exact birth date
+    (which a practitioner usually has from the child or a document) still narrows the index to
+    one day's births. The names are compared here, in Python, on the normalised values the
+    match keys hold, so only near namesakes are loaded and scored; the model then decides.
+    """
+    born, given, family = key["birth_date"], key["given_name"], key["family_name"]
+    if born is None or (given is None and family is None):
+        return []
+    rows = (MatchKey.objects.using(using).filter(birth_date=born)
+            .values_list("record_id", "given_name", "family_name")[:BIRTH_DATE_LIMIT])
+
+    def near(a: str | None, b: str | None) -> bool:
+        return a is not None and b is not None and damerau_levenshtein(a, b, edits) <= edits
+
+    return [record for record, g, f in rows if near(given, g) or near(family, f)]
 
 
 def score_record(prepared_one: pa.Table, using: str = "default", exclude: set[int] | None = None,
@@ -127,3 +131,17 @@ def match_key_row(prepared: dict[str, Any], row_hash: str) -> tuple:
 
 MATCH_KEY_COLUMNS = ("record_id", "row_hash", "given_name", "given_group", "family_name", "birth_date",
                      "postcode", "postcode_district", "nhs_number", "upn")
+
+
+def people_named(given: str, family: str, using: str = "default") -> list[int]:
+    """Ids of the people with a record of exactly this given and family name (normalised as the
+    match keys are), for an auditor's "who looked at this child?". Shielded people are left
+    out: a name must not confirm that a protected child is in the index (their id still works).
+    """
+    tokens = name_tokens(given)
+    g, f = (tokens[0] if tokens else ""), normalise_name(family, drop_titles=False)
+    if not g or not f:
+        return []
+    records = MatchKey.objects.using(using).filter(given_name=g, family_name=f).values("record_id")
+    return sorted(set(RecordLink.objects.using(using).filter(record_id__in=records, person__shielded=False)
+                      .values_list("person_id", flat=True)))
