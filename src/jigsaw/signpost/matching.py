@@ -13,13 +13,9 @@ from typing import Any
 
 import pyarrow as pa
 
-from jigsaw.identity import FastScorer, damerau_levenshtein, name_tokens, normalise_name, prepare
+from jigsaw.identity import FastScorer, linkage, prepare
 from jigsaw.signpost import records
-from jigsaw.signpost.models import LinkModel, MatchKey, RecordLink
-
-#: Records sharing the exact birth date read for :func:`near_names_born_on` before names are
-#: compared: a day's births in a large partnership are hundreds, not tens of thousands.
-BIRTH_DATE_LIMIT = 5000
+from jigsaw.signpost.models import LinkModel, MatchKey
 
 #: Most candidates one rule may return: a common name with no birth date must not pull in
 #: thousands of records (it is the search's job to ask for more detail instead).
@@ -27,10 +23,9 @@ RULE_LIMIT = 200
 
 _scorers: dict[tuple, FastScorer] = {}
 _scorers_lock = threading.Lock()
-#: (A schema's empty table, not ``pa.table({...})``: that asks whether its input is a pandas
-#: frame, and importing pandas to find out costs a one-shot ``jigsaw search`` a second.)
-_EMPTY = pa.schema([("unique_id_l", pa.int64()), ("unique_id_r", pa.int64()),
-                    ("match_weight", pa.float64()), ("match_probability", pa.float64())]).empty_table()
+_EMPTY = pa.table({"unique_id_l": pa.array([], pa.int64()), "unique_id_r": pa.array([], pa.int64()),
+                   "match_weight": pa.array([], pa.float64()),
+                   "match_probability": pa.array([], pa.float64())})
 
 
 def current_model(using: str = "default") -> LinkModel | None:
@@ -49,12 +44,7 @@ def scorer(using: str = "default") -> FastScorer:
         if key not in _scorers:
             _scorers.clear()
             model = LinkModel.objects.using(using).get(pk=latest[0]) if latest else None
-            if model is None:  # no link run yet: the packaged model (this loads Splink)
-                from jigsaw.identity import linkage
-
-                settings = linkage.default_model()
-            else:
-                settings = model.settings
+            settings = model.settings if model else linkage.default_model()
             _scorers[key] = FastScorer(settings, model.term_frequencies if model else {})
         return _scorers[key]
 
@@ -71,7 +61,7 @@ def _rules(key: dict[str, Any]) -> list[dict[str, Any]]:
         {"given_group": g, "birth_date": b},
         {"family_name": f, "birth_date": b},
         {"birth_date": b, "postcode": p},
-        {"given_group": g, "postcode": p},  # the batch rule of the same fields (its index)
+        {"given_group": g, "postcode": p, "birth_date__startswith": year},
         {"birth_date": key["birth_date_swapped"], "given_name__startswith": key["given_initial"]},
     )
     return [fields for fields in rules if all(v is not None for v in fields.values())]
@@ -84,28 +74,6 @@ def candidate_ids(key: dict[str, Any], using: str = "default", limit: int = RULE
         found.update(MatchKey.objects.using(using).filter(**fields)
                      .values_list("record_id", flat=True)[:limit])
     return sorted(found)
-
-
-def near_names_born_on(key: dict[str, Any], using: str = "default", edits: int = 2) -> list[int]:
-    """Ids of records born on the key's exact birth date whose given *or* family name is within
-    ``edits`` edits (a letter swapped, dropped, doubled or changed) of the key's.
-
-    A search needs this and the batch rules do not give it: a practitioner's typo in *both*
-    names leaves no name equal, so every name-based rule misses, while the exact birth date
-    (which a practitioner usually has from the child or a document) still narrows the index to
-    one day's births. The names are compared here, in Python, on the normalised values the
-    match keys hold, so only near namesakes are loaded and scored; the model then decides.
-    """
-    born, given, family = key["birth_date"], key["given_name"], key["family_name"]
-    if born is None or (given is None and family is None):
-        return []
-    rows = (MatchKey.objects.using(using).filter(birth_date=born)
-            .values_list("record_id", "given_name", "family_name")[:BIRTH_DATE_LIMIT])
-
-    def near(a: str | None, b: str | None) -> bool:
-        return a is not None and b is not None and damerau_levenshtein(a, b, edits) <= edits
-
-    return [record for record, g, f in rows if near(given, g) or near(family, f)]
 
 
 def score_record(prepared_one: pa.Table, using: str = "default", exclude: set[int] | None = None,
@@ -131,17 +99,3 @@ def match_key_row(prepared: dict[str, Any], row_hash: str) -> tuple:
 
 MATCH_KEY_COLUMNS = ("record_id", "row_hash", "given_name", "given_group", "family_name", "birth_date",
                      "postcode", "postcode_district", "nhs_number", "upn")
-
-
-def people_named(given: str, family: str, using: str = "default") -> list[int]:
-    """Ids of the people with a record of exactly this given and family name (normalised as the
-    match keys are), for an auditor's "who looked at this child?". Shielded people are left
-    out: a name must not confirm that a protected child is in the index (their id still works).
-    """
-    tokens = name_tokens(given)
-    g, f = (tokens[0] if tokens else ""), normalise_name(family, drop_titles=False)
-    if not g or not f:
-        return []
-    records = MatchKey.objects.using(using).filter(given_name=g, family_name=f).values("record_id")
-    return sorted(set(RecordLink.objects.using(using).filter(record_id__in=records, person__shielded=False)
-                      .values_list("person_id", flat=True)))
