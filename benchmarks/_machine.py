@@ -36,7 +36,10 @@ def timed_jigsaw(args: list[str], env: dict) -> tuple[dict | None, float]:
     """Run `jigsaw ARGS` as a user would; its JSON (with ``--json``) and the wall seconds."""
     start = time.perf_counter()
     done = subprocess.run([sys.executable, "-m", "jigsaw", *args], env=env, capture_output=True,
-                          text=True, check=True)
+                          text=True, check=False)
+    if done.returncode != 0:
+        why = done.stderr.strip()[-500:]
+        raise SystemExit(f"jigsaw {' '.join(args[:2])} failed ({done.returncode}): {why}")
     seconds = time.perf_counter() - start
     return (json.loads(done.stdout) if "--json" in args else None), seconds
 

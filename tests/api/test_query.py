@@ -110,3 +110,50 @@ def test_a_shielded_child_known_exactly_gives_the_hub_never_the_agencies(token, 
 def test_a_shielded_child_is_not_found_from_a_near_miss(token, shielded, loaded):
     _, model, _ = ask(token, parameters(patient(given="Olivai")))
     assert answer_of(model) == (False, None)
+
+
+def _plan(using: str, tmp_path, rows: list[list[str]]) -> None:
+    from jigsaw.records.importer import import_paths
+    from tests.conftest import EVENTS_HEADER, write_csv
+
+    import_paths([write_csv(tmp_path / "plans" / "events.csv", EVENTS_HEADER, rows)], using=using)
+
+
+def _status(model) -> list[tuple[str, str]]:
+    """(status code, start) of each child-protection-status extension on the match parameter."""
+    from jigsaw.api.protection import extension_url
+
+    match = next(p for p in model.parameter if p.name == "match")
+    out = []
+    for ext in match.extension or []:
+        assert ext.url == extension_url() and ext.url.endswith("/StructureDefinition/child-protection-status")
+        parts = {e.url: e for e in ext.extension}
+        out.append((parts["status"].valueCoding.code, parts["start"].valueDate.isoformat()))
+    return out
+
+
+def test_a_child_on_a_plan_is_flagged_with_the_allocated_workers_agency_to_call(token, loaded, tmp_path):
+    """CP-IS for the emergency department: on a plan (or looked after) since when, and whom to call."""
+    _plan(loaded, tmp_path, [["csc", "P1", "C1", "cp_plan_start", "2025-01-02", "", "plan"],
+                             ["csc", "P2", "C1", "looked_after_start", "2024-01-02", "", "care"],
+                             ["csc", "P3", "C1", "looked_after_end", "2024-06-02", "", "home"]])
+    _, model, _ = ask(token, parameters(patient(given="Olivai")))
+    match, contact = answer_of(model)
+    assert match and _status(model) == [("child-protection-plan", "2025-01-02")]  # care ended: not said
+    assert contact.name == "Northtown Children's Services"
+    assert searches(loaded)[0].detail["states_disclosed"] == ["child_protection_plan"]
+
+
+def test_no_flag_once_the_plan_has_ended(token, loaded, tmp_path):
+    _plan(loaded, tmp_path, [["csc", "P1", "C1", "cp_plan_start", "2025-01-02", "", "plan"],
+                             ["csc", "P2", "C1", "cp_plan_end", "2025-05-02", "", "ended"]])
+    _, model, _ = ask(token, parameters(patient(given="Olivai")))
+    assert answer_of(model)[0] is True and _status(model) == []
+
+
+def test_a_shielded_child_on_a_plan_is_flagged_but_only_the_hub_is_named(token, shielded, loaded, tmp_path):
+    _plan(loaded, tmp_path, [["csc", "P1", "C1", "cp_plan_start", "2025-01-02", "", "plan"]])
+    _, model, _ = ask(token, parameters(patient(postcode="M1 1AA")))
+    match, contact = answer_of(model)
+    assert match and _status(model) == [("child-protection-plan", "2025-01-02")]
+    assert contact.name == "Northtown MASH" and "Northtown Children" not in model.model_dump_json()

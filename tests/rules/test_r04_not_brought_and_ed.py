@@ -74,3 +74,12 @@ def test_month_precision_plan_start_counts_from_the_first_of_the_month_and_is_un
              ev(1, "ed_attendance", "2025-03-05", "ed1")], KID)
     [f] = run(p, "R04c")
     assert f.uncertain
+
+
+def test_urgent_care_attendance_on_a_plan_is_noticed_like_an_ed_attendance():
+    """CP-IS covers every unscheduled-care setting (urgent treatment centre, minor injury unit,
+    walk-in centre ...), not only the emergency department."""
+    p = pop([*plan(1, "2025-01-01"), ev(1, "urgent_care_attendance", "2025-05-01", "uc1"),
+             ev(2, "urgent_care_attendance", "2025-05-01", "uc1")], KID)
+    [f] = run(p, "R04c")
+    assert f.person_ids == (1,) and len(f.event_keys) == 2  # the plan start and the attendance

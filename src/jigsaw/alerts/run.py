@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
+from dataclasses import replace
 from datetime import date
 from typing import Any
 
 from django.utils import timezone
 
-from jigsaw.alerts import population
+from jigsaw.alerts import evidence, population
 from jigsaw.alerts.store import store
 from jigsaw.rules import evaluate, load_catalogue
 from jigsaw.signpost.models import RecordLink
@@ -23,10 +24,17 @@ def run(
     as_of: date | None = None,
     using: str = "default",
     overrides: dict[str, dict] | None = None,
+    rules: Collection[str] | None = None,
 ) -> dict[str, Any]:
-    """Evaluate the catalogue (for ``persons`` and their households, or everyone) and store alerts."""
+    """Evaluate the catalogue (for ``persons`` and their households, or everyone) and store alerts.
+
+    ``rules`` limits the run to those rule ids (the unscheduled-care notices run alone first,
+    :mod:`jigsaw.alerts.notices`). The notices' alerts then get their attendances written in.
+    """
     started = time.perf_counter()
     catalogue = load_catalogue(overrides=overrides)
+    if rules is not None:
+        catalogue = replace(catalogue, rules=tuple(r for r in catalogue if r.id in rules))
     if persons is not None:
         persons = set(persons)
         if len(persons) > FULL_RUN_ABOVE:  # a big import: one full pass is quicker than many lookups
@@ -36,6 +44,8 @@ def run(
     findings = evaluate(catalogue, pop, as_of=as_of or timezone.now().date(), persons=scope)
     evaluated = time.perf_counter()
     stored = store(findings, using)
+    if evidence.NOTICE_RULES & {f.rule_id for f in findings}:
+        evidence.attach(persons, using)
     return {
         "events": pop.events.num_rows,
         "people": pop.people.num_rows,

@@ -134,7 +134,9 @@ def _raise_all(findings: list[Finding], using: str, raised_by: str = "") -> None
 
     def account(f: Finding) -> int | None:
         inv = _involvement(f.route, f.person_ids, involvements)
-        return resolve(inv["practitioner"], inv["agency"]) if inv is not None and resolve else None
+        if inv is None or resolve is None:
+            return None
+        return resolve(inv["practitioner"], inv["agency"], inv["contact"])
 
     alerts = Alert.objects.using(using).bulk_create(
         [

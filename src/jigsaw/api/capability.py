@@ -46,7 +46,11 @@ def _statement(base: str, reasons: tuple[tuple[str, str], ...]) -> dict[str, Any
                     "name": "person-info-query", "definition": OPERATION,
                     "documentation": "Parameters in: `resource` (a Patient) and `reason` (valueUri, the "
                                      "legal basis), one of:\n" + listed + "\n\nParameters out: `match` "
-                                     "(valueBoolean) and, when true, `contact` (an Organization).",
+                                     "(valueBoolean) and, when true, `contact` (an Organization). A "
+                                     "child on a child protection plan or looked after: `match` "
+                                     "carries the extension "
+                                     f"{base}/fhir/r4/StructureDefinition/child-protection-status "
+                                     "(status coding and start date; CP-IS's flag).",
                 }],
             }],
         }],

@@ -127,9 +127,14 @@ def _person(patient: Patient, reason_uri: str | None) -> PersonQuery:
     return PersonQuery(given, family, born_text, postcode, nhs, reason_uri, systems)
 
 
-def answer(match: bool, contact: dict[str, Any] | None = None) -> dict[str, Any]:
-    """The response Parameters: ``match``, and the contact Organization when there is one."""
-    parameter: list[dict[str, Any]] = [{"name": "match", "valueBoolean": match}]
+def answer(match: bool, contact: dict[str, Any] | None = None,
+           extension: list[dict[str, Any]] | None = None) -> dict[str, Any]:
+    """The response Parameters: ``match`` (with any extensions: the child protection status,
+    :mod:`jigsaw.api.protection`), and the contact Organization when there is one."""
+    first: dict[str, Any] = {"name": "match", "valueBoolean": match}
+    if match and extension:
+        first["extension"] = extension
+    parameter: list[dict[str, Any]] = [first]
     if match and contact is not None:
         parameter.append({"name": "contact", "resource": dump(Organization, contact)})
     return dump(Parameters, {"resourceType": "Parameters", "parameter": parameter})

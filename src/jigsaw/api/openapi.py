@@ -114,7 +114,18 @@ def document() -> dict[str, Any]:
                                        "type": "object", "required": ["name"], "properties": {
                                            "name": {"type": "string", "enum": ["match", "contact"]},
                                            "valueBoolean": {"type": "boolean"},
+                                           "extension": {"type": "array", "items": {
+                                               "$ref": "#/components/schemas/ProtectionStatus"}},
                                            "resource": {"$ref": "#/components/schemas/Organization"}}}}}},
+                "ProtectionStatus": {
+                    "description": "On the match parameter: the child is on a child protection plan or "
+                                   "looked after (CP-IS's flag; see docs/notices.md), with a status "
+                                   "coding and the start date",
+                    "type": "object", "required": ["url", "extension"],
+                    "properties": {"url": {"type": "string"}, "extension": {"type": "array", "items": {
+                        "type": "object", "required": ["url"], "properties": {
+                            "url": {"type": "string", "enum": ["status", "start"]},
+                            "valueCoding": {"type": "object"}, "valueDate": {"type": "string"}}}}}},
                 "Organization": {
                     "type": "object", "required": ["resourceType", "name"],
                     "properties": {"resourceType": {"type": "string", "enum": ["Organization"]},

@@ -29,6 +29,7 @@ from django.conf import settings
 from django.db import transaction
 
 from jigsaw.api.fhir import PersonQuery, answer, organization
+from jigsaw.api.protection import State, current_states, extension
 from jigsaw.api.reasons import reason_of
 from jigsaw.audit.log import query_digest, record
 from jigsaw.audit.models import Action
@@ -63,16 +64,19 @@ def person_info(query: PersonQuery, caller: Caller, using: str = "default") -> d
                                 nhs_number=query.nhs_number),
                     searched_by=caller.actor, reason=why.code, using=using)
     high = [m for m in result.results if m.confidence == "high"]
-    contact = _contact(high, using) if high else None
-    _log(caller, why.code, query, result.query, high, using)
-    return answer(bool(high), contact)
+    # the CP-IS flag: only for one child told apart from every other (two at high confidence
+    # are the hub's to resolve, and neither child's state is said)
+    states = current_states(high[0].person_id, using) if len(high) == 1 else []
+    contact = _contact(high, using, on_plan=bool(states)) if high else None
+    _log(caller, why.code, query, result.query, high, using, states)
+    return answer(bool(high), contact, extension(states))
 
 
 def hub() -> dict[str, Any]:
     return organization(settings.JIGSAW_HUB_NAME, settings.JIGSAW_HUB_PHONE, settings.JIGSAW_HUB_EMAIL)
 
 
-def _contact(high: list[Match], using: str) -> dict[str, Any]:
+def _contact(high: list[Match], using: str, on_plan: bool = False) -> dict[str, Any]:
     if len(high) > 1:
         return hub()
     [match] = high
@@ -83,12 +87,14 @@ def _contact(high: list[Match], using: str) -> dict[str, Any]:
         return organization(hub_name, settings.JIGSAW_HUB_PHONE, settings.JIGSAW_HUB_EMAIL)
     if not match.signposts:
         return hub()
-    return _agency_contact(match.signposts, using)
+    return _agency_contact(match.signposts, using, on_plan)
 
 
-def _agency_contact(posts: list[Signpost], using: str) -> dict[str, Any]:
-    """The agency to contact: current involvements first, then the child's lead professional's
-    (the one who coordinates the support, Working Together 2023), then social care before others.
+def _agency_contact(posts: list[Signpost], using: str, on_plan: bool = False) -> dict[str, Any]:
+    """The agency to contact: current involvements first; for a child on a plan or looked after,
+    the allocated social worker's agency (CP-IS names the responsible local authority); then the
+    child's lead professional's (the one who coordinates the support, Working Together 2023);
+    then social care before others.
 
     Its own safeguarding contact when the partnership has recorded one (Agency
     ``safeguarding_phone``/``email``), else the contact the involvement gave.
@@ -99,7 +105,10 @@ def _agency_contact(posts: list[Signpost], using: str) -> dict[str, Any]:
         agency = agencies.get(post.agency.casefold())
         return agency.agency_type if agency else ""
 
-    post = min(posts, key=lambda p: (not p.current, not p.lead_professional,
+    def allocated(post: Signpost) -> bool:
+        return on_plan and "social worker" in post.role.casefold()
+
+    post = min(posts, key=lambda p: (not p.current, not allocated(p), not p.lead_professional,
                                      kind(p) != "social_care"))  # min is stable
     agency = agencies.get(post.agency.casefold())
     if agency is not None and (agency.safeguarding_phone or agency.safeguarding_email):
@@ -122,19 +131,19 @@ def _agencies(names: set[str], using: str) -> dict[str, Agency]:
 
 
 def _log(caller: Caller, code: str, query: PersonQuery, echo: dict[str, Any], high: list[Match],
-         using: str) -> None:
+         using: str, states: list[State] | None = None) -> None:
     common = {"role": ROLE, "agency": caller.agency, "reason": code, "remote_addr": caller.remote_addr,
               "user_agent": caller.user_agent, "using": using}
     systems = [s[:200] for s in query.identifier_systems[:5]]
     with transaction.atomic(using=using):
-        _entries(caller, query, echo, high, common, systems)
+        _entries(caller, query, echo, high, common, systems, [s.name for s in states or []])
 
 
 def _entries(caller: Caller, query: PersonQuery, echo: dict[str, Any], high: list[Match],
-             common: dict[str, Any], systems: list[str]) -> None:
+             common: dict[str, Any], systems: list[str], states: list[str]) -> None:
     head = record(caller.actor, action=Action.SEARCH, reason_text=query.reason_uri or "", detail={
         "client_id": caller.client_id, "fields": sorted(k for k, v in echo.items() if v not in (None, "")),
-        "identifier_systems": systems, "match": bool(high),
+        "identifier_systems": systems, "match": bool(high), "states_disclosed": states,
         "results": len(high), "query_digest": query_digest(echo)}, **common)
     for rank, m in enumerate(high, 1):
         record(caller.actor, action=Action.SEARCH, person_id=m.person_id,

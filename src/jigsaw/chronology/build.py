@@ -66,7 +66,8 @@ SUGGESTED: dict[str, str] = {
     **dict.fromkeys((
         "referral", "assessment_start", "assessment_end", "section47_end", "cp_plan_end",
         "cin_plan_start", "cin_plan_end", "looked_after_end", "home_visit_no_access", "case_closed",
-        "ed_attendance", "appointment_was_not_brought", "antenatal_booking", "birth",
+        "ed_attendance", "urgent_care_attendance", "appointment_was_not_brought", "antenatal_booking",
+        "birth",
         "mental_health_contact", "substance_misuse_contact", "missing_return", "arrest",
         "police_concern", "school_concern", "persistent_absence", "exclusion",
         "household_member_joined", "household_member_left", "address_change", "service_refused"),

@@ -72,6 +72,14 @@ def import_command(paths: tuple[Path, ...], as_json: bool, no_link: bool, source
                         "involvements .csv or .jsonl)")
     total = sum(f.stat().st_size * (parts_count(f) if source and kind_of(f) is None else 1)
                 for f in files)
+    if not no_link:
+        # linking, the notices and the rules need the identity model and the rules engine (splink,
+        # DuckDB, pyarrow, SciPy: seconds of imports on a busy host). Loaded now, before the data
+        # is committed, a child's unscheduled-care notice follows the import within a second
+        # instead of waiting for Python to load them (benchmarks/cpis_notice.py).
+        import jigsaw.alerts.notices
+        import jigsaw.signpost.batch
+        import jigsaw.signpost.incremental  # noqa: F401
     try:
         with progress_bar("Importing", total) as advance:
             report = import_paths(files, progress=advance, source=source)
@@ -93,9 +101,25 @@ def import_command(paths: tuple[Path, ...], as_json: bool, no_link: bool, source
             click.echo("See the quarantined rows with `jigsaw quarantine list`.")
     if not no_link:
         _link_new_records(as_json)
-        _alert_new_events([f.batch_id for f in report.files if f.batch_id], as_json)
+        batches = [f.batch_id for f in report.files if f.batch_id]
+        _notify_unscheduled_care(batches, as_json)
+        _alert_new_events(batches, as_json)
     if report.refused:
         raise SystemExit(1)
+
+
+def _notify_unscheduled_care(batch_ids: list[int], quiet: bool) -> None:
+    """CP-IS: an attendance of a child on a plan or looked after reaches the allocated social
+    worker's account before anything else runs (jigsaw.alerts.notices)."""
+    from jigsaw.alerts.notices import notify
+    from jigsaw.rules import RuleFileError
+
+    try:
+        result = notify(batch_ids)
+    except RuleFileError as exc:
+        raise UserError(f"the import is loaded, but the rules could not run: {exc}") from None
+    if not quiet and result["raised"]:
+        click.echo(f"{result['raised']:,} unscheduled-care notices sent to the children's social workers")
 
 
 def _alert_new_events(batch_ids: list[int], quiet: bool) -> None:

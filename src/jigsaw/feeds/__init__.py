@@ -21,6 +21,8 @@ _WHERE = {
     "KINDS": "kinds",
     "LONDON": "dates",
     "MOBILITY": "vocabulary",
+    "UNSCHEDULED_CARE": "vocabulary",
+    "URGENT_CARE_SETTINGS": "vocabulary",
     "PARSERS": "rows",
     "ReturnPart": "returns",
     "RowRejected": "rows",
@@ -55,6 +57,8 @@ __all__ = [
     "MOBILITY",
     "PARSERS",
     "STORED_COLUMNS",
+    "UNSCHEDULED_CARE",
+    "URGENT_CARE_SETTINGS",
     "FeedFile",
     "FeedFileError",
     "FeedKind",
@@ -94,7 +98,15 @@ if TYPE_CHECKING:
     from .returns import ReturnPart, csww, parts_count, return_parts
     from .rows import PARSERS, STORED_COLUMNS, RowRejected
     from .text import neutralise_formula
-    from .vocabulary import EVENT_TYPES, INJURY_TYPES, MOBILITY, event_label, is_known
+    from .vocabulary import (
+        EVENT_TYPES,
+        INJURY_TYPES,
+        MOBILITY,
+        UNSCHEDULED_CARE,
+        URGENT_CARE_SETTINGS,
+        event_label,
+        is_known,
+    )
 
 
 __getattr__, __dir__ = lazy_api(__name__, _WHERE)

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import json
 
-from jigsaw.feeds.vocabulary import INJURY_TYPES, MOBILITY, Area, by_area
+from jigsaw.feeds.vocabulary import INJURY_TYPES, MOBILITY, URGENT_CARE_SETTINGS, Area, by_area
 
 DASH_QUESTIONS = 27
 BODY_SITE_MAX = 100
@@ -97,6 +97,11 @@ def validate_details(event_type: str, details: object) -> list[str]:
             problems.append(f"dash_yes_count must be a whole number from 0 to {DASH_QUESTIONS}")
     elif event_type == "ed_attendance":
         _check_str(details, "presenting_complaint", problems)
+    elif event_type == "urgent_care_attendance":
+        _check_str(details, "presenting_complaint", problems)
+        setting = details.get("setting")
+        if setting is not None and (not isinstance(setting, str) or setting not in URGENT_CARE_SETTINGS):
+            problems.append(f"setting must be one of {', '.join(sorted(URGENT_CARE_SETTINGS))}")
     if event_type in _HEALTH:
         mobility = details.get("mobility")
         if mobility is not None and (not isinstance(mobility, str) or mobility not in MOBILITY):

@@ -91,7 +91,26 @@ _TYPES: tuple[EventType, ...] = (
               "A practitioner decided whether to share information about the child, with whom, why and "
               "on what lawful basis."),
     EventType("child_voice", _SC, "The child's own words, wishes and feelings, as the child expressed them."),
+    # added for unscheduled-care notices: CP-IS (NHS England, Child Protection - Information
+    # Sharing) covers every unscheduled-care setting, not only emergency departments -- urgent
+    # treatment centres, minor injury units, walk-in centres, GP out of hours, NHS 111,
+    # ambulance services and maternity units (see docs/notices.md). ``ed_attendance`` keeps its
+    # meaning; ``details.setting`` says which kind of setting this was.
+    EventType("urgent_care_attendance", _H, "The person attended an unscheduled-care setting other "
+                                            "than an emergency department (urgent treatment centre, "
+                                            "minor injury unit, walk-in centre, GP out of hours, "
+                                            "NHS 111, ambulance)."),
 )
+
+#: Unscheduled-care settings an ``urgent_care_attendance`` may name in ``details.setting``
+#: (the CP-IS unscheduled-care settings other than an emergency department).
+URGENT_CARE_SETTINGS: frozenset[str] = frozenset(
+    {"urgent_treatment_centre", "minor_injury_unit", "walk_in_centre", "out_of_hours_gp", "nhs_111",
+     "ambulance", "maternity", "other"}
+)
+
+#: The attendances that are "unscheduled care" for CP-IS notices.
+UNSCHEDULED_CARE: tuple[str, ...] = ("ed_attendance", "urgent_care_attendance")
 
 EVENT_TYPES: dict[str, EventType] = {t.name: t for t in _TYPES}
 
