@@ -355,3 +355,14 @@ JIGSAW_PRACTICE_UNSEEN_DAYS = int(os.environ.get("JIGSAW_PRACTICE_UNSEEN_DAYS", 
 # Days without any new entry, while a plan or involvement is open, before the record is "out of
 # date": 31 (core groups meet at least monthly, Liverpool's child protection procedure).
 JIGSAW_PRACTICE_STALE_DAYS = int(os.environ.get("JIGSAW_PRACTICE_STALE_DAYS", "31"))
+
+# The partnership picture (docs/insight.md). The area's child population (0-17, ONS mid-year
+# estimate) for rates per 10,000; unset, the children known to Jigsaw stand in and pages say so.
+JIGSAW_CHILD_POPULATION = int(os.environ["JIGSAW_CHILD_POPULATION"]) if os.environ.get(
+    "JIGSAW_CHILD_POPULATION") else None
+# How often each social worker should be supervised, in days (no national interval; most local
+# supervision policies say monthly): the compliance measure of the workforce page.
+JIGSAW_SUPERVISION_DAYS = int(os.environ.get("JIGSAW_SUPERVISION_DAYS", "30"))
+# The case-file audit grading tool: questions separated by "|" (unset: insight.audits' defaults).
+JIGSAW_AUDIT_QUESTIONS = [q.strip() for q in os.environ.get("JIGSAW_AUDIT_QUESTIONS", "").split("|")
+                          if q.strip()] or None

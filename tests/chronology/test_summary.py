@@ -27,9 +27,10 @@ def test_a_plan_is_open_when_its_latest_start_is_after_its_latest_end():
 
 
 def _post(role: str, practitioner: str = "Ann Lee", current: bool = True,
-          origin: str = "involvement") -> Signpost:
+          origin: str = "involvement", lead: bool | None = None) -> Signpost:
     return Signpost(agency="Council", team="", practitioner=practitioner, role=role, contact="",
-                    started_on=None, ended_on=None, current=current, source_system="csc", origin=origin)
+                    started_on=None, ended_on=None, current=current, source_system="csc", origin=origin,
+                    lead_professional=lead)
 
 
 def test_the_lead_professional_is_the_current_allocated_social_worker():
@@ -37,3 +38,9 @@ def test_the_lead_professional_is_the_current_allocated_social_worker():
              _post("allocated social worker", "Ann Lee")]
     assert lead_professional(posts).practitioner == "Ann Lee"
     assert lead_professional([_post("registered GP")]) is None
+
+
+def test_a_lead_professional_named_by_the_source_comes_first():
+    posts = [_post("allocated social worker", "Ann Lee"), _post("health visitor", "Bo Day", lead=True),
+             _post("school nurse", "Cy Old", current=False, lead=True)]
+    assert lead_professional(posts).practitioner == "Bo Day"

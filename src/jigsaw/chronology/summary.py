@@ -78,12 +78,12 @@ def open_statuses(entries: Iterable[Entry], person_id: int) -> list[Status]:
 
 
 def lead_professional(signposts: Iterable[Signpost]) -> Signpost | None:
-    """The child's lead professional: for now, the current allocated social worker's involvement.
-
-    No feed sends a structured lead professional yet; when involvements carry one, change this
-    function (and only this one).
-    """
+    """The child's lead professional: the current involvement its source names as lead (the
+    ``lead_professional`` column of ``involvements.csv``), else the allocated social worker's."""
     current = [s for s in signposts if s.current and s.origin == "involvement" and s.practitioner]
+    named = [s for s in current if s.lead_professional]
+    if named:
+        return named[0]
     for wanted in LEAD_ROLES:
         for post in current:
             if wanted in post.role.casefold():
