@@ -9,7 +9,15 @@ import pytest
 from django.db import DatabaseError, transaction
 
 from jigsaw.audit import chain
-from jigsaw.audit.log import AuditError, audit_key, clean_detail, record, record_search, verify
+from jigsaw.audit.log import (
+    AuditError,
+    audit_key,
+    clean_detail,
+    record,
+    record_many,
+    record_search,
+    verify,
+)
 from jigsaw.audit.models import AccessEntry, AppendOnly
 from tests.audit.conftest import drop_guards, fill, raw
 from tests.conftest import BOTH
@@ -35,6 +43,24 @@ def test_stored_entry_rehashes_to_its_hash(db_alias):
     stored = AccessEntry.objects.using(db_alias).get(sequence=written.sequence)
     assert stored.compute_hash() == stored.entry_hash == written.entry_hash
     assert len(stored.user_agent) == 200 and stored.at.utcoffset().total_seconds() == 0
+
+
+def test_many_entries_written_together_chain_like_single_ones(db_alias):
+    """A page naming several children writes their entries in one statement, chained in order."""
+    first = record("amy", "hub", "hub", "view_alert", person_id=1, using=db_alias)
+    many = record_many([{"actor": "amy", "role": "hub", "action": "view_alert", "person_id": p,
+                         "detail": {"alert": 9}} for p in (2, 3, 4)], using=db_alias)
+    assert [e.sequence for e in many] == [2, 3, 4] and many[0].previous_hash == first.entry_hash
+    stored = list(AccessEntry.objects.using(db_alias).order_by("sequence"))
+    assert [e.person_id for e in stored] == [1, 2, 3, 4]
+    assert all(e.compute_hash() == e.entry_hash for e in stored)
+    assert verify(db_alias).ok and record_many([], using=db_alias) == []
+    with pytest.raises(AuditError, match="unknown audit action"):  # one bad entry: none written
+        record_many([{"actor": "amy", "action": "view_alert", "person_id": 5},
+                     {"actor": "amy", "action": "peek", "person_id": 6}], using=db_alias)
+    assert AccessEntry.objects.using(db_alias).count() == 4
+    with pytest.raises(AppendOnly):  # only the log chains entries; a bulk insert is still refused
+        AccessEntry.objects.using(db_alias).bulk_create([stored[0]])
 
 
 def test_empty_log_verifies(db_alias):

@@ -9,7 +9,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
@@ -42,12 +41,10 @@ def my_alerts(user: Any, actor: Actor, using: str, limit: int = 5) -> MyAlerts |
     now = timezone.now()
     chosen = list(queue.apply(open_, queue.QueueQuery(), user.pk)[:limit])
     people: dict[int, PersonLine] = describe_people({p for a in chosen for p in a.person_ids}, using)
-    with transaction.atomic(using=using):
-        for alert in chosen:
-            alert.lines = [people[p] for p in alert.person_ids if p in people]
-            alert.overdue = queue.is_overdue(alert, now)
-            for line in alert.lines:
-                if not line.protected:
-                    actor.log(Action.VIEW_ALERT, using=using, person_id=line.person_id,
-                              detail={"alert": alert.pk, "rule": alert.rule_id, "home": True})
+    for alert in chosen:
+        alert.lines = [people[p] for p in alert.person_ids if p in people]
+        alert.overdue = queue.is_overdue(alert, now)
+    shown = [(line.person_id, {"alert": alert.pk, "rule": alert.rule_id, "home": True})
+             for alert in chosen for line in alert.lines if not line.protected]
+    actor.log_many(Action.VIEW_ALERT, shown, using=using)
     return MyAlerts(chosen, open_.count(), open_.filter(due_at__lt=now).count())

@@ -55,13 +55,11 @@ def _guard(alerts: list[Alert], hidden: set[int]) -> list[Alert]:
 
 def _log_shown(actor: Actor, alerts: list[Alert], people: dict, using: str, **detail: Any) -> None:
     """One access-log entry per person a page names (a protected person is named by nobody)."""
-    with transaction.atomic(using=using):
-        for alert in alerts:
-            for person in alert.person_ids or [None]:
-                line = people.get(person)
-                if person is None or (line is not None and not line.protected):
-                    actor.log(Action.VIEW_ALERT, using=using, person_id=person,
-                              detail={"alert": alert.pk, "rule": alert.rule_id, **detail})
+    actor.log_many(Action.VIEW_ALERT, [
+        (person, {"alert": alert.pk, "rule": alert.rule_id, **detail})
+        for alert in alerts for person in alert.person_ids or [None]
+        if person is None or (people.get(person) is not None and not people[person].protected)],
+        using=using)
 
 
 def _options(visible: QuerySet[Alert], using: str) -> dict[str, Any]:

@@ -9,7 +9,7 @@ from django.http import HttpRequest
 
 from jigsaw.records.database import db
 
-from .log import record
+from .log import record, record_many
 
 __all__ = ["Actor", "db"]
 
@@ -39,6 +39,14 @@ class Actor:
         record(self.username, self.role, self.agency, action, person_id=person_id, reason=reason,
                reason_text=reason_text[:500], detail=detail, remote_addr=self.remote_addr,
                user_agent=self.user_agent, using=using)
+
+    def log_many(self, action: str, people: list[tuple[int | None, dict[str, Any]]], *, using: str,
+                 reason: str = "") -> None:
+        """One entry per (person, detail), written together (:func:`jigsaw.audit.log.record_many`)."""
+        record_many([{"actor": self.username, "role": self.role, "agency": self.agency, "action": action,
+                      "person_id": person, "reason": reason, "detail": detail,
+                      "remote_addr": self.remote_addr, "user_agent": self.user_agent}
+                     for person, detail in people], using=using)
 
     def audit_kwargs(self) -> dict[str, str]:
         return {"role": self.role, "agency": self.agency, "remote_addr": self.remote_addr,

@@ -147,10 +147,9 @@ def _chronology(opened: Opened, household: bool, actor: Actor,
     full = _scoped(whole, opened.scope, opened.openable | {person_id})
     if opened.scope.limited:
         around = [s for s in around if s.person_id in opened.openable or s.person_id == person_id]
-    for subject in around:
-        if subject.person_id != person_id and subject.person_id not in hidden:
-            actor.log(Action.VIEW_CHRONOLOGY, using=using, person_id=subject.person_id,
-                      reason=opened.reason.code, detail={"household_of": person_id})
+    actor.log_many(Action.VIEW_CHRONOLOGY, [(s.person_id, {"household_of": person_id}) for s in around
+                                            if s.person_id != person_id and s.person_id not in hidden],
+                   using=using, reason=opened.reason.code)
     return full, len(whole.entries) - len(full.entries), around
 
 

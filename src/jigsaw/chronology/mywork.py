@@ -18,7 +18,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
@@ -98,7 +97,5 @@ def recently_opened(user: Any, using: str, limit: int = 8) -> list[ChildLine]:
 
 def log_shown(actor: Actor, lines: list[ChildLine], using: str) -> None:
     """An access-log entry for each child the home page names (a protected one is not named)."""
-    with transaction.atomic(using=using):
-        for line in lines:
-            if not line.protected:
-                actor.log(Action.SEARCH, using=using, person_id=line.person_id, detail={"home": True})
+    actor.log_many(Action.SEARCH, [(line.person_id, {"home": True}) for line in lines if not line.protected],
+                   using=using)

@@ -27,12 +27,9 @@ def shown_items(actor: Actor, using: str, limit: int) -> list[dict[str, Any]]:
     hidden = gate.protected_records(record_ids, using)
     people = dict(RecordLink.objects.using(using).filter(record_id__in=record_ids)
                   .values_list("record_id", "person_id"))
-    with transaction.atomic(using=using):
-        for entry in items:
-            for record in entry["records"]:
-                if record["pk"] not in hidden:
-                    actor.log(Action.VIEW_REVIEW, using=using, person_id=people.get(record["pk"]),
-                              detail={"item": entry["item"], "record": record["pk"]})
+    shown = [(people.get(r["pk"]), {"item": entry["item"], "record": r["pk"]})
+             for entry in items for r in entry["records"] if r["pk"] not in hidden]
+    actor.log_many(Action.VIEW_REVIEW, shown, using=using)
     for entry in items:
         a, b = entry["records"]
         entry["protected"] = bool(hidden.intersection((a["pk"], b["pk"])))
