@@ -204,7 +204,7 @@ def test_demo_prepares_and_serves_the_home_page(env):
         status, headers, _ = browser.csrf_post("/sign-in/code/", {"code": code.stdout.strip()})
         assert status == 302, "the demo user's code was refused"
         status, _, page = browser.call("/")
-        assert status == 200 and "person records" in page and "Source systems" in page
+        assert status == 200 and "My work" in page and "Children I work with" in page
         assert browser.call("/static/govuk/govuk-frontend.min.css")[0] == 200
         # more requests than workers: every worker answers (none forked in a state that crashes it)
         assert {browser.call("/")[0] for _ in range(12)} == {200}

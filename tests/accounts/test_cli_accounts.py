@@ -81,13 +81,14 @@ class TestServices:
 
     def test_demo_users_one_per_role_and_their_codes(self, db_alias):
         names = create_demo_users(using=db_alias)
-        assert len(names) == 8 and "demo-safeguarding-lead" in names and "demo-administrator-2" in names
+        assert len(names) == 9 and "demo-safeguarding-lead" in names and "demo-administrator-2" in names
+        assert "demo-board-member" in names
         user = get_user_model().objects.db_manager(db_alias).get(username="demo-analyst")
         assert user.check_password(DEMO_PASSWORD)
         code = current_code("demo-analyst", using=db_alias)
         assert len(code) == 6 and code.isdigit()
         assert create_demo_users(using=db_alias) == names  # re-running resets, never duplicates
-        assert Profile.objects.using(db_alias).filter(is_demo=True).count() == 8
+        assert Profile.objects.using(db_alias).filter(is_demo=True).count() == 9
 
     def test_demo_users_never_take_over_a_real_account(self, db_alias):
         create_user("demo-analyst", "a-long-enough-password", "analyst", using=db_alias)

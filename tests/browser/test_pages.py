@@ -13,7 +13,7 @@ from django.urls import reverse
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
-HOME_HEADING = "What the partnership's systems have sent"
+HOME_HEADING = "My work"  # a case role's or analyst's home; administrators land on the imports
 # A GOV.UK button's background (before and after the 2025 brand refresh): the stylesheet has loaded.
 GOVUK_GREENS = ("rgb(0, 112, 60)", "rgb(15, 122, 82)")
 
@@ -46,7 +46,7 @@ def test_sign_in_with_code_lands_on_home(page, server, sign_in, checkpoint):
     sign_in(page, "demo-practitioner")
     assert page.url == server.base_url + "/"
     assert heading(page).inner_text() == HOME_HEADING
-    assert page.get_by_text("Source systems").is_visible()
+    assert page.get_by_role("heading", name="Children I work with").is_visible()
     assert page.get_by_role("button", name="Sign out").is_visible()
     checkpoint(page, "home")
 
@@ -231,7 +231,7 @@ def test_acknowledge_an_alert(page, server, sign_in, checkpoint):
 
 def test_an_analyst_sees_partnership_figures_and_no_child(page, sign_in, checkpoint):
     sign_in(page, "demo-analyst")
-    page.get_by_role("link", name="Partnership figures").click()
+    page.get_by_role("navigation", name="Menu").get_by_role("link", name="Partnership figures").click()
     page.wait_for_load_state("networkidle")
     assert heading(page).inner_text() == "Partnership figures"
     assert page.locator("main table").count() >= 3
@@ -289,7 +289,7 @@ def test_a_forgotten_password_a_temporary_one_then_the_users_own(page, sign_in, 
     page.get_by_role("button", name="Change password").click()
     page.wait_for_load_state("networkidle")
     assert heading(page).inner_text() == HOME_HEADING, page.url  # on to where sign-in was going
-    page.get_by_role("link", name="Partnership figures").click()
+    page.get_by_role("navigation", name="Menu").get_by_role("link", name="Partnership figures").click()
     page.wait_for_load_state("networkidle")
     assert heading(page).inner_text() == "Partnership figures"
 
