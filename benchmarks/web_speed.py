@@ -30,7 +30,7 @@ import time
 from pathlib import Path
 
 from _machine import write_result
-from _webdb import build, drop, env_for, latency_stats, start_django
+from _webdb import build, drop, env_for, jigsaw, latency_stats, start_django
 
 HERE = Path(__file__).resolve().parent
 PAGES = ("search_page", "child_page", "home_page", "alert_queue", "alert_page")
@@ -89,7 +89,15 @@ def _compare(args: argparse.Namespace) -> None:
         feeds = Path(tempfile.gettempdir()) / f"{name}-feeds"
         env = env_for(name, work / "data")
     else:
-        built = build(name, args.children, args.seed, work)
+        # Built by the base code (its trained model is one both sides can read: a newer scorer
+        # still knows older levels), then migrated forward so this checkout finds its tables.
+        before = os.environ.get("PYTHONPATH")
+        os.environ["PYTHONPATH"] = str(Path(args.compare).resolve())
+        try:
+            built = build(name, args.children, args.seed, work)
+        finally:
+            os.environ.pop("PYTHONPATH") if before is None else os.environ.update(PYTHONPATH=before)
+        jigsaw({**built.env, "PYTHONPATH": str(HERE.parent / "src")}, "migrate")
         env, feeds = built.env, built.feeds
         result["import_link_alerts_s"] = built.import_link_alerts_s
         if args.keep:
@@ -105,8 +113,10 @@ def _compare(args: argparse.Namespace) -> None:
                        "--feeds", str(feeds),
                        "--data-dir", str(work / "data"), "--requests", str(args.requests),
                        "--seed", str(args.seed)]
-            out = subprocess.run(command, env={**os.environ, **env, "PYTHONPATH": sides[side]}, check=True,
+            out = subprocess.run(command, env={**os.environ, **env, "PYTHONPATH": sides[side]},
                                  capture_output=True, text=True)
+            if out.returncode:
+                raise SystemExit(f"the {side} side failed: {out.stderr.strip().splitlines()[-1]}")
             for page, ms in json.loads(out.stdout.strip().splitlines()[-1]).items():
                 times[side][page] += ms
     for page in PAGES:
