@@ -26,12 +26,16 @@ class Actor:
 
     @classmethod
     def of(cls, request: HttpRequest) -> Actor:
-        user = request.user
+        return cls.of_account(request.user, request.META.get("REMOTE_ADDR", ""),
+                              request.META.get("HTTP_USER_AGENT", ""))
+
+    @classmethod
+    def of_account(cls, user: Any, remote_addr: str, user_agent: str) -> Actor:
+        """An account acting from a page (its address) or a terminal (no address, the cli agent)."""
         profile = getattr(user, "profile", None)
         agency = profile.agency.name if profile is not None and profile.agency_id else ""
         return cls(user.get_username(), profile.role if profile else "", agency,
-                   user.get_full_name().strip() or user.get_username(),
-                   request.META.get("REMOTE_ADDR", ""), request.META.get("HTTP_USER_AGENT", ""))
+                   user.get_full_name().strip() or user.get_username(), remote_addr, user_agent)
 
     def log(self, action: str, *, using: str, person_id: int | None = None, reason: str = "",
             reason_text: str = "", detail: dict[str, Any] | None = None) -> None:

@@ -182,9 +182,7 @@ def account_actor(as_user: str | None, area: str):
 
     user = get_user_model().objects.select_related("profile", "profile__agency").get(
         username=checked_account(as_user, area))
-    profile = user.profile
-    return Actor(user.get_username(), profile.role, profile.agency.name if profile.agency_id else "",
-                 user.get_full_name().strip() or user.get_username(), "", cli_user_agent())
+    return Actor.of_account(user, "", cli_user_agent())
 
 
 def acting_user(as_user: str | None) -> str:

@@ -36,10 +36,11 @@ def _any_records(person_id: int, using: str) -> bool:
 def child_panel(person_id: int, reason_code: str, scope: Scope, using: str) -> dict[str, Any]:
     """The child's practice records, newest first, and their record-quality flags."""
     quality = for_child(person_id, using)
+    panel: dict[str, Any] = {"person_id": person_id, "reason_code": reason_code, "quality": quality,
+                             "flags": [(FLAGS[k], v) for k, v in quality.flags.items()],
+                             "decisions": [], "disagreements": [], "meetings": [], "voices": []}
     if not _any_records(person_id, using):  # most children: one query instead of five
-        return {"person_id": person_id, "reason_code": reason_code, "decisions": [], "disagreements": [],
-                "meetings": [], "voices": [], "quality": quality,
-                "flags": [(FLAGS[k], v) for k, v in quality.flags.items()]}
+        return panel
     sweep(using, person_id=person_id)
     decisions = _mine(SharingDecision.objects.using(using).filter(person_id=person_id), scope)
     disagreements = _mine(Disagreement.objects.using(using).filter(person_id=person_id), scope)
@@ -49,19 +50,11 @@ def child_panel(person_id: int, reason_code: str, scope: Scope, using: str) -> d
     voices = ChildVoice.objects.using(using).filter(person_id=person_id)
     if scope.limited:
         voices = voices.filter(recorded_by_agency=scope.agency_name)
-    return {
-        "person_id": person_id,
-        "reason_code": reason_code,
-        "decisions": [
-            (d, BY_CODE.get(d.lawful_basis))
-            for d in decisions.select_related("agency").order_by("-decided_on", "-pk")[:20]
-        ],
-        "disagreements": [
-            (d, STAGE_LABELS.get(d.stage, d.stage))
-            for d in disagreements.select_related("agency").order_by("status", "-recorded_at")[:20]
-        ],
-        "meetings": list(meetings.order_by("-held_on", "-pk")[:20]),
-        "voices": list(voices.order_by("-said_on", "-pk")[:20]),
-        "quality": quality,
-        "flags": [(FLAGS[k], v) for k, v in quality.flags.items()],
-    }
+    panel["decisions"] = [(d, BY_CODE.get(d.lawful_basis))
+                          for d in decisions.select_related("agency").order_by("-decided_on", "-pk")[:20]]
+    panel["disagreements"] = [
+        (d, STAGE_LABELS.get(d.stage, d.stage))
+        for d in disagreements.select_related("agency").order_by("status", "-recorded_at")[:20]]
+    panel["meetings"] = list(meetings.order_by("-held_on", "-pk")[:20])
+    panel["voices"] = list(voices.order_by("-said_on", "-pk")[:20])
+    return panel
