@@ -48,35 +48,35 @@ def protected(person_ids: Iterable[int], using: str) -> set[int]:
     Shielded people, and people with a record in an open review item whose other record belongs
     to a shielded person (a candidate duplicate of a shielded child). Indexed lookups that start
     from the people asked about (primary key, ``RecordLink.person``, the review items' record
-    keys), so the cost does not grow with the partnership; a fourth only when a pair is open.
+    keys), so the cost does not grow with the partnership: two queries (the people with their
+    records; the open pairs with the shielding of the record on each side), one with no records.
     """
     ids = set(person_ids)
     if not ids:
         return set()
-    found = set(Person.objects.using(using).filter(pk__in=ids, shielded=True).values_list("pk", flat=True))
-    owner = dict(
-        RecordLink.objects.using(using)
-        .filter(person_id__in=ids - found)
-        .values_list("record_id", "person_id")
-    )
+    found: set[int] = set()
+    owner: dict[int, int] = {}  # record id -> its (unshielded) person, of the people asked about
+    for pk, shielded, record in (Person.objects.using(using).filter(pk__in=ids)
+                                 .values_list("pk", "shielded", "links__record_id")):
+        if shielded:
+            found.add(pk)
+        elif record is not None:
+            owner[record] = pk
     if not owner:
         return found
+    # each open pair touching their records, with whether the record on either side belongs to a
+    # shielded person (a record not linked to anyone belongs to nobody shielded)
     pairs = (
         ReviewItem.objects.using(using)
         .filter(Q(record_a_id__in=list(owner)) | Q(record_b_id__in=list(owner)))
-        .values_list("record_a_id", "record_b_id")
+        .values_list("record_a_id", "record_b_id", "record_a__link__person__shielded",
+                     "record_b__link__person__shielded")
     )
-    other_of: dict[int, set[int]] = {}
-    for a, b in pairs:
-        for mine, other in ((a, b), (b, a)):
-            if mine in owner:
-                other_of.setdefault(other, set()).add(owner[mine])
-    if other_of:
-        shielded_others = RecordLink.objects.using(using).filter(
-            record_id__in=list(other_of), person__shielded=True
-        ).values_list("record_id", flat=True)
-        for record in shielded_others:
-            found |= other_of[record]
+    for a, b, a_shielded, b_shielded in pairs:
+        if a in owner and b_shielded:
+            found.add(owner[a])
+        if b in owner and a_shielded:
+            found.add(owner[b])
     return found
 
 
