@@ -9,16 +9,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Q
+from django.db.models import Count, Q
 from django.utils import timezone
 
 from jigsaw.accounts.roles import Role, may, role_of
-from jigsaw.audit.actor import Actor
-from jigsaw.audit.models import Action
 
 from . import queue
 from .models import Alert
-from .people import PersonLine, describe_people
+from .people import describe_people
 
 
 @dataclass
@@ -29,9 +27,19 @@ class MyAlerts:
     total: int
     overdue: int
 
+    @property
+    def person_ids(self) -> set[int]:
+        """Everyone these alerts are about: the gate is asked about them before they are named."""
+        return {p for alert in self.alerts for p in alert.person_ids}
 
-def my_alerts(user: Any, actor: Actor, using: str, limit: int = 5) -> MyAlerts | None:
-    """The user's open alerts (None for a role without alerts), the people on them logged as shown."""
+
+def my_alerts(user: Any, using: str, limit: int = 5) -> MyAlerts | None:
+    """The user's open alerts (None for a role without alerts), not yet naming anyone: the page
+    asks the gate about these people with the rest of the page's (:func:`describe`).
+
+    One query when the user has fewer than ``limit`` open alerts (they are all on the page, so
+    they are counted here); else one more for both counts.
+    """
     if not may(user, "alerts"):
         return None
     mine = Q(assignee_id=user.pk)
@@ -40,11 +48,19 @@ def my_alerts(user: Any, actor: Actor, using: str, limit: int = 5) -> MyAlerts |
     open_ = Alert.objects.using(using).filter(mine, status__in=[Alert.OPEN, Alert.ACKNOWLEDGED])
     now = timezone.now()
     chosen = list(queue.apply(open_, queue.QueueQuery(), user.pk)[:limit])
-    people: dict[int, PersonLine] = describe_people({p for a in chosen for p in a.person_ids}, using)
     for alert in chosen:
-        alert.lines = [people[p] for p in alert.person_ids if p in people]
         alert.overdue = queue.is_overdue(alert, now)
-    shown = [(line.person_id, {"alert": alert.pk, "rule": alert.rule_id, "home": True})
-             for alert in chosen for line in alert.lines if not line.protected]
-    actor.log_many(Action.VIEW_ALERT, shown, using=using)
-    return MyAlerts(chosen, open_.count(), open_.filter(due_at__lt=now).count())
+    if len(chosen) < limit:
+        return MyAlerts(chosen, len(chosen), sum(1 for alert in chosen if alert.overdue))
+    counts = open_.aggregate(total=Count("pk"), overdue=Count("pk", filter=Q(due_at__lt=now)))
+    return MyAlerts(chosen, counts["total"], counts["overdue"])
+
+
+def describe(mine: MyAlerts, using: str, hidden: set[int]) -> list[tuple[int, dict[str, Any]]]:
+    """Name the people on the alerts (``hidden``: the protected among them, from the gate), and
+    return the access-log entries (person, detail) of those named; a protected person is not."""
+    people = describe_people(mine.person_ids, using, hidden=hidden & mine.person_ids)
+    for alert in mine.alerts:
+        alert.lines = [people[p] for p in alert.person_ids if p in people]
+    return [(line.person_id, {"alert": alert.pk, "rule": alert.rule_id, "home": True})
+            for alert in mine.alerts for line in alert.lines if not line.protected]

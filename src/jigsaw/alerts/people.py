@@ -55,14 +55,18 @@ class EvidenceLine:
     times: int = 1  # the same event recorded on this many records (one per person it involved)
 
 
-def describe_people(person_ids: Iterable[int], using: str,
-                    today: date | None = None) -> dict[int, PersonLine]:
-    """Name, age, school and GP of each person; a protected person as a protected record only."""
+def describe_people(person_ids: Iterable[int], using: str, today: date | None = None,
+                    hidden: set[int] | None = None) -> dict[int, PersonLine]:
+    """Name, age, school and GP of each person; a protected person as a protected record only.
+
+    ``hidden``: the protected among exactly these people, when the caller has already asked the
+    gate about them with others on its page (one question instead of two); else it is asked here.
+    """
     ids = set(person_ids)
     if not ids:
         return {}
     today = today or timezone.localdate()
-    hidden = gate.protected(ids, using)
+    hidden = gate.protected(ids, using) if hidden is None else hidden & ids
     shown = ids - hidden
     best: dict[int, tuple] = {}
     oldest = datetime.min.replace(tzinfo=UTC)

@@ -47,10 +47,16 @@ class Actor:
     def log_many(self, action: str, people: list[tuple[int | None, dict[str, Any]]], *, using: str,
                  reason: str = "") -> None:
         """One entry per (person, detail), written together (:func:`jigsaw.audit.log.record_many`)."""
+        self.log_each([(action, person, detail) for person, detail in people], using=using, reason=reason)
+
+    def log_each(self, entries: list[tuple[str, int | None, dict[str, Any]]], *, using: str,
+                 reason: str = "") -> None:
+        """One entry per (action, person, detail), in order, written together: a page that names
+        people for several reasons (an alert, a child opened) writes its log in one transaction."""
         record_many([{"actor": self.username, "role": self.role, "agency": self.agency, "action": action,
                       "person_id": person, "reason": reason, "detail": detail,
                       "remote_addr": self.remote_addr, "user_agent": self.user_agent}
-                     for person, detail in people], using=using)
+                     for action, person, detail in entries], using=using)
 
     def audit_kwargs(self) -> dict[str, str]:
         return {"role": self.role, "agency": self.agency, "remote_addr": self.remote_addr,

@@ -1,4 +1,5 @@
-"""The children part of a user's home page: children they work with now, and children they opened.
+"""A user's home page ("My work"): their open alerts (:mod:`jigsaw.alerts.mywork`), the children
+they work with now, and the children they opened, assembled by :func:`my_work`.
 
 **Children I work with**: involvements still open (no end date) whose practitioner is this
 account's person. Involvements name the practitioner as free text and the agency by name; there
@@ -21,6 +22,8 @@ from typing import Any
 from django.db.models import Q
 from django.utils import timezone
 
+from jigsaw.accounts.roles import may
+from jigsaw.alerts.mywork import describe, my_alerts
 from jigsaw.audit.actor import Actor
 from jigsaw.audit.models import AccessEntry, Action
 from jigsaw.feeds import age_in_words
@@ -41,6 +44,32 @@ class ChildLine:
     protected: bool = False
 
 
+def my_work(user: Any, actor: Actor, using: str) -> dict[str, Any]:
+    """The home page's parts: ``alerts`` (:func:`jigsaw.alerts.mywork.my_alerts`, None for a role
+    without alerts), ``children`` and ``recent`` (None for a role without children's records).
+
+    Everyone the page would name -- on an alert, a child worked with, a child opened -- is asked
+    about at the gate in one question, named once (protected people as protected records), and
+    written to the access log in one transaction before the page is shown.
+    """
+    alerts = my_alerts(user, using)
+    ids = alerts.person_ids if alerts is not None else set()
+    with_children = may(user, "child")
+    found, opened = (_my_children(user, using), _recently_opened(user, using)) if with_children else ({}, {})
+    hidden = gate.protected(ids | set(found) | set(opened), using)
+    entries = [(Action.VIEW_ALERT, person, detail)
+               for person, detail in (describe(alerts, using, hidden) if alerts is not None else [])]
+    parts: dict[str, Any] = {"alerts": alerts}
+    if with_children:
+        names = people_names([p for p in {*found, *opened} if p not in hidden], using)
+        parts["children"] = _lines(found, names, hidden)
+        parts["recent"] = _lines(opened, names, hidden)
+        entries += [(Action.SEARCH, line.person_id, {"home": True})
+                    for line in [*parts["children"], *parts["recent"]] if not line.protected]
+    actor.log_each(entries, using=using)
+    return parts
+
+
 def _mine(user: Any) -> Q | None:
     """Involvements naming this account: its agency (or a former name) and its full name."""
     profile = getattr(user, "profile", None)
@@ -53,9 +82,7 @@ def _mine(user: Any) -> Q | None:
     return agency & Q(practitioner__iexact=name)
 
 
-def _lines(found: dict[int, str], using: str) -> list[ChildLine]:
-    hidden = gate.protected(found, using)
-    names = people_names([p for p in found if p not in hidden], using)
+def _lines(found: dict[int, str], names: dict, hidden: set[int]) -> list[ChildLine]:
     today = timezone.localdate()
     out = []
     for pid, role in found.items():
@@ -67,11 +94,11 @@ def _lines(found: dict[int, str], using: str) -> list[ChildLine]:
     return out
 
 
-def my_children(user: Any, using: str, limit: int = 20) -> list[ChildLine]:
-    """Children with an open involvement naming this account, newest involvement first."""
+def _my_children(user: Any, using: str, limit: int = 20) -> dict[int, str]:
+    """Children with an open involvement naming this account, newest involvement first: id -> role."""
     mine = _mine(user)
     if mine is None:
-        return []
+        return {}
     found: dict[int, str] = {}
     rows = (Involvement.objects.using(using).filter(mine, ended_on__isnull=True, person__link__isnull=False)
             .order_by("-started_on").values_list("person__link__person_id", "role"))
@@ -79,10 +106,10 @@ def my_children(user: Any, using: str, limit: int = 20) -> list[ChildLine]:
         found.setdefault(pid, role)
         if len(found) >= limit:
             break
-    return _lines(found, using)
+    return found
 
 
-def recently_opened(user: Any, using: str, limit: int = 8) -> list[ChildLine]:
+def _recently_opened(user: Any, using: str, limit: int = 8) -> dict[int, str]:
     """The children this user last opened, newest first (from their access-log entries)."""
     found: dict[int, str] = {}
     rows = (AccessEntry.objects.using(using)
@@ -92,10 +119,4 @@ def recently_opened(user: Any, using: str, limit: int = 8) -> list[ChildLine]:
         found.setdefault(pid, "")
         if len(found) >= limit:
             break
-    return _lines(found, using)
-
-
-def log_shown(actor: Actor, lines: list[ChildLine], using: str) -> None:
-    """An access-log entry for each child the home page names (a protected one is not named)."""
-    actor.log_many(Action.SEARCH, [(line.person_id, {"home": True}) for line in lines if not line.protected],
-                   using=using)
+    return found

@@ -1,8 +1,8 @@
 """The home page and the health check.
 
 Home is the user's own work, assembled here from the apps that own it (layout only): their open
-alerts (:mod:`jigsaw.alerts.mywork`), the children they work with and the children they opened
-recently (:mod:`jigsaw.chronology.mywork`). What the partnership's systems have sent (counts
+alerts, the children they work with and the children they opened recently, assembled by
+:func:`jigsaw.chronology.mywork.my_work`. What the partnership's systems have sent (counts
 only) is the administrator's home: importing and loading is their work, not a practitioner's.
 """
 
@@ -16,10 +16,9 @@ from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
-from jigsaw.accounts.roles import Role, areas_for, may, role_of
-from jigsaw.alerts.mywork import my_alerts
+from jigsaw.accounts.roles import Role, areas_for, role_of
 from jigsaw.audit.actor import Actor, db
-from jigsaw.chronology.mywork import log_shown, my_children, recently_opened
+from jigsaw.chronology.mywork import my_work
 from jigsaw.records.cache_keys import state_key
 from jigsaw.records.models import (
     Event,
@@ -62,14 +61,8 @@ def home(request: HttpRequest) -> HttpResponse:
     """The user's own work; the import dashboard for an administrator."""
     if role_of(request.user) in IMPORT_ROLES:
         return _imports(request)
-    using = db()
-    actor = Actor.of(request)
     context: dict[str, Any] = {"areas": areas_for(request.user),
-                               "alerts": my_alerts(request.user, actor, using)}
-    if may(request.user, "child"):
-        context["children"] = my_children(request.user, using)
-        context["recent"] = recently_opened(request.user, using)
-        log_shown(actor, [*context["children"], *context["recent"]], using)
+                               **my_work(request.user, Actor.of(request), db())}
     return render(request, "web/my_work.html", context)
 
 
