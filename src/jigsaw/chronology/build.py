@@ -160,6 +160,8 @@ class Entry:
     also_recorded_by: tuple[tuple[str, str], ...] = ()  # (agency, event key) of the same event
     after_death: bool = False
     significance_set_by: str = ""  # who rated it by hand (then it is neither recorded nor suggested)
+    occurred_at: datetime | None = None  # the moment as stored (finer than the date and time shown)
+    described: bool = True  # the source gave its own words (False: the description is ``meaning``)
 
     @property
     def uncertain(self) -> bool:
@@ -266,6 +268,7 @@ def _entry(row: tuple, labels: dict[int, str], systems: dict[int, tuple[str, str
         time=time, precision=precision, date_text=date_text(day, precision, time), agency=agency,
         agency_type=agency_type, source_system=code, source_name=source_name, source_record=source_record,
         event_type=event_type, meaning=meaning, description=summary.strip() or meaning,
+        occurred_at=occurred, described=bool(summary.strip()),
         kind="judgement" if kind == "judgement" else "fact",
         significance=SUGGESTED.get(event_type, DEFAULT_SUGGESTION) if suggested else significance,
         significance_suggested=suggested, practitioner=practitioner, practitioner_role=role,

@@ -129,28 +129,35 @@ def _open(request: HttpRequest, person_id: int, using: str) -> Opened | HttpResp
                   frozenset(hidden), frozenset(openable))
 
 
-def _chronology(opened: Opened, household: bool, actor: Actor,
-                using: str) -> tuple[Chronology, int, list[Subject]]:
-    """The chronology the user may see, how many events it leaves out as held elsewhere, and the
-    household (the people around the child, guarded and scoped like the household view).
+def _around(opened: Opened) -> tuple[list[Subject], list[tuple[str, int, dict[str, Any]]]]:
+    """The household as the page names it (guarded and scoped like the household view), and the
+    access-log entry of each person it names, to be written with the page's own entry.
 
-    Protected people other than the child become placeholders (:func:`gate.guard_chronology`);
-    the household is named on the page in either view, so each person shown gets an access-log
-    entry.
+    The household is named on the page in either view, so each person shown gets an entry; a
+    protected person other than the child is a placeholder (:func:`gate.guard_chronology`), named
+    by nobody.
+    """
+    person_id = opened.person.pk
+    hidden = set(opened.hidden) - {person_id}  # asked of the gate on opening, with the child
+    around = gate.guard_chronology(Chronology(person_id, list(opened.subjects), []), hidden).subjects
+    if opened.scope.limited:
+        around = [s for s in around if s.person_id in opened.openable or s.person_id == person_id]
+    return around, [(Action.VIEW_CHRONOLOGY, s.person_id, {"household_of": person_id}) for s in around
+                    if s.person_id != person_id and s.person_id not in hidden]
+
+
+def _chronology(opened: Opened, household: bool, using: str) -> tuple[Chronology, int, Chronology]:
+    """The chronology the user may see, how many events it leaves out as held elsewhere, and the
+    chronology as read (for what the page works out from every agency's record, never shown).
+
+    Protected people other than the child become placeholders (:func:`gate.guard_chronology`).
     """
     person_id = opened.person.pk
     subjects = list(opened.subjects)
     built = assemble(subjects if household else subjects[:1], using, Filters(), household=household)
-    hidden = set(opened.hidden) - {person_id}  # asked of the gate on opening, with the child
-    whole = gate.guard_chronology(built, hidden)
-    around = gate.guard_chronology(dataclasses.replace(built, subjects=subjects, entries=[]), hidden).subjects
+    whole = gate.guard_chronology(built, set(opened.hidden) - {person_id})
     full = _scoped(whole, opened.scope, opened.openable | {person_id})
-    if opened.scope.limited:
-        around = [s for s in around if s.person_id in opened.openable or s.person_id == person_id]
-    actor.log_many(Action.VIEW_CHRONOLOGY, [(s.person_id, {"household_of": person_id}) for s in around
-                                            if s.person_id != person_id and s.person_id not in hidden],
-                   using=using, reason=opened.reason.code)
-    return full, len(whole.entries) - len(full.entries), around
+    return full, len(whole.entries) - len(full.entries), built
 
 
 #: How the chronology on the page can be ordered; newest first is what a practitioner reads first.
@@ -179,10 +186,11 @@ def child_page(request: HttpRequest, person_id: int) -> HttpResponse:
         return opened
     household = request.GET.get("view") == "household"
     filters, errors = _filters(request.GET)
-    actor = Actor.of(request)
-    actor.log(Action.VIEW_CHILD, using=using, person_id=person_id, reason=opened.reason.code,
-              detail={"household": household, "filters": filters.as_dict()})
-    full, held_elsewhere, around = _chronology(opened, household, actor, using)
+    around, named = _around(opened)
+    Actor.of(request).log_each([(Action.VIEW_CHILD, person_id, {"household": household,
+                                                                "filters": filters.as_dict()}), *named],
+                               using=using, reason=opened.reason.code)
+    full, held_elsewhere, built = _chronology(opened, household, using)
     child = next(s for s in full.subjects if s.person_id == person_id)
     scope = opened.scope
     today = timezone.localdate()
@@ -212,6 +220,9 @@ def child_page(request: HttpRequest, person_id: int) -> HttpResponse:
         "alerts": alerts,
         # another part may add a panel about practice with the child (a template name, or nothing)
         "practice_panel_template": None,
+        # the child's own entries from every agency, as read: the practice panel's record-quality
+        # prompts are worked out from them (never listed on the page)
+        "own_entries": [e for e in built.entries if e.person_id == person_id],
     }
     return render(request, "chronology/child.html", context)
 
@@ -242,11 +253,11 @@ def chronology_export(request: HttpRequest, person_id: int, fmt: str) -> HttpRes
                             content_type="text/plain")
     household = request.GET.get("view") == "household"
     anonymise = request.GET.get("anonymise") == "1"
-    actor = Actor.of(request)
-    actor.log(Action.EXPORT, using=using, person_id=person_id, reason=opened.reason.code,
-              detail={"what": "chronology", "format": fmt, "household": household, "anonymised": anonymise,
-                      "filters": filters.as_dict()})
-    full, _, _ = _chronology(opened, household, actor, using)
+    _, named = _around(opened)
+    Actor.of(request).log_each([(Action.EXPORT, person_id, {
+        "what": "chronology", "format": fmt, "household": household, "anonymised": anonymise,
+        "filters": filters.as_dict()}), *named], using=using, reason=opened.reason.code)
+    full, _, _ = _chronology(opened, household, using)
     shown = dataclasses.replace(full, entries=[e for e in full.entries if filters.admits(e)], filters=filters)
     if anonymise:
         shown = anonymise_chronology(shown, using)

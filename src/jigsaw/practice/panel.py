@@ -8,6 +8,7 @@ Listing the disagreements first escalates any whose stage has run out of time.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from django.db.models import Q
@@ -17,7 +18,7 @@ from jigsaw.signpost.scope import Scope
 from .bases import BY_CODE
 from .escalation import STAGE_LABELS, sweep
 from .models import ChildVoice, Disagreement, Meeting, SharingDecision
-from .quality import FLAGS, for_child
+from .quality import FLAGS, for_child, from_record
 
 
 def _mine(rows, scope: Scope, field: str = "agency__name"):
@@ -33,9 +34,18 @@ def _any_records(person_id: int, using: str) -> bool:
     return bool(kinds[0].union(*kinds[1:], all=True)[:1])
 
 
-def child_panel(person_id: int, reason_code: str, scope: Scope, using: str) -> dict[str, Any]:
-    """The child's practice records, newest first, and their record-quality flags."""
-    quality = for_child(person_id, using)
+def child_panel(person_id: int, reason_code: str, scope: Scope, using: str,
+                entries: Sequence[Any] | None = None,
+                signposts: Sequence[Any] | None = None) -> dict[str, Any]:
+    """The child's practice records, newest first, and their record-quality flags.
+
+    ``entries`` and ``signposts``: the child's own chronology entries (every agency's, as read) and
+    signposts when the page has them, so the flags come from them instead of five more queries.
+    """
+    if entries is not None and signposts is not None:
+        quality = from_record(person_id, entries, signposts)
+    else:
+        quality = for_child(person_id, using)
     panel: dict[str, Any] = {"person_id": person_id, "reason_code": reason_code, "quality": quality,
                              "flags": [(FLAGS[k], v) for k, v in quality.flags.items()],
                              "decisions": [], "disagreements": [], "meetings": [], "voices": []}

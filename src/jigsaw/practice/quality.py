@@ -23,7 +23,8 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
+from typing import Any
 
 from django.conf import settings
 from django.db.models import Max, Q
@@ -138,6 +139,46 @@ def check(person_ids: Iterable[int] | None, using: str, today: date | None = Non
     for q in found.values():
         _flag(q, today)
     return found
+
+
+def from_record(person_id: int, entries: Iterable[Any], signposts: Iterable[Any],
+                today: date | None = None) -> Quality:
+    """One child's flags from what their page has already read: the same answer as :func:`check`.
+
+    ``entries``: the child's own chronology entries from every agency, as read (not scoped or
+    guarded: :func:`check` counts every agency's events too); ``signposts``: the child's
+    signposts, whose current involvements say who leads and whether early help is open.
+    """
+    today = today or timezone.localdate()
+    q = Quality(person_id)
+    latest: dict[str, datetime] = {}
+    seen = last = None
+    for e in entries:
+        moment = e.occurred_at
+        planned = e.event_type in PLANS or e.event_type in PLANS.values()
+        if planned and (e.event_type not in latest or moment > latest[e.event_type]):
+            latest[e.event_type] = moment
+        if e.event_type in SEEN and (seen is None or moment > seen):
+            seen = moment
+        if last is None or moment > last:
+            last = moment
+        if e.kind != "judgement" and e.described and _opinion(e.description):
+            q.opinion_as_fact += 1
+    q.plan_open = any(start in latest and (end not in latest or latest[end] < latest[start])
+                      for start, end in PLANS.items())
+    for post in signposts:
+        if post.origin == "involvement" and post.current:
+            q.support_open = q.support_open or bool(post.early_help_assessment)
+            q.lead_professional = q.lead_professional or bool(post.lead_professional)
+    q.last_seen, q.last_entry = _day(seen), _day(last)
+    _flag(q, today)
+    return q
+
+
+def _opinion(words: str) -> bool:
+    """An opinion in words recorded as fact: the SQL hint of :func:`check`, then the pattern."""
+    lowered = words.lower()
+    return any(hint in lowered for hint in HINTS) and OPINION.search(words) is not None
 
 
 def _flag(q: Quality, today: date) -> None:
