@@ -34,10 +34,11 @@ from collections import defaultdict
 from dataclasses import replace
 from datetime import date
 
+from django.db.models import Value
+
 from jigsaw.feeds import normalise_postcode
 from jigsaw.identity import address_tokens
 from jigsaw.records.models import PersonRecord, Relationship
-from jigsaw.signpost.models import RecordLink
 
 from .build import CHILD, Chronology, Filters, Subject, assemble, people_names, require_person
 
@@ -103,8 +104,6 @@ def _rank(role: str) -> int:
 
 def _related(person_id: int, using: str) -> dict[int, tuple[str, str]]:
     """person id -> (role, why) for everyone a relationship connects to the child."""
-    records = list(RecordLink.objects.using(using).filter(person_id=person_id)
-                   .values_list("record_id", flat=True))
     found: dict[int, tuple[str, str]] = {}
 
     def add(pid: int | None, role: str, why: str) -> None:
@@ -114,11 +113,14 @@ def _related(person_id: int, using: str) -> dict[int, tuple[str, str]]:
             found[pid] = (role, why)
 
     rels = Relationship.objects.using(using)
-    for role, pid, code in rels.filter(person_id__in=records).values_list(
-            "relationship", "related__link__person_id", "source_system__code"):
-        add(pid, role, f"recorded as the child's {role.replace('_', ' ')} ({code})")
-    for role, pid, code in rels.filter(related_id__in=records, relationship__in=SYMMETRIC).values_list(
-            "relationship", "person__link__person_id", "source_system__code"):
+    # from the child's records (side 0), and the symmetric ones recorded the other way (side 1):
+    # one round trip, read in that order
+    mine = rels.filter(person__link__person_id=person_id).annotate(side=Value(0)).values_list(
+        "side", "relationship", "related__link__person_id", "source_system__code")
+    theirs = (rels.filter(related__link__person_id=person_id, relationship__in=SYMMETRIC)
+              .annotate(side=Value(1))
+              .values_list("side", "relationship", "person__link__person_id", "source_system__code"))
+    for _side, role, pid, code in sorted(mine.union(theirs, all=True), key=lambda row: row[0]):
         add(pid, role, f"recorded as the child's {role.replace('_', ' ')} ({code})")
     parents = [pid for pid, (role, _) in found.items() if role in PARENTS]
     if parents:
