@@ -26,7 +26,7 @@ import hmac
 import ipaddress
 import json
 import logging
-from collections.abc import Collection, Iterator, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
 from dataclasses import asdict, dataclass
 from importlib.metadata import PackageNotFoundError, version
 from typing import Any
@@ -88,11 +88,22 @@ def record_many(entries: Sequence[Mapping[str, Any]], using: str = "default") ->
     """Append several entries (each the keyword arguments of :func:`record`) in order, under one
     lock and one read of the chain head, in one statement: a page that names twenty children
     writes twenty entries without twenty round trips. All are checked before any is written."""
-    cleaned = [_clean(e["actor"], e.get("role", ""), e.get("agency", ""), e["action"], e.get("person_id"),
-                      e.get("reason", ""), e.get("reason_text", ""), e.get("detail"),
-                      e.get("remote_addr", ""), e.get("user_agent", "")) for e in entries]
+    cleaned = [_cleaned(e) for e in entries]
     if not cleaned:
         return []
+    return _append(lambda _first: cleaned, using)
+
+
+def _cleaned(e: Mapping[str, Any]) -> dict[str, Any]:
+    return _clean(e["actor"], e.get("role", ""), e.get("agency", ""), e["action"], e.get("person_id"),
+                  e.get("reason", ""), e.get("reason_text", ""), e.get("detail"), e.get("remote_addr", ""),
+                  e.get("user_agent", ""))
+
+
+def _append(cleaned_from: Callable[[int], list[dict[str, Any]]], using: str) -> list[AccessEntry]:
+    """Append the checked entries ``cleaned_from(first sequence number)`` gives, under one lock and
+    one read of the head (the number lets an entry name another written with it); if it refuses
+    one, the transaction rolls back and nothing is written."""
     with transaction.atomic(using=using):
         connection = connections[using]
         if connection.vendor == "postgresql":
@@ -101,6 +112,7 @@ def record_many(entries: Sequence[Mapping[str, Any]], using: str = "default") ->
         head = (AccessEntry.objects.using(using).order_by("-sequence")
                 .values_list("sequence", "entry_hash").first())
         sequence, previous = (head[0] + 1, head[1]) if head else (1, chain.GENESIS)
+        cleaned = cleaned_from(sequence)
         now, made = timezone.now(), []
         for values in cleaned:
             entry = AccessEntry(sequence=sequence, at=now, previous_hash=previous, **values)
@@ -123,7 +135,8 @@ def record_cli(actor: str, action: str, **kwargs: Any) -> AccessEntry:
 def record_search(actor: str, role: str, agency: str, reason: str, query: Mapping[str, Any],
                   person_ids: Sequence[int], shielded: Collection[int] = (), *,
                   remote_addr: str = "", user_agent: str = "", using: str = "default") -> list[AccessEntry]:
-    """One ``search`` entry for the search, then one per person it showed, all in one transaction.
+    """One ``search`` entry for the search, then one per person it showed, all in one transaction
+    and one statement (each person's entry names the search entry's sequence number).
 
     The search entry keeps which fields were used, how many people came back and a keyed digest
     of the values (:func:`query_digest`), not the values: an immutable log cannot honour a
@@ -131,17 +144,15 @@ def record_search(actor: str, role: str, agency: str, reason: str, query: Mappin
     their own, so "who looked at this child" is a plain filter on ``person_id``.
     """
     used = sorted(k for k, v in query.items() if v not in (None, ""))
-    common = {"role": role, "agency": agency, "reason": reason, "remote_addr": remote_addr,
-              "user_agent": user_agent, "using": using}
-    with transaction.atomic(using=using):
-        head = record(actor, action=Action.SEARCH, detail={
-            "fields": used, "results": len(person_ids), "query_digest": query_digest(query)}, **common)
-        shown = {k: v for k, v in common.items() if k != "using"}
-        entries = [head, *record_many([
-            {"actor": actor, "action": Action.SEARCH, "person_id": person, **shown,
-             "detail": {"search": head.sequence, "rank": rank, "shielded": person in shielded}}
-            for rank, person in enumerate(person_ids, 1)], using=using)]
-    return entries
+    common = {"actor": actor, "role": role, "agency": agency, "reason": reason, "remote_addr": remote_addr,
+              "user_agent": user_agent}
+    search = {"action": Action.SEARCH, **common,
+              "detail": {"fields": used, "results": len(person_ids), "query_digest": query_digest(query)}}
+    head = _cleaned(search)  # checked before the lock; each person's entry names its sequence number
+    return _append(lambda first: [head, *[_cleaned(
+        {"action": Action.SEARCH, "person_id": person, **common,
+         "detail": {"search": first, "rank": rank, "shielded": person in shielded}})
+        for rank, person in enumerate(person_ids, 1)]], using)
 
 
 def query_digest(query: Mapping[str, Any]) -> str:
