@@ -21,7 +21,6 @@ from django.utils import timezone
 from jigsaw.feeds import LONDON, age_in_words, event_label
 from jigsaw.records.models import Event, Involvement, PersonRecord
 from jigsaw.signpost import gate
-from jigsaw.signpost.models import RecordLink
 
 #: Involvement roles (case-insensitive "contains") that name a child's school and GP practice.
 SCHOOL_ROLES = ("designated safeguarding lead", "school")
@@ -117,16 +116,14 @@ def evidence(event_keys: list[str], using: str, hidden: set[int] | None = None) 
     query = Q()
     for code, ids in wanted.items():
         query |= Q(source_system__code=code, event_id__in=ids)
-    rows = (Event.objects.using(using).filter(query)
-            .values_list("source_system__code", "event_id", "event_type", "occurred_at", "occurred_precision",
-                         "summary", "source_system__agency__name", "source_system__name", "person_id"))
-    rows = list(rows)
-    owner = dict(RecordLink.objects.using(using).filter(record_id__in={r[-1] for r in rows})
-                 .values_list("record_id", "person_id"))
-    hidden = hidden if hidden is not None else gate.protected(set(owner.values()), using)
+    rows = list(Event.objects.using(using).filter(query)
+                .values_list("source_system__code", "event_id", "event_type", "occurred_at",
+                             "occurred_precision", "summary", "source_system__agency__name",
+                             "source_system__name", "person__link__person_id"))  # None: not linked yet
+    hidden = hidden if hidden is not None else gate.protected({r[-1] for r in rows} - {None}, using)
     found = {}
-    for code, event_id, event_type, occurred, precision, summary, agency, system, record in rows:
-        if owner.get(record) in hidden:
+    for code, event_id, event_type, occurred, precision, summary, agency, system, person in rows:
+        if person is not None and person in hidden:
             continue
         found[f"{code}:{event_id}"] = EvidenceLine(_when(occurred, precision), agency or system or code,
                                                    event_label(event_type), summary.strip())

@@ -163,13 +163,14 @@ def alert_page(request: HttpRequest, alert_id: int) -> HttpResponse:
         # the page names the children the alert is about: a view of their records, logged first
         _log_shown(Actor.of(request), [alert], people, using)
     waiting = closing.pending(alert.pk, using)
+    accounts = assignable(using)
     context: dict[str, Any] = {
         "alert": alert, "actions": alert.actions.all(), "errors": errors, "values": request.POST,
         "lines": [people[p] for p in alert.person_ids if p in people],
         "evidence": evidence(alert.event_keys, using, hidden), "overdue": queue.is_overdue(alert),
         "waiting": waiting, "mine": waiting is not None and waiting.requested_by_id == request.user.pk,
         "two_person": alert.severity in closing.TWO_PERSON_SEVERITIES,
-        "accounts": assignable(using), "assignee_name": dict(assignable(using)).get(alert.assignee_id, ""),
+        "accounts": accounts, "assignee_name": dict(accounts).get(alert.assignee_id, ""),
         "field_errors": {anchor.replace("-", "_"): msg for anchor, msg in errors},
     }
     return render(request, "alerts/alert.html", context, status=400 if errors else 200)
