@@ -149,7 +149,9 @@ STATIC_ROOT = os.environ.get("JIGSAW_STATIC_ROOT") or None
 # --- Sign-in and session security (docs/security.md) -------------------------------------------
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",  # must come first: refuses a locked-out sign-in
-    "django.contrib.auth.backends.ModelBackend",
+    # Django's ModelBackend, reading the profile with the account (a session signed in under
+    # ModelBackend's name before this changed is asked to sign in again, once)
+    "jigsaw.accounts.backends.AccountBackend",
 ]
 LOGIN_URL = "accounts:sign-in"
 AUTH_PASSWORD_VALIDATORS = [
