@@ -91,6 +91,7 @@ class Opened:
     subjects: tuple[Subject, ...] = ()  # the child, then the household (household_subjects)
     hidden: frozenset[int] = frozenset()  # of those, the protected ones this reader may not see
     openable: frozenset[int] = frozenset()  # of those, the ones the reader's scope lets them open
+    records: tuple[tuple, ...] = ()  # the child's records (summary.child_records), read with the household
 
 
 def _open(request: HttpRequest, person_id: int, using: str) -> Opened | HttpResponse:
@@ -105,7 +106,8 @@ def _open(request: HttpRequest, person_id: int, using: str) -> Opened | HttpResp
     scope = scope_of(request.user, using)
     # the people around the child are asked about with the child, in one batch each (scope, gate):
     # nothing of theirs is shown before the checks below pass
-    subjects = household_subjects(person_id, using)
+    records = summary.child_records(person_id, using)  # the header's details and the household's addresses
+    subjects = household_subjects(person_id, using, records)
     ids = [s.person_id for s in subjects]
     openable = may_open(scope, ids, using)
     if person_id not in openable:
@@ -126,7 +128,7 @@ def _open(request: HttpRequest, person_id: int, using: str) -> Opened | HttpResp
                                       else "", "method": request.method, "why": "protected record"})
         return shielded_page(request, person_id, using)
     return Opened(person, scope, reason, person_id in granted, frozenset(granted), tuple(subjects),
-                  frozenset(hidden), frozenset(openable))
+                  frozenset(hidden), frozenset(openable), tuple(records))
 
 
 def _around(opened: Opened) -> tuple[list[Subject], list[tuple[str, int, dict[str, Any]]]]:
@@ -212,7 +214,8 @@ def child_page(request: HttpRequest, person_id: int) -> HttpResponse:
         "chosen": {k.replace("-", "_"): v for k, v in request.GET.items()},
         "field_errors": {anchor.split("-")[0]: message for anchor, message in errors},
         "signposts": posts, "lead": summary.lead_professional(posts),
-        "age": age_in_words(child.birth_date, today), "details": summary.details(person_id, using),
+        "age": age_in_words(child.birth_date, today),
+        "details": summary.details(person_id, using, list(opened.records)),
         "statuses": summary.open_statuses(full.entries, person_id),
         "members": summary.members(around, set(), today),
         "export_query": request.GET.urlencode(), "view_query": f"reason={opened.reason.code}",

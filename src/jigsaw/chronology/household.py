@@ -74,10 +74,15 @@ def household_chronology(person_id: int, using: str = "default", filters: Filter
     return anonymise_chronology(chronology, using) if anonymise else chronology
 
 
-def household_subjects(person_id: int, using: str) -> list[Subject]:
-    """The child first, then the people around them, labelled by role ("Mother", "Sibling 1")."""
+def household_subjects(person_id: int, using: str, records: list[tuple] | None = None) -> list[Subject]:
+    """The child first, then the people around them, labelled by role ("Mother", "Sibling 1").
+
+    ``records``: the child's records as :func:`jigsaw.chronology.summary.child_records` reads them,
+    when the caller has them (their addresses are the ones searched), else read here.
+    """
     found = _related(person_id, using)
-    found.update({pid: why for pid, why in _shared_address(person_id, using).items() if pid not in found})
+    shared = _shared_address(person_id, using, records)
+    found.update({pid: why for pid, why in shared.items() if pid not in found})
     names = people_names([person_id, *found], using)
     name, born, variants = names.get(person_id, ("", None, ()))
     subjects = [Subject(CHILD, person_id, name=name, birth_date=born, name_variants=variants)]
@@ -130,11 +135,16 @@ def _related(person_id: int, using: str) -> dict[int, tuple[str, str]]:
     return found
 
 
-def _shared_address(person_id: int, using: str) -> dict[int, tuple[str, str]]:
+def _shared_address(person_id: int, using: str,
+                    records: list[tuple] | None = None) -> dict[int, tuple[str, str]]:
     """person id -> ("shared_address", why) for people recorded at one of the child's addresses."""
-    mine = PersonRecord.objects.using(using).filter(link__person_id=person_id).exclude(postcode="")
+    if records is None:
+        mine = list(PersonRecord.objects.using(using).filter(link__person_id=person_id).exclude(postcode="")
+                    .values_list("postcode", "address", "recorded_at"))
+    else:  # (recorded_at, pk, sex, nhs_number, address, postcode)
+        mine = [(r[5], r[4], r[0]) for r in records if r[5] != ""]
     places: dict[str, list[tuple[tuple[str, ...], date | None]]] = defaultdict(list)
-    for postcode, address, recorded in mine.values_list("postcode", "address", "recorded_at"):
+    for postcode, address, recorded in mine:
         canonical, words = normalise_postcode(postcode), address_tokens(address)
         if canonical and words:
             places[canonical].append((words, recorded.date() if recorded else None))

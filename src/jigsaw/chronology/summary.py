@@ -91,11 +91,18 @@ def lead_professional(signposts: Iterable[Signpost]) -> Signpost | None:
     return None
 
 
-def details(person_id: int, using: str) -> Details:
-    """Sex, NHS number and address from the most recently recorded record holding each (one query)."""
+def child_records(person_id: int, using: str) -> list[tuple]:
+    """The child's records as (recorded_at, pk, sex, nhs_number, address, postcode): one query read
+    once by the child's page for :func:`details` and the household's shared-address search."""
+    return list(PersonRecord.objects.using(using).filter(link__person_id=person_id)
+                .values_list("recorded_at", "pk", "sex", "nhs_number", "address", "postcode"))
+
+
+def details(person_id: int, using: str, records: list[tuple] | None = None) -> Details:
+    """Sex, NHS number and address from the most recently recorded record holding each (one query,
+    none given the child's :func:`child_records`)."""
     oldest = datetime.min.replace(tzinfo=UTC)
-    rows = sorted(PersonRecord.objects.using(using).filter(link__person_id=person_id)
-                  .values_list("recorded_at", "pk", "sex", "nhs_number", "address", "postcode"),
+    rows = sorted(child_records(person_id, using) if records is None else records,
                   key=lambda r: (r[0] or oldest, r[1]), reverse=True)
     sex = next((r[2] for r in rows if r[2]), "")
     nhs = next((r[3] for r in rows if r[3]), "")
