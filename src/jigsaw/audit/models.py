@@ -89,6 +89,11 @@ class AccessEntry(models.Model):
 
     class Meta:
         ordering: ClassVar[list[str]] = ["sequence"]
+        indexes: ClassVar[list] = [
+            # "recently opened" on the home page: one user's newest entries of one action, read
+            # backwards from the newest without visiting the rest of their history
+            models.Index(fields=["actor", "action", "-sequence"], name="audit_actor_action_seq"),
+        ]
         triggers: ClassVar[list] = [
             # TRUNCATE is deliberately not a trigger: Django's test flush truncates every table,
             # and the app's database role is simply not granted TRUNCATE (docs/audit.md).
