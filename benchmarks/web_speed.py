@@ -12,7 +12,7 @@ database once, then measures it in turns from fresh processes, one importing Jig
 ``BASE_SRC`` (e.g. the ``src`` of a worktree of main) and one from this checkout, alternating
 ``--rounds`` times each, and reports each page's p95 for both and their ratio. It also times the
 home page, the hub's alert queue and an alert's page as a hub officer. ``--keep NAME`` keeps
-(and on a later run reuses) the database.
+(and on a later run reuses, migrated forward to this checkout) the database.
 """
 
 from __future__ import annotations
@@ -88,6 +88,8 @@ def _compare(args: argparse.Namespace) -> None:
     if args.keep and exists(name) and (Path(tempfile.gettempdir()) / f"{name}-feeds").is_dir():
         feeds = Path(tempfile.gettempdir()) / f"{name}-feeds"
         env = env_for(name, work / "data")
+        # migrated forward to this checkout, as when it was built (a new index or table lands)
+        jigsaw({**env, "PYTHONPATH": str(HERE.parent / "src")}, "migrate")
     else:
         # Built by the base code (its trained model is one both sides can read: a newer scorer
         # still knows older levels), then migrated forward so this checkout finds its tables.
