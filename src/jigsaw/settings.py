@@ -165,6 +165,8 @@ LOGIN_REDIRECT_URL = "home"
 # Idle sessions end after 15 minutes: every request pushes the expiry on by SESSION_COOKIE_AGE.
 SESSION_COOKIE_AGE = int(os.environ.get("JIGSAW_SESSION_IDLE_SECONDS", "900"))
 SESSION_SAVE_EVERY_REQUEST = True
+# Django's database sessions, the idle expiry pushed on in one statement, not three (accounts.sessions)
+SESSION_ENGINE = "jigsaw.accounts.sessions"
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 # Secure everywhere: browsers accept Secure cookies from http://127.0.0.1 and localhost, so the
 # embedded demo still works; anything else must be served over HTTPS.
