@@ -10,7 +10,8 @@ browser time are not included. Run: ``python benchmarks/web_speed.py [--children
 Before and after (issue 11 and 13: no page more than 10% slower): ``--compare BASE_SRC`` builds the
 database once, then measures it in turns from fresh processes, one importing Jigsaw from
 ``BASE_SRC`` (e.g. the ``src`` of a worktree of main) and one from this checkout, alternating
-``--rounds`` times each, and reports each page's p95 for both and their ratio. It also times the
+``--rounds`` times each, and reports each page's p95 for both and their ratio (and the same of
+the Django process's CPU time, under ``cpu``). It also times the
 home page, the hub's alert queue and an alert's page as a hub officer. ``--keep NAME`` keeps
 (and on a later run reuses, migrated forward to this checkout) the database.
 """
@@ -120,11 +121,16 @@ def _compare(args: argparse.Namespace) -> None:
             if out.returncode:
                 raise SystemExit(f"the {side} side failed: {out.stderr.strip().splitlines()[-1]}")
             for page, ms in json.loads(out.stdout.strip().splitlines()[-1]).items():
-                times[side][page] += ms
+                times[side].setdefault(page, []).extend(ms)
     for page in PAGES:
         base, this = latency_stats(times["base"][page]), latency_stats(times["this"][page])
         result[page] = {"base": base, "this": this, "p95_ratio": round(this["p95_ms"] / base["p95_ms"], 3),
                         "p50_ratio": round(this["p50_ms"] / base["p50_ms"], 3)}
+        if times["base"].get(page + ":cpu") and times["this"].get(page + ":cpu"):
+            cpu = {side: latency_stats(times[side][page + ":cpu"]) for side in sides}
+            this_cpu, base_cpu = cpu["this"], cpu["base"]
+            result[page]["cpu"] = {**cpu, "p95_ratio": round(this_cpu["p95_ms"] / base_cpu["p95_ms"], 3),
+                                   "p50_ratio": round(this_cpu["p50_ms"] / base_cpu["p50_ms"], 3)}
     write_result("web_speed_compare", result)
     if not args.keep:
         drop(name)
@@ -159,10 +165,13 @@ def _user(username: str, role: str):
     return client
 
 
-def _timed(call, into: list[float]):
-    t = time.perf_counter()
+def _timed(call, times: dict[str, list[float]], page: str):
+    """Wall ms into ``times[page]`` and this process's CPU ms into ``times[page + ":cpu"]`` (less
+    swayed than wall time by other work on a shared machine; the database's own time excluded)."""
+    t, cpu = time.perf_counter(), time.process_time()
     response = call()
-    into.append((time.perf_counter() - t) * 1000)
+    times[page].append((time.perf_counter() - t) * 1000)
+    times.setdefault(page + ":cpu", []).append((time.process_time() - cpu) * 1000)
     return response
 
 
@@ -228,16 +237,16 @@ def _measure_all(sample: list[dict]) -> dict[str, list[float]]:
         form = {"given_name": given, "family_name": row["family_name"], "reason": "s47",
                 "dob-day": m if int(d) <= 12 else d, "dob-month": d if int(d) <= 12 else m, "dob-year": y}
         response = _timed(lambda form=form: worker.post(reverse("signpost:search"), form),
-                          times["search_page"])
+                          times, "search_page")
         first = re.search(r'href="/children/(\d+)/[?"]', response.content.decode())
         if first is not None:
             url = reverse("chronology:child", args=[int(first.group(1))])
-            _timed(lambda url=url: worker.get(url, {"reason": "s47"}), times["child_page"])
-        _timed(lambda: worker.get(reverse("home")), times["home_page"])
-        _timed(lambda: hub.get(reverse("alerts:alerts")), times["alert_queue"])
+            _timed(lambda url=url: worker.get(url, {"reason": "s47"}), times, "child_page")
+        _timed(lambda: worker.get(reverse("home")), times, "home_page")
+        _timed(lambda: hub.get(reverse("alerts:alerts")), times, "alert_queue")
         if alerts:
             url = reverse("alerts:alert", args=[alerts[i % len(alerts)]])
-            _timed(lambda url=url: hub.get(url), times["alert_page"])
+            _timed(lambda url=url: hub.get(url), times, "alert_page")
     return times
 
 
