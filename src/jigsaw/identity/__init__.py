@@ -6,14 +6,17 @@ the modules behind them are loaded on first use, so Splink loads only when a run
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+import importlib
+import sys
+import types
+from typing import TYPE_CHECKING, Any
 
 from jigsaw.lazy import lazy_api
 
 #: Each public name and the module that defines it (loaded on first use).
 _WHERE = {
     "FastScorer": "fastscore",
-    "RAW_COLUMNS": "prepare",
+    "RAW_COLUMNS": "record",
     "Thresholds": "contract",
     "address_tokens": "address",
     "cluster": "cluster",
@@ -27,6 +30,7 @@ _WHERE = {
     "pairwise": "report",
     "prepare": "prepare",
     "prepare_one": "prepare",
+    "prepare_row": "record",
     "probability": "explain",
     "rows_to_table": "prepare",
     "term_frequencies": "score",
@@ -51,6 +55,7 @@ __all__ = [
     "pairwise",
     "prepare",
     "prepare_one",
+    "prepare_row",
     "probability",
     "rows_to_table",
     "term_frequencies",
@@ -59,22 +64,46 @@ __all__ = [
     "weights_from_row",
 ]
 
-# A function named like its module: bound now, so importing the module later cannot
-# replace it with the module on the package.
-from .cluster import cluster  # noqa: E402
-from .prepare import prepare  # noqa: E402
-
 if TYPE_CHECKING:
     from .address import address_tokens
-    from .cluster import components
+    from .cluster import cluster, components
     from .contract import Thresholds
     from .explain import level_labels, probability, waterfall, weights_from_row
     from .fastscore import FastScorer, damerau_levenshtein
     from .model import generic_settings
     from .names import name_tokens, normalise_name
-    from .prepare import RAW_COLUMNS, prepare_one, rows_to_table
+    from .prepare import prepare, prepare_one, rows_to_table
+    from .record import RAW_COLUMNS, prepare_row
     from .report import missing_fields, pairwise, weights
     from .score import term_frequencies
 
 
 __getattr__, __dir__ = lazy_api(__name__, _WHERE)
+
+
+class _Identity(types.ModuleType):
+    """The package, whose ``cluster`` and ``prepare`` are functions named like their modules.
+
+    Loaded on first use like every name (``prepare`` needs PyArrow, ``cluster`` NumPy, which a
+    search or Django's start-up does not), yet never replaced by their module: importing a
+    submodule binds it on its package, and these names keep the function whoever imports first.
+    """
+
+    @property
+    def cluster(self) -> Any:
+        return importlib.import_module(".cluster", __name__).cluster
+
+    @cluster.setter
+    def cluster(self, _module: Any) -> None:
+        """The import system binding the submodule: the name stays the function."""
+
+    @property
+    def prepare(self) -> Any:
+        return importlib.import_module(".prepare", __name__).prepare
+
+    @prepare.setter
+    def prepare(self, _module: Any) -> None:
+        """The import system binding the submodule: the name stays the function."""
+
+
+sys.modules[__name__].__class__ = _Identity

@@ -15,8 +15,6 @@ from typing import Any
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from jigsaw.feeds import normalise_postcode, postcode_parts
-from jigsaw.identity.address import address_parts
 from jigsaw.identity.contract import INPUT_COLUMNS
 from jigsaw.identity.names import (
     canonical_given,
@@ -26,14 +24,13 @@ from jigsaw.identity.names import (
     normalise_name,
     surname_tokens,
 )
-
-#: Raw columns a caller supplies (any other columns are ignored).
-RAW_COLUMNS = ("unique_id", "source_system", "given_name", "family_name", "other_names",
-               "birth_date", "sex", "nhs_number", "upn", "postcode", "address")
-
-#: Given names that stand in for a name not yet known (maternity and ED records of newborns):
-#: treated as missing, so "Baby Smith" neither matches nor contradicts a named child.
-PLACEHOLDER_GIVEN_NAMES = frozenset({"baby", "unborn", "infant", "unknown", "unnamed"})
+from jigsaw.identity.record import PLACEHOLDER_GIVEN_NAMES, RAW_COLUMNS  # noqa: F401 (their home was here)
+from jigsaw.identity.record import address as _address
+from jigsaw.identity.record import address_postcode as _address_postcode
+from jigsaw.identity.record import given as _given
+from jigsaw.identity.record import given_first as _given_first
+from jigsaw.identity.record import postcode as _postcode
+from jigsaw.identity.record import swapped as _swapped
 
 _STR = pa.string()
 _TOKENS = pa.list_(pa.string())
@@ -55,49 +52,6 @@ def _blank_to_null(values: pa.Array) -> pa.Array:
 
 def _empty_to_null(values: pa.Array) -> pa.Array:
     return pc.if_else(pc.equal(values, ""), pa.scalar(None, values.type), values)
-
-
-def _swapped(iso: str) -> str | None:
-    """The date with day and month exchanged, where that is a different valid date."""
-    year, month, day = iso[:4], iso[5:7], iso[8:10]
-    if day == month or int(day) > 12:
-        return None
-    return f"{year}-{day}-{month}"
-
-
-def _postcode(raw: str) -> dict[str, str | None]:
-    """Unit, sector and district of a UK postcode (all ``None`` when it is not one)."""
-    canonical = normalise_postcode(raw)
-    if canonical is None:
-        return {"unit": None, "sector": None, "district": None}
-    _, district, sector, unit = postcode_parts(canonical)
-    return {"unit": unit, "sector": sector, "district": district}
-
-
-def _address_postcode(raw: str) -> dict[str, str | None]:
-    """A postcode read from an address: UK with its parts, else a foreign code kept as text."""
-    parts = _postcode(raw)
-    return parts if parts["unit"] else {"unit": raw.lower(), "sector": None, "district": None}
-
-
-def _address(text: str) -> dict[str, str | None]:
-    house, street, locality, code = address_parts(text)
-    # street and locality are compared without spaces: typists split and join words
-    # ("Cope Place" / "Copeplace", "Dalrymple S treet"), and the words are already expanded
-    street, locality = street.replace(" ", ""), locality.replace(" ", "")
-    return {"house": house or None, "street": street or None, "locality": locality or None,
-            "code": code or None}
-
-
-def _given(text: str) -> str:
-    """The given name with a placeholder ("Baby") taken as unknown."""
-    tokens = name_tokens(text)
-    return "" if not tokens or tokens[0] in PLACEHOLDER_GIVEN_NAMES else text
-
-
-def _given_first(text: str) -> str | None:
-    tokens = name_tokens(_given(text))
-    return tokens[0] if tokens else None
 
 
 def _column(table: pa.Table, name: str, length: int) -> pa.Array:

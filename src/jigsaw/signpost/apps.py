@@ -10,7 +10,7 @@ class SignpostConfig(AppConfig):
         # the audit pages' questions about people (jigsaw.audit.people): the log cannot import us
         from jigsaw.audit import people
 
-        from .matching import people_named
+        from .named import people_named
         from .scope import agencies_involved
 
         people.provide(people_named=people_named, agencies_involved=agencies_involved)

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import TYPE_CHECKING, Any
 
-import pyarrow as pa
 from django.db import connections
 
-from jigsaw.identity import RAW_COLUMNS, rows_to_table
+from jigsaw.identity import RAW_COLUMNS
+
+if TYPE_CHECKING:
+    import pyarrow as pa
 
 #: RAW_COLUMNS plus the row hash, which tells a later run whether a record's details changed.
 COLUMNS = (*RAW_COLUMNS, "row_hash")
@@ -31,6 +34,18 @@ def load(ids: Iterable[int] | None = None, using: str = "default") -> pa.Table:
     NHS numbers that failed their check were set aside at import (``nhs_number`` is blank and
     ``nhs_number_invalid`` holds the text), so only valid numbers reach the model.
     """
+    from jigsaw.identity import rows_to_table  # Arrow: loaded only by the callers that want a table
+
+    return rows_to_table(_fetch(ids, using), COLUMNS)
+
+
+def load_rows(ids: Iterable[int], using: str = "default") -> list[dict[str, Any]]:
+    """The records with ``ids`` as dicts of :data:`COLUMNS`, in id order: :func:`load` without
+    Arrow, for the few candidates of one search."""
+    return [dict(zip(COLUMNS, row, strict=True)) for row in _fetch(ids, using)]
+
+
+def _fetch(ids: Iterable[int] | None, using: str) -> list[tuple]:
     rows: list[tuple] = []
     with connections[using].cursor() as cur:
         if ids is None:
@@ -44,4 +59,4 @@ def load(ids: Iterable[int] | None = None, using: str = "default") -> pa.Table:
                 marks = ", ".join(["%s"] * len(part))
                 cur.execute(_SELECT + f" WHERE pr.id IN ({marks}) ORDER BY pr.id", part)
                 rows.extend(_row(r) for r in cur.fetchall())
-    return rows_to_table(rows, COLUMNS)
+    return rows

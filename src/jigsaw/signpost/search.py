@@ -1,7 +1,7 @@
 """A practitioner's search: "is this child known, and who else is working with them?"
 
 The search is the real-time half of linkage (DESIGN: one identity model): the query is
-normalised exactly like a stored record (:func:`~jigsaw.identity.prepare.prepare_one`), scored
+normalised exactly like a stored record (:func:`~jigsaw.identity.record.prepare_row`), scored
 against its candidates with the same trained model as the batch run, and the scored records are
 grouped into the resolved people they belong to.
 
@@ -26,15 +26,14 @@ from dataclasses import asdict, dataclass, field
 from datetime import date
 from typing import Any
 
-import pyarrow as pa
 from django.conf import settings
 from django.utils import timezone
 
 from jigsaw.feeds import is_valid_nhs_number, normalise_nhs_number, normalise_postcode, postcode_parts
-from jigsaw.identity import Thresholds, name_tokens, prepare_one, waterfall, weights_from_row
+from jigsaw.identity import Thresholds, name_tokens, prepare_row, waterfall, weights_from_row
 from jigsaw.records.models import PersonRecord
 from jigsaw.signpost import gate, shielding
-from jigsaw.signpost.matching import RULE_LIMIT, near_names_born_on, score_record, scorer
+from jigsaw.signpost.matching import RULE_LIMIT, near_names_born_on, score_key, scorer
 from jigsaw.signpost.models import MatchKey, RecordLink
 from jigsaw.signpost.plain import plain_evidence
 from jigsaw.signpost.signposts import Signpost, signposts_for_people
@@ -229,8 +228,7 @@ def search(query: SearchQuery, searched_by: str, reason: str, using: str = "defa
         raise SearchRefused("say who is searching")
     clean = validate(query)
     echo = {**clean, "birth_date": clean["birth_date"].isoformat()}
-    prepared = prepare_one(clean)
-    scored = _score(prepared, using)
+    scored = _score(prepare_row(clean, unique_id=0), using)
     best = _best_per_person(scored, using)
     matches = _matches(best, scored, clean, using)
     matches.sort(key=lambda m: (-(m[0]), m[1].person_id))
@@ -246,7 +244,7 @@ def search(query: SearchQuery, searched_by: str, reason: str, using: str = "defa
     return SearchResult(echo, why, results, "" if results else NO_MATCH)
 
 
-def _score(prepared: pa.Table, using: str) -> pa.Table:
+def _score(key: dict[str, Any], using: str) -> list[dict[str, Any]]:
     """The query scored against its candidates.
 
     The candidates are the batch linker's blocking rules (:func:`~jigsaw.signpost.matching.
@@ -256,22 +254,21 @@ def _score(prepared: pa.Table, using: str) -> pa.Table:
     within two edits (:func:`~jigsaw.signpost.matching.near_names_born_on`), so a typo in both
     names does too ("Jesica Tompson" for Jessica Thompson).
     """
-    key = prepared.to_pylist()[0]
     extra: list[int] = []
     if key["family_name"] and key["birth_date_swapped"]:
         extra = list(MatchKey.objects.using(using)
                      .filter(family_name=key["family_name"], birth_date=key["birth_date_swapped"])
                      .values_list("record_id", flat=True)[:RULE_LIMIT])
     extra += near_names_born_on(key, using)
-    return score_record(prepared, using, extra=extra)
+    return score_key(key, using, extra=extra)
 
 
-def _best_per_person(scored: pa.Table, using: str) -> dict[int, tuple[int, float, bool, str]]:
+def _best_per_person(scored: list[dict[str, Any]], using: str) -> dict[int, tuple[int, float, bool, str]]:
     """person id -> (row of its best-scoring record, probability, shielded, shield contact)."""
-    if scored.num_rows == 0:
+    if not scored:
         return {}
-    record_ids = scored.column("unique_id_r").to_pylist()
-    probs = scored.column("match_probability").to_pylist()
+    record_ids = [r["unique_id_r"] for r in scored]
+    probs = [r["match_probability"] for r in scored]
     links = {r: (p, s, c) for r, p, s, c in RecordLink.objects.using(using)
              .filter(record_id__in=record_ids)
              .values_list("record_id", "person_id", "person__shielded", "person__shield_contact")}
@@ -289,8 +286,8 @@ def _best_per_person(scored: pa.Table, using: str) -> dict[int, tuple[int, float
     return best
 
 
-def _matches(best: dict[int, tuple[int, float, bool, str]], scored: pa.Table, clean: dict[str, Any],
-             using: str) -> list[tuple[float, Match]]:
+def _matches(best: dict[int, tuple[int, float, bool, str]], scored: list[dict[str, Any]],
+             clean: dict[str, Any], using: str) -> list[tuple[float, Match]]:
     """The people to show, each with the probability it is ranked by.
 
     A shielded person is shown if and only if the query matches one of its records exactly on
@@ -302,9 +299,9 @@ def _matches(best: dict[int, tuple[int, float, bool, str]], scored: pa.Table, cl
     exact = shielding.exact_records(
         shielding.ExactKey.of(clean["given_name"], clean["family_name"], clean["birth_date"],
                               clean["nhs_number"]), shielded_ids, using) if shielded_ids else {}
-    ids = scored.column("unique_id_r")
+    ids = [r["unique_id_r"] for r in scored]
     shown = {p: v for p, v in best.items() if not v[2] and v[1] >= POSSIBLE}
-    details = _details([ids[v[0]].as_py() for v in shown.values()], using)
+    details = _details([ids[v[0]] for v in shown.values()], using)
     model = scorer(using).model
     fields = [c["output_column_name"] for c in model["comparisons"]]
     out: list[tuple[float, Match]] = []
@@ -314,12 +311,11 @@ def _matches(best: dict[int, tuple[int, float, bool, str]], scored: pa.Table, cl
             "birth_date": rec["birth_date"].isoformat()}, shielded=True,
             message=shielding.message(best[person][3]))))
     for person, (row, prob, _shielded, _contact) in shown.items():
-        values = {name: scored.column(name)[row].as_py() for name in scored.column_names
-                  if name.startswith(("gamma_", "mw_"))}
+        values = {name: value for name, value in scored[row].items() if name.startswith(("gamma_", "mw_"))}
         steps = [s.as_dict() for s in waterfall(model, *weights_from_row(values, fields))]
         band = "high" if prob >= HIGH else "possible"
         words = plain_evidence(steps)
-        out.append((prob, Match(person, band, round(prob, 4), steps, details.get(ids[row].as_py(), {}),
+        out.append((prob, Match(person, band, round(prob, 4), steps, details.get(ids[row], {}),
                                 why=words["for"], why_not=words["against"])))
     return out
 
