@@ -32,9 +32,9 @@ from jigsaw.synth.returns import write_returns
 from tests.conftest import BOTH
 
 CHILDREN, SEED = 400, 3
-INPUT_DIGEST = "dbe2196f6e4532af47b7fa08645491dcae321757e171f8f13c586697a8f79e79"
-READ_DIGEST = "b603f59aae0b6b07f20663673457f8feeba41b1724f7a43bdf3e045424adef20"
-STORED_DIGEST = "0d35b93d1441548e120df279b09d51dbc4434c92a5a26fbd1be348fb7f096287"
+INPUT_DIGEST = "b06838bbb07c34c18a2c5d1ff565c8b35af18b945e2e7c970e2b3d5c427be275"
+READ_DIGEST = "650449b57f3359091751eefd796a31d3e9f0197c4d8e85f9d71ff5be78488134"
+STORED_DIGEST = "6514685713138e3ab8bdb02e0651c3d93ac5acff554ee0dd3ca87250d248f725"
 
 
 def _nth(text: str, pattern: str, n: int, replacement: str) -> str:
@@ -62,6 +62,25 @@ def make_returns(out: Path) -> tuple[Path, list[Path]]:
     text = _nth(text, r"<PersonBirthDate>[^<]*<", 20, "<PersonBirthDate>2013-02-29<")
     text = _nth(text, r"<Disability>[^<]*<", 4, "<Disability>WINGS<")
     text = _nth(text, r"<ReasonForClosure>[^<]*<", 2, "<ReasonForClosure>RC99<")
+    text = _nth(text, r"<ReferralNFA>0<", 6, "<ReferralNFA>1<")
+    # what synth never writes: a second episode of need (on one line), assessment factors,
+    # plan ends, and an initial conference given at two levels (one event)
+    text = _nth(text, r"(?s)(<CINdetails>.*?</CINdetails>)", 8, (
+        r"\1<CINdetails><CINreferralDate>2025-12-01</CINreferralDate><ReferralSource>1A"
+        "</ReferralSource><PrimaryNeedCode>N2</PrimaryNeedCode><Assessments>"
+        "<AssessmentActualStartDate>2025-12-02</AssessmentActualStartDate>"
+        "<AssessmentAuthorisationDate>2025-12-20</AssessmentAuthorisationDate>"
+        "<FactorsIdentifiedAtAssessment><AssessmentFactors>2A</AssessmentFactors>"
+        "<AssessmentFactors>4B</AssessmentFactors></FactorsIdentifiedAtAssessment></Assessments>"
+        "<CINPlanDates><CINPlanStartDate>2025-12-21</CINPlanStartDate><CINPlanEndDate>"
+        "2026-02-01</CINPlanEndDate></CINPlanDates></CINdetails>"))
+    text = _nth(text, r"(<Section47>\s*<S47ActualStartDate>[^<]*</S47ActualStartDate>\s*"
+                r"<DateOfInitialCPC>([^<]*)</DateOfInitialCPC>)", 2,
+                r"<DateOfInitialCPC>\2</DateOfInitialCPC>\1")
+    text = _nth(text, r"(<CPPstartDate>[^<]*</CPPstartDate>)", 4,
+                r"\1<CPPendDate>2026-01-05</CPPendDate>")
+    text = _nth(text, r"(<CINPlanStartDate>[^<]*</CINPlanStartDate>)", 11,
+                r"\1\n<CINPlanEndDate>2026-01-06</CINPlanEndDate>")
     cin.write_text(text, encoding="utf-8")
     for name, faults in {
         "header.csv": [(r"\n(LA-[^,\n]*),\d,", 2, r"\n\1,3,"),  # SEX 3
