@@ -177,9 +177,10 @@ def test_real_commits_and_a_rolled_back_file_between_them(db_alias, tmp_path, mo
 @pytest.mark.parametrize("lookup_rows", [0, 10**9], ids=["joined", "looked-up"])
 def test_a_small_file_is_surveyed_by_key_lookups_with_the_same_outcomes(
         db_alias, tmp_path, monkeypatch, lookup_rows):
-    """Up to apply.LOOKUP_ROWS staged rows the survey looks rows up by key instead of joining
-    the stage to the source's stored rows: every outcome must be the same either way."""
-    monkeypatch.setattr(apply, "LOOKUP_ROWS", lookup_rows)
+    """Up to apply.LOOKUP_ROWS staged rows PostgreSQL's survey looks rows up by key instead of
+    joining the stage to the source's stored rows: every outcome must be the same either way
+    (both forms are run on both databases here)."""
+    monkeypatch.setattr(apply, "survey_by_lookups", lambda _vendor, staged: staged <= lookup_rows)
     folder = tmp_path / "gp"
     people(folder, "gp1", ["P1", "P2"])
     rows = [["gp1", f"E{n}", "P1", "gp_appointment", "2024-05-0" + str(n), "{}", f"visit {n}"]
@@ -202,3 +203,9 @@ def test_a_small_file_is_surveyed_by_key_lookups_with_the_same_outcomes(
     reasons = sorted(QuarantinedRow.objects.using(db_alias).values_list("reason", flat=True))
     assert reasons == ["person_source_id names a person this source system has not sent; send "
                        "the person first", "repeats the row at line 2 exactly; loaded once"]
+
+
+def test_only_postgresql_surveys_small_files_by_lookups():
+    assert apply.survey_by_lookups("postgresql", 10)
+    assert not apply.survey_by_lookups("postgresql", apply.LOOKUP_ROWS + 1)
+    assert not apply.survey_by_lookups("sqlite", 10)  # its joined form looks rows up already

@@ -89,7 +89,7 @@ def load_file(batches: Iterator[Batch | End], unit: Unit, kind: str, connection,
     ss_id = system.pk if system else None
     with connection.cursor() as cur:
         found = _store(cur, spec, ss_id, batch.pk, connection.vendor, path,
-                       lookups=stager.staged <= apply.LOOKUP_ROWS)
+                       lookups=apply.survey_by_lookups(connection.vendor, stager.staged))
         loaded = found.new + found.changed
         if found.open_quarantine:
             done.resolved = quarantine.resolve_quarantine(cur, kind, ss_id, batch.pk)
