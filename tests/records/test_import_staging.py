@@ -172,3 +172,40 @@ def test_real_commits_and_a_rolled_back_file_between_them(db_alias, tmp_path, mo
     assert _temp_tables_left(db_alias) == []
     seconds = ImportBatch.objects.using(db_alias).filter(file_name=str(events))
     assert seconds.get().seconds > 0  # durations are recorded after the run
+
+
+@pytest.mark.parametrize("lookup_rows", [0, 10**9], ids=["joined", "looked-up"])
+def test_a_small_file_is_surveyed_by_key_lookups_with_the_same_outcomes(
+        db_alias, tmp_path, monkeypatch, lookup_rows):
+    """Up to apply.LOOKUP_ROWS staged rows PostgreSQL's survey looks rows up by key instead of
+    joining the stage to the source's stored rows: every outcome must be the same either way
+    (both forms are run on both databases here)."""
+    monkeypatch.setattr(apply, "survey_by_lookups", lambda _vendor, staged: staged <= lookup_rows)
+    folder = tmp_path / "gp"
+    people(folder, "gp1", ["P1", "P2"])
+    rows = [["gp1", f"E{n}", "P1", "gp_appointment", "2024-05-0" + str(n), "{}", f"visit {n}"]
+            for n in range(1, 5)]
+    write_csv(folder / "events.csv", EVENTS_HEADER, rows)
+    first = import_paths([folder], using=db_alias)
+    assert [(f.accepted, f.quarantined) for f in first.files] == [(2, 0), (4, 0)]
+    rows[1][6] = "visit two, corrected"  # changed
+    rows.append(["gp1", "E5", "P2", "gp_appointment", "2024-06-01", "{}", "new"])  # new
+    rows.append(["gp1", "E6", "NOBODY", "gp_appointment", "2024-06-02", "{}", "dangling"])
+    rows.append(list(rows[0]))  # an exact repeat of an unchanged row
+    events = write_csv(tmp_path / "again" / "events.csv", EVENTS_HEADER, rows)
+    [again] = import_paths([events], using=db_alias).files
+    assert (again.rows_read, again.accepted, again.unchanged, again.quarantined) == (7, 2, 3, 2)
+    stored = Event.objects.using(db_alias).filter(source_system__code="gp1")
+    assert sorted(stored.values_list("record_key", "summary")) == [
+        ("E1", "visit 1"), ("E2", "visit two, corrected"), ("E3", "visit 3"), ("E4", "visit 4"),
+        ("E5", "new")]
+    assert RecordVersion.objects.using(db_alias).count() == 1
+    reasons = sorted(QuarantinedRow.objects.using(db_alias).values_list("reason", flat=True))
+    assert reasons == ["person_source_id names a person this source system has not sent; send "
+                       "the person first", "repeats the row at line 2 exactly; loaded once"]
+
+
+def test_only_postgresql_surveys_small_files_by_lookups():
+    assert apply.survey_by_lookups("postgresql", 10)
+    assert not apply.survey_by_lookups("postgresql", apply.LOOKUP_ROWS + 1)
+    assert not apply.survey_by_lookups("sqlite", 10)  # its joined form looks rows up already

@@ -88,7 +88,8 @@ def load_file(batches: Iterator[Batch | End], unit: Unit, kind: str, connection,
     done = Loaded(kind, system, batch.pk, rows_read=end.rows_read)
     ss_id = system.pk if system else None
     with connection.cursor() as cur:
-        found = _store(cur, spec, ss_id, batch.pk, connection.vendor, path)
+        found = _store(cur, spec, ss_id, batch.pk, connection.vendor, path,
+                       lookups=apply.survey_by_lookups(connection.vendor, stager.staged))
         loaded = found.new + found.changed
         if found.open_quarantine:
             done.resolved = quarantine.resolve_quarantine(cur, kind, ss_id, batch.pk)
@@ -116,9 +117,13 @@ def load_file(batches: Iterator[Batch | End], unit: Unit, kind: str, connection,
     return done
 
 
-def _store(cur, spec, ss_id: int | None, batch_id: int, vendor: str, path: Path) -> apply.Survey:
-    """Quarantine what cannot load, then write new and changed rows (keeping history)."""
-    found = apply.survey(cur, spec, ss_id)
+def _store(cur, spec, ss_id: int | None, batch_id: int, vendor: str, path: Path,
+           lookups: bool = False) -> apply.Survey:
+    """Quarantine what cannot load, then write new and changed rows (keeping history).
+
+    ``lookups``: the stage is small enough to survey by key lookups (see ``apply.survey``).
+    """
+    found = apply.survey(cur, spec, ss_id, lookups)
     if ss_id is None:
         return found
     if found.duplicates or found.dangling:
@@ -126,7 +131,7 @@ def _store(cur, spec, ss_id: int | None, batch_id: int, vendor: str, path: Path)
             apply.mark_duplicates(cur, spec)
         if found.dangling:
             apply.mark_dangling(cur, spec, ss_id)
-        found = apply.survey(cur, spec, ss_id)
+        found = apply.survey(cur, spec, ss_id, lookups)
     if found.changed:
         _expect(apply.keep_history(cur, spec, ss_id, batch_id, vendor), found.changed,
                 "versions kept", path)

@@ -93,6 +93,7 @@ class Stager:
         self.columns = STAGE_META + columns
         self._load_sql = self._insert_sql(self.name, self.columns)
         self._dead_rows = 0  # rows deleted from (or about to be) since the last TRUNCATE
+        self.staged = 0  # rows staged to load for the current file
         self._created = False  # made by this run (forgotten when a file rolls back)
         self._quarantine_sql = self._insert_sql(QUARANTINE_TABLE, QUARANTINE_COLUMNS)
 
@@ -119,6 +120,7 @@ class Stager:
             "raw TEXT, raw_hash TEXT)",  # keyed: looked up by line for each late quarantine
         ]
         tables = (self.name, QUARANTINE_TABLE, RAW_TABLE)
+        self.staged = 0
         if self._created:
             statements = []
         self._created = True
@@ -143,6 +145,7 @@ class Stager:
 
         On PostgreSQL they may come already as COPY text (``copy_text``).
         """
+        self.staged += rows.count(b"\n") if isinstance(rows, bytes) else len(rows)
         self._write(self._load_sql, rows)
 
     def quarantine(self, rows: list[tuple]) -> None:
