@@ -43,6 +43,30 @@ def _cpu(url: str, first: int = 0, last: int | None = None) -> dict[str, float]:
     return latency_stats(CPU_MS[url][first:last])
 
 
+def _pdf_split() -> dict[str, list[float]]:
+    """CPU seconds of the PDF's three steps, twice: the report's tables, the HTML (which draws
+    the charts), WeasyPrint's layout and PDF."""
+    import weasyprint
+    from django.template.loader import render_to_string
+    from django.test import RequestFactory
+
+    from jigsaw.insight import picture_views
+
+    request = RequestFactory().get("/board-report.pdf", HTTP_HOST="127.0.0.1")
+    split: dict[str, list[float]] = {"tables": [], "html_and_charts": [], "weasyprint": []}
+    for _ in range(2):
+        cpu = time.process_time()
+        context = picture_views._report_context("default")
+        split["tables"].append(round(time.process_time() - cpu, 2))
+        cpu = time.process_time()
+        html = render_to_string("insight/board_report.html", context, request=request)
+        split["html_and_charts"].append(round(time.process_time() - cpu, 2))
+        cpu = time.process_time()
+        weasyprint.HTML(string=html, base_url="http://127.0.0.1/").write_pdf()
+        split["weasyprint"].append(round(time.process_time() - cpu, 2))
+    return split
+
+
 def _measure(requests: int) -> dict:
     import datetime as dt
 
@@ -88,6 +112,7 @@ def _measure(requests: int) -> dict:
     pdf_ms, pdf_size = _timed(client, pdf_url, 3)
     cache.clear()  # the PDF on the first view after new data too (its tables computed afresh)
     pdf_cold_ms, _ = _timed(client, pdf_url, 1)
+    pdf_split = _pdf_split()
     return {
         "people": Person.objects.count(),
         "events": Event.objects.count(),
@@ -101,6 +126,7 @@ def _measure(requests: int) -> dict:
         "quality_page": latency_stats(quality_ms),
         "board_report_pdf": latency_stats(pdf_ms),
         "board_report_pdf_first_view": latency_stats(pdf_cold_ms),
+        "board_report_pdf_cpu_split_s": pdf_split,
         "cpu_ms_this_process": {
             "indicators_page_first_view": _cpu(page, 0, 3),
             "indicators_page": _cpu(page, 3),

@@ -108,3 +108,15 @@ def test_the_page_shows_the_neighbours_or_says_none_is_loaded(make_user, loaded,
     cache.clear()
     page = page_of(client.get(reverse("insight:picture")))
     assert "Local authority: Gateshead (2024-25, published)" in page
+
+
+def test_the_command_loads_a_list_and_says_what_is_wrong_in_one_line(tmp_path, jigsaw):
+    env = {"JIGSAW_DATA_DIR": str(tmp_path / "data"),
+           "JIGSAW_DATABASE_URL": f"sqlite:///{tmp_path / 'cli.sqlite3'}"}
+    values, listed = _files(tmp_path)
+    done = jigsaw("insight", "comparators", "import", str(values), "--neighbours", str(listed), env=env)
+    assert done.returncode == 0 and "5 comparator values loaded" in done.stdout
+    listed.write_text(LIST + "Zed,Bee,x\n")
+    bad = jigsaw("insight", "comparators", "import", str(values), "--neighbours", str(listed), env=env)
+    assert bad.returncode == 1 and "one local authority per list" in bad.stderr
+    assert len(bad.stderr.strip().splitlines()) == 1
