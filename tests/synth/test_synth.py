@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import json
 import re
 from collections import Counter, defaultdict
@@ -304,3 +305,20 @@ def test_config_rates_must_be_probabilities():
     with pytest.raises(ValueError, match="nickname_rate"):
         SynthConfig(nickname_rate=1.5)
     assert SynthConfig().pattern_rate("injury_pattern") > 0
+
+
+def test_returns_and_incidents_carry_the_follow_up_times_the_picture_reads(feeds):
+    """Return home interviews (72 hours) and Operation Encompass notices (next school day) as details."""
+    events = feeds.rows("events")
+    returns = [r for r in events if r["event_type"] == "missing_return"]
+    incidents = [r for r in events if r["event_type"] == "domestic_abuse_incident"]
+    assert returns and incidents
+    interviewed = [json.loads(r["details"])["return_interview_at"] for r in returns if r["details"]]
+    assert 0 < len(interviewed) <= len(returns)
+    for r in returns:
+        if r["details"]:
+            at = dt.datetime.fromisoformat(json.loads(r["details"])["return_interview_at"])
+            assert at > dt.datetime.fromisoformat(r["occurred_at"])
+    for r in incidents:
+        told = dt.datetime.fromisoformat(json.loads(r["details"])["encompass_notified_at"])
+        assert told.date() > dt.date.fromisoformat(r["occurred_at"]) and told.weekday() < 5

@@ -75,6 +75,12 @@ EXPECTED: dict[str, dict[str, int]] = {
     "insight:board-report-pdf": only(*FIGURES),
     # the sample indicator does not exist: 404 for the roles allowed in, 403 before that for the rest
     "insight:chart": {**only(), **dict.fromkeys(FIGURES, 404)},
+    # drawing an audit sample shows no child; its files and grading name one, and supervision is a
+    # manager's record: both need the aggregates and the (vetted) review areas, a safeguarding lead
+    "insight:audits": only(*FIGURES),
+    "insight:audit-programme": {**only(), Role.SAFEGUARDING_LEAD: 404},
+    "insight:audit-file": {**only(), Role.SAFEGUARDING_LEAD: 404},
+    "insight:supervision-new": only(Role.SAFEGUARDING_LEAD),
     "reviews:list": only(Role.SOCIAL_WORKER, Role.SAFEGUARDING_LEAD),
     "reviews:new": only(Role.SOCIAL_WORKER, Role.SAFEGUARDING_LEAD),
     # the sample review does not exist: 404 for the roles allowed in, 403 before that for the rest

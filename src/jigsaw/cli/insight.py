@@ -28,14 +28,19 @@ def comparators() -> None:
 @comparators.command("import")
 @click.argument("path", type=click.Path(path_type=Path))
 @click.option("--sample", is_flag=True, help="Load the shipped sample of published DfE values instead.")
-def comparators_import(path: Path, sample: bool) -> None:
+@click.option(
+    "--neighbours",
+    type=click.Path(path_type=Path),
+    help="A statistical-neighbour list (local_authority,neighbour,source): average its neighbours' values.",
+)
+def comparators_import(path: Path, sample: bool, neighbours: Path | None) -> None:
     """Load a comparator CSV (indicator,area_type,area,period,value,source): all rows or none."""
     setup_django()
-    from jigsaw.insight.comparators import SAMPLE, ComparatorError, import_file
+    from jigsaw.insight.comparators import ComparatorError, import_file, import_sample
     from jigsaw.records.database import db
 
     try:
-        n = import_file(SAMPLE if sample else path, db())
+        n = import_sample(db()) if sample else import_file(path, db(), neighbours)
     except ComparatorError as exc:
         raise UserError(str(exc)) from None
     click.echo(f"{n} comparator values loaded")

@@ -17,10 +17,20 @@ from jigsaw.reviews.models import PlanAction
 
 from . import attendance, audits, charts, comparators, disclosure, indicators, picture, workforce
 from .disclosure import Figure
-from .models import WorkforceReturn
+from .models import Comparator, WorkforceReturn
 from .sections import Row, Section
 
 BLANK = Figure(None, "", disclosure.NOT_APPLICABLE)
+NO_NEIGHBOURS = "no statistical-neighbour value loaded"
+
+
+def _area_label(c: Comparator) -> str:
+    """England; a region or authority by name; a neighbour group by the name its import gave it."""
+    if c.area_type == "england":
+        return "England"
+    if c.area_type == "statistical_neighbours" and "neighbour" in c.area.lower():
+        return c.area
+    return f"{c.get_area_type_display()}: {c.area}"
 
 
 def _text(value: float | int | None, unit: str = "") -> Figure:
@@ -72,8 +82,9 @@ def indicator_sections(pic: picture.Picture, using: str) -> tuple[list[Section],
             rows.append(Row([label], figs, total=label == shown.year[0]))
         benchmark_rows = []
         first_benchmark = None
-        for c in comps.get(ind.id, []):
-            area = f"{c.get_area_type_display()}: {c.area}" if c.area_type != "england" else "England"
+        shown_comps = comps.get(ind.id, [])
+        for c in shown_comps:
+            area = _area_label(c)
             figs = (
                 [BLANK, BLANK, Figure(c.value, f"{c.value:,.1f}")]
                 if ind.unit == indicators.PERCENT
@@ -82,6 +93,10 @@ def indicator_sections(pic: picture.Picture, using: str) -> tuple[list[Section],
             benchmark_rows.append(Row([f"{area} ({c.period}, published)"], figs))
             if first_benchmark is None:
                 first_benchmark = (f"{area} {c.period}", c.value)
+        if not any(c.area_type == "statistical_neighbours" for c in shown_comps):
+            none = Figure(None, NO_NEIGHBOURS, disclosure.NOT_APPLICABLE)
+            blanks = [BLANK, BLANK] if ind.unit == indicators.PERCENT else [BLANK]
+            benchmark_rows.append(Row(["Statistical neighbours"], [*blanks, none]))
         rows += benchmark_rows
         missing = "" if shown.recorded else "Not recorded by any source yet, so not counted. "
         per = f"Rates use {pic.population_note} ({pic.population:,})." if ind.unit == indicators.RATE else ""

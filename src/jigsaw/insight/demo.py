@@ -50,7 +50,7 @@ def csww_xml(workers: int = 60, seed: int = 16, year: int | None = None) -> str:
 def load(using: str, today: dt.date | None = None) -> dict[str, int]:
     """Comparators, a CSWW return, a month of supervision and an audit sample with some graded files."""
     today = today or dt.date.today()
-    loaded = comparators.import_file(comparators.SAMPLE, using)  # replaces in place: safe to repeat
+    loaded = comparators.import_sample(using)  # replaces in place: safe to repeat
     if WorkforceReturn.objects.using(using).filter(file_name="csww_demo.xml").exists():
         return {"comparators": loaded, "audited": 0}  # the demo ran before: keep what it made
     with tempfile.TemporaryDirectory() as folder:

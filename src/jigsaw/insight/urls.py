@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import picture_views, views
+from . import audit_views, picture_views, views
 
 app_name = "insight"
 
@@ -16,4 +16,8 @@ urlpatterns = [
     path("workforce-and-quality/export.csv", picture_views.quality_csv, name="quality-csv"),
     path("board-report/", picture_views.board_report, name="board-report"),
     path("board-report.pdf", picture_views.board_report_pdf, name="board-report-pdf"),
+    path("audits/", audit_views.audits_page, name="audits"),
+    path("audits/<int:programme_id>/", audit_views.programme_page, name="audit-programme"),
+    path("audits/<int:programme_id>/files/<int:audit_id>/", audit_views.audit_file_page, name="audit-file"),
+    path("supervision/new/", audit_views.supervision_page, name="supervision-new"),
 ]

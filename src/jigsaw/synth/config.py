@@ -88,6 +88,17 @@ class SynthConfig:
     ethnicity_not_obtained_share: float = 0.7  #: of those, not obtained (NOBT); the rest refused
     social_care_upn_rate: float = 0.3  #: children's social care records of pupils with the UPN
 
+    # --- follow-up times the partnership picture reads (docs/insight.md) -----------------------
+    # Illustrative shares, not published rates: no national figure for either is assumed.
+    #: returns from missing with a return home interview within 72 hours (DfE, Children who run
+    #: away or go missing from home or care, 2014: the interview is offered within 72 hours)
+    return_interview_within_72h: float = 0.6
+    #: returns whose interview came later (the rest record none: declined or not held)
+    return_interview_later: float = 0.25
+    #: domestic abuse incidents the school was told of before the next school day (Operation
+    #: Encompass: police notify the school's key adult before the start of the next school day)
+    encompass_before_school: float = 0.8
+
     # --- injected risk patterns: expected injections per child --------------------------------
     rate_non_mobile_injury: float = 0.001
     rate_injury_pattern: float = 0.002

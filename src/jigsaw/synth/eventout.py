@@ -8,6 +8,7 @@ import pyarrow.compute as pc
 
 from jigsaw.synth import texts as tx
 from jigsaw.synth.context import Ctx
+from jigsaw.synth.followups import add_follow_ups
 from jigsaw.synth.identifiers import EVENT_CAP, source_ids
 from jigsaw.synth.records import Records
 from jigsaw.synth.rng import pick
@@ -62,7 +63,8 @@ def event_columns(ctx: Ctx, recs: Records, ev: dict[str, np.ndarray],
         "summary": tx.SUMMARY.take(pa.array(e["text"])),
         "kind": pa.array(tx.KIND, pa.string()).take(pa.array(kind)),
         "significance": pa.array(tx.SIGNIFICANCE, pa.string()).take(pa.array(signif)),
-        "details": tx.DETAILS.take(pa.array(e["text"])),
+        "details": add_follow_ups(tx.DETAILS.take(pa.array(e["text"])), e["etype"], e["date"], e["text"],
+                                  ctx.streams.get("events:follow-ups"), ctx.plan.config),
     }
     inverse = np.empty(n, "int64")
     inverse[order] = np.arange(n)

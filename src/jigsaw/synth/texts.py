@@ -161,6 +161,7 @@ for _present in (False, True):
 
 SUMMARY = escape(pa.array(_b.summary, pa.string()))  # CSV-ready
 DETAILS = escape(pa.array(_b.details, pa.string()))
+DETAILS_RAW: tuple[str | None, ...] = tuple(_b.details)  # the same, unescaped (synth/followups.py)
 
 
 def plain(etype: str, variant: np.ndarray | int = 0, mob: np.ndarray | int = 0) -> np.ndarray:
