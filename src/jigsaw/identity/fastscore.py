@@ -101,6 +101,9 @@ def _address_levels() -> dict[str, Predicate]:
     def street(x: Row, y: Row) -> bool:
         return _close(x["street"], y["street"])
 
+    def across(x: Row, y: Row) -> bool:
+        return _close(x["street"], y.get("place")) or _close(x.get("place"), y["street"])
+
     def locality(x: Row, y: Row) -> bool:
         return _close(x["locality"], y["locality"])
 
@@ -117,6 +120,7 @@ def _address_levels() -> dict[str, Predicate]:
 
     return {
         "same house and street": lambda x, y: house(x, y) and street(x, y),
+        "same house number, the street on another line": lambda x, y: house(x, y) and across(x, y),
         "same street": street,
         "same house number": house,
         "same postcode and locality": lambda x, y: code(x, y) and locality(x, y),

@@ -161,7 +161,11 @@ def _close(column: str) -> str:
     Levenshtein's (a swap of neighbours is two edits), five times quicker in DuckDB than
     Damerau-Levenshtein on strings as long as street names.
     """
-    a, b = f"{column}_l", f"{column}_r"
+    return _close_pair(f"{column}_l", f"{column}_r")
+
+
+def _close_pair(a: str, b: str) -> str:
+    """SQL: :func:`_close` of two columns that need not share a name (a street and a place)."""
     return (f"({a} = {b} OR (least(length({a}), length({b})) >= 6 AND abs(length({a}) - length({b})) <= 2"
             f" AND (substr({a}, 1, 1) = substr({b}, 1, 1) OR right({a}, 1) = right({b}, 1))"
             f" AND levenshtein({a}, {b}) <= 2))")
@@ -177,8 +181,14 @@ _NEAR_POSTCODE = ("(postcode_sector_l = postcode_sector_r OR"
 
 #: The street-address comparison's graded levels, most specific first: (label, SQL). A pair takes
 #: the first that holds; ``tests/identity/test_fastscore.py`` checks the Python forms agree.
+#: The street on one record read as the other's other line ("place"): a line left out or two
+#: lines written in the other order ("121 Blackbutt Street, Ethnam Farm" / "121 Ethnam Farm,
+#: Blackbutt Street"; "4, Raworth Cottage" / "4 Hodgkinson Street, Raworth Cottage").
+_STREET_ACROSS = (f"({_close_pair('street_l', 'place_r')} OR {_close_pair('place_l', 'street_r')})")
+
 ADDRESS_LEVELS = (
     ("same house and street", f"{_SAME_HOUSE} AND {_close('street')}"),
+    ("same house number, the street on another line", f"{_SAME_HOUSE} AND {_STREET_ACROSS}"),
     ("same street", _close("street")),
     ("same house number", _SAME_HOUSE),
 )
@@ -256,6 +266,9 @@ BLOCKING_RULES = (
     "l.family_name = r.given_name AND l.birth_date = r.birth_date",
     block_on("house_number", "street", "locality"),
     block_on("family_name", "street", "postcode"),
+    block_on("house_number", "postcode"),
+    block_on("family_name", "postcode"),
+    block_on("given_group", "family_name", "house_number"),
     # For a pair whose names are both wrong, or whose postcode is mistyped: a birth date with
     # one piece of the address; a postcode with a given name, or a name written in the other
     # name's field. On the synthetic partnership they add 5% to the pairs scored and no true

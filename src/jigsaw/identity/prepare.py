@@ -16,7 +16,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from jigsaw.feeds import normalise_postcode, postcode_parts
-from jigsaw.identity.address import address_parts
+from jigsaw.identity.address import address_lines
 from jigsaw.identity.contract import INPUT_COLUMNS
 from jigsaw.identity.names import (
     canonical_given,
@@ -81,12 +81,12 @@ def _address_postcode(raw: str) -> dict[str, str | None]:
 
 
 def _address(text: str) -> dict[str, str | None]:
-    house, street, locality, code = address_parts(text)
-    # street and locality are compared without spaces: typists split and join words
+    house, street, place, locality, code = address_lines(text)
+    # street, place and locality are compared without spaces: typists split and join words
     # ("Cope Place" / "Copeplace", "Dalrymple S treet"), and the words are already expanded
-    street, locality = street.replace(" ", ""), locality.replace(" ", "")
-    return {"house": house or None, "street": street or None, "locality": locality or None,
-            "code": code or None}
+    street, place, locality = street.replace(" ", ""), place.replace(" ", ""), locality.replace(" ", "")
+    return {"house": house or None, "street": street or None, "place": place or None,
+            "locality": locality or None, "code": code or None}
 
 
 def _given(text: str) -> str:
@@ -121,7 +121,8 @@ def prepare(table: pa.Table) -> pa.Table:
         birth = pc.strftime(birth, "%Y-%m-%d")
     birth = _blank_to_null(birth)
     address = _map_unique(_blank_to_null(_column(table, "address", n)), _address,
-                          pa.struct([("house", _STR), ("street", _STR), ("locality", _STR), ("code", _STR)]))
+                          pa.struct([("house", _STR), ("street", _STR), ("place", _STR), ("locality", _STR),
+                                     ("code", _STR)]))
     # the postcode column when a feed has one, else a postcode read from the end of the address
     parts = pa.struct([("unit", _STR), ("sector", _STR), ("district", _STR)])
     given = _map_unique(_blank_to_null(_column(table, "postcode", n)), _postcode, parts)
@@ -151,6 +152,7 @@ def prepare(table: pa.Table) -> pa.Table:
         "postcode_district": pc.struct_field(postcode, "district"),
         "house_number": pc.struct_field(address, "house"),
         "street": pc.struct_field(address, "street"),
+        "place": pc.struct_field(address, "place"),
         "locality": pc.struct_field(address, "locality"),
     }
     return pa.table({name: columns[name] for name in INPUT_COLUMNS})
