@@ -70,6 +70,7 @@ def test_address_levels_as_splink_when_lines_are_left_out_or_exchanged():
            ("Ann", "Lee", "121 Blackbutt Street, Maitland, 3088 nsw"),
            ("Ann", "Lee", "12 Blackbutt Street, Maitland, 3088 nsw"),
            ("Ann", "Lee", "48, Maitland, 3088 nsw"),
+           ("Ann", "Lee", "7 Ethnam Farm, Oak Road, Maitland, 3088 nsw"),
            ("Ann", "Lee", None)]
     records = prepare(pa.table({"unique_id": list(range(len(raw))), "given_name": [r[0] for r in raw],
                                 "family_name": [r[1] for r in raw], "address": [r[2] for r in raw]}))
@@ -83,7 +84,7 @@ def test_address_levels_as_splink_when_lines_are_left_out_or_exchanged():
             assert got["gamma_address"] == want, (i, got["unique_id_r"])
             levels.add(got["gamma_address"])
     across = len(address["comparison_levels"]) - 3  # the level after "same house and street"
-    assert {-1, 0, across, across + 1}.issubset(levels)
+    assert {-1, 0, 1, across, across + 1}.issubset(levels)
 
 
 @settings(max_examples=300, deadline=None)

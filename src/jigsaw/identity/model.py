@@ -181,16 +181,19 @@ _NEAR_POSTCODE = ("(postcode_sector_l = postcode_sector_r OR"
 
 #: The street-address comparison's graded levels, most specific first: (label, SQL). A pair takes
 #: the first that holds; ``tests/identity/test_fastscore.py`` checks the Python forms agree.
-#: The street on one record read as the other's other line ("place"): a line left out or two
-#: lines written in the other order ("121 Blackbutt Street, Ethnam Farm" / "121 Ethnam Farm,
-#: Blackbutt Street"; "4, Raworth Cottage" / "4 Hodgkinson Street, Raworth Cottage").
-_STREET_ACROSS = (f"({_close_pair('street_l', 'place_r')} OR {_close_pair('place_l', 'street_r')})")
+#: A named line in common other than the street: the street on one record read as the other's
+#: other line ("place"), a line left out or two written in the other order ("121 Blackbutt
+#: Street, Ethnam Farm" / "121 Ethnam Farm, Blackbutt Street"; "4, Raworth Cottage" / "4
+#: Hodgkinson Street, Raworth Cottage"), or the same building or estate on both.
+_LINE_IN_COMMON = (f"({_close_pair('street_l', 'place_r')} OR {_close_pair('place_l', 'street_r')}"
+                   f" OR {_close_pair('place_l', 'place_r')})")
 
 ADDRESS_LEVELS = (
     ("same house and street", f"{_SAME_HOUSE} AND {_close('street')}"),
-    ("same house number, the street on another line", f"{_SAME_HOUSE} AND {_STREET_ACROSS}"),
+    ("same house number and another line", f"{_SAME_HOUSE} AND {_LINE_IN_COMMON}"),
     ("same street", _close("street")),
     ("same house number", _SAME_HOUSE),
+    ("another line in common", _LINE_IN_COMMON),
 )
 
 #: The postcode comparison's levels: the postcode, and the locality when a postcode is mistyped.
@@ -269,6 +272,8 @@ BLOCKING_RULES = (
     block_on("house_number", "postcode"),
     block_on("family_name", "postcode"),
     block_on("given_group", "family_name", "house_number"),
+    "l.given_group = r.given_group AND l.street = r.street"
+    " AND substr(l.family_name, 1, 1) = substr(r.family_name, 1, 1)",
     # For a pair whose names are both wrong, or whose postcode is mistyped: a birth date with
     # one piece of the address; a postcode with a given name, or a name written in the other
     # name's field. On the synthetic partnership they add 5% to the pairs scored and no true
