@@ -212,6 +212,7 @@ def address_lines(text: str | None) -> tuple[str, str, str, str, str]:
                 words = [w for w in part[j + 1:] if not _NUMBER.fullmatch(w)]
                 if not words and i + 1 < len(parts):  # "12, High Street"
                     if i + 2 == len(parts) and not _THOROUGHFARES.intersection(parts[i + 1]):
+                        street_at = i
                         break  # "48, Magill, 5072": no street, the one part left is the locality
                     words, i = parts[i + 1], i + 1
                 street, street_at = " ".join(words), i
