@@ -6,9 +6,10 @@ the same settings run on DuckDB and on Spark.
 
 Why the comparisons look as they do (``research/anchors-linkage.md``):
 
-* The address is read into house number, street, locality and postcode
-  (:func:`jigsaw.identity.address.address_parts`) and compared in two graded comparisons:
-  house number and street; postcode and locality. Feeds from other systems often carry the
+* The address is read into house number, street, another named line, locality and postcode
+  (:func:`jigsaw.identity.address.address_lines`) and compared in two graded comparisons:
+  house number and street (the street may stand on the other record's other line); postcode
+  and locality. Feeds from other systems often carry the
   address as one string with no postcode column, and a typo in one part is common.
 * Twins and siblings share surname, address and often birth date; what tells them apart is the
   given name, the birth date, the NHS number and the sex. A clear disagreement on sex or NHS
