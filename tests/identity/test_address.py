@@ -2,7 +2,14 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from jigsaw.identity.address import MAX_INPUT, address_parts, address_tokens, flat_number, house_number
+from jigsaw.identity.address import (
+    MAX_INPUT,
+    address_lines,
+    address_parts,
+    address_tokens,
+    flat_number,
+    house_number,
+)
 
 
 @pytest.mark.parametrize(
@@ -87,6 +94,10 @@ def test_address_never_raises_and_is_stable(text):
         ("68 Holly Pl, Gillingthorpe NV1 2RL", ("68", "holly place", "gillingthorpe", "NV1 2RL")),
         ("Flat 3, 12 High St, London SW1A 1AA", ("12", "high street", "london", "SW1A 1AA")),
         ("12, High Street, Leeds", ("12", "high street", "leeds", "")),
+        ("12, High Street", ("12", "high street", "", "")),
+        # a bare house number and one part left: a street only when it names one
+        ("48, Magill, 3031 sa", ("48", "", "magill", "3031")),
+        ("12, Headington, OX3 9XX", ("12", "", "headington", "OX3 9XX")),
         ("8 stanley street, miami, winston hills, 4223 nsw",
          ("8", "stanley street", "winston hills", "4223")),
         ("bega flats, richlands, 4560 vic", ("", "bega flats", "richlands", "4560")),
@@ -104,3 +115,22 @@ def test_address_parts(text, expected):
 def test_address_parts_never_fails(text):
     parts = address_parts(text)
     assert len(parts) == 4 and all(isinstance(p, str) for p in parts)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Flat 3, Rose Court, 12 High Street, Headington, Oxford OX3 9XX",
+         ("12", "high street", "rose court", "oxford", "OX3 9XX")),
+        ("121 Ethnam Farm, Blackbutt Street, Maitland, 3088 nsw",
+         ("121", "ethnam farm", "blackbutt street", "maitland", "3088")),
+        ("8 stanley street, miami, winston hills, 4223 nsw",
+         ("8", "stanley street", "miami", "winston hills", "4223")),
+        ("Flat 3, 12 High St, London SW1A 1AA", ("12", "high street", "", "london", "SW1A 1AA")),
+        ("68 Holly Place, Gillingthorpe", ("68", "holly place", "", "gillingthorpe", "")),
+        (None, ("", "", "", "", "")),
+    ],
+)
+def test_address_lines_give_the_other_named_line(text, expected):
+    assert address_lines(text) == expected
+    assert address_parts(text) == (expected[0], expected[1], expected[3], expected[4])

@@ -108,3 +108,21 @@ def test_every_comparison_is_trained_by_a_pass_that_does_not_block_on_what_it_re
         assert trained_by, comparison.output_column_name
         if comparison.output_column_name == "given_name":  # not only among pairs of one name group
             assert any("given_group" not in cols for cols in trained_by)
+
+
+def test_a_saved_model_is_given_only_the_columns_it_reads():
+    """Splink carries every input column through a run: an unread one costs memory for nothing."""
+    from jigsaw.identity.contract import INPUT_COLUMNS
+    from jigsaw.identity.model import settings
+
+    shipped = linkage.columns_read(linkage.default_model(), list(INPUT_COLUMNS))
+    assert "place" not in shipped and "source_system" not in shipped  # saved before "place" existed
+    assert {"unique_id", "given_name", "given_groups", "birth_date_swapped", "house_number",
+            "street"} <= set(shipped)
+    today = settings().get_settings("duckdb").as_dict()
+    assert "place" in linkage.columns_read(today, list(INPUT_COLUMNS))
+    prepared = prepare(_feed(5))
+    linker = linkage.make_linker(prepared, linkage.default_model())
+    registered = linker._input_tables_dict
+    frame = next(iter(registered.values())).as_pandas_dataframe()
+    assert set(frame.columns) == set(shipped)

@@ -42,6 +42,13 @@ ABBREVIATIONS: dict[str, str] = {
     "lwr": "lower", "nth": "north", "sth": "south", "apt": "flat", "apartment": "flat",
     "flt": "flat", "rm": "room",
 }
+#: Words that name a street ("Holly Place"): the one part after a bare house number is the
+#: street when it holds one of these, else the locality ("12, High Street" / "48, Magill").
+_THOROUGHFARES = frozenset({
+    "street", "road", "avenue", "lane", "close", "crescent", "drive", "court", "place", "square",
+    "gardens", "grove", "park", "terrace", "way", "mews", "parade", "walk", "boulevard", "highway",
+    "hill", "rise", "row", "circuit", "esplanade", "green", "view", "vale", "wharf", "yard",
+})
 #: words after which a number is a flat, unit or room number rather than the house number
 _SUBUNIT = frozenset({"flat", "unit", "room", "suite", "studio", "block", "floor"})
 _NUMBER = re.compile(r"[0-9]+[a-z]?")
@@ -175,21 +182,38 @@ def address_parts(text: str | None) -> tuple[str, str, str, str]:
     the house number (the first part when there is none), the locality the last part left
     once the postcode and a region abbreviation are taken off. A UK postcode comes back in
     canonical form; a foreign code as written, so it still compares as text. Any part not
-    found is ``""``.
+    found is ``""``. :func:`address_lines` also gives the address's other named line.
+    """
+    house, street, _place, locality, code = address_lines(text)
+    return (house, street, locality, code)
+
+
+@lru_cache(maxsize=_CACHE)
+def address_lines(text: str | None) -> tuple[str, str, str, str, str]:
+    """``(house number, street, place, locality, postcode)``: :func:`address_parts` and one more line.
+
+    ``place`` is the first other named line: a building, estate or district ("Rose Court,
+    12 High Street, Headington, Oxford" -> ``"rose court"``; FEBRL's second address line).
+    Typists leave a line out or write two lines in the other order ("121 Ethnam Farm,
+    Blackbutt Street"), so what one record reads as the street the other may hold as its
+    place; the model compares them across (``ADDRESS_LEVELS``). ``""`` when there is none.
     """
     if not isinstance(text, str) or not text:
-        return ("", "", "", "")
+        return ("", "", "", "", "")
     cleaned = _words_only(fold(text[:MAX_INPUT]))
     parts = [_expand(part.split()) for part in _PARTS.split(cleaned)]
     code = _trailing_postcode(parts) or ""
     parts = [p for p in parts if p]
-    number, street, street_at = "", "", 0
+    number, street, street_at, used = "", "", 0, 0
     for i, part in enumerate(parts):
         for j, token in enumerate(part):
             if _NUMBER.fullmatch(token) and (j == 0 or part[j - 1] not in _SUBUNIT):
-                number = token
+                number, used = token, i
                 words = [w for w in part[j + 1:] if not _NUMBER.fullmatch(w)]
                 if not words and i + 1 < len(parts):  # "12, High Street"
+                    if i + 2 == len(parts) and not _THOROUGHFARES.intersection(parts[i + 1]):
+                        street_at = i
+                        break  # "48, Magill, 5072": no street, the one part left is the locality
                     words, i = parts[i + 1], i + 1
                 street, street_at = " ".join(words), i
                 break
@@ -201,4 +225,6 @@ def address_parts(text: str | None) -> tuple[str, str, str, str]:
     if rest and len(rest[-1]) == 1 and _REGION.fullmatch(rest[-1][0]) and len(rest) > 1:
         rest = rest[:-1]  # "..., Winston Hills, NSW"
     locality = " ".join(rest[-1]) if rest else ""
-    return (number, street, locality, code)
+    others = [*parts[:used], *rest[:-1]] if number else rest[:-1]
+    place = next((" ".join(p) for p in others if p[0] not in _SUBUNIT), "")
+    return (number, street, place, locality, code)

@@ -15,7 +15,7 @@ INPUT_COLUMNS = (
     "unique_id", "source_system", "given_name", "given_group", "given_groups", "given_tokens",
     "given_initial", "family_name", "family_tokens", "birth_date", "birth_date_swapped", "birth_year", "sex",
     "nhs_number", "upn", "postcode", "postcode_sector", "postcode_district", "house_number", "street",
-    "locality",
+    "place", "locality",
 )
 
 

@@ -101,6 +101,10 @@ def _address_levels() -> dict[str, Predicate]:
     def street(x: Row, y: Row) -> bool:
         return _close(x["street"], y["street"])
 
+    def line(x: Row, y: Row) -> bool:
+        place_x, place_y = x.get("place"), y.get("place")
+        return _close(x["street"], place_y) or _close(place_x, y["street"]) or _close(place_x, place_y)
+
     def locality(x: Row, y: Row) -> bool:
         return _close(x["locality"], y["locality"])
 
@@ -117,8 +121,10 @@ def _address_levels() -> dict[str, Predicate]:
 
     return {
         "same house and street": lambda x, y: house(x, y) and street(x, y),
+        "same house number and another line": lambda x, y: house(x, y) and line(x, y),
         "same street": street,
         "same house number": house,
+        "another line in common": line,
         "same postcode and locality": lambda x, y: code(x, y) and locality(x, y),
         "same postcode": code,
         "postcode nearly the same, same locality": lambda x, y: near(x, y) and locality(x, y),

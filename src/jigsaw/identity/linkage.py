@@ -89,9 +89,30 @@ def connect(threads: int | None = None, memory_limit: str | None = None) -> duck
     return con
 
 
+def columns_read(model: dict[str, Any], available: list[str]) -> list[str]:
+    """The columns of ``available`` that a saved model reads: its ids, comparisons and blocking.
+
+    Splink carries every input column through blocking and scoring, so one the model never
+    reads still costs memory (a 200,000-record run sits near DuckDB's 1 GB): a model saved
+    before a column was added must not pay for it, and none pays for ``source_system``.
+    """
+    texts = [json.dumps(model.get("comparisons", [])),
+             json.dumps(model.get("blocking_rules_to_generate_predictions", [])),
+             str(model.get("unique_id_column_name", "unique_id")),
+             json.dumps(model.get("additional_columns_to_retain", []))]
+    words = set(re.findall(r"[a-z_]+", " ".join(texts)))
+    return [name for name in available
+            if name in words or f"{name}_l" in words or f"{name}_r" in words]
+
+
 def make_linker(prepared: pa.Table, model: dict[str, Any] | SettingsCreator | None,
                 con: duckdb.DuckDBPyConnection | None = None) -> Linker:
-    """A Splink linker over ``prepared`` with ``model`` (untrained settings when ``None``)."""
+    """A Splink linker over ``prepared`` with ``model`` (untrained settings when ``None``).
+
+    A saved model (a dict) is given only the columns it reads (:func:`columns_read`).
+    """
+    if isinstance(model, dict):
+        prepared = prepared.select(columns_read(model, prepared.column_names))
     db_api = DuckDBAPI(con if con is not None else connect())
     frame = db_api.register(prepared, dataset_display_name="records")
     return Linker(frame, model if model is not None else jigsaw_settings(), log_level=logging.ERROR)

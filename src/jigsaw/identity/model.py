@@ -6,9 +6,10 @@ the same settings run on DuckDB and on Spark.
 
 Why the comparisons look as they do (``research/anchors-linkage.md``):
 
-* The address is read into house number, street, locality and postcode
-  (:func:`jigsaw.identity.address.address_parts`) and compared in two graded comparisons:
-  house number and street; postcode and locality. Feeds from other systems often carry the
+* The address is read into house number, street, another named line, locality and postcode
+  (:func:`jigsaw.identity.address.address_lines`) and compared in two graded comparisons:
+  house number and street (the street may stand on the other record's other line); postcode
+  and locality. Feeds from other systems often carry the
   address as one string with no postcode column, and a typo in one part is common.
 * Twins and siblings share surname, address and often birth date; what tells them apart is the
   given name, the birth date, the NHS number and the sex. A clear disagreement on sex or NHS
@@ -161,7 +162,11 @@ def _close(column: str) -> str:
     Levenshtein's (a swap of neighbours is two edits), five times quicker in DuckDB than
     Damerau-Levenshtein on strings as long as street names.
     """
-    a, b = f"{column}_l", f"{column}_r"
+    return _close_pair(f"{column}_l", f"{column}_r")
+
+
+def _close_pair(a: str, b: str) -> str:
+    """SQL: :func:`_close` of two columns that need not share a name (a street and a place)."""
     return (f"({a} = {b} OR (least(length({a}), length({b})) >= 6 AND abs(length({a}) - length({b})) <= 2"
             f" AND (substr({a}, 1, 1) = substr({b}, 1, 1) OR right({a}, 1) = right({b}, 1))"
             f" AND levenshtein({a}, {b}) <= 2))")
@@ -177,10 +182,19 @@ _NEAR_POSTCODE = ("(postcode_sector_l = postcode_sector_r OR"
 
 #: The street-address comparison's graded levels, most specific first: (label, SQL). A pair takes
 #: the first that holds; ``tests/identity/test_fastscore.py`` checks the Python forms agree.
+#: A named line in common other than the street: the street on one record read as the other's
+#: other line ("place"), a line left out or two written in the other order ("121 Blackbutt
+#: Street, Ethnam Farm" / "121 Ethnam Farm, Blackbutt Street"; "4, Raworth Cottage" / "4
+#: Hodgkinson Street, Raworth Cottage"), or the same building or estate on both.
+_LINE_IN_COMMON = (f"({_close_pair('street_l', 'place_r')} OR {_close_pair('place_l', 'street_r')}"
+                   f" OR {_close_pair('place_l', 'place_r')})")
+
 ADDRESS_LEVELS = (
     ("same house and street", f"{_SAME_HOUSE} AND {_close('street')}"),
+    ("same house number and another line", f"{_SAME_HOUSE} AND {_LINE_IN_COMMON}"),
     ("same street", _close("street")),
     ("same house number", _SAME_HOUSE),
+    ("another line in common", _LINE_IN_COMMON),
 )
 
 #: The postcode comparison's levels: the postcode, and the locality when a postcode is mistyped.
@@ -256,6 +270,11 @@ BLOCKING_RULES = (
     "l.family_name = r.given_name AND l.birth_date = r.birth_date",
     block_on("house_number", "street", "locality"),
     block_on("family_name", "street", "postcode"),
+    block_on("house_number", "postcode"),
+    block_on("family_name", "postcode"),
+    block_on("given_group", "family_name", "house_number"),
+    "l.given_group = r.given_group AND l.street = r.street"
+    " AND substr(l.family_name, 1, 1) = substr(r.family_name, 1, 1)",
     # For a pair whose names are both wrong, or whose postcode is mistyped: a birth date with
     # one piece of the address; a postcode with a given name, or a name written in the other
     # name's field. On the synthetic partnership they add 5% to the pairs scored and no true

@@ -75,7 +75,8 @@ def prepare(table: pa.Table) -> pa.Table:
         birth = pc.strftime(birth, "%Y-%m-%d")
     birth = _blank_to_null(birth)
     address = _map_unique(_blank_to_null(_column(table, "address", n)), _address,
-                          pa.struct([("house", _STR), ("street", _STR), ("locality", _STR), ("code", _STR)]))
+                          pa.struct([("house", _STR), ("street", _STR), ("place", _STR), ("locality", _STR),
+                                     ("code", _STR)]))
     # the postcode column when a feed has one, else a postcode read from the end of the address
     parts = pa.struct([("unit", _STR), ("sector", _STR), ("district", _STR)])
     given = _map_unique(_blank_to_null(_column(table, "postcode", n)), _postcode, parts)
@@ -105,6 +106,7 @@ def prepare(table: pa.Table) -> pa.Table:
         "postcode_district": pc.struct_field(postcode, "district"),
         "house_number": pc.struct_field(address, "house"),
         "street": pc.struct_field(address, "street"),
+        "place": pc.struct_field(address, "place"),
         "locality": pc.struct_field(address, "locality"),
     }
     return pa.table({name: columns[name] for name in INPUT_COLUMNS})

@@ -15,7 +15,7 @@ from datetime import date
 from typing import Any
 
 from jigsaw.feeds import normalise_postcode, postcode_parts
-from jigsaw.identity.address import address_parts
+from jigsaw.identity.address import address_lines
 from jigsaw.identity.contract import INPUT_COLUMNS
 from jigsaw.identity.names import (
     canonical_given,
@@ -35,7 +35,8 @@ RAW_COLUMNS = ("unique_id", "source_system", "given_name", "family_name", "other
 PLACEHOLDER_GIVEN_NAMES = frozenset({"baby", "unborn", "infant", "unknown", "unnamed"})
 
 _NO_POSTCODE: dict[str, str | None] = {"unit": None, "sector": None, "district": None}
-_NO_ADDRESS: dict[str, str | None] = {"house": None, "street": None, "locality": None, "code": None}
+_NO_ADDRESS: dict[str, str | None] = {"house": None, "street": None, "place": None, "locality": None,
+                                       "code": None}
 
 
 def swapped(iso: str) -> str | None:
@@ -62,12 +63,12 @@ def address_postcode(raw: str) -> dict[str, str | None]:
 
 
 def address(text: str) -> dict[str, str | None]:
-    house, street, locality, code = address_parts(text)
-    # street and locality are compared without spaces: typists split and join words
+    house, street, place, locality, code = address_lines(text)
+    # street, place and locality are compared without spaces: typists split and join words
     # ("Cope Place" / "Copeplace", "Dalrymple S treet"), and the words are already expanded
-    street, locality = street.replace(" ", ""), locality.replace(" ", "")
-    return {"house": house or None, "street": street or None, "locality": locality or None,
-            "code": code or None}
+    street, place, locality = street.replace(" ", ""), place.replace(" ", ""), locality.replace(" ", "")
+    return {"house": house or None, "street": street or None, "place": place or None,
+            "locality": locality or None, "code": code or None}
 
 
 def given(text: str) -> str:
@@ -129,6 +130,7 @@ def prepare_row(record: Mapping[str, Any], unique_id: int | None = None) -> dict
         "postcode_district": post["district"],
         "house_number": where["house"],
         "street": where["street"],
+        "place": where["place"],
         "locality": where["locality"],
     }
     return {name: columns[name] for name in INPUT_COLUMNS}
