@@ -12,6 +12,7 @@ from collections.abc import Iterable
 from typing import Any
 
 import pyarrow as pa
+from django.db import connections
 
 from jigsaw.identity import FastScorer, damerau_levenshtein, name_tokens, normalise_name, prepare
 from jigsaw.signpost import records
@@ -79,11 +80,54 @@ def _rules(key: dict[str, Any]) -> list[dict[str, Any]]:
 
 def candidate_ids(key: dict[str, Any], using: str = "default", limit: int = RULE_LIMIT) -> list[int]:
     """Ids of stored records sharing a blocking key with ``key`` (a prepared record as a dict)."""
-    found: set[int] = set()
-    for fields in _rules(key):
-        found.update(MatchKey.objects.using(using).filter(**fields)
-                     .values_list("record_id", flat=True)[:limit])
+    return candidates(key, using, limit)
+
+
+def candidates(key: dict[str, Any], using: str = "default", limit: int = RULE_LIMIT,
+               extra_rules: Iterable[dict[str, Any]] = (), near_names: bool = False) -> list[int]:
+    """Ids of the records that share a blocking key with ``key``, in one round trip.
+
+    Each rule is its own indexed lookup with its own ``limit`` (a common name must not crowd out
+    the rest), and the lookups travel as one ``UNION ALL`` rather than one query each. A caller
+    adds rules of its own (``extra_rules``, fields as for :meth:`QuerySet.filter`), and
+    ``near_names`` adds :func:`near_names_born_on`'s lookup, whose names are compared here.
+    """
+    rules = [(fields, limit) for fields in [*_rules(key), *extra_rules]
+             if all(v is not None for v in fields.values())]
+    near = near_names and _near_key(key)
+    if near:
+        rules.append(({"birth_date": key["birth_date"]}, BIRTH_DATE_LIMIT))
+    if not rules:
+        return []
+    connection = connections[using]
+    parts, params = [], []
+    for tag, (fields, most) in enumerate(rules):
+        query = (MatchKey.objects.using(using).filter(**fields)
+                 .values_list("record_id", "given_name", "family_name")[:most]).query
+        sql, args = query.get_compiler(using, connection).as_sql()
+        # a subquery in FROM, so each rule keeps its own LIMIT on SQLite too; the values are
+        # parameters (Django compiled the SQL), the tag an int
+        parts.append(f"SELECT {tag}, c.* FROM ({sql}) c")  # noqa: S608
+        params.extend(args)
+    with connection.cursor() as cursor:
+        cursor.execute(" UNION ALL ".join(parts), params)
+        rows = cursor.fetchall()
+    last = len(rules) - 1
+    found = {record for tag, record, g, f in rows
+             if not (near and tag == last) or _near(key, g, f)}
     return sorted(found)
+
+
+def _near_key(key: dict[str, Any]) -> bool:
+    return key["birth_date"] is not None and (key["given_name"] is not None or key["family_name"] is not None)
+
+
+def _near(key: dict[str, Any], given: str | None, family: str | None, edits: int = 2) -> bool:
+    """Is either stored name within ``edits`` edits of the key's?"""
+    def close(a: str | None, b: str | None) -> bool:
+        return a is not None and b is not None and damerau_levenshtein(a, b, edits) <= edits
+
+    return close(key["given_name"], given) or close(key["family_name"], family)
 
 
 def near_names_born_on(key: dict[str, Any], using: str = "default", edits: int = 2) -> list[int]:
@@ -95,17 +139,13 @@ def near_names_born_on(key: dict[str, Any], using: str = "default", edits: int =
     (which a practitioner usually has from the child or a document) still narrows the index to
     one day's births. The names are compared here, in Python, on the normalised values the
     match keys hold, so only near namesakes are loaded and scored; the model then decides.
+    (:func:`candidates` with ``near_names`` does the same lookup among the others.)
     """
-    born, given, family = key["birth_date"], key["given_name"], key["family_name"]
-    if born is None or (given is None and family is None):
+    if not _near_key(key):
         return []
-    rows = (MatchKey.objects.using(using).filter(birth_date=born)
+    rows = (MatchKey.objects.using(using).filter(birth_date=key["birth_date"])
             .values_list("record_id", "given_name", "family_name")[:BIRTH_DATE_LIMIT])
-
-    def near(a: str | None, b: str | None) -> bool:
-        return a is not None and b is not None and damerau_levenshtein(a, b, edits) <= edits
-
-    return [record for record, g, f in rows if near(given, g) or near(family, f)]
+    return [record for record, g, f in rows if _near(key, g, f, edits)]
 
 
 def score_record(prepared_one: pa.Table, using: str = "default", exclude: set[int] | None = None,
@@ -117,8 +157,13 @@ def score_record(prepared_one: pa.Table, using: str = "default", exclude: set[in
     key = prepared_one.to_pylist()[0]
     found = set(candidate_ids(key, using)).union(extra)
     ids = sorted(i for i in found if not exclude or i not in exclude)
-    candidates = prepare(records.load(ids, using).drop_columns(["row_hash"])).to_pylist() if ids else []
-    scored = scorer(using).score_rows(key, candidates)
+    return score_loaded(key, records.load(ids, using), scorer(using))
+
+
+def score_loaded(key: dict[str, Any], raw: pa.Table, model: FastScorer) -> pa.Table:
+    """``key`` scored by ``model`` against the records of ``raw`` (as :func:`records.load` reads them)."""
+    rows = prepare(raw.drop_columns(["row_hash"])).to_pylist() if raw.num_rows else []
+    scored = model.score_rows(key, rows)
     return pa.Table.from_pylist(scored) if scored else _EMPTY
 
 

@@ -45,3 +45,32 @@ def load(ids: Iterable[int] | None = None, using: str = "default") -> pa.Table:
                 cur.execute(_SELECT + f" WHERE pr.id IN ({marks}) ORDER BY pr.id", part)
                 rows.extend(_row(r) for r in cur.fetchall())
     return rows_to_table(rows, COLUMNS)
+
+
+_LINKED = """
+SELECT pr.id, ss.code, pr.given_name, pr.family_name, pr.other_names, pr.birth_date, pr.sex,
+       pr.nhs_number, pr.upn, pr.postcode, pr.address, pr.row_hash,
+       rl.person_id, p.shielded, p.shield_contact
+FROM records_personrecord pr JOIN records_sourcesystem ss ON ss.id = pr.source_system_id
+LEFT JOIN signpost_recordlink rl ON rl.record_id = pr.id
+LEFT JOIN signpost_person p ON p.id = rl.person_id
+"""
+
+
+def load_linked(ids: Iterable[int], using: str = "default"
+                ) -> tuple[pa.Table, dict[int, tuple[int, bool, str]]]:
+    """:func:`load` for ``ids`` and, in the same query, record id -> (person id, shielded, shield
+    contact) for those linked to a person (a record imported since the last link run is not)."""
+    rows: list[tuple] = []
+    links: dict[int, tuple[int, bool, str]] = {}
+    wanted = sorted(set(ids))
+    with connections[using].cursor() as cur:
+        for start in range(0, len(wanted), 500):
+            part = wanted[start:start + 500]
+            marks = ", ".join(["%s"] * len(part))
+            cur.execute(_LINKED + f" WHERE pr.id IN ({marks}) ORDER BY pr.id", part)
+            for row in cur.fetchall():
+                rows.append(_row(row[:12]))
+                if row[12] is not None:
+                    links[row[0]] = (row[12], bool(row[13]), row[14])
+    return rows_to_table(rows, COLUMNS), links

@@ -31,11 +31,9 @@ from django.conf import settings
 from django.utils import timezone
 
 from jigsaw.feeds import is_valid_nhs_number, normalise_nhs_number, normalise_postcode, postcode_parts
-from jigsaw.identity import Thresholds, name_tokens, prepare_one, waterfall, weights_from_row
-from jigsaw.records.models import PersonRecord
-from jigsaw.signpost import gate, shielding
-from jigsaw.signpost.matching import RULE_LIMIT, near_names_born_on, score_record, scorer
-from jigsaw.signpost.models import MatchKey, RecordLink
+from jigsaw.identity import FastScorer, Thresholds, name_tokens, prepare_one, waterfall, weights_from_row
+from jigsaw.signpost import gate, records, shielding
+from jigsaw.signpost.matching import candidates, score_loaded, scorer
 from jigsaw.signpost.plain import plain_evidence
 from jigsaw.signpost.signposts import Signpost, signposts_for_people
 
@@ -230,9 +228,10 @@ def search(query: SearchQuery, searched_by: str, reason: str, using: str = "defa
     clean = validate(query)
     echo = {**clean, "birth_date": clean["birth_date"].isoformat()}
     prepared = prepare_one(clean)
-    scored = _score(prepared, using)
-    best = _best_per_person(scored, using)
-    matches = _matches(best, scored, clean, using)
+    model = scorer(using)  # one look at the model row per search
+    scored, raw, links = _score(prepared, using, model)
+    best = _best_per_person(scored, links, using)
+    matches = _matches(best, scored, raw, clean, using, model)
     matches.sort(key=lambda m: (-(m[0]), m[1].person_id))
     results = [m for _p, m in matches[:limit]]
     for m in results:
@@ -246,35 +245,33 @@ def search(query: SearchQuery, searched_by: str, reason: str, using: str = "defa
     return SearchResult(echo, why, results, "" if results else NO_MATCH)
 
 
-def _score(prepared: pa.Table, using: str) -> pa.Table:
-    """The query scored against its candidates.
+def _score(prepared: pa.Table, using: str, model: FastScorer
+           ) -> tuple[pa.Table, pa.Table, dict[int, tuple[int, bool, str]]]:
+    """The query scored against its candidates; with the candidates' raw rows and their links.
 
     The candidates are the batch linker's blocking rules (:func:`~jigsaw.signpost.matching.
     candidate_ids`) plus two the search needs and a stored record does not: family name with
     day and month of the birth date swapped, so a misspelt given name *and* a swapped birth date
     (two common keying errors) still find the child; and the exact birth date with either name
     within two edits (:func:`~jigsaw.signpost.matching.near_names_born_on`), so a typo in both
-    names does too ("Jesica Tompson" for Jessica Thompson).
+    names does too ("Jesica Tompson" for Jessica Thompson). All of them are one query
+    (:func:`~jigsaw.signpost.matching.candidates`), and the records with the people they are
+    linked to a second (:func:`~jigsaw.signpost.records.load_linked`).
     """
     key = prepared.to_pylist()[0]
-    extra: list[int] = []
-    if key["family_name"] and key["birth_date_swapped"]:
-        extra = list(MatchKey.objects.using(using)
-                     .filter(family_name=key["family_name"], birth_date=key["birth_date_swapped"])
-                     .values_list("record_id", flat=True)[:RULE_LIMIT])
-    extra += near_names_born_on(key, using)
-    return score_record(prepared, using, extra=extra)
+    swapped = ({"family_name": key["family_name"], "birth_date": key["birth_date_swapped"]},)
+    ids = candidates(key, using, extra_rules=swapped, near_names=True)
+    raw, links = records.load_linked(ids, using)
+    return score_loaded(key, raw, model), raw, links
 
 
-def _best_per_person(scored: pa.Table, using: str) -> dict[int, tuple[int, float, bool, str]]:
+def _best_per_person(scored: pa.Table, links: dict[int, tuple[int, bool, str]],
+                     using: str) -> dict[int, tuple[int, float, bool, str]]:
     """person id -> (row of its best-scoring record, probability, shielded, shield contact)."""
     if scored.num_rows == 0:
         return {}
     record_ids = scored.column("unique_id_r").to_pylist()
     probs = scored.column("match_probability").to_pylist()
-    links = {r: (p, s, c) for r, p, s, c in RecordLink.objects.using(using)
-             .filter(record_id__in=record_ids)
-             .values_list("record_id", "person_id", "person__shielded", "person__shield_contact")}
     best: dict[int, tuple[int, float, bool, str]] = {}
     for row, (record_id, prob) in enumerate(zip(record_ids, probs, strict=True)):
         if record_id not in links:  # imported since the last link run: not yet anyone
@@ -289,8 +286,8 @@ def _best_per_person(scored: pa.Table, using: str) -> dict[int, tuple[int, float
     return best
 
 
-def _matches(best: dict[int, tuple[int, float, bool, str]], scored: pa.Table, clean: dict[str, Any],
-             using: str) -> list[tuple[float, Match]]:
+def _matches(best: dict[int, tuple[int, float, bool, str]], scored: pa.Table, raw: pa.Table,
+             clean: dict[str, Any], using: str, scorer: FastScorer) -> list[tuple[float, Match]]:
     """The people to show, each with the probability it is ranked by.
 
     A shielded person is shown if and only if the query matches one of its records exactly on
@@ -304,8 +301,8 @@ def _matches(best: dict[int, tuple[int, float, bool, str]], scored: pa.Table, cl
                               clean["nhs_number"]), shielded_ids, using) if shielded_ids else {}
     ids = scored.column("unique_id_r")
     shown = {p: v for p, v in best.items() if not v[2] and v[1] >= POSSIBLE}
-    details = _details([ids[v[0]].as_py() for v in shown.values()], using)
-    model = scorer(using).model
+    details = _details({ids[v[0]].as_py() for v in shown.values()}, raw)
+    model = scorer.model
     fields = [c["output_column_name"] for c in model["comparisons"]]
     out: list[tuple[float, Match]] = []
     for person, rec in exact.items():
@@ -324,14 +321,15 @@ def _matches(best: dict[int, tuple[int, float, bool, str]], scored: pa.Table, cl
     return out
 
 
-def _details(record_ids: list[int], using: str) -> dict[int, dict[str, str | None]]:
-    """Who each best-matching record says the person is: names, birth date, postcode district."""
+def _details(record_ids: set[int], raw: pa.Table) -> dict[int, dict[str, str | None]]:
+    """Who each best-matching record says the person is: names, birth date, postcode district
+    (from the rows already read for scoring)."""
     out: dict[int, dict[str, str | None]] = {}
-    for row in (PersonRecord.objects.using(using).filter(pk__in=record_ids)
-                .values("pk", "given_name", "family_name", "birth_date", "postcode")):
+    for row in raw.select(["unique_id", "given_name", "family_name", "birth_date", "postcode"]).to_pylist():
+        if row["unique_id"] not in record_ids:
+            continue
         canonical = normalise_postcode(row["postcode"] or "")
         district = postcode_parts(canonical)[1] if canonical else None
-        out[row["pk"]] = {"given_name": row["given_name"], "family_name": row["family_name"],
-                          "birth_date": row["birth_date"].isoformat() if row["birth_date"] else None,
-                          "postcode_district": district}
+        out[row["unique_id"]] = {"given_name": row["given_name"], "family_name": row["family_name"],
+                                 "birth_date": row["birth_date"], "postcode_district": district}
     return out
