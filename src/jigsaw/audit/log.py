@@ -84,10 +84,16 @@ def record(actor: str, role: str, agency: str, action: str, person_id: int | Non
                          "reason_text": reason_text}], using=using)[0]
 
 
-def record_many(entries: Sequence[Mapping[str, Any]], using: str = "default") -> list[AccessEntry]:
+def record_many(entries: Sequence[Mapping[str, Any]], using: str = "default",
+                head_key: str | None = None) -> list[AccessEntry]:
     """Append several entries (each the keyword arguments of :func:`record`) in order, under one
     lock and one read of the chain head, in one statement: a page that names twenty children
-    writes twenty entries without twenty round trips. All are checked before any is written."""
+    writes twenty entries without twenty round trips. All are checked before any is written.
+
+    ``head_key``: every later entry whose detail has this key gets the first entry's sequence
+    there (a search's entry per person points at the search's own entry), so a head and its
+    followers need no second write to learn the head's number.
+    """
     cleaned = [_clean(e["actor"], e.get("role", ""), e.get("agency", ""), e["action"], e.get("person_id"),
                       e.get("reason", ""), e.get("reason_text", ""), e.get("detail"),
                       e.get("remote_addr", ""), e.get("user_agent", "")) for e in entries]
@@ -103,6 +109,8 @@ def record_many(entries: Sequence[Mapping[str, Any]], using: str = "default") ->
         sequence, previous = (head[0] + 1, head[1]) if head else (1, chain.GENESIS)
         now, made = timezone.now(), []
         for values in cleaned:
+            if head_key and made and head_key in values["detail"]:
+                values["detail"][head_key] = made[0].sequence
             entry = AccessEntry(sequence=sequence, at=now, previous_hash=previous, **values)
             entry.entry_hash = entry.compute_hash()
             made.append(entry)
