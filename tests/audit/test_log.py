@@ -63,6 +63,21 @@ def test_many_entries_written_together_chain_like_single_ones(db_alias):
         AccessEntry.objects.using(db_alias).bulk_create([stored[0]])
 
 
+def test_followers_point_at_their_head_in_the_same_write(db_alias):
+    """A search's entry per person names the search's own entry, known only under the lock."""
+    record("amy", "hub", "hub", "view_alert", person_id=1, using=db_alias)
+    head, *people = record_many(
+        [{"actor": "api:x", "action": "search", "detail": {"results": 2}},
+         *({"actor": "api:x", "action": "search", "person_id": p, "detail": {"search": 0, "rank": r}}
+           for r, p in enumerate((7, 8), 1))], using=db_alias, head_key="search")
+    assert head.sequence == 2 and head.detail == {"results": 2}
+    assert [(e.sequence, e.detail) for e in people] == [(3, {"search": 2, "rank": 1}),
+                                                         (4, {"search": 2, "rank": 2})]
+    stored = {e.sequence: e for e in AccessEntry.objects.using(db_alias)}
+    assert stored[3].detail == {"search": 2, "rank": 1} and stored[3].compute_hash() == stored[3].entry_hash
+    assert verify(db_alias).ok
+
+
 def test_empty_log_verifies(db_alias):
     assert verify(db_alias).ok and verify(db_alias).checked == 0
 

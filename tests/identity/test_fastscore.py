@@ -99,3 +99,11 @@ def test_a_level_it_does_not_know_is_refused():
     model["comparisons"][0]["comparison_levels"][2]["label_for_charts"] = "soundex agrees"
     with pytest.raises(UnknownLevel, match="soundex"):
         FastScorer(model, {})
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text("abcdefghij", max_size=8), st.text("abcdefghij", max_size=8), st.sampled_from([1, 2]))
+def test_the_letters_bound_never_changes_a_capped_distance(a, b, limit):
+    """Ten letters, so many pairs differ by more letters than the limit (the shortcut's case)."""
+    want = duckdb.execute("SELECT damerau_levenshtein(?, ?)", [a, b]).fetchone()[0]
+    assert damerau_levenshtein(a, b, limit=limit) == min(want, limit + 1)

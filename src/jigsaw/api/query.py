@@ -26,12 +26,11 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
-from django.db import transaction
 
 from jigsaw.api.fhir import PersonQuery, answer, organization
 from jigsaw.api.protection import State, current_states, extension
 from jigsaw.api.reasons import reason_of
-from jigsaw.audit.log import query_digest, record
+from jigsaw.audit.log import query_digest, record_many
 from jigsaw.audit.models import Action
 from jigsaw.records.models import Agency, agencies_by_name
 from jigsaw.signpost.models import Person
@@ -135,16 +134,18 @@ def _log(caller: Caller, code: str, query: PersonQuery, echo: dict[str, Any], hi
     common = {"role": ROLE, "agency": caller.agency, "reason": code, "remote_addr": caller.remote_addr,
               "user_agent": caller.user_agent, "using": using}
     systems = [s[:200] for s in query.identifier_systems[:5]]
-    with transaction.atomic(using=using):
-        _entries(caller, query, echo, high, common, systems, [s.name for s in states or []])
+    _entries(caller, query, echo, high, common, systems, [s.name for s in states or []])  # one atomic write
 
 
 def _entries(caller: Caller, query: PersonQuery, echo: dict[str, Any], high: list[Match],
              common: dict[str, Any], systems: list[str], states: list[str]) -> None:
-    head = record(caller.actor, action=Action.SEARCH, reason_text=query.reason_uri or "", detail={
+    """The query's entry and one per person disclosed, pointing at it: one write to the log."""
+    using = common.pop("using")
+    head = {"actor": caller.actor, "action": Action.SEARCH, "reason_text": query.reason_uri or "", "detail": {
         "client_id": caller.client_id, "fields": sorted(k for k, v in echo.items() if v not in (None, "")),
         "identifier_systems": systems, "match": bool(high), "states_disclosed": states,
-        "results": len(high), "query_digest": query_digest(echo)}, **common)
-    for rank, m in enumerate(high, 1):
-        record(caller.actor, action=Action.SEARCH, person_id=m.person_id,
-               detail={"search": head.sequence, "rank": rank, "shielded": m.shielded}, **common)
+        "results": len(high), "query_digest": query_digest(echo)}, **common}
+    people = [{"actor": caller.actor, "action": Action.SEARCH, "person_id": m.person_id,
+               "detail": {"search": 0, "rank": rank, "shielded": m.shielded}, **common}
+              for rank, m in enumerate(high, 1)]
+    record_many([head, *people], using=using, head_key="search")

@@ -26,7 +26,7 @@ import hmac
 import ipaddress
 import json
 import logging
-from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
+from collections.abc import Collection, Iterator, Mapping, Sequence
 from dataclasses import asdict, dataclass
 from importlib.metadata import PackageNotFoundError, version
 from typing import Any
@@ -84,26 +84,20 @@ def record(actor: str, role: str, agency: str, action: str, person_id: int | Non
                          "reason_text": reason_text}], using=using)[0]
 
 
-def record_many(entries: Sequence[Mapping[str, Any]], using: str = "default") -> list[AccessEntry]:
+def record_many(entries: Sequence[Mapping[str, Any]], using: str = "default",
+                head_key: str | None = None) -> list[AccessEntry]:
     """Append several entries (each the keyword arguments of :func:`record`) in order, under one
     lock and one read of the chain head, in one statement: a page that names twenty children
-    writes twenty entries without twenty round trips. All are checked before any is written."""
+    writes twenty entries without twenty round trips. All are checked before any is written;
+    if one is refused, the transaction rolls back and nothing is written.
+
+    ``head_key``: every later entry whose detail has this key gets the first entry's sequence
+    there (a search's entry per person points at the search's own entry), so a head and its
+    followers need no second write to learn the head's number.
+    """
     cleaned = [_cleaned(e) for e in entries]
     if not cleaned:
         return []
-    return _append(lambda _first: cleaned, using)
-
-
-def _cleaned(e: Mapping[str, Any]) -> dict[str, Any]:
-    return _clean(e["actor"], e.get("role", ""), e.get("agency", ""), e["action"], e.get("person_id"),
-                  e.get("reason", ""), e.get("reason_text", ""), e.get("detail"), e.get("remote_addr", ""),
-                  e.get("user_agent", ""))
-
-
-def _append(cleaned_from: Callable[[int], list[dict[str, Any]]], using: str) -> list[AccessEntry]:
-    """Append the checked entries ``cleaned_from(first sequence number)`` gives, under one lock and
-    one read of the head (the number lets an entry name another written with it); if it refuses
-    one, the transaction rolls back and nothing is written."""
     with transaction.atomic(using=using):
         connection = connections[using]
         if connection.vendor == "postgresql":
@@ -112,7 +106,10 @@ def _append(cleaned_from: Callable[[int], list[dict[str, Any]]], using: str) -> 
         head = (AccessEntry.objects.using(using).order_by("-sequence")
                 .values_list("sequence", "entry_hash").first())
         sequence, previous = (head[0] + 1, head[1]) if head else (1, chain.GENESIS)
-        cleaned = cleaned_from(sequence)
+        if head_key:
+            for values in cleaned[1:]:
+                if head_key in values["detail"]:
+                    values["detail"][head_key] = sequence
         now, made = timezone.now(), []
         for values in cleaned:
             entry = AccessEntry(sequence=sequence, at=now, previous_hash=previous, **values)
@@ -122,6 +119,12 @@ def _append(cleaned_from: Callable[[int], list[dict[str, Any]]], using: str) -> 
         AccessEntry.objects.using(using).append_chained(made)
     logger.debug("access log entries %d-%d written", made[0].sequence, made[-1].sequence)
     return made
+
+
+def _cleaned(e: Mapping[str, Any]) -> dict[str, Any]:
+    return _clean(e["actor"], e.get("role", ""), e.get("agency", ""), e["action"], e.get("person_id"),
+                  e.get("reason", ""), e.get("reason_text", ""), e.get("detail"), e.get("remote_addr", ""),
+                  e.get("user_agent", ""))
 
 
 def record_cli(actor: str, action: str, **kwargs: Any) -> AccessEntry:
@@ -148,11 +151,10 @@ def record_search(actor: str, role: str, agency: str, reason: str, query: Mappin
               "user_agent": user_agent}
     search = {"action": Action.SEARCH, **common,
               "detail": {"fields": used, "results": len(person_ids), "query_digest": query_digest(query)}}
-    head = _cleaned(search)  # checked before the lock; each person's entry names its sequence number
-    return _append(lambda first: [head, *[_cleaned(
+    return record_many([search, *[
         {"action": Action.SEARCH, "person_id": person, **common,
-         "detail": {"search": first, "rank": rank, "shielded": person in shielded}})
-        for rank, person in enumerate(person_ids, 1)]], using)
+         "detail": {"search": 0, "rank": rank, "shielded": person in shielded}}
+        for rank, person in enumerate(person_ids, 1)]], using=using, head_key="search")
 
 
 def query_digest(query: Mapping[str, Any]) -> str:

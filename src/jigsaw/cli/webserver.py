@@ -122,8 +122,17 @@ class JigsawServer(BaseApplication):
             self.cfg.set(key, value)
 
     def load(self) -> Any:
+        """The WSGI application, with every URL's view module imported here, in the arbiter.
+
+        Django imports the URLconf (and through it every view, pyarrow and the identity engine)
+        on a process's first request: seconds of CPU that each recycled worker would otherwise
+        spend again, in the middle of serving. Imported before the fork, workers start ready.
+        """
+        from django.urls import get_resolver
+
         from jigsaw.wsgi import application
 
+        get_resolver().url_patterns  # noqa: B018 - the import is the point
         return application
 
     def run(self) -> None:

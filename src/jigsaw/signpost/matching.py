@@ -11,14 +11,16 @@ import threading
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
-from jigsaw.identity import FastScorer, damerau_levenshtein, prepare_row
+from django.db import connections
+
+from jigsaw.identity import FastScorer, damerau_levenshtein
 from jigsaw.signpost import records
 from jigsaw.signpost.models import LinkModel, MatchKey
 
 if TYPE_CHECKING:
     import pyarrow as pa
 
-#: Records sharing the exact birth date read for :func:`near_names_born_on` before names are
+#: Records sharing the exact birth date read for the near-names lookup before names are
 #: compared: a day's births in a large partnership are hundreds, not tens of thousands.
 BIRTH_DATE_LIMIT = 5000
 
@@ -76,33 +78,85 @@ def _rules(key: dict[str, Any]) -> list[dict[str, Any]]:
 
 def candidate_ids(key: dict[str, Any], using: str = "default", limit: int = RULE_LIMIT) -> list[int]:
     """Ids of stored records sharing a blocking key with ``key`` (a prepared record as a dict)."""
-    found: set[int] = set()
-    for fields in _rules(key):
-        found.update(MatchKey.objects.using(using).filter(**fields)
-                     .values_list("record_id", flat=True)[:limit])
+    return candidates(key, using, limit)
+
+
+def candidates(key: dict[str, Any], using: str = "default", limit: int = RULE_LIMIT,
+               extra_rules: Iterable[dict[str, Any]] = (), near_names: bool = False) -> list[int]:
+    """Ids of the records that share a blocking key with ``key``, in one round trip.
+
+    Each rule is its own indexed lookup with its own ``limit`` (a common name must not crowd out
+    the rest), and the lookups travel as one ``UNION ALL`` rather than one query each. A caller
+    adds rules of its own (``extra_rules``, fields as for :meth:`QuerySet.filter`), and
+    ``near_names`` adds the records born on the key's exact birth date whose given *or* family
+    name is within two edits of the key's. A search needs this and the batch rules do not give it:
+    a typo in *both* names leaves no name equal, so every name-based rule misses, while the exact
+    birth date still narrows the index to one day's births. The names are compared here, in
+    Python, on the normalised values the match keys hold; the model then decides.
+    """
+    rules = [(fields, limit) for fields in [*_rules(key), *extra_rules]
+             if all(v is not None for v in fields.values())]
+    near = near_names and _near_key(key)
+    if near:
+        rules.append(({"birth_date": key["birth_date"]}, BIRTH_DATE_LIMIT))
+    if not rules:
+        return []
+    connection = connections[using]
+    table = connection.ops.quote_name(MatchKey._meta.db_table)
+    parts, params = [], []
+    for tag, (fields, most) in enumerate(rules):
+        where, args = _where(fields, connection)
+        # a subquery in FROM, so each rule keeps its own LIMIT on SQLite too; values are parameters
+        parts.append(f"SELECT {tag}, c.* FROM (SELECT record_id, given_name, family_name "  # noqa: S608
+                     f"FROM {table} WHERE {where} LIMIT %s) c")
+        params.extend([*args, most])
+    with connection.cursor() as cursor:
+        cursor.execute(" UNION ALL ".join(parts), params)
+        rows = cursor.fetchall()
+    last = len(rules) - 1
+    found = {record for tag, record, g, f in rows
+             if not (near and tag == last) or _near(key, g, f)}
     return sorted(found)
 
 
-def near_names_born_on(key: dict[str, Any], using: str = "default", edits: int = 2) -> list[int]:
-    """Ids of records born on the key's exact birth date whose given *or* family name is within
-    ``edits`` edits (a letter swapped, dropped, doubled or changed) of the key's.
+#: The lookups :func:`_rules` uses, as Django names them (so the database's own LIKE is used).
+_LOOKUPS = ("startswith", "endswith")
 
-    A search needs this and the batch rules do not give it: a practitioner's typo in *both*
-    names leaves no name equal, so every name-based rule misses, while the exact birth date
-    (which a practitioner usually has from the child or a document) still narrows the index to
-    one day's births. The names are compared here, in Python, on the normalised values the
-    match keys hold, so only near namesakes are loaded and scored; the model then decides.
+
+def _where(fields: dict[str, Any], connection: Any) -> tuple[str, list[Any]]:
+    """A rule's conditions as SQL over MatchKey's columns (names from the model, never input).
+
+    Built directly rather than through a QuerySet: compiling nine querysets cost more CPU than
+    the lookups themselves. ``startswith``/``endswith`` use the backend's LIKE and escaping, as
+    Django's own lookups do.
     """
-    born, given, family = key["birth_date"], key["given_name"], key["family_name"]
-    if born is None or (given is None and family is None):
-        return []
-    rows = (MatchKey.objects.using(using).filter(birth_date=born)
-            .values_list("record_id", "given_name", "family_name")[:BIRTH_DATE_LIMIT])
+    terms, args = [], []
+    for name, value in fields.items():
+        column, _, lookup = name.partition("__")
+        MatchKey._meta.get_field(column)  # a column of the table, or FieldDoesNotExist
+        quoted = connection.ops.quote_name(column)
+        if not lookup:
+            terms.append(f"{quoted} = %s")
+            args.append(value)
+        elif lookup in _LOOKUPS:
+            escaped = connection.ops.prep_for_like_query(value)
+            terms.append(f"{quoted} {connection.operators[lookup] % '%s'}")
+            args.append(f"{escaped}%" if lookup == "startswith" else f"%{escaped}")
+        else:
+            raise ValueError(f"unsupported lookup in a blocking rule: {lookup}")
+    return " AND ".join(terms), args
 
-    def near(a: str | None, b: str | None) -> bool:
+
+def _near_key(key: dict[str, Any]) -> bool:
+    return key["birth_date"] is not None and (key["given_name"] is not None or key["family_name"] is not None)
+
+
+def _near(key: dict[str, Any], given: str | None, family: str | None, edits: int = 2) -> bool:
+    """Is either stored name within ``edits`` edits of the key's?"""
+    def close(a: str | None, b: str | None) -> bool:
         return a is not None and b is not None and damerau_levenshtein(a, b, edits) <= edits
 
-    return [record for record, g, f in rows if near(given, g) or near(family, f)]
+    return close(key["given_name"], given) or close(key["family_name"], family)
 
 
 def score_record(prepared_one: pa.Table, using: str = "default", exclude: set[int] | None = None,
@@ -111,7 +165,7 @@ def score_record(prepared_one: pa.Table, using: str = "default", exclude: set[in
 
     ``extra`` adds candidates a caller found another way (the search's own lookup).
     """
-    import pyarrow as pa  # here, not at the top: a search (score_key) must not load it
+    import pyarrow as pa  # here, not at the top: a search must not load it
 
     from jigsaw.identity import prepare
 
@@ -122,14 +176,6 @@ def score_record(prepared_one: pa.Table, using: str = "default", exclude: set[in
     return pa.Table.from_pylist(scored) if scored else pa.schema([
         ("unique_id_l", pa.int64()), ("unique_id_r", pa.int64()), ("match_weight", pa.float64()),
         ("match_probability", pa.float64())]).empty_table()
-
-
-def score_key(key: dict[str, Any], using: str = "default", extra: Iterable[int] = ()) -> list[dict[str, Any]]:
-    """:func:`score_record` for a record prepared as a dict (:func:`~jigsaw.identity.prepare_row`),
-    in plain Python: the rows it would give, strongest first, without loading Arrow (a one-shot
-    ``jigsaw search`` would spend a fifth of its time loading it)."""
-    ids = _candidates(key, using, None, extra)
-    return scorer(using).score_rows(key, [prepare_row(r) for r in records.load_rows(ids, using)])
 
 
 def _candidates(key: dict[str, Any], using: str, exclude: set[int] | None, extra: Iterable[int]) -> list[int]:

@@ -6,7 +6,7 @@ from typing import Any
 
 from django.db import transaction
 
-from jigsaw.identity import linkage, prepare, probability, waterfall, weights_from_row
+from jigsaw.identity import prepare, probability, waterfall, weights_from_row
 from jigsaw.records.models import PersonRecord
 from jigsaw.signpost import records
 from jigsaw.signpost.evidence import FIELDS
@@ -38,7 +38,13 @@ def explain_pair(record_a: int, record_b: int, using: str = "default") -> list[d
     row = scorer(using).score_rows(first, [second])[0]
     gammas, weights = weights_from_row(row, list(FIELDS))
     model = current_model(using)
-    steps = waterfall(model.settings if model else linkage.default_model(), gammas, weights)
+    if model is None:  # no link run yet: the packaged model (this loads Splink, so only here)
+        from jigsaw.identity import linkage
+
+        settings = linkage.default_model()
+    else:
+        settings = model.settings
+    steps = waterfall(settings, gammas, weights)
     return [s.as_dict() for s in steps] + [{"field": "total", "level": "match probability",
                                             "weight": round(probability(steps), 4)}]
 

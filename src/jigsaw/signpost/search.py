@@ -30,11 +30,9 @@ from django.conf import settings
 from django.utils import timezone
 
 from jigsaw.feeds import is_valid_nhs_number, normalise_nhs_number, normalise_postcode, postcode_parts
-from jigsaw.identity import Thresholds, name_tokens, prepare_row, waterfall, weights_from_row
-from jigsaw.records.models import PersonRecord
-from jigsaw.signpost import gate, shielding
-from jigsaw.signpost.matching import RULE_LIMIT, near_names_born_on, score_key, scorer
-from jigsaw.signpost.models import MatchKey, RecordLink
+from jigsaw.identity import FastScorer, Thresholds, name_tokens, prepare_row, waterfall, weights_from_row
+from jigsaw.signpost import gate, records, shielding
+from jigsaw.signpost.matching import candidates, scorer
 from jigsaw.signpost.plain import plain_evidence
 from jigsaw.signpost.signposts import Signpost, signposts_for_people
 
@@ -228,9 +226,10 @@ def search(query: SearchQuery, searched_by: str, reason: str, using: str = "defa
         raise SearchRefused("say who is searching")
     clean = validate(query)
     echo = {**clean, "birth_date": clean["birth_date"].isoformat()}
-    scored = _score(prepare_row(clean, unique_id=0), using)
-    best = _best_per_person(scored, using)
-    matches = _matches(best, scored, clean, using)
+    model = scorer(using)  # one look at the model row per search
+    scored, raw, links = _score(prepare_row(clean, unique_id=0), using, model)
+    best = _best_per_person(scored, links, using)
+    matches = _matches(best, scored, raw, clean, using, model)
     matches.sort(key=lambda m: (-(m[0]), m[1].person_id))
     results = [m for _p, m in matches[:limit]]
     for m in results:
@@ -244,34 +243,33 @@ def search(query: SearchQuery, searched_by: str, reason: str, using: str = "defa
     return SearchResult(echo, why, results, "" if results else NO_MATCH)
 
 
-def _score(key: dict[str, Any], using: str) -> list[dict[str, Any]]:
-    """The query scored against its candidates.
+def _score(key: dict[str, Any], using: str, model: FastScorer
+           ) -> tuple[list[dict[str, Any]], list[dict[str, Any]], dict[int, tuple[int, bool, str]]]:
+    """The query scored against its candidates (plain Python: a one-shot ``jigsaw search`` loads no
+    Arrow), with the candidates' raw rows and their links.
 
     The candidates are the batch linker's blocking rules (:func:`~jigsaw.signpost.matching.
     candidate_ids`) plus two the search needs and a stored record does not: family name with
     day and month of the birth date swapped, so a misspelt given name *and* a swapped birth date
     (two common keying errors) still find the child; and the exact birth date with either name
-    within two edits (:func:`~jigsaw.signpost.matching.near_names_born_on`), so a typo in both
-    names does too ("Jesica Tompson" for Jessica Thompson).
+    within two edits, so a typo in both
+    names does too ("Jesica Tompson" for Jessica Thompson). All of them are one query
+    (:func:`~jigsaw.signpost.matching.candidates`), and the records with the people they are
+    linked to a second (:func:`~jigsaw.signpost.records.load_linked`).
     """
-    extra: list[int] = []
-    if key["family_name"] and key["birth_date_swapped"]:
-        extra = list(MatchKey.objects.using(using)
-                     .filter(family_name=key["family_name"], birth_date=key["birth_date_swapped"])
-                     .values_list("record_id", flat=True)[:RULE_LIMIT])
-    extra += near_names_born_on(key, using)
-    return score_key(key, using, extra=extra)
+    swapped = ({"family_name": key["family_name"], "birth_date": key["birth_date_swapped"]},)
+    ids = candidates(key, using, extra_rules=swapped, near_names=True)
+    raw, links = records.load_linked(ids, using)
+    return model.score_rows(key, [prepare_row(r) for r in raw]), raw, links
 
 
-def _best_per_person(scored: list[dict[str, Any]], using: str) -> dict[int, tuple[int, float, bool, str]]:
+def _best_per_person(scored: list[dict[str, Any]], links: dict[int, tuple[int, bool, str]],
+                     using: str) -> dict[int, tuple[int, float, bool, str]]:
     """person id -> (row of its best-scoring record, probability, shielded, shield contact)."""
     if not scored:
         return {}
     record_ids = [r["unique_id_r"] for r in scored]
     probs = [r["match_probability"] for r in scored]
-    links = {r: (p, s, c) for r, p, s, c in RecordLink.objects.using(using)
-             .filter(record_id__in=record_ids)
-             .values_list("record_id", "person_id", "person__shielded", "person__shield_contact")}
     best: dict[int, tuple[int, float, bool, str]] = {}
     for row, (record_id, prob) in enumerate(zip(record_ids, probs, strict=True)):
         if record_id not in links:  # imported since the last link run: not yet anyone
@@ -287,7 +285,8 @@ def _best_per_person(scored: list[dict[str, Any]], using: str) -> dict[int, tupl
 
 
 def _matches(best: dict[int, tuple[int, float, bool, str]], scored: list[dict[str, Any]],
-             clean: dict[str, Any], using: str) -> list[tuple[float, Match]]:
+             raw: list[dict[str, Any]], clean: dict[str, Any], using: str,
+             scorer: FastScorer) -> list[tuple[float, Match]]:
     """The people to show, each with the probability it is ranked by.
 
     A shielded person is shown if and only if the query matches one of its records exactly on
@@ -301,8 +300,8 @@ def _matches(best: dict[int, tuple[int, float, bool, str]], scored: list[dict[st
                               clean["nhs_number"]), shielded_ids, using) if shielded_ids else {}
     ids = [r["unique_id_r"] for r in scored]
     shown = {p: v for p, v in best.items() if not v[2] and v[1] >= POSSIBLE}
-    details = _details([ids[v[0]] for v in shown.values()], using)
-    model = scorer(using).model
+    details = _details({ids[v[0]] for v in shown.values()}, raw)
+    model = scorer.model
     fields = [c["output_column_name"] for c in model["comparisons"]]
     out: list[tuple[float, Match]] = []
     for person, rec in exact.items():
@@ -320,14 +319,15 @@ def _matches(best: dict[int, tuple[int, float, bool, str]], scored: list[dict[st
     return out
 
 
-def _details(record_ids: list[int], using: str) -> dict[int, dict[str, str | None]]:
-    """Who each best-matching record says the person is: names, birth date, postcode district."""
+def _details(record_ids: set[int], raw: list[dict[str, Any]]) -> dict[int, dict[str, str | None]]:
+    """Who each best-matching record says the person is: names, birth date, postcode district
+    (from the rows already read for scoring)."""
     out: dict[int, dict[str, str | None]] = {}
-    for row in (PersonRecord.objects.using(using).filter(pk__in=record_ids)
-                .values("pk", "given_name", "family_name", "birth_date", "postcode")):
+    for row in raw:
+        if row["unique_id"] not in record_ids:
+            continue
         canonical = normalise_postcode(row["postcode"] or "")
         district = postcode_parts(canonical)[1] if canonical else None
-        out[row["pk"]] = {"given_name": row["given_name"], "family_name": row["family_name"],
-                          "birth_date": row["birth_date"].isoformat() if row["birth_date"] else None,
-                          "postcode_district": district}
+        out[row["unique_id"]] = {"given_name": row["given_name"], "family_name": row["family_name"],
+                                 "birth_date": row["birth_date"], "postcode_district": district}
     return out
