@@ -9,20 +9,13 @@ from pathlib import Path
 import pytest
 
 
-def create_account(env: dict, username: str, role: str) -> object:
-    """A vetted, trained account made by the real `jigsaw createuser`."""
+def create_account(jigsaw, env: dict, username: str, role: str) -> object:
+    """A vetted, trained account made by `jigsaw createuser` (the ``jigsaw`` fixture, in this process)."""
     import datetime as dt
-    import os
-    import subprocess
-    import sys
 
     recent = (dt.date.today() - dt.timedelta(days=30)).isoformat()
-    full = {**os.environ, **env}
-    full.pop("DJANGO_SETTINGS_MODULE", None)
-    return subprocess.run([sys.executable, "-m", "jigsaw", "createuser", username, "--role", role,
-                           "--vetted-on", recent, "--trained-on", recent, "--password-stdin"],
-                          input="a-long-enough-password\n", capture_output=True, text=True, env=full,
-                          timeout=120, check=False)
+    return jigsaw("createuser", username, "--role", role, "--vetted-on", recent, "--trained-on", recent,
+                  "--password-stdin", env=env, input="a-long-enough-password\n")
 
 
 @pytest.fixture(scope="module")
@@ -36,7 +29,7 @@ def linked(tmp_path_factory, request, jigsaw) -> tuple[dict, int]:
     done = jigsaw("import", str(feeds), env=env)
     assert done.returncode == 0, done.stderr
     assert jigsaw("link", env=env).returncode == 0
-    assert create_account(env, "reader", "social_worker").returncode == 0
+    assert create_account(jigsaw, env, "reader", "social_worker").returncode == 0
     env["JIGSAW_USER"] = "reader"  # the Jigsaw account the command acts as
     assert jigsaw("export", "links", "--out", str(tmp / "links.csv"), env=env).returncode == 0
     with (tmp / "links.csv").open(encoding="utf-8", newline="") as f:
@@ -118,7 +111,7 @@ def test_a_read_acts_as_a_named_account_with_its_own_reason(linked, jigsaw):
                       env=env)
     assert done.returncode == 1 and "no active Jigsaw account" in done.stderr
     assert jigsaw("chronology", str(amy), "--reason", "s17", "--format", "json", env=env).returncode == 0
-    assert create_account(env, "auditor", "auditor").returncode == 0
+    assert create_account(jigsaw, env, "auditor", "auditor").returncode == 0
     done = jigsaw("audit", "who-viewed", str(amy), "--json", "--as", "auditor", env=env)
     rows = [r for r in json.loads(done.stdout) if r["action"] == "view_chronology"]
     assert rows and rows[-1]["actor"] == "reader" and rows[-1]["role"] == "social_worker"

@@ -18,8 +18,8 @@ def setup(tmp_path_factory, jigsaw) -> dict:
     env = {"JIGSAW_DATA_DIR": str(tmp / "data"), "JIGSAW_DATABASE_URL": f"sqlite:///{tmp / 'cli.sqlite3'}"}
     assert jigsaw("import", str(write_feeds(tmp / "feeds")), env=env).returncode == 0
     assert jigsaw("link", env=env).returncode == 0
-    assert create_account(env, "dm", "administrator").returncode == 0
-    assert create_account(env, "worker", "social_worker").returncode == 0
+    assert create_account(jigsaw, env, "dm", "administrator").returncode == 0
+    assert create_account(jigsaw, env, "worker", "social_worker").returncode == 0
     assert (
         jigsaw(
             "export", "links", "--out", str(tmp / "links.csv"), env={**env, "JIGSAW_USER": "dm"}

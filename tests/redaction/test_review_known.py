@@ -20,7 +20,7 @@ def test_redact_with_the_known_people_of_a_review(tmp_path, jigsaw):
            "JIGSAW_DATABASE_URL": f"sqlite:///{tmp_path / 'r.sqlite3'}"}
     assert jigsaw("import", str(write_feeds(tmp_path / "feeds")), env=env).returncode == 0
     assert jigsaw("link", env=env).returncode == 0
-    assert create_account(env, "reviewer", "social_worker").returncode == 0
+    assert create_account(jigsaw, env, "reviewer", "social_worker").returncode == 0
     env["JIGSAW_USER"] = "reviewer"  # the vetted account the review commands act as
     assert jigsaw("export", "links", "--out", str(tmp_path / "links.csv"), env=env).returncode == 0
     with (tmp_path / "links.csv").open(encoding="utf-8", newline="") as f:

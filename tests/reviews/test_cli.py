@@ -8,24 +8,24 @@ import json
 import pytest
 
 from tests.chronology.test_cli import create_account
-from tests.conftest import run_jigsaw, write_csv
+from tests.conftest import write_csv
 
-#: each command starts Python and Django afresh (about a second each on a loaded host)
+#: imports and links a partnership, then runs about forty commands (in this process)
 pytestmark = pytest.mark.slow
 
 
 @pytest.fixture(scope="module")
-def linked(tmp_path_factory) -> tuple[dict, dict[str, int]]:
+def linked(tmp_path_factory, jigsaw) -> tuple[dict, dict[str, int]]:
     """The chronology test feeds imported and linked by the real commands; (env, person ids)."""
     from tests.chronology.conftest import write_feeds
 
     tmp = tmp_path_factory.mktemp("reviews_cli")
     env = {"JIGSAW_DATA_DIR": str(tmp / "data"), "JIGSAW_DATABASE_URL": f"sqlite:///{tmp / 'cli.sqlite3'}"}
-    assert run_jigsaw("import", str(write_feeds(tmp / "feeds")), env=env).returncode == 0
-    assert run_jigsaw("link", env=env).returncode == 0
-    assert run_jigsaw("export", "links", "--out", str(tmp / "links.csv"), env=env).returncode == 0
+    assert jigsaw("import", str(write_feeds(tmp / "feeds")), env=env).returncode == 0
+    assert jigsaw("link", env=env).returncode == 0
+    assert jigsaw("export", "links", "--out", str(tmp / "links.csv"), env=env).returncode == 0
     for username, role in (("reviewer", "social_worker"), ("counter", "analyst")):
-        assert create_account(env, username, role).returncode == 0
+        assert create_account(jigsaw, env, username, role).returncode == 0
     with (tmp / "links.csv").open(encoding="utf-8", newline="") as f:
         ids = {(r["source_system"], r["source_id"]): int(r["person_id"]) for r in csv.DictReader(f)}
     return {**env, "JIGSAW_USER": "reviewer"}, {"amy": ids[("csc", "C1")], "jane": ids[("csc", "C2")]}
@@ -40,50 +40,50 @@ def _fails(done, message: str) -> None:
     )
 
 
-def test_open_notify_list_show_as_design_says(linked, tmp_path):
+def test_open_notify_list_show_as_design_says(linked, tmp_path, jigsaw):
     env, ids = linked
-    opened = run_jigsaw(
+    opened = jigsaw(
         "reviews", "open", str(ids["amy"]), "--aware-on", "2025-12-22", "--harm", "death", "--json", env=env
     )
     assert opened.returncode == 0, opened.stderr
     data = json.loads(opened.stdout)
     assert data["stage"] == "incident" and data["notification_due"] == "2025-12-31"
     review = str(data["review_id"])
-    listed = json.loads(run_jigsaw("reviews", "list", "--overdue", "--json", env=env).stdout)
+    listed = json.loads(jigsaw("reviews", "list", "--overdue", "--json", env=env).stdout)
     assert [r["review_id"] for r in listed] == [data["review_id"]]  # due 31 Dec 2025, long past
-    notified = run_jigsaw("reviews", "notify", review, "--on", "2025-12-31", "--json", env=env)
+    notified = jigsaw("reviews", "notify", review, "--on", "2025-12-31", "--json", env=env)
     assert notified.returncode == 0, notified.stderr
     assert json.loads(notified.stdout)["rapid_review_due"] == "2026-01-22"
-    shown = json.loads(run_jigsaw("reviews", "show", review, "--json", env=env).stdout)
+    shown = json.loads(jigsaw("reviews", "show", review, "--json", env=env).stdout)
     assert [t["step"] for t in shown["transitions"]] == ["open", "notify"]
 
     _fails(
-        run_jigsaw("reviews", "step", review, "publish", "--on", "2026-02-01", env=env), "not been signed off"
+        jigsaw("reviews", "step", review, "publish", "--on", "2026-02-01", env=env), "not been signed off"
     )
     assert (
-        run_jigsaw("reviews", "step", review, "rapid-review", "--on", "2026-01-20", env=env).returncode == 0
+        jigsaw("reviews", "step", review, "rapid-review", "--on", "2026-01-20", env=env).returncode == 0
     )
     pack = tmp_path / "pack.json"
-    assert run_jigsaw("reviews", "pack", review, "--anonymise", "--out", str(pack), env=env).returncode == 0
+    assert jigsaw("reviews", "pack", review, "--anonymise", "--out", str(pack), env=env).returncode == 0
     text = pack.read_text(encoding="utf-8")
     assert json.loads(text)["anonymised"] and "Smith" not in text
 
     bad = write_csv(tmp_path / "KNOWN.csv", ["category", "text"], [["person", "Kayden"]])
     out = tmp_path / "known-out.csv"
     _fails(
-        run_jigsaw("reviews", "known", review, "--add", str(bad), "--out", str(out), env=env),
+        jigsaw("reviews", "known", review, "--add", str(bad), "--out", str(out), env=env),
         "missing column(s): role",
     )
     assert not out.exists()
-    assert run_jigsaw("reviews", "known", review, "--out", str(out), env=env).returncode == 0
+    assert jigsaw("reviews", "known", review, "--out", str(out), env=env).returncode == 0
     rows = list(csv.DictReader(out.open(encoding="utf-8")))
     assert {"category": "person", "text": "Amy Smith", "role": "child", "label": "Child A"} in rows
 
-    coded = run_jigsaw(
+    coded = jigsaw(
         "reviews", "themes", "--code", review, "--theme", "neglect", "--theme", "chronologies", env=env
     )
     assert coded.returncode == 0, coded.stderr
-    table = json.loads(run_jigsaw("reviews", "themes", "--json", env=env).stdout)
+    table = json.loads(jigsaw("reviews", "themes", "--json", env=env).stdout)
     neglect = next(r for r in table["rows"] if r["code"] == "neglect")
     assert neglect["all"] == {"count": None, "suppressed": True, "percent": None}
 
@@ -98,17 +98,17 @@ def test_open_notify_list_show_as_design_says(linked, tmp_path):
         (("notify", "99999", "--on", "2025-12-22"), "there is no case review 99999"),
     ],
 )
-def test_bad_input_is_one_line_and_exit_1(linked, args, message):
+def test_bad_input_is_one_line_and_exit_1(linked, args, message, jigsaw):
     env, ids = linked
-    before = run_jigsaw("reviews", "list", "--json", env=env).stdout
-    _fails(run_jigsaw("reviews", *(a.format(**ids) for a in args), env=env), message)
-    assert run_jigsaw("reviews", "list", "--json", env=env).stdout == before
+    before = jigsaw("reviews", "list", "--json", env=env).stdout
+    _fails(jigsaw("reviews", *(a.format(**ids) for a in args), env=env), message)
+    assert jigsaw("reviews", "list", "--json", env=env).stdout == before
 
 
-def test_a_notification_before_awareness_is_refused(linked):
+def test_a_notification_before_awareness_is_refused(linked, jigsaw):
     env, ids = linked
     opened = json.loads(
-        run_jigsaw(
+        jigsaw(
             "reviews",
             "open",
             str(ids["amy"]),
@@ -121,24 +121,24 @@ def test_a_notification_before_awareness_is_refused(linked):
         ).stdout
     )
     _fails(
-        run_jigsaw("reviews", "notify", str(opened["review_id"]), "--on", "2025-06-09", env=env),
+        jigsaw("reviews", "notify", str(opened["review_id"]), "--on", "2025-06-09", env=env),
         "before the date the council became aware",
     )
-    shown = json.loads(run_jigsaw("reviews", "show", str(opened["review_id"]), "--json", env=env).stdout)
+    shown = json.loads(jigsaw("reviews", "show", str(opened["review_id"]), "--json", env=env).stdout)
     assert shown["stage"] == "incident" and shown["notified_on"] is None
 
 
-def test_usage_errors_exit_2(linked):
+def test_usage_errors_exit_2(linked, jigsaw):
     env, _ = linked
     assert (
-        run_jigsaw("reviews", "open", "1", "--aware-on", "2025-01-01", "--harm", "bruise", env=env).returncode
+        jigsaw("reviews", "open", "1", "--aware-on", "2025-01-01", "--harm", "bruise", env=env).returncode
         == 2
     )
 
 
-def test_the_command_line_walks_a_review_to_publication(linked, tmp_path):
+def test_the_command_line_walks_a_review_to_publication(linked, tmp_path, jigsaw):
     env, ids = linked
-    opened = run_jigsaw(
+    opened = jigsaw(
         "reviews", "open", str(ids["amy"]), "--aware-on", "2025-03-03", "--harm", "death", "--json", env=env
     )
     review = str(json.loads(opened.stdout)["review_id"])
@@ -150,7 +150,7 @@ def test_the_command_line_walks_a_review_to_publication(linked, tmp_path):
         ("step", review, "final-report", "--on", "2025-09-01"),
     ]
     for args in steps:
-        done = run_jigsaw("reviews", *args, env=env)
+        done = jigsaw("reviews", *args, env=env)
         assert done.returncode == 0, done.stderr
     report = tmp_path / "report.json"
     report.write_text(
@@ -159,70 +159,70 @@ def test_the_command_line_walks_a_review_to_publication(linked, tmp_path):
         ),
         encoding="utf-8",
     )
-    assert run_jigsaw("reviews", "redaction", review, str(report), env=env).returncode == 0
+    assert jigsaw("reviews", "redaction", review, str(report), env=env).returncode == 0
     original = tmp_path / "final.txt"
     original.write_text("Amy was seen.", encoding="utf-8")
     out = tmp_path / "published.txt"
-    _fails(run_jigsaw("reviews", "apply", review, str(original), "--out", str(out), env=env), "undecided")
-    _fails(run_jigsaw("reviews", "step", review, "sign-off", "--on", "2025-09-02", env=env), "1 undecided")
+    _fails(jigsaw("reviews", "apply", review, str(original), "--out", str(out), env=env), "undecided")
+    _fails(jigsaw("reviews", "step", review, "sign-off", "--on", "2025-09-02", env=env), "1 undecided")
     assert not out.exists()
-    decided = run_jigsaw(
+    decided = jigsaw(
         "reviews", "decide-item", review, "1", "changed", "--replacement", "Child B", env=env
     )
     assert decided.returncode == 0, decided.stderr
-    assert run_jigsaw("reviews", "apply", review, str(original), "--out", str(out), env=env).returncode == 0
+    assert jigsaw("reviews", "apply", review, str(original), "--out", str(out), env=env).returncode == 0
     assert out.read_text(encoding="utf-8") == "Child B was seen."
     for step, on in (("sign-off", "2025-09-02"), ("send", "2025-09-03"), ("publish", "2025-09-15")):
-        done = run_jigsaw("reviews", "step", review, step, "--on", on, env=env)
+        done = jigsaw("reviews", "step", review, step, "--on", on, env=env)
         assert done.returncode == 0, done.stderr
-    shown = json.loads(run_jigsaw("reviews", "show", review, "--json", env=env).stdout)
+    shown = json.loads(jigsaw("reviews", "show", review, "--json", env=env).stdout)
     assert shown["stage"] == "published" and shown["online_until"] == "2026-09-15"
-    board = json.loads(run_jigsaw("reviews", "actions", "--json", env=env).stdout)
+    board = json.loads(jigsaw("reviews", "actions", "--json", env=env).stdout)
     assert board["totals"] == {"actions": 0, "done": 0, "overdue": 0, "percent_done": None}
 
 
-def test_the_daily_alerts_run_raises_overdue_review_clocks_once(linked):
+def test_the_daily_alerts_run_raises_overdue_review_clocks_once(linked, jigsaw):
     env, ids = linked
-    opened = run_jigsaw("reviews", "open", str(ids["amy"]), "--aware-on", "2025-03-03", "--harm",
+    opened = jigsaw("reviews", "open", str(ids["amy"]), "--aware-on", "2025-03-03", "--harm",
                         "serious_harm", "--json", env=env)
     assert opened.returncode == 0, opened.stderr
-    first = run_jigsaw("alerts", "run", "--json", env=env)
+    first = jigsaw("alerts", "run", "--json", env=env)
     assert first.returncode == 0, first.stderr
     assert json.loads(first.stdout)["review_clocks_raised"] >= 1  # notify by 10 March 2025, long past
-    again = json.loads(run_jigsaw("alerts", "run", "--json", env=env).stdout)
+    again = json.loads(jigsaw("alerts", "run", "--json", env=env).stdout)
     assert again["review_clocks_raised"] == 0  # one alert per review and clock
-    queue = json.loads(run_jigsaw("alerts", "--format", "json", env=env).stdout)
+    queue = json.loads(jigsaw("alerts", "--format", "json", env=env).stdout)
     assert any(a["rule_id"] == "R16" and ids["amy"] in a["person_ids"] for a in queue)
 
 
-def test_the_command_acts_as_a_checked_account(linked):
+def test_the_command_acts_as_a_checked_account(linked, jigsaw):
     """A review holds the child's record: no account, a role without reviews, or no account of
     that name is refused in one line, and nothing is opened."""
     env, ids = linked
-    before = run_jigsaw("reviews", "list", "--json", env=env).stdout
+    before = jigsaw("reviews", "list", "--json", env=env).stdout
     opening = ("reviews", "open", str(ids["amy"]), "--aware-on", "2025-12-22", "--harm", "death")
     anonymous = {k: v for k, v in env.items() if k != "JIGSAW_USER"}
-    _fails(run_jigsaw(*opening, env=anonymous), "name the Jigsaw account you act as")
-    _fails(run_jigsaw(*opening, "--as", "counter", env=env), "(analyst) may not use review")
-    _fails(run_jigsaw(*opening, "--as", "no.such.user", env=env), "no active Jigsaw account")
-    assert run_jigsaw("reviews", "list", "--json", env=env).stdout == before
+    _fails(jigsaw(*opening, env=anonymous), "name the Jigsaw account you act as")
+    _fails(jigsaw(*opening, "--as", "counter", env=env), "(analyst) may not use review")
+    _fails(jigsaw(*opening, "--as", "no.such.user", env=env), "no active Jigsaw account")
+    assert jigsaw("reviews", "list", "--json", env=env).stdout == before
 
 
-def test_a_shielded_childs_documents_stay_on_the_web(linked, tmp_path):
+def test_a_shielded_childs_documents_stay_on_the_web(linked, tmp_path, jigsaw):
     """The pack and known people of a shielded child's review are not written at a terminal, where
     no glass can be broken; the review's clocks (no names) still are."""
     env, ids = linked
     child = ids["amy"]
-    opened = run_jigsaw("reviews", "open", str(child), "--aware-on", "2025-04-01", "--harm",
+    opened = jigsaw("reviews", "open", str(child), "--aware-on", "2025-04-01", "--harm",
                         "serious_harm", "--json", env=env)
     review = str(json.loads(opened.stdout)["review_id"])
-    shielded = run_jigsaw("shield", str(child), "--contact", "Hub 0100", "--reason", "refuge", env=env)
+    shielded = jigsaw("shield", str(child), "--contact", "Hub 0100", "--reason", "refuge", env=env)
     assert shielded.returncode == 0, shielded.stderr
     try:
         pack = tmp_path / "pack.json"
-        _fails(run_jigsaw("reviews", "pack", review, "--out", str(pack), env=env), "shielded child")
-        _fails(run_jigsaw("reviews", "known", review, "--out", str(pack), env=env), "shielded child")
+        _fails(jigsaw("reviews", "pack", review, "--out", str(pack), env=env), "shielded child")
+        _fails(jigsaw("reviews", "known", review, "--out", str(pack), env=env), "shielded child")
         assert not pack.exists()
-        assert run_jigsaw("reviews", "show", review, "--json", env=env).returncode == 0
+        assert jigsaw("reviews", "show", review, "--json", env=env).returncode == 0
     finally:
-        assert run_jigsaw("shield", str(child), "--remove", env=env).returncode == 0
+        assert jigsaw("shield", str(child), "--remove", env=env).returncode == 0
