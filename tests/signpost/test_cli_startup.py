@@ -17,7 +17,6 @@ from pathlib import Path
 import pytest
 
 from tests.chronology.test_cli import create_account
-from tests.conftest import run_jigsaw
 
 #: Libraries that cost a one-shot command tenths of a second each and that a search never uses
 #: (pandas: PyArrow imports it on its first table unless it is refused; see cli.common).
@@ -52,14 +51,14 @@ def test_starting_django_for_a_command_loads_no_heavy_library(tmp_path: Path) ->
 
 
 @pytest.mark.slow
-def test_a_one_shot_search_loads_neither_pandas_nor_splink(tmp_path: Path) -> None:
+def test_a_one_shot_search_loads_neither_pandas_nor_splink(tmp_path: Path, jigsaw) -> None:
     from tests.chronology.conftest import write_feeds
 
     env = {"JIGSAW_DATA_DIR": str(tmp_path / "data"),
            "JIGSAW_DATABASE_URL": f"sqlite:///{tmp_path / 'cli.sqlite3'}"}
-    assert run_jigsaw("import", str(write_feeds(tmp_path / "feeds")), env=env).returncode == 0
-    assert run_jigsaw("link", env=env).returncode == 0
-    assert create_account(env, "searcher", "social_worker").returncode == 0
+    assert jigsaw("import", str(write_feeds(tmp_path / "feeds")), env=env).returncode == 0
+    assert jigsaw("link", env=env).returncode == 0
+    assert create_account(jigsaw, env, "searcher", "social_worker").returncode == 0
     argv = ["jigsaw", "search", "--name", "Amy Smith", "--dob", "2020-03-04", "--reason", "s47",
             "--as", "searcher", "--json"]
     done, modules = _python(f"import sys; sys.argv = {argv!r}\nfrom jigsaw.cli import main\nmain()\n", env)
