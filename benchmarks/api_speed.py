@@ -35,7 +35,7 @@ import time
 from pathlib import Path
 
 from _machine import write_result
-from _webdb import Partnership, build, drop, env_for, exists, latency_stats, start_django
+from _webdb import Partnership, build, drop, env_for, exists, jigsaw, latency_stats, start_django
 from web_load import LoadSampler, _free_port, start_server
 
 QUERY = "/fhir/r4/Patient/$person-info-query"
@@ -239,6 +239,7 @@ def main() -> None:
         tmp = Path(tmp_name)
         if args.reuse and exists(name):
             built = Partnership(env_for(name, tmp / "data"), None, None)
+            jigsaw(built.env, "migrate")  # a kept database is brought to this checkout's schema
             result["reused_database"] = True
         else:
             built = build(name, args.children, args.seed, tmp)
