@@ -120,6 +120,20 @@ def test_need_is_standardised_so_a_group_of_babies_is_not_called_over_alerted():
     assert crude["x"]["ratio"] > 1.2
 
 
+def test_a_cohort_codes_each_dimension_once_and_still_works_after_the_cache_pickles_it():
+    import pickle
+
+    n = 4_000
+    need = np.where(np.arange(n) < 2_000, 0, 1)
+    groups = np.where(np.arange(n) % 3 == 0, "x", "y")
+    alerted = np.arange(n) % 7 == 0
+    fresh = Cohort(np.arange(n), need, {"g": groups})
+    first = cells(alerted, fresh, "g")
+    assert fresh.coded("g") is fresh.coded("g")  # sorted once, reused by every rule
+    restored = pickle.loads(pickle.dumps(Cohort(np.arange(n), need, {"g": groups})))  # noqa: S301 (our own bytes, as the cache stores them)
+    assert cells(alerted, restored, "g") == first == cells(alerted, fresh, "g")
+
+
 def test_holm_adjusts_step_down():
     assert holm([0.01, 0.04, 0.03, 0.5]) == pytest.approx([0.04, 0.09, 0.09, 0.5])
     assert holm([]) == []

@@ -57,6 +57,16 @@ class Cohort:
     def __len__(self) -> int:
         return len(self.household)
 
+    def coded(self, dimension: str | None = None) -> tuple[np.ndarray, np.ndarray]:
+        """(distinct labels, each child's index among them) of a group ``dimension``, or of the need
+        strata when None, worked out once: a report asks it of every rule, and sorting the labels
+        of 100,000 children was most of the report's time."""
+        coded = self.__dict__.setdefault("_coded", {})  # frozen, and may come pickled from the cache
+        if dimension not in coded:
+            coded[dimension] = np.unique(self.need if dimension is None else self.groups[dimension],
+                                         return_inverse=True)
+        return coded[dimension]
+
 
 def design_effect(alerted: np.ndarray, household: np.ndarray) -> float:
     """Variance of the alerted share with households as clusters over that of independent children (>= 1).
@@ -94,8 +104,8 @@ def cells(alerted: np.ndarray, cohort: Cohort, dimension: str, standardise: bool
     ``standardise`` computes the expected counts within need strata (False for the need dimension
     itself, where the strata are the groups).
     """
-    labels, group = np.unique(cohort.groups[dimension], return_inverse=True)
-    strata = np.unique(cohort.need, return_inverse=True)[1] if standardise else np.zeros(len(cohort), int)
+    labels, group = cohort.coded(dimension)
+    strata = cohort.coded()[1] if standardise else np.zeros(len(cohort), int)
     b = int(strata.max(initial=0)) + 1
     key = group * b + strata
     n_gb = np.bincount(key, minlength=len(labels) * b).reshape(len(labels), b).astype(float)
