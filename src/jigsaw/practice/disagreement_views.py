@@ -14,7 +14,7 @@ from . import access
 from .checks import PracticeError
 from .escalation import STAGE_LABELS, STAGES, escalate, raise_disagreement, resolve, stage_days, sweep
 from .models import Disagreement
-from .pages import agencies, error_context, form_values, opened_or_question
+from .pages import agencies, error_context, form_page, form_values, opened_or_question
 
 
 @never_cache
@@ -31,21 +31,11 @@ def new(request: HttpRequest, person_id: int) -> HttpResponse:
         "form": {},
         "stages": [(STAGE_LABELS[s], stage_days(s)) for s in STAGES],
     }
-    if request.method == "POST":
-        try:
-            item = raise_disagreement(opened, request.POST.dict(), using)
-        except PracticeError as problem:
-            return render(
-                request,
-                "practice/disagreement_new.html",
-                {**context, **error_context(problem), "form": form_values(request.POST)},
-                status=400,
-            )
-        return redirect(
-            f"/children/{person_id}/practice/disagreements/{item.pk}/?reason={opened.reason.code}"
-        )
-    access.log(opened, using, view="practice:disagreement-new")
-    return render(request, "practice/disagreement_new.html", context)
+    return form_page(
+        request, opened, using, "practice/disagreement_new.html", context,
+        lambda data: raise_disagreement(opened, data.dict(), using),
+        lambda item: f"/children/{person_id}/practice/disagreements/{item.pk}/?reason={opened.reason.code}",
+        "practice:disagreement-new")
 
 
 @never_cache

@@ -13,7 +13,7 @@ from . import access
 from .checks import PracticeError
 from .meetings import ACTION_ROWS, KINDS, convene, invitable, record_outcome
 from .models import Meeting
-from .pages import agencies, date_value, error_context, form_values, opened_or_question
+from .pages import agencies, date_value, error_context, form_page, form_values, opened_or_question
 
 
 @never_cache
@@ -32,27 +32,12 @@ def new(request: HttpRequest, person_id: int) -> HttpResponse:
         "form": {},
         "invited": [],
     }
-    if request.method == "POST":
-        data = request.POST
-        try:
-            meeting = convene(
-                opened, {**data.dict(), "held_on": date_value(data, "held_on")}, data.getlist("invite"), using
-            )
-        except PracticeError as problem:
-            return render(
-                request,
-                "practice/meeting_new.html",
-                {
-                    **context,
-                    **error_context(problem),
-                    "form": form_values(data),
-                    "invited": data.getlist("invite"),
-                },
-                status=400,
-            )
-        return redirect(f"/children/{person_id}/practice/meetings/{meeting.pk}/?reason={opened.reason.code}")
-    access.log(opened, using, view="practice:meeting-new")
-    return render(request, "practice/meeting_new.html", context)
+    return form_page(
+        request, opened, using, "practice/meeting_new.html", context,
+        lambda data: convene(opened, {**data.dict(), "held_on": date_value(data, "held_on")},
+                             data.getlist("invite"), using),
+        lambda meeting: f"/children/{person_id}/practice/meetings/{meeting.pk}/?reason={opened.reason.code}",
+        "practice:meeting-new")
 
 
 @never_cache

@@ -1,19 +1,21 @@
-"""What every practice page shares: opening the child or asking why, dates from GOV.UK inputs,
-the form's values for re-display, and the error summary."""
+"""What every practice page shares: opening the child or asking why, a form's GET and POST, dates
+from GOV.UK inputs, the form's values for re-display, and the error summary."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 from typing import Any
 
 from django.http import HttpRequest, HttpResponse, QueryDict
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 
 from jigsaw.audit.actor import db
 from jigsaw.feeds import date_from_parts
 from jigsaw.records.models import Agency
 from jigsaw.signpost.search import reasons
 
+from . import access
 from .access import NoReason, Opened, open_child
 from .checks import PracticeError
 
@@ -52,6 +54,24 @@ def date_value(data: QueryDict, prefix: str) -> date | str:
     if problem:
         raise PracticeError(prefix, problem)
     return day or ""
+
+
+def form_page(request: HttpRequest, opened: Opened, using: str, template: str, context: dict[str, Any],
+              save: Callable[[QueryDict], Any], done: Callable[[Any], str], view: str) -> HttpResponse:
+    """A practice form. GET: the form, logged as a look at the child (``view``). POST: ``save`` the
+    data (which logs the record) and go to ``done(saved)``; or, if it is refused, the form again
+    with what to correct and what was typed (400)."""
+    if request.method == "POST":
+        try:
+            saved = save(request.POST)
+        except PracticeError as problem:
+            typed = {"form": form_values(request.POST)}
+            if "invited" in context:
+                typed["invited"] = request.POST.getlist("invite")
+            return render(request, template, {**context, **error_context(problem), **typed}, status=400)
+        return redirect(done(saved))
+    access.log(opened, using, view=view)
+    return render(request, template, context)
 
 
 def form_values(data: QueryDict) -> dict[str, Any]:

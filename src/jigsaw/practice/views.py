@@ -8,7 +8,7 @@ the child is read; a write logs ``record_practice`` in the same transaction as t
 from __future__ import annotations
 
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
@@ -16,9 +16,8 @@ from jigsaw.accounts.roles import require_child_access
 
 from . import access
 from .bases import BASES
-from .checks import PracticeError
 from .models import ChildVoice
-from .pages import agencies, date_value, error_context, form_values, opened_or_question
+from .pages import agencies, date_value, form_page, opened_or_question
 from .panel import child_panel
 from .sharing import record_decision
 from .voice import record_voice
@@ -55,20 +54,11 @@ def sharing(request: HttpRequest, person_id: int) -> HttpResponse:
         "agencies": agencies(using),
         "form": {},
     }
-    if request.method == "POST":
-        data = request.POST
-        try:
-            record_decision(opened, {**data.dict(), "decided_on": date_value(data, "decided_on")}, using)
-        except PracticeError as problem:
-            return render(
-                request,
-                "practice/sharing.html",
-                {**context, **error_context(problem), "form": form_values(data)},
-                status=400,
-            )
-        return redirect(_back(person_id, opened.reason.code))
-    access.log(opened, using, view="practice:sharing")
-    return render(request, "practice/sharing.html", context)
+    return form_page(
+        request, opened, using, "practice/sharing.html", context,
+        lambda data: record_decision(opened, {**data.dict(), "decided_on": date_value(data, "decided_on")},
+                                     using),
+        lambda _saved: _back(person_id, opened.reason.code), "practice:sharing")
 
 
 @never_cache
@@ -79,17 +69,7 @@ def voice(request: HttpRequest, person_id: int) -> HttpResponse:
     if opened is None:
         return page
     context = {"person_id": person_id, "reason": opened.reason, "how": ChildVoice.HOW, "form": {}}
-    if request.method == "POST":
-        data = request.POST
-        try:
-            record_voice(opened, {**data.dict(), "said_on": date_value(data, "said_on")}, using)
-        except PracticeError as problem:
-            return render(
-                request,
-                "practice/voice.html",
-                {**context, **error_context(problem), "form": form_values(data)},
-                status=400,
-            )
-        return redirect(_back(person_id, opened.reason.code))
-    access.log(opened, using, view="practice:voice")
-    return render(request, "practice/voice.html", context)
+    return form_page(
+        request, opened, using, "practice/voice.html", context,
+        lambda data: record_voice(opened, {**data.dict(), "said_on": date_value(data, "said_on")}, using),
+        lambda _saved: _back(person_id, opened.reason.code), "practice:voice")
