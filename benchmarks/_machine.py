@@ -13,6 +13,30 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 RESULTS = Path(__file__).resolve().parent / "results"
+PG_URL = "postgresql://postgres@127.0.0.1:5432/"
+
+
+def fresh_django(root: Path, database: str, pg_name: str) -> None:
+    """Start Django in this process on an empty, migrated database: SQLite under ``root``, or the
+    PostgreSQL database ``pg_name`` dropped and made again (``database == "postgres"``)."""
+    os.environ["JIGSAW_DATA_DIR"] = str(root / "data")
+    os.environ["DJANGO_SETTINGS_MODULE"] = "jigsaw.settings"
+    if database == "postgres":
+        import psycopg
+
+        with psycopg.connect(PG_URL + "postgres", autocommit=True) as con:
+            con.execute(f"DROP DATABASE IF EXISTS {pg_name}")
+            con.execute(f"CREATE DATABASE {pg_name}")
+        os.environ["JIGSAW_DATABASE_URL"] = PG_URL + pg_name
+    else:
+        os.environ["JIGSAW_DATABASE_URL"] = f"sqlite:///{root / 'bench.sqlite3'}"
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+
+    call_command("migrate", interactive=False, verbosity=0)
+    call_command("createcachetable", verbosity=0)
 
 
 def machine() -> dict:

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import argparse
 import csv
-import os
 import random
 import sys
 import tempfile
@@ -23,9 +22,8 @@ from pathlib import Path
 
 import numpy as np
 
-from _machine import write_result
+from _machine import fresh_django, write_result
 
-PG_URL = "postgresql://postgres@127.0.0.1:5432/"
 SOURCES = (("csc", "Council Children's Services", "social_care"), ("gp", "Surgery", "health"),
            ("police", "Police", "police"), ("school", "School", "education"),
            ("hv", "Health visiting", "health"))
@@ -94,24 +92,7 @@ def main() -> None:
     rng = random.Random(args.seed)
     with tempfile.TemporaryDirectory() as tmp:
         root = Path(tmp)
-        os.environ["JIGSAW_DATA_DIR"] = str(root / "data")
-        os.environ["DJANGO_SETTINGS_MODULE"] = "jigsaw.settings"
-        if args.database == "postgres":
-            import psycopg
-
-            name = "jigsaw_bench_chronology"
-            with psycopg.connect(PG_URL + "postgres", autocommit=True) as con:
-                con.execute(f"DROP DATABASE IF EXISTS {name}")
-                con.execute(f"CREATE DATABASE {name}")
-            os.environ["JIGSAW_DATABASE_URL"] = PG_URL + name
-        else:
-            os.environ["JIGSAW_DATABASE_URL"] = f"sqlite:///{root / 'bench.sqlite3'}"
-        import django
-
-        django.setup()
-        from django.core.management import call_command
-
-        call_command("migrate", interactive=False, verbosity=0)
+        fresh_django(root, args.database, "jigsaw_bench_chronology")
         from jigsaw.chronology.export import to_json
         from jigsaw.chronology.household import child_chronology, household_chronology
         from jigsaw.records.importer import import_paths

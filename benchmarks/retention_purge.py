@@ -22,9 +22,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from _machine import write_result
-
-PG_URL = "postgresql://postgres@127.0.0.1:5432/"
+from _machine import fresh_django, write_result
 
 
 def main() -> None:
@@ -44,25 +42,7 @@ def main() -> None:
         return
     with tempfile.TemporaryDirectory() as tmp:
         root = Path(tmp)
-        os.environ["JIGSAW_DATA_DIR"] = str(root / "data")
-        os.environ["DJANGO_SETTINGS_MODULE"] = "jigsaw.settings"
-        if args.database == "postgres":
-            import psycopg
-
-            name = "jigsaw_bench_retention"
-            with psycopg.connect(PG_URL + "postgres", autocommit=True) as con:
-                con.execute(f"DROP DATABASE IF EXISTS {name}")
-                con.execute(f"CREATE DATABASE {name}")
-            os.environ["JIGSAW_DATABASE_URL"] = PG_URL + name
-        else:
-            os.environ["JIGSAW_DATABASE_URL"] = f"sqlite:///{root / 'bench.sqlite3'}"
-        import django
-
-        django.setup()
-        from django.core.management import call_command
-
-        call_command("migrate", interactive=False, verbosity=0)
-        call_command("createcachetable", verbosity=0)
+        fresh_django(root, args.database, "jigsaw_bench_retention")
         from jigsaw.audit.log import verify
         from jigsaw.lifecycle.plan import make_plan
         from jigsaw.lifecycle.purge import purge
