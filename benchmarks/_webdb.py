@@ -79,3 +79,27 @@ def start_django(env: dict[str, str]) -> None:
     import django
 
     django.setup()
+
+
+def signed_in_client(username: str, role: str, confirm: bool = False, **made: object):
+    """A Django test client signed in as ``username`` past both sign-in steps, as the one-time code
+    leaves the session; the account is made with ``role`` (and ``made``, e.g. vetting dates) if it
+    does not exist. ``confirm`` marks the authenticator enrolled (a kept database's account)."""
+    from django.contrib.auth import get_user_model
+    from django.test import Client
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from jigsaw.accounts.services import create_user
+
+    user = get_user_model().objects.filter(username=username).first()
+    if user is None:
+        create_user(username, "a long benchmark passphrase", role, **made)
+        user = get_user_model().objects.get(username=username)
+    if confirm:
+        TOTPDevice.objects.filter(user=user).update(confirmed=True)
+    client = Client(HTTP_HOST="127.0.0.1")
+    client.force_login(user)
+    session = client.session
+    session["otp_device_id"] = TOTPDevice.objects.get(user=user).persistent_id
+    session.save()
+    return client

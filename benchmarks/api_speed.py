@@ -35,7 +35,17 @@ import time
 from pathlib import Path
 
 from _machine import write_result
-from _webdb import Partnership, build, drop, env_for, exists, jigsaw, latency_stats, start_django
+from _webdb import (
+    Partnership,
+    build,
+    drop,
+    env_for,
+    exists,
+    jigsaw,
+    latency_stats,
+    signed_in_client,
+    start_django,
+)
 from web_load import LoadSampler, _free_port, start_server
 
 QUERY = "/fhir/r4/Patient/$person-info-query"
@@ -111,22 +121,9 @@ def _page_time(queries: list[tuple[str, bool]]) -> dict:
     """The peer measured in the same run: the practitioners' search page, same details, same database."""
     from datetime import date, timedelta
 
-    from django.contrib.auth import get_user_model
-    from django.test import Client
-    from django_otp.plugins.otp_totp.models import TOTPDevice
-
-    from jigsaw.accounts.services import create_user
-
     recently = date.today() - timedelta(days=30)
-    username = f"bench-api-sw-{int(time.time())}"
-    create_user(username, "a long benchmark passphrase", "social_worker", vetted_on=recently,
-                trained_on=recently, enrolled=True)
-    user = get_user_model().objects.get(username=username)
-    client = Client(HTTP_HOST="127.0.0.1")
-    client.force_login(user)
-    session = client.session
-    session["otp_device_id"] = TOTPDevice.objects.get(user=user).persistent_id
-    session.save()
+    client = signed_in_client(f"bench-api-sw-{int(time.time())}", "social_worker", vetted_on=recently,
+                              trained_on=recently, enrolled=True)
     ms = []
     for body, _known in queries:
         resource = json.loads(body)["parameter"][0]["resource"]

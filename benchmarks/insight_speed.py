@@ -20,7 +20,7 @@ import time
 from pathlib import Path
 
 from _machine import write_result
-from _webdb import build, drop, env_for, exists, jigsaw, latency_stats, start_django
+from _webdb import build, drop, env_for, exists, jigsaw, latency_stats, signed_in_client, start_django
 
 #: CPU milliseconds of this process per request, by URL (the machine is shared: wall time is
 #: inflated by other work; CPU time is not, though it leaves out PostgreSQL's own work)
@@ -70,28 +70,16 @@ def _pdf_split() -> dict[str, list[float]]:
 def _measure(requests: int) -> dict:
     import datetime as dt
 
-    from django.contrib.auth import get_user_model
     from django.core.cache import cache
-    from django.test import Client
     from django.urls import reverse
-    from django_otp.plugins.otp_totp.models import TOTPDevice
 
-    from jigsaw.accounts.services import create_user
     from jigsaw.insight import indicators, picture
     from jigsaw.insight.demo import load
     from jigsaw.records.models import Event
     from jigsaw.signpost.models import Person
 
     load("default")
-    if not get_user_model().objects.filter(username="bench-board").exists():
-        create_user("bench-board", "a long benchmark passphrase", "board_member", enrolled=True)
-    user = get_user_model().objects.get(username="bench-board")
-    TOTPDevice.objects.filter(user=user).update(confirmed=True)  # as after enrolment (a kept database)
-    client = Client(HTTP_HOST="127.0.0.1")
-    client.force_login(user)
-    session = client.session
-    session["otp_device_id"] = TOTPDevice.objects.get(user=user).persistent_id
-    session.save()
+    client = signed_in_client("bench-board", "board_member", confirm=True, enrolled=True)
 
     t = time.perf_counter()
     events = picture.load_events("default")

@@ -31,7 +31,7 @@ import time
 from pathlib import Path
 
 from _machine import write_result
-from _webdb import build, drop, env_for, jigsaw, latency_stats, start_django
+from _webdb import build, drop, env_for, jigsaw, latency_stats, signed_in_client, start_django
 
 HERE = Path(__file__).resolve().parent
 PAGES = ("search_page", "child_page", "home_page", "alert_queue", "alert_page")
@@ -144,25 +144,11 @@ def _one_turn(args: argparse.Namespace) -> None:
 
 
 def _user(username: str, role: str):
+    """A vetted, trained account of ``role``, signed in (made on the first turn, reused after)."""
     from datetime import date, timedelta
 
-    from django.contrib.auth import get_user_model
-    from django.test import Client
-    from django_otp.plugins.otp_totp.models import TOTPDevice
-
-    from jigsaw.accounts.services import create_user
-
     recently = date.today() - timedelta(days=30)
-    user = get_user_model().objects.filter(username=username).first()
-    if user is None:
-        create_user(username, "a long benchmark passphrase", role, vetted_on=recently, trained_on=recently)
-        user = get_user_model().objects.get(username=username)
-    client = Client(HTTP_HOST="127.0.0.1")
-    client.force_login(user)
-    session = client.session
-    session["otp_device_id"] = TOTPDevice.objects.get(user=user).persistent_id
-    session.save()
-    return client
+    return signed_in_client(username, role, vetted_on=recently, trained_on=recently)
 
 
 def _timed(call, times: dict[str, list[float]], page: str):
@@ -180,22 +166,11 @@ def _measure(sample: list[dict], raw: bool = False) -> dict:
         return _measure_all(sample)
     from datetime import date, timedelta
 
-    from django.contrib.auth import get_user_model
-    from django.test import Client
     from django.urls import reverse
-    from django_otp.plugins.otp_totp.models import TOTPDevice
-
-    from jigsaw.accounts.services import create_user
 
     recently = date.today() - timedelta(days=30)
-    create_user("bench-sw", "a long benchmark passphrase", "social_worker", vetted_on=recently,
-                trained_on=recently, enrolled=True)
-    user = get_user_model().objects.get(username="bench-sw")
-    client = Client(HTTP_HOST="127.0.0.1")
-    client.force_login(user)
-    session = client.session
-    session["otp_device_id"] = TOTPDevice.objects.get(user=user).persistent_id
-    session.save()
+    client = signed_in_client("bench-sw", "social_worker", vetted_on=recently, trained_on=recently,
+                              enrolled=True)
     search_ms, child_ms, found = [], [], 0
     for row in sample:
         y, m, d = row["birth_date"].split("-")
