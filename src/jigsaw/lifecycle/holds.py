@@ -58,18 +58,7 @@ def place(
         raise HoldError(f"there is no person {person_id}")
     with transaction.atomic(using=using):
         hold = LitigationHold.objects.using(using).create(person_id=person_id, reason=text, placed_by=by)
-        record(
-            by,
-            role,
-            agency,
-            "admin",
-            person_id=person_id,
-            reason="retention",
-            reason_text=text,
-            user_agent=cli_user_agent(),
-            using=using,
-            detail={"operation": "litigation_hold_placed", "hold": hold.pk},
-        )
+        _log(by, role, agency, person_id, text, using, operation="litigation_hold_placed", hold=hold.pk)
     return hold
 
 
@@ -90,16 +79,11 @@ def release(
         LitigationHold.objects.using(using).filter(id__in=open_holds).update(
             released_at=timezone.now(), released_by=by, release_reason=text
         )
-        record(
-            by,
-            role,
-            agency,
-            "admin",
-            person_id=person_id,
-            reason="retention",
-            reason_text=text,
-            user_agent=cli_user_agent(),
-            using=using,
-            detail={"operation": "litigation_hold_released", "holds": open_holds},
-        )
+        _log(by, role, agency, person_id, text, using, operation="litigation_hold_released", holds=open_holds)
     return len(open_holds)
+
+
+def _log(by: str, role: str, agency: str, person_id: int, text: str, using: str, **detail: object) -> None:
+    """The access-log entry of a hold placed or released, in the caller's transaction."""
+    record(by, role, agency, "admin", person_id=person_id, reason="retention", reason_text=text,
+           user_agent=cli_user_agent(), using=using, detail=detail)
