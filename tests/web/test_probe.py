@@ -13,6 +13,7 @@ every response that does hold them wrote an access-log entry about him.
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 import pytest
 from django.urls import reverse
@@ -51,7 +52,12 @@ SECRETS = (
 NORTHTOWN = "Northtown Children's Services"
 
 
+#: A form's CSRF token: 64 random letters and digits, which now and then spell "Jack" by chance.
+CSRF_TOKEN = re.compile(r'name="csrfmiddlewaretoken" value="[A-Za-z0-9]+"')
+
+
 def _leaks(text: str) -> list[str]:
+    text = CSRF_TOKEN.sub("", text)
     return [s for s in SECRETS if s in text]
 
 
