@@ -9,7 +9,7 @@ import os
 import dj_database_url
 
 from jigsaw.settings import *  # noqa: F403
-from jigsaw.settings import DATABASES
+from jigsaw.settings import DATABASES, postgres_options
 
 POSTGRES_URL = os.environ.get("JIGSAW_TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/test")
 
@@ -32,6 +32,7 @@ def _reachable(url: str) -> str | None:
 POSTGRES_PROBLEM = _reachable(POSTGRES_URL) if POSTGRES_URL.lower() != "none" else "disabled"
 if POSTGRES_PROBLEM is None:
     DATABASES["postgres"] = dj_database_url.parse(POSTGRES_URL)
+    DATABASES["postgres"]["OPTIONS"] = postgres_options()  # as the application runs
     # One name per test run (pytest-xdist gives every run an id its workers share, and adds
     # _gwN per worker), so two runs on one server never fight over a test database.
     _RUN = os.environ.get("PYTEST_XDIST_TESTRUNUID", "")[:8] or str(os.getpid())

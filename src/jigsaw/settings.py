@@ -65,7 +65,25 @@ def _database() -> dict:
             "timeout": float(os.environ.get("JIGSAW_SQLITE_TIMEOUT", "60")),
         }
         config["CONN_MAX_AGE"] = 0
+    elif config["ENGINE"] == "django.db.backends.postgresql":
+        config["OPTIONS"] = {**postgres_options(), **config.get("OPTIONS", {})}
     return config
+
+
+def postgres_options() -> dict:
+    """Prepared statements on PostgreSQL, unless JIGSAW_PG_PREPARED_STATEMENTS is "off".
+
+    Django sends each query as text with its values inlined by default, so the server parses and
+    plans it afresh every time: on the child's page that planning (the household's joins, the
+    gate's review-item check) cost the server more than running the queries. With server-side
+    binding psycopg prepares a query once it has run ``prepare_threshold`` times on a connection
+    (psycopg's own default, 5) and the server reuses the plan; measured in
+    ``benchmarks/web_speed.py``. Turn it off behind a connection pooler in transaction mode that
+    cannot keep prepared statements (PgBouncer before 1.21, or without ``max_prepared_statements``).
+    """
+    if os.environ.get("JIGSAW_PG_PREPARED_STATEMENTS", "on").lower() in ("off", "0", "false", "no"):
+        return {}
+    return {"server_side_binding": True, "prepare_threshold": 5}
 
 
 DATABASES = {"default": _database()}
