@@ -11,8 +11,10 @@ Before and after (issue 11 and 13: no page more than 10% slower): ``--compare BA
 database once, then measures it in turns from fresh processes, one importing Jigsaw from
 ``BASE_SRC`` (e.g. the ``src`` of a worktree of main) and one from this checkout, alternating
 ``--rounds`` times each, and reports each page's p95 for both and their ratio (and the same of
-the Django process's CPU time, under ``cpu``). It also times the
-home page, the hub's alert queue and an alert's page as a hub officer. ``--keep NAME`` keeps
+the Django process's CPU time, under ``cpu``; with the database backend's CPU, read from
+/proc, the page's whole cost as ``total_cpu_mean_ratio``). It also times the home page (a social
+worker's My work, and an administrator's import counts, the one home page that is the same before
+and after issue 13), the hub's alert queue and an alert's page as a hub officer. ``--keep NAME`` keeps
 (and on a later run reuses, migrated forward to this checkout) the database.
 """
 
@@ -24,6 +26,7 @@ import json
 import os
 import random
 import re
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -34,7 +37,7 @@ from _machine import write_result
 from _webdb import build, drop, env_for, jigsaw, latency_stats, signed_in_client, start_django
 
 HERE = Path(__file__).resolve().parent
-PAGES = ("search_page", "child_page", "home_page", "alert_queue", "alert_page")
+PAGES = ("search_page", "child_page", "home_page", "admin_home", "alert_queue", "alert_page")
 
 
 def main() -> None:
@@ -131,6 +134,13 @@ def _compare(args: argparse.Namespace) -> None:
             this_cpu, base_cpu = cpu["this"], cpu["base"]
             result[page]["cpu"] = {**cpu, "p95_ratio": round(this_cpu["p95_ms"] / base_cpu["p95_ms"], 3),
                                    "p50_ratio": round(this_cpu["p50_ms"] / base_cpu["p50_ms"], 3)}
+        if times["base"].get(page + ":server_cpu") and times["this"].get(page + ":server_cpu"):
+            per = {side: statistics.fmean(times[side][page + ":server_cpu"]) for side in sides}
+            mean_cpu = {side: statistics.fmean(times[side][page + ":cpu"]) for side in sides}
+            result[page]["server_cpu_mean_ms"] = {side: round(v, 2) for side, v in per.items()}
+            # what the page costs the machine: the Django process's CPU and the database backend's
+            result[page]["total_cpu_mean_ratio"] = round(
+                (mean_cpu["this"] + per["this"]) / (mean_cpu["base"] + per["base"]), 3)
     write_result("web_speed_compare", result)
     if not args.keep:
         drop(name)
@@ -151,13 +161,28 @@ def _user(username: str, role: str):
     return signed_in_client(username, role, vetted_on=recently, trained_on=recently)
 
 
+def _server_cpu_s() -> float:
+    """CPU seconds the PostgreSQL backend serving this process has used (from /proc; the server
+    runs on this machine): with the process's own CPU, what a page costs whatever else runs."""
+    from django.db import connection
+
+    if not hasattr(_server_cpu_s, "pid"):
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_backend_pid()")
+            _server_cpu_s.pid = cursor.fetchone()[0]
+    fields = Path(f"/proc/{_server_cpu_s.pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def _timed(call, times: dict[str, list[float]], page: str):
-    """Wall ms into ``times[page]`` and this process's CPU ms into ``times[page + ":cpu"]`` (less
-    swayed than wall time by other work on a shared machine; the database's own time excluded)."""
-    t, cpu = time.perf_counter(), time.process_time()
+    """Wall ms into ``times[page]``, this process's CPU ms into ``times[page + ":cpu"]`` and the
+    database backend's into ``page + ":server_cpu"`` (both less swayed than wall time by other work
+    on a shared machine; the backend's is counted in clock ticks, so it is read as a sum)."""
+    t, cpu, server = time.perf_counter(), time.process_time(), _server_cpu_s()
     response = call()
     times[page].append((time.perf_counter() - t) * 1000)
     times.setdefault(page + ":cpu", []).append((time.process_time() - cpu) * 1000)
+    times.setdefault(page + ":server_cpu", []).append((_server_cpu_s() - server) * 1000)
     return response
 
 
@@ -197,12 +222,14 @@ def _measure(sample: list[dict], raw: bool = False) -> dict:
 
 
 def _measure_all(sample: list[dict]) -> dict[str, list[float]]:
-    """Every page, as a social worker (search, child, home) and a hub officer (queue, alert)."""
+    """Every page, as a social worker (search, child, home), an administrator (home: the import
+    counts, the one home page the same before and after issue 13) and a hub officer (queue, alert)."""
     from django.urls import reverse
 
     from jigsaw.alerts.models import Alert
 
     worker, hub = _user("bench-sw", "social_worker"), _user("bench-hub", "hub_officer")
+    admin = _user("bench-admin", "administrator")
     times: dict[str, list[float]] = {page: [] for page in PAGES}
     alerts = list(Alert.objects.order_by("pk").values_list("pk", flat=True)[:len(sample)])
     for i, row in enumerate(sample):
@@ -218,6 +245,7 @@ def _measure_all(sample: list[dict]) -> dict[str, list[float]]:
             url = reverse("chronology:child", args=[int(first.group(1))])
             _timed(lambda url=url: worker.get(url, {"reason": "s47"}), times, "child_page")
         _timed(lambda: worker.get(reverse("home")), times, "home_page")
+        _timed(lambda: admin.get(reverse("home")), times, "admin_home")
         _timed(lambda: hub.get(reverse("alerts:alerts")), times, "alert_queue")
         if alerts:
             url = reverse("alerts:alert", args=[alerts[i % len(alerts)]])
