@@ -83,7 +83,9 @@ def postgres_options() -> dict:
     """
     if os.environ.get("JIGSAW_PG_PREPARED_STATEMENTS", "on").lower() in ("off", "0", "false", "no"):
         return {}
-    return {"server_side_binding": True, "prepare_threshold": 5}
+    from jigsaw.postgres import PreparingCursor  # psycopg and Django's backend: only when used
+
+    return {"server_side_binding": True, "prepare_threshold": 5, "cursor_factory": PreparingCursor}
 
 
 DATABASES = {"default": _database()}
