@@ -193,6 +193,13 @@ def _predicate(label: str, column: str) -> Predicate:
                 and _near(x["given_name"], y["family_name"]))),
         "names swapped, both mistyped": lambda x, y: (
             _near(x["given_name"], y["family_name"]) and _near(x["family_name"], y["given_name"])),
+        "names swapped, one a word of a longer name": lambda x, y: (
+            (x["given_name"] is not None and x["given_name"] in (y["family_tokens"] or ())
+             and _near(x["family_name"], y["given_name"]))
+            or (y["given_name"] is not None and y["given_name"] in (x["family_tokens"] or ())
+                and _near(x["given_name"], y["family_name"]))),
+        "a given name is the other's family name, mistyped": lambda x, y: (
+            _near(x["given_name"], y["family_name"]) or _near(x["family_name"], y["given_name"])),
         "a given name is the other's family name": lambda x, y: (
             (_both(x["given_name"], y["family_name"]) and x["given_name"] == y["family_name"])
             or (_both(x["family_name"], y["given_name"]) and x["family_name"] == y["given_name"])),
