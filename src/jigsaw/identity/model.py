@@ -79,10 +79,17 @@ SWAPPED_INTO_LONGER_NAME = ("((list_contains(family_tokens_r, given_name_l) AND 
                             " OR (list_contains(family_tokens_l, given_name_r) AND "
                             f"{_near('given_name_l', 'family_name_r')}))")
 
+def _one_slip(a: str, b: str) -> str:
+    """SQL: at most one edit apart (a swap of neighbours is one), both four letters or more."""
+    return f"(least(length({a}), length({b})) >= 4 AND damerau_levenshtein({a}, {b}) <= 1)"
+
+
 #: One record's given name written, mistyped, as the other's family name, the other name
-#: replaced ("Victoria Pulford" / "Pulfrd Cassandra"; "Lucy Clarke" / "Bkows Luc Y").
-CROSSED_AND_MISTYPED = (f"({_near('given_name_l', 'family_name_r')} OR "
-                        f"{_near('family_name_l', 'given_name_r')})")
+#: replaced ("Victoria Pulford" / "Pulfrd Cassandra"; "Lucy Clarke" / "Bkows Luc Y"). One slip,
+#: not two, and only across different family names: twins "Mia Lee" and "Leo Lee" are two edits
+#: from a swap, and this level would spare them the household penalty of "given names differ".
+CROSSED_AND_MISTYPED = (f"(family_name_l <> family_name_r AND ({_one_slip('given_name_l', 'family_name_r')}"
+                        f" OR {_one_slip('family_name_l', 'given_name_r')}))")
 
 
 def _two_edits_in_a_long_name(column: str) -> cll.ComparisonLevelCreator:
