@@ -74,9 +74,9 @@ SWAPPED_BOTH_MISTYPED = (f"({_near('given_name_l', 'family_name_r')} AND "
 
 #: Names exchanged where one family name has two words and the given name is one of them
 #: ("Alexa White" / "Whitbe Alexa Rose"), the other name the same or mistyped.
-SWAPPED_INTO_LONGER_NAME = ("((list_contains(family_tokens_r, given_name_l) AND "
+SWAPPED_INTO_LONGER_NAME = ("((array_contains(family_tokens_r, given_name_l) AND "
                             f"{_near('family_name_l', 'given_name_r')})"
-                            " OR (list_contains(family_tokens_l, given_name_r) AND "
+                            " OR (array_contains(family_tokens_l, given_name_r) AND "
                             f"{_near('given_name_l', 'family_name_r')}))")
 
 def _one_slip(a: str, b: str) -> str:
