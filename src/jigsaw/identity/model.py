@@ -81,7 +81,8 @@ SWAPPED_INTO_LONGER_NAME = ("((array_contains(family_tokens_r, given_name_l) AND
 
 def _one_slip(a: str, b: str) -> str:
     """SQL: at most one edit apart (a swap of neighbours is one), both four letters or more."""
-    return f"(least(length({a}), length({b})) >= 4 AND damerau_levenshtein({a}, {b}) <= 1)"
+    return (f"(least(length({a}), length({b})) >= 4 AND abs(length({a}) - length({b})) <= 1"
+            f" AND damerau_levenshtein({a}, {b}) <= 1)")
 
 
 #: One record's given name written, mistyped, as the other's family name, the other name
