@@ -63,8 +63,15 @@ def nhs_exact(prepared: pa.Table) -> np.ndarray:
     return np.where(np.isnan(ids.astype(float)), singles, ids).astype(np.int64)
 
 
+#: Every scored pair is kept (probability 0 and up, with each field's level) to measure
+#: blocking recall and the bands; at 20,000 children that outgrows DuckDB's 1 GB in one piece,
+#: so the pairs are scored in this many chunks, as a million-record run is.
+SCORING_CHUNKS = 4
+
+
 def splink_clusters(prepared: pa.Table, settings, threshold: float) -> tuple[np.ndarray, pa.Table, float]:
     started = time.perf_counter()
+    linkage.configure(linkage.RESOURCES.threads, linkage.RESOURCES.memory_limit, SCORING_CHUNKS)
     model = linkage.train(prepared, settings=settings, notes=NOTES if settings is None else [])
     pairs = linkage.predict(linkage.make_linker(prepared, model), keep_probability=0.0)
     left = pairs.column("unique_id_l").to_numpy()

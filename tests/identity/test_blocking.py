@@ -47,3 +47,31 @@ def test_pairs_with_several_errors_at_once_are_still_compared(first, second):
 def test_strangers_in_one_town_are_not_compared():
     assert not _rules_pairing(("Riley", "Breheny", "2001-01-05", "42 Barritt Street, Lalor, 5086 nt"),
                               ("Amelia", "Khan", "2012-07-19", "3 Holly Place, Lalor, 5080 nt"))
+
+
+@pytest.mark.parametrize(("first", "second", "rule"), [
+    # no given name, birth dates differ, the postcode mistyped, the street and the other line
+    # written in the other order: house number and the street as the other's other line
+    ((None, "Whishaw", "1975-10-21", "25 Ashcroft Crescent, Rosebery Hill, Vaucluse, 4670 nsw"),
+     (None, "Whishaw", "1907-01-27", "25 Roseberyhill, Ashcroft Crescent, Vaucluse, 4607 nsw"),
+     "place"),
+    # family name, street, locality and postcode mistyped, one birth date missing: the
+    # house number and the other line (a rural delivery box) in common
+    (("Georgia", "Asher", "1980-10-09", "38 Onslow Street, RSDB 284, Prospect, 5434 nsw"),
+     ("Georgia", "Ashe", None, "38 Onslow Sreet, RSDB 284, Prospdct, 5453 nsw"),
+     '"place"'),
+    # another house number, locality and postcode, one birth date missing, the street mistyped
+    # late: both names and the start of the street
+    (("Alexandra", "Noble", None, "53 Tytherleight Street, Bibra Lake, 7900 tas"),
+     ("Alexandra", "Noble", "1972-01-05", "35 Tytherleigh Street, Paddington, 7000 tas"),
+     "substr(l.street"),
+])
+def test_pairs_found_only_by_an_address_line_or_the_street_start(first, second, rule):
+    found = _rules_pairing(first, second)
+    assert found, "no rule pairs them"
+    assert all(rule in sql for sql in found), found  # and no other rule would have
+
+
+def test_the_same_names_on_other_streets_are_not_compared():
+    assert not _rules_pairing(("Alexandra", "Noble", None, "53 Tytherleigh Street, Bibra Lake, 7900 tas"),
+                              ("Alexandra", "Noble", None, "7 Holly Place, Paddington, 7000 tas"))

@@ -107,3 +107,40 @@ def test_the_letters_bound_never_changes_a_capped_distance(a, b, limit):
     """Ten letters, so many pairs differ by more letters than the limit (the shortcut's case)."""
     want = duckdb.execute("SELECT damerau_levenshtein(?, ?)", [a, b]).fetchone()[0]
     assert damerau_levenshtein(a, b, limit=limit) == min(want, limit + 1)
+
+
+def _given_name_model() -> tuple[dict, list[str]]:
+    """The shipped model with today's given-name comparison (made-up weights) and its level labels."""
+    from jigsaw.identity.model import settings as model_settings
+
+    model = default_model()
+    fresh = model_settings().get_settings("duckdb").as_dict()
+    given = next(c for c in fresh["comparisons"] if c["output_column_name"] == "given_name")
+    levels = [lv for lv in given["comparison_levels"] if not lv.get("is_null_level")]
+    for i, level in enumerate(levels):
+        level["m_probability"], level["u_probability"] = 0.5 / (i + 1), 0.01 * (i + 1)
+    model["comparisons"] = [given if c["output_column_name"] == "given_name" else c
+                            for c in model["comparisons"]]
+    return model, [lv["label_for_charts"] for lv in levels]
+
+
+@pytest.mark.parametrize(("first", "second", "label"), [
+    # names exchanged, the given name one word of a two-word family name, the other mistyped
+    (("Alexa", "White"), ("Whitbe", "Alexa Rose"), "names swapped, one a word of a longer name"),
+    # the family name written, mistyped, as the given name; the other name replaced
+    (("Victoria", "Pulford"), ("Pulfrd", "Cassandra"), "a given name is the other's family name, mistyped"),
+    (("Lucy", "Clarke"), ("Bkows", "Luc Y"), "a given name is the other's family name, mistyped"),
+    # twins: short given names two edits from the shared family name are not a swap
+    (("Mia", "Lee"), ("Leo", "Lee"), "given names differ"),
+    (("Ella", "Bell"), ("Jack", "Bell"), "given names differ"),
+])
+def test_names_in_the_other_field_take_their_level_in_splink_and_fast_forms(first, second, label):
+    model, labels = _given_name_model()
+    records = prepare(pa.table({"unique_id": [1, 2], "given_name": [first[0], second[0]],
+                                "family_name": [first[1], second[1]], "birth_date": [None, None]}))
+    fast, slow = FastScorer(model, {}), Scorer(model, {})
+    rows = records.to_pylist()
+    want = slow.score(records.slice(0, 1), records.slice(1, 1)).to_pylist()[0]["gamma_given_name"]
+    got = fast.score_rows(rows[0], rows[1:])[0]["gamma_given_name"]
+    assert got == want
+    assert labels[len(labels) - 1 - got] == label

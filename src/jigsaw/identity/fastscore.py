@@ -90,6 +90,11 @@ def _near(a: Any, b: Any) -> bool:
             and levenshtein(a, b) <= 2)
 
 
+def _one_slip(a: Any, b: Any) -> bool:
+    """:func:`jigsaw.identity.model._one_slip`: one edit apart at most, both four letters or more."""
+    return a is not None and b is not None and min(len(a), len(b)) >= 4 and damerau_levenshtein(a, b, 1) <= 1
+
+
 def _same(x: Row, y: Row, name: str) -> bool:
     return x[name] is not None and x[name] == y[name]
 
@@ -193,6 +198,15 @@ def _predicate(label: str, column: str) -> Predicate:
                 and _near(x["given_name"], y["family_name"]))),
         "names swapped, both mistyped": lambda x, y: (
             _near(x["given_name"], y["family_name"]) and _near(x["family_name"], y["given_name"])),
+        "names swapped, one a word of a longer name": lambda x, y: (
+            (x["given_name"] is not None and x["given_name"] in (y["family_tokens"] or ())
+             and _near(x["family_name"], y["given_name"]))
+            or (y["given_name"] is not None and y["given_name"] in (x["family_tokens"] or ())
+                and _near(x["given_name"], y["family_name"]))),
+        "a given name is the other's family name, mistyped": lambda x, y: (
+            _both(x["family_name"], y["family_name"]) and x["family_name"] != y["family_name"]
+            and (_one_slip(x["given_name"], y["family_name"])
+                 or _one_slip(x["family_name"], y["given_name"]))),
         "a given name is the other's family name": lambda x, y: (
             (_both(x["given_name"], y["family_name"]) and x["given_name"] == y["family_name"])
             or (_both(x["family_name"], y["given_name"]) and x["family_name"] == y["given_name"])),
