@@ -92,6 +92,18 @@ def test_the_hub_queue_is_most_urgent_first_with_overdue_marked_and_words_not_ke
     assert "gp:E2" not in detail
 
 
+def test_home_lists_the_hubs_alerts_most_urgent_first_as_the_queue_does(loaded, make_user):
+    olivia = person_of("csc", "C1", loaded)
+    store([_finding(olivia, "R01", "medium", "gp:E1", -30), _finding(olivia, "R02", "high", "gp:E2", 5),
+           _finding(olivia, "R03", "high", "gp:E3", -2), _finding(olivia, "R05", "low", "gp:E5", -60)],
+          loaded)
+    _set_due(loaded)
+    hub = verified_client(make_user(Role.HUB_OFFICER, username="hub"))
+    home = page_of(hub.get(reverse("home")))
+    assert home.index("high R03") < home.index("high R02") < home.index("medium R01") < home.index("low R05")
+    assert "4 open alerts" in home and "3 overdue" in home
+
+
 def test_the_queue_pages(loaded, make_user):
     olivia = person_of("csc", "C1", loaded)
     store([_finding(olivia, f"R{n:02}", "low", f"gp:X{n}", n) for n in range(30)], loaded)

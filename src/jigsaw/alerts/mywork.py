@@ -47,7 +47,7 @@ def my_alerts(user: Any, using: str, limit: int = 5) -> MyAlerts | None:
         mine |= Q(assignee__isnull=True)
     open_ = Alert.objects.using(using).filter(mine, status__in=[Alert.OPEN, Alert.ACKNOWLEDGED])
     now = timezone.now()
-    chosen = list(queue.apply(open_, queue.QueueQuery(), user.pk)[:limit])
+    chosen = list(queue.most_urgent_first(open_)[:limit])
     for alert in chosen:
         alert.overdue = queue.is_overdue(alert, now)
     if len(chosen) < limit:

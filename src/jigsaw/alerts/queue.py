@@ -130,6 +130,16 @@ def apply(alerts: QuerySet[Alert], query: QueueQuery, user_id: int) -> QuerySet[
         return alerts.order_by("-raised_at", "-pk")
     if query.sort == "rule":
         return alerts.order_by("rule_id", severity_rank(), Coalesce("due_at", Value(far)), "pk")
+    return most_urgent_first(alerts, far)
+
+
+def most_urgent_first(alerts: QuerySet[Alert], far: Any = None) -> QuerySet[Alert]:
+    """The queue's default order: severity, then deadline (none last), then the oldest raised.
+
+    The home page's few alerts are read in this order with nothing else of :func:`apply` (no
+    filters, no "waiting" subquery), which it does not show.
+    """
+    far = far or timezone.now() + timedelta(days=365 * 100)
     return alerts.order_by(severity_rank(), Coalesce("due_at", Value(far)), "raised_at", "pk")
 
 
