@@ -19,7 +19,8 @@ from django.db.models import Q
 from django.utils import timezone
 
 from jigsaw.feeds import LONDON, age_in_words, event_label
-from jigsaw.records.models import Event, Involvement, PersonRecord
+from jigsaw.records import sql
+from jigsaw.records.models import Event
 from jigsaw.signpost import gate
 
 #: Involvement roles (case-insensitive "contains") that name a child's school and GP practice.
@@ -54,6 +55,17 @@ class EvidenceLine:
     times: int = 1  # the same event recorded on this many records (one per person it involved)
 
 
+#: Every record's name and birth date, and each current involvement (oldest first, so the latest
+#: school and GP win), of the people shown: SQL, not querysets, as every alert page and the queue
+#: ask it (:mod:`jigsaw.records.sql`).
+_NAMES = ("SELECT l.person_id, r.given_name, r.family_name, r.birth_date, r.recorded_at, r.id "
+          "FROM records_personrecord r INNER JOIN signpost_recordlink l ON r.id = l.record_id "
+          "WHERE l.person_id IN ({ids})")
+_PLACES = ("SELECT l.person_id, i.role, i.agency FROM records_involvement i "
+           "INNER JOIN signpost_recordlink l ON i.person_id = l.record_id "
+           "WHERE l.person_id IN ({ids}) AND i.ended_on IS NULL ORDER BY i.started_on, i.id")
+
+
 def describe_people(person_ids: Iterable[int], using: str, today: date | None = None,
                     hidden: set[int] | None = None) -> dict[int, PersonLine]:
     """Name, age, school and GP of each person; a protected person as a protected record only.
@@ -69,17 +81,12 @@ def describe_people(person_ids: Iterable[int], using: str, today: date | None = 
     shown = ids - hidden
     best: dict[int, tuple] = {}
     oldest = datetime.min.replace(tzinfo=UTC)
-    for pid, given, family, born, recorded, pk in (
-            PersonRecord.objects.using(using).filter(link__person_id__in=shown)
-            .values_list("link__person_id", "given_name", "family_name", "birth_date", "recorded_at", "pk")):
-        rank = (recorded or oldest, pk)
+    for pid, given, family, born, recorded, pk in sql.read(_NAMES, shown, using) if shown else ():
+        rank = (sql.as_datetime(recorded) or oldest, pk)
         if pid not in best or rank > best[pid][0]:
-            best[pid] = (rank, f"{given} {family}".strip(), born)
+            best[pid] = (rank, f"{given} {family}".strip(), sql.as_date(born))
     places: dict[int, dict[str, str]] = defaultdict(dict)
-    for pid, role, agency in (Involvement.objects.using(using)
-                              .filter(person__link__person_id__in=shown, ended_on__isnull=True)
-                              .order_by("started_on", "pk")
-                              .values_list("person__link__person_id", "role", "agency")):
+    for pid, role, agency in sql.read(_PLACES, shown, using) if shown else ():
         role = role.casefold()
         if any(r in role for r in SCHOOL_ROLES):
             places[pid]["school"] = agency

@@ -1,0 +1,43 @@
+"""Hand-written reads for the few set-wise queries every page or API query asks.
+
+Building and compiling a queryset costs more CPU than PostgreSQL takes to run it when the rows
+are few (``docs/api.md``), so the reads on every search, API query, child page and alert page
+(the gate, the signposts, the people on an alert, the household) are written as SQL. Each names
+``{ids}`` where the list of ids goes; SQLite hands back dates, times and booleans as text and
+integers, which :func:`as_date`, :func:`as_datetime` and :func:`as_bool` turn into what the ORM
+would have returned.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Sequence
+from datetime import UTC, date, datetime
+from typing import Any
+
+from django.db import connections
+from django.utils.dateparse import parse_date, parse_datetime
+
+
+def read(sql: str, ids: Collection[int], using: str, params: Sequence[Any] = (),
+         times: int = 1) -> list[tuple]:
+    """The rows of ``sql`` with ``{ids}`` as one placeholder per id; the parameters are the ids
+    once for each of the ``times`` places ``{ids}`` appears, then ``params``."""
+    with connections[using].cursor() as cursor:
+        cursor.execute(sql.format(ids=", ".join(["%s"] * len(ids))), [*list(ids) * times, *params])
+        return cursor.fetchall()
+
+
+def as_date(value: Any) -> date | None:
+    return parse_date(value) if isinstance(value, str) else value
+
+
+def as_datetime(value: Any) -> datetime | None:
+    """An aware time (SQLite keeps UTC as text without its zone)."""
+    if not isinstance(value, str):
+        return value
+    moment = parse_datetime(value)
+    return moment.replace(tzinfo=UTC) if moment is not None and moment.tzinfo is None else moment
+
+
+def as_bool(value: Any) -> bool | None:
+    return None if value is None else bool(value)
