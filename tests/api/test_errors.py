@@ -49,6 +49,35 @@ def test_a_revoked_clients_token_stops_working_and_no_new_one_is_issued(api_clie
     assert again.status_code == 401
 
 
+def test_an_expired_token_is_401_on_its_next_use(api_client, token, loaded):
+    """Tokens are checked afresh on every request: nothing remembers one that has expired."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+    from oauth2_provider.models import AccessToken
+
+    assert ask(token, parameters(patient()))[0] == 200
+    AccessToken.objects.using(loaded).update(expires=timezone.now() - timedelta(seconds=1))
+    status, model, _ = ask(token, parameters(patient()))
+    assert status == 401 and issue_of(model)[0] == "login"
+    assert AccessEntry.objects.using(loaded).filter(action="search").count() == 1
+
+
+def test_a_token_stops_working_when_its_client_is_marked_revoked(api_client, token, loaded):
+    """Even with its token row left behind, a revoked client is refused."""
+    from django.utils import timezone
+
+    assert ask(token, parameters(patient()))[0] == 200
+    ApiClient.objects.using(loaded).filter(name="Riverside ED").update(revoked_at=timezone.now())
+    assert ask(token, parameters(patient()))[0] == 401
+
+
+def test_a_token_with_a_character_changed_is_401(api_client, token, loaded):
+    changed = token[:-1] + ("A" if token[-1] != "A" else "B")
+    assert ask(changed, parameters(patient()))[0] == 401
+    assert no_search(loaded)
+
+
 def test_a_token_without_the_scope_is_403(api_client, loaded):
     ApiClient.objects.using(loaded).filter(name="Riverside ED").update(scopes=[])
     response = Client().post("/oauth/token/", {"grant_type": "client_credentials",

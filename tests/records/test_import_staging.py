@@ -209,3 +209,41 @@ def test_only_postgresql_surveys_small_files_by_lookups():
     assert apply.survey_by_lookups("postgresql", 10)
     assert not apply.survey_by_lookups("postgresql", apply.LOOKUP_ROWS + 1)
     assert not apply.survey_by_lookups("sqlite", 10)  # its joined form looks rows up already
+
+
+def test_two_passes_over_one_big_file_go_to_different_workers(tmp_path, monkeypatch):
+    """A DfE census is read twice (children, then episodes): side by side, not one after the
+    other; a worker's files stay in file order."""
+    big, small = tmp_path / "census.xml", tmp_path / "header.csv"
+    big.write_bytes(b"x" * 1000)
+    small.write_bytes(b"y" * 10)
+    monkeypatch.setattr(pipeline, "WORKERS", 2)
+    units = [big, small, big, small, small]
+    shares = pipeline._share_out(units, pipeline._worker_count(units))
+    assert sorted(i for share in shares for i in share) == [0, 1, 2, 3, 4]
+    assert all(share == sorted(share) for share in shares)
+    assert [0 in share and 2 in share for share in shares] == [False, False]
+
+
+def test_two_workers_give_the_same_outcomes_as_one(db_alias, tmp_path, monkeypatch):
+    files = [people(tmp_path / f"s{n}", f"src{n}", [f"P{i}" for i in range(n * 7000)])
+             for n in (1, 2, 3)]
+    monkeypatch.setattr(pipeline, "BACKGROUND_MIN_BYTES", 0)
+    got = {}
+    for workers in (1, 2):
+        monkeypatch.setattr(pipeline, "WORKERS", workers)
+        PersonRecord.objects.using(db_alias).all().delete()
+        got[workers] = [(f.rows_read, f.accepted) for f in
+                        import_paths(files, using=db_alias).files]
+    assert got[1] == got[2] == [(7000, 7000), (14000, 14000), (21000, 21000)]
+    assert multiprocessing.active_children() == []
+
+
+def test_feed_rows_keep_the_database_constraint_to_their_person_only(db_alias):
+    """The source system reference is the importer's own (no per-row trigger on PostgreSQL);
+    the person reference keeps its constraint, so a person cannot be purged from under them."""
+    with connections[db_alias].cursor() as cur:
+        found = connections[db_alias].introspection.get_constraints(cur, "records_event")
+    referenced = {c["columns"][0] for c in found.values() if c["foreign_key"]}
+    assert "person_id" in referenced
+    assert "source_system_id" not in referenced

@@ -103,11 +103,10 @@ def _answer(request: HttpRequest, using: str) -> HttpResponse:
     if kind and kind not in ACCEPTED_TYPES:
         return _error(415, "send the Parameters as application/fhir+json", "not-supported")
     granted = auth.authorise(request, SCOPE, using)
-    auth.throttle(granted.client.application.client_id)
+    auth.throttle(granted.client_id)
     if not kind:
         return _error(415, "send the Parameters as application/fhir+json", "not-supported")
     query = parse_query(request.body)
-    client = granted.client
-    caller = Caller(client.name, client.application.client_id, client.agency.name,
+    caller = Caller(granted.name, granted.client_id, granted.agency,
                     request.META.get("REMOTE_ADDR", ""), request.META.get("HTTP_USER_AGENT", ""))
     return fhir(person_info(query, caller, using))

@@ -125,9 +125,17 @@ class FeedRecord(models.Model):
     Bulk import speed is bounded by index maintenance, so the automatic per-foreign-key indexes
     are dropped where another index already leads with the column (source_system, person) or no
     query needs one (the batch references, which only the importer writes).
+
+    The source system and batch references have no database constraint either: only the
+    importer writes them, with the id of a row it read or made in the same transaction, and
+    source systems and batches are never deleted (PROTECT still stops the ORM). On PostgreSQL
+    each constraint is a trigger run once per stored row at commit, which cost about a fifth
+    of the database's time to load a DfE census (docs/returns.md). The person references keep
+    theirs: purging a person must not leave its records behind.
     """
 
-    source_system = models.ForeignKey(SourceSystem, on_delete=models.PROTECT, db_index=False)
+    source_system = models.ForeignKey(SourceSystem, on_delete=models.PROTECT, db_index=False,
+                                      db_constraint=False)
     record_key = models.CharField(max_length=600)
     row_hash = models.CharField(max_length=32)
     batch = models.ForeignKey(ImportBatch, on_delete=models.PROTECT, related_name="+",

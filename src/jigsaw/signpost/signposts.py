@@ -15,20 +15,22 @@ Two sources feed it:
   itself is not shown: only that this practitioner was in contact between those dates.
 
 Everything is read with two set-wise queries per call, whatever the number of people (no N+1),
-through indexed joins: record link by person, involvement and event by person record.
+through indexed joins: record link by person, involvement and event by person record. They are
+written as SQL, not built with the ORM: each API query and search asks for them, and building
+and compiling the two querysets was about a tenth of a query's Python time (docs/api.md).
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 
-from django.db.models import Max, Min
+from django.db import connections
 from django.utils import timezone
+from django.utils.dateparse import parse_date, parse_datetime
 
 from jigsaw.feeds import LONDON
-from jigsaw.records.models import Event, Involvement
 
 
 @dataclass(frozen=True)
@@ -96,27 +98,60 @@ def signposts_for_people(person_ids: Iterable[int], using: str = "default") -> d
     return found
 
 
-def _involvements(ids: list[int], using: str):
-    return (Involvement.objects.using(using).filter(person__link__person_id__in=ids)
-            .values("person__link__person_id", "agency", "team", "practitioner", "role", "contact",
-                    "started_on", "ended_on", "source_system__code", "lead_professional",
-                    "early_help_assessment"))
+_INVOLVEMENTS = (
+    "SELECT l.person_id, i.agency, i.team, i.practitioner, i.role, i.contact, i.started_on, "
+    "i.ended_on, s.code, i.lead_professional, i.early_help_assessment FROM records_involvement i "
+    "INNER JOIN records_personrecord r ON i.person_id = r.id "
+    "INNER JOIN signpost_recordlink l ON r.id = l.record_id "
+    "INNER JOIN records_sourcesystem s ON i.source_system_id = s.id WHERE l.person_id IN ({ids})")
+_INVOLVEMENT_KEYS = ("person__link__person_id", "agency", "team", "practitioner", "role", "contact",
+                     "started_on", "ended_on", "source_system__code", "lead_professional",
+                     "early_help_assessment")
+
+#: Practice records Jigsaw writes itself (source systems ``practice``/``practice-<agency>``, see
+#: ``jigsaw.practice.entries``) name who recorded a decision, not who works with the child.
+_EVENT_PRACTITIONERS = (
+    "SELECT l.person_id, s.code, s.name, a.name, e.practitioner, e.practitioner_role, "
+    "e.practitioner_contact, MIN(e.occurred_at), MAX(e.occurred_at) FROM records_event e "
+    "INNER JOIN records_personrecord r ON e.person_id = r.id "
+    "INNER JOIN signpost_recordlink l ON r.id = l.record_id "
+    "INNER JOIN records_sourcesystem s ON e.source_system_id = s.id "
+    "LEFT OUTER JOIN records_agency a ON s.agency_id = a.id "
+    "WHERE l.person_id IN ({ids}) "
+    "AND NOT (e.practitioner = '' AND e.practitioner_contact = '' AND e.practitioner_role = '') "
+    "AND NOT (s.code = %s) AND NOT (s.code LIKE %s ESCAPE '\\') GROUP BY 1, 2, 3, 4, 5, 6, 7")
+_EVENT_KEYS = ("person__link__person_id", "source_system__code", "source_system__name",
+               "source_system__agency__name", "practitioner", "practitioner_role",
+               "practitioner_contact", "first", "last")
 
 
-def _event_practitioners(ids: list[int], using: str):
-    """One row per person and practitioner named on events, with the first and last event time.
+def _rows(sql: str, ids: list[int], params: list, keys: tuple[str, ...], using: str) -> list[dict]:
+    with connections[using].cursor() as cur:
+        cur.execute(sql.format(ids=", ".join(["%s"] * len(ids))), [*ids, *params])
+        return [dict(zip(keys, row, strict=True)) for row in cur.fetchall()]
 
-    Practice records Jigsaw writes itself (source systems ``practice``/``practice-<agency>``, see
-    ``jigsaw.practice.entries``) name who recorded a decision, not who works with the child.
-    """
-    return (Event.objects.using(using).filter(person__link__person_id__in=ids)
-            .exclude(practitioner="", practitioner_role="", practitioner_contact="")
-            .exclude(source_system__code="practice").exclude(source_system__code__startswith="practice-")
-            .values("person__link__person_id", "source_system__code", "source_system__name",
-                    "source_system__agency__name", "practitioner", "practitioner_role",
-                    "practitioner_contact")
-            .annotate(first=Min("occurred_at"), last=Max("occurred_at"))
-            .order_by())
+
+def _involvements(ids: list[int], using: str) -> list[dict]:
+    rows = _rows(_INVOLVEMENTS, ids, [], _INVOLVEMENT_KEYS, using)
+    for row in rows:  # SQLite may hand back text and 0/1
+        for key in ("started_on", "ended_on"):
+            if isinstance(row[key], str):
+                row[key] = parse_date(row[key])
+        for key in ("lead_professional", "early_help_assessment"):
+            if row[key] is not None:
+                row[key] = bool(row[key])
+    return rows
+
+
+def _event_practitioners(ids: list[int], using: str) -> list[dict]:
+    """One row per person and practitioner named on events, with the first and last event time."""
+    rows = _rows(_EVENT_PRACTITIONERS, ids, ["practice", "practice-%"], _EVENT_KEYS, using)
+    for row in rows:  # SQLite hands back an aggregate's time as text, in UTC
+        for key in ("first", "last"):
+            if isinstance(row[key], str):
+                moment = parse_datetime(row[key])
+                row[key] = moment.replace(tzinfo=UTC) if moment and moment.tzinfo is None else moment
+    return rows
 
 
 def _who(post: Signpost) -> tuple[str, str]:

@@ -1,11 +1,17 @@
 """Parse the files of an import in a worker process while the importer loads what is parsed.
 
 Parsing (Python) and loading (mostly the database's own work) each take about half an import,
-so on a machine with two cores or more the worker reads and parses file N+1 while this process
-stages, applies and commits file N. Nothing about a file's transaction changes: the worker only
+so on a machine with two cores or more a worker reads and parses file N+1 while this process
+stages, applies and commits file N. Nothing about a file's transaction changes: a worker only
 hands over batches of parsed rows, in order, through a bounded queue (memory stays flat), and
 never touches the database. Small imports parse in-process, where a worker would cost more to
 start than it saves.
+
+With two files or more there are two workers, each parsing its share of the files in order
+(shared out by size): the importer waits on one file at a time, so while one worker parses the
+file being loaded the other is already parsing a later one. A DfE census is the case that
+needs it: its children and its episodes are two passes over one big file, loaded one after the
+other, and one worker made the second pass wait for the first.
 """
 
 from __future__ import annotations
@@ -30,8 +36,10 @@ from .prepare import Batch, End, Unit, prepare, unit_path
 
 #: below this many bytes in all, parse in-process (tests lower it to exercise the worker)
 BACKGROUND_MIN_BYTES = 2_000_000
-#: batches the worker may run ahead of the loader (each up to prepare.FLUSH_ROWS rows)
+#: batches each worker may run ahead of the loader (each up to prepare.FLUSH_ROWS rows)
 AHEAD = 16
+#: parse workers at most (never more than the machine's cores, nor than the files)
+WORKERS = 2
 _POLL_SECONDS = 1.0
 
 
@@ -50,22 +58,28 @@ class Parsed:
 
     def __init__(self, paths: list[Unit], for_copy: bool = False) -> None:
         self.paths, self.for_copy = paths, for_copy
-        self._queue = self._process = None
+        self._workers: list[tuple[object, object]] = []  # (process, queue)
+        self._owner: dict[int, int] = {}  # file index -> its worker
         if _worth_a_worker(paths):
             context = multiprocessing.get_context("fork")
-            self._queue = context.Queue(maxsize=AHEAD)
-            self._process = context.Process(
-                target=_work, args=(paths, for_copy, self._queue, os.getpid(), _db_sockets()),
-                name="jigsaw-import-parse", daemon=True)
-            self._process.start()
+            sockets = _db_sockets()
+            for n, share in enumerate(_share_out(paths, _worker_count(paths))):
+                out = context.Queue(maxsize=AHEAD)
+                process = context.Process(
+                    target=_work, args=(paths, share, for_copy, out, os.getpid(), sockets),
+                    name=f"jigsaw-import-parse-{n}", daemon=True)
+                process.start()
+                self._workers.append((process, out))
+                self._owner.update(dict.fromkeys(share, n))
 
     def file(self, index: int) -> Iterator[Batch | End]:
         """The file's batches then End; raises FeedFileError if it cannot be read."""
-        if self._process is None:
+        if not self._workers:
             yield from prepare(self.paths[index], self.for_copy)
             return
+        process, out = self._workers[self._owner[index]]
         while True:
-            at, item = self._next()
+            at, item = self._next(process, out)
             if at != index:
                 raise RuntimeError(f"import worker sent file {at} while file {index} was loading")
             if isinstance(item, _Refused):
@@ -76,23 +90,24 @@ class Parsed:
             if isinstance(item, End):
                 return
 
-    def _next(self) -> tuple[int, object]:
+    @staticmethod
+    def _next(process, out) -> tuple[int, object]:
         while True:
             try:
-                return self._queue.get(timeout=_POLL_SECONDS)
+                return out.get(timeout=_POLL_SECONDS)
             except queue.Empty:
-                if not self._process.is_alive():
+                if not process.is_alive():
                     raise RuntimeError("the import worker process died; nothing more was "
                                        "loaded") from None
 
     def close(self) -> None:
-        if self._process is not None:
-            if self._process.is_alive():
-                self._process.terminate()
-            self._process.join()
-            self._queue.close()
-            self._queue.cancel_join_thread()
-            self._process = None
+        for process, out in self._workers:
+            if process.is_alive():
+                process.terminate()
+            process.join()
+            out.close()
+            out.cancel_join_thread()
+        self._workers = []
 
     def __enter__(self) -> Parsed:
         return self
@@ -101,16 +116,34 @@ class Parsed:
         self.close()
 
 
+def _size(unit: Unit) -> int:
+    try:
+        return unit_path(unit).stat().st_size
+    except OSError:
+        return 0  # it will be refused, in order, by its worker
+
+
+def _worker_count(paths: list[Unit]) -> int:
+    return max(1, min(WORKERS, len(os.sched_getaffinity(0)), len(paths)))
+
+
+def _share_out(paths: list[Unit], workers: int) -> list[list[int]]:
+    """File indexes for each worker, each list in file order: every file goes to the worker
+    with the fewest bytes so far, so two big files (or two passes over one) go to different
+    workers and run side by side."""
+    shares: list[list[int]] = [[] for _ in range(workers)]
+    loads = [0] * workers
+    for index, unit in enumerate(paths):
+        least = loads.index(min(loads))
+        shares[least].append(index)
+        loads[least] += _size(unit) + 1  # + 1: empty files still spread out
+    return [share for share in shares if share]
+
+
 def _worth_a_worker(paths: list[Unit]) -> bool:
     if not sys.platform.startswith("linux") or len(os.sched_getaffinity(0)) < 2:
         return False  # Linux: fork is safe there, and the worker can die with the importer
-    total = 0
-    for path in paths:
-        try:
-            total += unit_path(path).stat().st_size
-        except OSError:
-            continue  # it will be refused, in order, by the worker
-    return total >= BACKGROUND_MIN_BYTES
+    return sum(map(_size, paths)) >= BACKGROUND_MIN_BYTES
 
 
 def _die_with(parent: int) -> None:
@@ -146,12 +179,14 @@ def _let_go_of(sockets: list[int]) -> None:
     os.close(null)
 
 
-def _work(paths: list[Unit], for_copy: bool, out, parent: int, sockets: list[int]) -> None:
-    """The worker: every file's batches, in order, until done or the importer is gone."""
+def _work(paths: list[Unit], share: list[int], for_copy: bool, out, parent: int,
+          sockets: list[int]) -> None:
+    """A worker: the batches of its share of the files, in order, until done or the importer
+    is gone."""
     _let_go_of(sockets)
     _die_with(parent)
     gc.disable()  # millions of short-lived tuples; cyclic GC passes would cost ~15% for nothing
-    index = 0
+    index = share[0]
 
     def put(item) -> None:
         while True:
@@ -163,9 +198,9 @@ def _work(paths: list[Unit], for_copy: bool, out, parent: int, sockets: list[int
                     os._exit(0)
 
     try:
-        for index, path in enumerate(paths):
+        for index in share:
             try:
-                for item in prepare(path, for_copy):
+                for item in prepare(paths[index], for_copy):
                     put((index, item))
             except FeedFileError as exc:
                 put((index, _Refused(str(exc))))
