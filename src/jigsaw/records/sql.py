@@ -2,7 +2,7 @@
 
 Building and compiling a queryset costs more CPU than PostgreSQL takes to run it when the rows
 are few (``docs/api.md``), so the reads on every search, API query, child page and alert page
-(the gate, the signposts, the people on an alert, the household) are written as SQL. Each names
+(the gate, the signposts, the people on an alert) are written as SQL. Each names
 ``{ids}`` where the list of ids goes; SQLite hands back dates, times and booleans as text and
 integers, which :func:`as_date`, :func:`as_datetime` and :func:`as_bool` turn into what the ORM
 would have returned.

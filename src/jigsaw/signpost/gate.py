@@ -30,9 +30,9 @@ from collections.abc import Iterable, MutableMapping
 from typing import Any
 
 from django.conf import settings
-from django.db import connections
 from django.db.models import Q
 
+from jigsaw.records import sql
 from jigsaw.signpost.models import Person, RecordLink, ReviewItem
 
 #: How a protected person appears wherever someone else's record would otherwise name them.
@@ -60,12 +60,6 @@ _PAIRS = ("SELECT r.record_a_id, r.record_b_id, pa.shielded, pb.shielded FROM si
           "WHERE (r.record_a_id IN ({ids}) OR r.record_b_id IN ({ids}))")
 
 
-def _rows(sql: str, ids: list[int], using: str, twice: bool = False) -> list[tuple]:
-    with connections[using].cursor() as cur:
-        cur.execute(sql.format(ids=", ".join(["%s"] * len(ids))), ids * 2 if twice else ids)
-        return cur.fetchall()
-
-
 def protected(person_ids: Iterable[int], using: str) -> set[int]:
     """The people among ``person_ids`` a reader may not see without breaking glass for them.
 
@@ -80,7 +74,7 @@ def protected(person_ids: Iterable[int], using: str) -> set[int]:
         return set()
     found: set[int] = set()
     owner: dict[int, int] = {}  # record id -> its (unshielded) person, of the people asked about
-    for pk, shielded, record in _rows(_PEOPLE, ids, using):
+    for pk, shielded, record in sql.read(_PEOPLE, ids, using):
         if shielded:
             found.add(pk)
         elif record is not None:
@@ -89,7 +83,7 @@ def protected(person_ids: Iterable[int], using: str) -> set[int]:
         return found
     # each open pair touching their records, with whether the record on either side belongs to a
     # shielded person (a record not linked to anyone belongs to nobody shielded)
-    for a, b, a_shielded, b_shielded in _rows(_PAIRS, list(owner), using, twice=True):
+    for a, b, a_shielded, b_shielded in sql.read(_PAIRS, list(owner), using, times=2):
         if a in owner and b_shielded:
             found.add(owner[a])
         if b in owner and a_shielded:

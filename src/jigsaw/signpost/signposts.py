@@ -24,13 +24,12 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 
-from django.db import connections
 from django.utils import timezone
-from django.utils.dateparse import parse_date, parse_datetime
 
 from jigsaw.feeds import LONDON
+from jigsaw.records import sql
 
 
 @dataclass(frozen=True)
@@ -125,21 +124,16 @@ _EVENT_KEYS = ("person__link__person_id", "source_system__code", "source_system_
                "practitioner_contact", "first", "last")
 
 
-def _rows(sql: str, ids: list[int], params: list, keys: tuple[str, ...], using: str) -> list[dict]:
-    with connections[using].cursor() as cur:
-        cur.execute(sql.format(ids=", ".join(["%s"] * len(ids))), [*ids, *params])
-        return [dict(zip(keys, row, strict=True)) for row in cur.fetchall()]
+def _rows(query: str, ids: list[int], params: list, keys: tuple[str, ...], using: str) -> list[dict]:
+    return [dict(zip(keys, row, strict=True)) for row in sql.read(query, ids, using, params)]
 
 
 def _involvements(ids: list[int], using: str) -> list[dict]:
     rows = _rows(_INVOLVEMENTS, ids, [], _INVOLVEMENT_KEYS, using)
-    for row in rows:  # SQLite may hand back text and 0/1
-        for key in ("started_on", "ended_on"):
-            if isinstance(row[key], str):
-                row[key] = parse_date(row[key])
+    for row in rows:  # SQLite hands back text and 0/1
+        row["started_on"], row["ended_on"] = sql.as_date(row["started_on"]), sql.as_date(row["ended_on"])
         for key in ("lead_professional", "early_help_assessment"):
-            if row[key] is not None:
-                row[key] = bool(row[key])
+            row[key] = sql.as_bool(row[key])
     return rows
 
 
@@ -147,10 +141,7 @@ def _event_practitioners(ids: list[int], using: str) -> list[dict]:
     """One row per person and practitioner named on events, with the first and last event time."""
     rows = _rows(_EVENT_PRACTITIONERS, ids, ["practice", "practice-%"], _EVENT_KEYS, using)
     for row in rows:  # SQLite hands back an aggregate's time as text, in UTC
-        for key in ("first", "last"):
-            if isinstance(row[key], str):
-                moment = parse_datetime(row[key])
-                row[key] = moment.replace(tzinfo=UTC) if moment and moment.tzinfo is None else moment
+        row["first"], row["last"] = sql.as_datetime(row["first"]), sql.as_datetime(row["last"])
     return rows
 
 
