@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import argparse
 import csv
+import functools
 import json
 import os
 import random
@@ -161,16 +162,19 @@ def _user(username: str, role: str):
     return signed_in_client(username, role, vetted_on=recently, trained_on=recently)
 
 
+@functools.cache
+def _backend_pid() -> int:
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()")
+        return cursor.fetchone()[0]
+
+
 def _server_cpu_s() -> float:
     """CPU seconds the PostgreSQL backend serving this process has used (from /proc; the server
     runs on this machine): with the process's own CPU, what a page costs whatever else runs."""
-    from django.db import connection
-
-    if not hasattr(_server_cpu_s, "pid"):
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT pg_backend_pid()")
-            _server_cpu_s.pid = cursor.fetchone()[0]
-    fields = Path(f"/proc/{_server_cpu_s.pid}/stat").read_text().rsplit(")", 1)[1].split()
+    fields = Path(f"/proc/{_backend_pid()}/stat").read_text().rsplit(")", 1)[1].split()
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
