@@ -3,9 +3,12 @@
 Building and compiling a queryset costs more CPU than PostgreSQL takes to run it when the rows
 are few (``docs/api.md``), so the reads on every search, API query, child page and alert page
 (the gate, the signposts, the people on an alert) are written as SQL. Each names
-``{ids}`` where the list of ids goes; SQLite hands back dates, times and booleans as text and
-integers, which :func:`as_date`, :func:`as_datetime` and :func:`as_bool` turn into what the ORM
-would have returned.
+``IN ({ids})`` where the list of ids goes. On PostgreSQL that is sent as ``= ANY(%s)`` with the
+list as one array parameter, so one prepared statement serves every length of list (with one
+placeholder per id, each length is a statement of its own, planned afresh until it has run five
+times on the connection: ``jigsaw.settings.postgres_options``). SQLite hands back dates, times
+and booleans as text and integers, which :func:`as_date`, :func:`as_datetime` and
+:func:`as_bool` turn into what the ORM would have returned.
 """
 
 from __future__ import annotations
@@ -20,10 +23,15 @@ from django.utils.dateparse import parse_date, parse_datetime
 
 def read(sql: str, ids: Collection[int], using: str, params: Sequence[Any] = (),
          times: int = 1) -> list[tuple]:
-    """The rows of ``sql`` with ``{ids}`` as one placeholder per id; the parameters are the ids
-    once for each of the ``times`` places ``{ids}`` appears, then ``params``."""
-    with connections[using].cursor() as cursor:
-        cursor.execute(sql.format(ids=", ".join(["%s"] * len(ids))), [*list(ids) * times, *params])
+    """The rows of ``sql`` with the ids where ``IN ({ids})`` stands; the parameters are the ids
+    for each of the ``times`` places it appears, then ``params``."""
+    connection = connections[using]
+    if connection.vendor == "postgresql":
+        query, values = sql.replace("IN ({ids})", "= ANY(%s)"), [list(ids)] * times
+    else:
+        query, values = sql.format(ids=", ".join(["%s"] * len(ids))), list(ids) * times
+    with connection.cursor() as cursor:
+        cursor.execute(query, [*values, *params])
         return cursor.fetchall()
 
 
