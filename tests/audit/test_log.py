@@ -18,7 +18,7 @@ from jigsaw.audit.log import (
     record_search,
     verify,
 )
-from jigsaw.audit.models import AccessEntry, AppendOnly
+from jigsaw.audit.models import APPEND_BATCH, AccessEntry, AppendOnly
 from tests.audit.conftest import drop_guards, fill, raw
 from tests.conftest import BOTH
 
@@ -61,6 +61,16 @@ def test_many_entries_written_together_chain_like_single_ones(db_alias):
     assert AccessEntry.objects.using(db_alias).count() == 4
     with pytest.raises(AppendOnly):  # only the log chains entries; a bulk insert is still refused
         AccessEntry.objects.using(db_alias).bulk_create([stored[0]])
+
+
+def test_more_entries_than_one_insert_holds_are_written_in_batches_with_their_ids(db_alias):
+    many = record_many([{"actor": "amy", "action": "view_alert", "person_id": p, "detail": {"alert": p}}
+                        for p in range(APPEND_BATCH * 2 + 7)], using=db_alias)
+    stored = list(AccessEntry.objects.using(db_alias).order_by("sequence").values_list("pk", "person_id"))
+    assert stored == [(e.pk, e.person_id) for e in many] and len({pk for pk, _ in stored}) == len(many)
+    assert not many[0]._state.adding and verify(db_alias).ok
+    with pytest.raises(AppendOnly):  # an entry once written can never be saved again
+        many[0].save()
 
 
 def test_followers_point_at_their_head_in_the_same_write(db_alias):

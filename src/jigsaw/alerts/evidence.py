@@ -49,7 +49,7 @@ def attendances(keys: Collection[str], using: str) -> dict[str, tuple[datetime, 
         part = pairs[start:start + _CHUNK]
         wanted = Q()
         for code, event_id in part:
-            wanted |= Q(source_system__code=code, event_id=event_id)
+            wanted |= Q(source_system__code=code, record_key=event_id)  # its key (models.Event)
         rows = (Event.objects.using(using).filter(wanted, event_type__in=UNSCHEDULED_CARE)
                 .values("source_system__code", "source_system__name", "source_system__agency__name",
                         "event_id", "event_type", "occurred_at", "details"))

@@ -122,7 +122,7 @@ def evidence(event_keys: list[str], using: str, hidden: set[int] | None = None) 
         return []
     query = Q()
     for code, ids in wanted.items():
-        query |= Q(source_system__code=code, event_id__in=ids)
+        query |= Q(source_system__code=code, record_key__in=ids)  # its key (models.Event)
     rows = list(Event.objects.using(using).filter(query)
                 .values_list("source_system__code", "event_id", "event_type", "occurred_at",
                              "occurred_precision", "summary", "source_system__agency__name",

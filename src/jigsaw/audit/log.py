@@ -54,6 +54,11 @@ MAX_DETAIL_TEXT = 200
 MAX_DETAIL_INT = 2**53
 
 
+#: The chain's head: the newest entry's sequence and hash.
+_HEAD = (f"SELECT sequence, entry_hash FROM {AccessEntry._meta.db_table} "  # noqa: S608 (the table's name)
+         "ORDER BY sequence DESC LIMIT 1")
+
+
 class AuditError(ValueError):
     """An entry that cannot be written as asked; names the field, never its value."""
 
@@ -100,11 +105,11 @@ def record_many(entries: Sequence[Mapping[str, Any]], using: str = "default",
         return []
     with transaction.atomic(using=using):
         connection = connections[using]
-        if connection.vendor == "postgresql":
-            with connection.cursor() as cursor:
+        with connection.cursor() as cursor:
+            if connection.vendor == "postgresql":
                 cursor.execute("SELECT pg_advisory_xact_lock(%s)", [LOCK_KEY])
-        head = (AccessEntry.objects.using(using).order_by("-sequence")
-                .values_list("sequence", "entry_hash").first())
+            cursor.execute(_HEAD)  # SQL, not a queryset: every page that names someone asks it
+            head = cursor.fetchone()
         sequence, previous = (head[0] + 1, head[1]) if head else (1, chain.GENESIS)
         if head_key:
             for values in cleaned[1:]:

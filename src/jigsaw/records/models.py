@@ -185,6 +185,11 @@ class PersonRecord(FeedRecord):
 
 
 class Event(FeedRecord):
+    """One thing that happened to a person, as a source system recorded it. Its ``record_key`` is
+    its ``event_id`` (the events feed's only key column, ``jigsaw.feeds.kinds.EVENTS``), so an
+    event named ``source_system:event_id`` (an alert's evidence) is found through the unique
+    (source system, record key) index; ``event_id`` itself is not indexed."""
+
     PRECISION = [("datetime", "Date and time"), ("day", "Day"), ("month", "Month"), ("year", "Year")]
     person = models.ForeignKey(PersonRecord, on_delete=models.PROTECT, related_name="events",
                                db_index=False)  # (person, occurred_at) below serves
