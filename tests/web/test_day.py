@@ -63,6 +63,18 @@ def test_the_social_workers_home_is_her_alerts_and_her_children(loaded, make_use
     assert logged.exists()
 
 
+def test_recently_opened_is_this_users_own_newest_first(loaded, make_user):
+    olivia, amelia, jack = (person_of("csc", c, loaded) for c in ("C1", "C2", "C3"))
+    client = verified_client(_priya(make_user, loaded))
+    for child in (olivia, jack):
+        client.get(reverse("chronology:child", args=[child]), {"reason": "s47"})
+    other = verified_client(make_user(Role.SOCIAL_WORKER, username="sam", agency=NORTHTOWN))
+    other.get(reverse("chronology:child", args=[amelia]), {"reason": "s47"})
+    recent = page_of(client.get(reverse("home"))).split('id="recent-list"', 1)[1]
+    assert recent.index(f"/children/{jack}/") < recent.index(f"/children/{olivia}/")
+    assert f"/children/{amelia}/" not in recent  # another user opened her
+
+
 def test_a_protected_child_is_never_named_on_home(loaded, make_user):
     jack = person_of("csc", "C3", loaded)
     shield(jack, "the hub on 0161 555 0000", "risk", "lead", loaded)
@@ -102,6 +114,21 @@ def test_home_lists_the_hubs_alerts_most_urgent_first_as_the_queue_does(loaded, 
     home = page_of(hub.get(reverse("home")))
     assert home.index("high R03") < home.index("high R02") < home.index("medium R01") < home.index("low R05")
     assert "4 open alerts" in home and "3 overdue" in home
+
+
+def test_home_shows_the_five_most_urgent_with_counts_of_all_and_no_deadline_last(loaded, make_user):
+    olivia = person_of("csc", "C1", loaded)
+    store([_finding(olivia, rule, severity, f"gp:E{i}", due) for i, (rule, severity, due) in enumerate(
+        [("R11", "high", 3), ("R12", "high", -1), ("R13", "high", 1), ("R14", "medium", -9),
+         ("R15", "medium", 2), ("R16", "low", -4)])], loaded)
+    _set_due(loaded)
+    Alert.objects.using(loaded).filter(rule_id="R11").update(due_at=None)  # high, but no deadline
+    Alert.objects.using(loaded).filter(rule_id="R15").update(assignee=make_user(Role.SOCIAL_WORKER))
+    hub = verified_client(make_user(Role.HUB_OFFICER, username="hub"))
+    home = page_of(hub.get(reverse("home")))
+    shown = sorted(("R12", "R13", "R11", "R14", "R16"), key=home.index)
+    assert shown == ["R12", "R13", "R11", "R14", "R16"] and "R15" not in home  # another's alert
+    assert "5 open alerts" in home and "3 overdue" in home  # R12, R14 and R16 are past their deadline
 
 
 def test_the_queue_pages(loaded, make_user):
