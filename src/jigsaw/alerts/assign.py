@@ -16,6 +16,7 @@ from __future__ import annotations
 from collections import defaultdict
 
 from django.contrib.auth import get_user_model
+from django.db import connections
 
 from jigsaw.records.models import agencies_by_name
 
@@ -85,15 +86,19 @@ def resolver(using: str):
 ALERT_ROLES = ("hub_officer", "social_worker", "safeguarding_lead")
 
 
+#: Active accounts of the alert roles, by name, as SQL: every alert page lists them.
+_ASSIGNABLE = ("SELECT u.id, u.first_name, u.last_name, u.username, a.name FROM auth_user u "  # noqa: S608
+               "INNER JOIN accounts_profile p ON u.id = p.user_id "
+               "LEFT OUTER JOIN records_agency a ON p.agency_id = a.id "
+               f"WHERE u.is_active AND p.role IN ({', '.join(['%s'] * len(ALERT_ROLES))}) "
+               "ORDER BY u.first_name, u.last_name, u.username")
+
+
 def assignable(using: str) -> list[tuple[int, str]]:
     """(account id, "Full Name (agency)") of every active account an alert may be given to, by name."""
-    rows = (
-        get_user_model()
-        .objects.using(using)
-        .filter(is_active=True, profile__role__in=ALERT_ROLES)
-        .order_by("first_name", "last_name", "username")
-        .values_list("pk", "first_name", "last_name", "username", "profile__agency__name")
-    )
+    with connections[using].cursor() as cursor:
+        cursor.execute(_ASSIGNABLE, list(ALERT_ROLES))
+        rows = cursor.fetchall()
     out = []
     for pk, first, last, username, agency in rows:
         name = " ".join(f"{first} {last}".split()) or username

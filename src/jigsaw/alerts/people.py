@@ -15,12 +15,10 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 
-from django.db.models import Q
 from django.utils import timezone
 
 from jigsaw.feeds import LONDON, age_in_words, event_label
 from jigsaw.records import sql
-from jigsaw.records.models import Event
 from jigsaw.signpost import gate
 
 #: Involvement roles (case-insensitive "contains") that name a child's school and GP practice.
@@ -64,6 +62,16 @@ _NAMES = ("SELECT l.person_id, r.given_name, r.family_name, r.birth_date, r.reco
 _PLACES = ("SELECT l.person_id, i.role, i.agency FROM records_involvement i "
            "INNER JOIN signpost_recordlink l ON i.person_id = l.record_id "
            "WHERE l.person_id IN ({ids}) AND i.ended_on IS NULL ORDER BY i.started_on, i.id")
+
+
+#: An alert's events from one source system, found by (source system, record key): the events'
+#: unique index, as an event's record key is its event id (``records.models.Event``).
+_EVIDENCE = ("SELECT s.code, e.event_id, e.event_type, e.occurred_at, e.occurred_precision, e.summary, "
+             "a.name, s.name, l.person_id FROM records_event e "
+             "INNER JOIN records_sourcesystem s ON e.source_system_id = s.id "
+             "LEFT OUTER JOIN records_agency a ON s.agency_id = a.id "
+             "LEFT OUTER JOIN signpost_recordlink l ON e.person_id = l.record_id "
+             "WHERE e.record_key IN ({ids}) AND s.code = %s")
 
 
 def describe_people(person_ids: Iterable[int], using: str, today: date | None = None,
@@ -120,20 +128,15 @@ def evidence(event_keys: list[str], using: str, hidden: set[int] | None = None) 
         wanted[code].append(event_id)
     if not wanted:
         return []
-    query = Q()
-    for code, ids in wanted.items():
-        query |= Q(source_system__code=code, record_key__in=ids)  # its key (models.Event)
-    rows = list(Event.objects.using(using).filter(query)
-                .values_list("source_system__code", "event_id", "event_type", "occurred_at",
-                             "occurred_precision", "summary", "source_system__agency__name",
-                             "source_system__name", "person__link__person_id"))  # None: not linked yet
+    rows = [row for code, ids in wanted.items() for row in sql.read(_EVIDENCE, ids, using, [code])]
     hidden = hidden if hidden is not None else gate.protected({r[-1] for r in rows} - {None}, using)
     found = {}
     for code, event_id, event_type, occurred, precision, summary, agency, system, person in rows:
-        if person is not None and person in hidden:
+        if person is not None and person in hidden:  # None: not linked yet
             continue
-        found[f"{code}:{event_id}"] = EvidenceLine(_when(occurred, precision), agency or system or code,
-                                                   event_label(event_type), summary.strip())
+        found[f"{code}:{event_id}"] = EvidenceLine(_when(sql.as_datetime(occurred), precision),
+                                                   agency or system or code, event_label(event_type),
+                                                   summary.strip())
     lines: list[EvidenceLine] = []
     for line in (found[k] for k in event_keys if k in found):
         if lines and lines[-1].what == line.what and lines[-1].when == line.when and (
