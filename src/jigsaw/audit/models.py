@@ -70,8 +70,8 @@ class AccessEntryQuerySet(models.QuerySet):
         """Insert entries already chained under the log's lock (only jigsaw.audit.log calls this).
 
         One ``INSERT … VALUES`` of the fields' database values, as ``bulk_create`` would send
-        them (each field's ``get_db_prep_save``): every page that names a person writes here, and
-        building ``bulk_create``'s query cost more CPU than the insert.
+        them (each field's ``pre_save`` and ``get_db_prep_save``): every page that names a
+        person writes here, and building ``bulk_create``'s query cost more CPU than the insert.
         """
         connection = connections[self.db]
         fields = [f for f in self.model._meta.concrete_fields if not f.primary_key]
@@ -84,7 +84,7 @@ class AccessEntryQuerySet(models.QuerySet):
                 cursor.execute(
                     f"INSERT INTO {self.model._meta.db_table} ({columns}) "  # noqa: S608 (names only)
                     f"VALUES {', '.join([row] * len(batch))}{returning}",
-                    [f.get_db_prep_save(getattr(e, f.attname), connection) for e in batch for f in fields])
+                    [f.get_db_prep_save(f.pre_save(e, True), connection) for e in batch for f in fields])
                 ids = [r[0] for r in cursor.fetchall()] if returning else [None] * len(batch)
                 for entry, pk in zip(batch, ids, strict=True):
                     entry.pk, entry._state.adding, entry._state.db = pk, False, self.db
