@@ -75,14 +75,15 @@ class AccessEntryQuerySet(models.QuerySet):
         """
         connection = connections[self.db]
         fields = [f for f in self.model._meta.concrete_fields if not f.primary_key]
-        columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)
+        table, columns = (connection.ops.quote_name(self.model._meta.db_table),
+                          ", ".join(connection.ops.quote_name(f.column) for f in fields))
         row = "(" + ", ".join(["%s"] * len(fields)) + ")"
         returning = " RETURNING id" if connection.features.can_return_rows_from_bulk_insert else ""
         with connection.cursor() as cursor:
             for start in range(0, len(entries), APPEND_BATCH):
                 batch = entries[start:start + APPEND_BATCH]
                 cursor.execute(
-                    f"INSERT INTO {self.model._meta.db_table} ({columns}) "  # noqa: S608 (names only)
+                    f"INSERT INTO {table} ({columns}) "  # noqa: S608 (names only)
                     f"VALUES {', '.join([row] * len(batch))}{returning}",
                     [f.get_db_prep_save(f.pre_save(e, True), connection) for e in batch for f in fields])
                 ids = [r[0] for r in cursor.fetchall()] if returning else [None] * len(batch)
