@@ -100,11 +100,11 @@ def record_many(entries: Sequence[Mapping[str, Any]], using: str = "default",
         return []
     with transaction.atomic(using=using):
         connection = connections[using]
-        if connection.vendor == "postgresql":
-            with connection.cursor() as cursor:
+        with connection.cursor() as cursor:
+            if connection.vendor == "postgresql":
                 cursor.execute("SELECT pg_advisory_xact_lock(%s)", [LOCK_KEY])
-        head = (AccessEntry.objects.using(using).order_by("-sequence")
-                .values_list("sequence", "entry_hash").first())
+            cursor.execute(_HEAD_SQL)  # after the lock: the head no other writer can move now
+            head = cursor.fetchone()
         sequence, previous = (head[0] + 1, head[1]) if head else (1, chain.GENESIS)
         if head_key:
             for values in cleaned[1:]:
@@ -119,6 +119,11 @@ def record_many(entries: Sequence[Mapping[str, Any]], using: str = "default",
         AccessEntry.objects.using(using).append_chained(made)
     logger.debug("access log entries %d-%d written", made[0].sequence, made[-1].sequence)
     return made
+
+
+#: the chain's head, written out: compiling the queryset cost more CPU than running it
+_HEAD_SQL = ('SELECT "sequence", "entry_hash" FROM "audit_accessentry" '
+             'ORDER BY "sequence" DESC LIMIT 1')
 
 
 def _cleaned(e: Mapping[str, Any]) -> dict[str, Any]:
