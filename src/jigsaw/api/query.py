@@ -125,6 +125,8 @@ _AGENCIES = (f"SELECT {', '.join(_AGENCY_FIELDS)} FROM records_agency WHERE name
 def _agencies(names: set[str], using: str) -> dict[str, Agency]:
     """Case-folded name -> Agency for the names signposts use: one query, by current name first;
     a name not found that way (a feed still using a former name) is looked up among all agencies."""
+    if not names:
+        return {}
     rows = sql.read(_AGENCIES, names, using)  # written out: the queryset cost more to compile
     found = {row[1].casefold(): Agency.from_db(using, _AGENCY_FIELDS, row) for row in rows}
     if all(n.casefold() in found for n in names):
