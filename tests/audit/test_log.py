@@ -73,6 +73,20 @@ def test_more_entries_than_one_insert_holds_are_written_in_batches_with_their_id
         many[0].save()
 
 
+def test_written_entries_are_the_stored_rows_with_their_ids(db_alias):
+    """The log writes its own INSERT (not bulk_create): each field is stored as the ORM stores it,
+    and the entries handed back carry their rows' ids."""
+    many = record_many([{"actor": "amy ñ", "role": "hub", "action": "search", "person_id": p,
+                         "reason": "s47", "reason_text": "büro", "remote_addr": "192.0.2.9",
+                         "detail": {"rank": p, "fields": ["given_name"], "shielded": False}}
+                        for p in (None, 2, 3)], using=db_alias)
+    for entry in many:
+        stored = AccessEntry.objects.using(db_alias).get(pk=entry.pk)
+        assert stored.hashed_fields() == entry.hashed_fields() and stored.entry_hash == entry.entry_hash
+        assert not entry._state.adding and entry._state.db == db_alias
+    assert verify(db_alias).ok
+
+
 def test_followers_point_at_their_head_in_the_same_write(db_alias):
     """A search's entry per person names the search's own entry, known only under the lock."""
     record("amy", "hub", "hub", "view_alert", person_id=1, using=db_alias)

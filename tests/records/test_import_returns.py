@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 
 from jigsaw.records.importer import import_paths
+from jigsaw.records.importer.returns import plan_returns
 from jigsaw.records.models import Event, ImportWarning, PersonRecord, QuarantinedRow
 from tests.conftest import BOTH, PEOPLE_HEADER, write_csv
 from tests.feeds.returns_corpus import write_returns
@@ -130,3 +131,20 @@ def test_with_source_an_unrecognised_file_is_refused_as_a_return(db_alias, tmp_p
     other.write_text("a,b\n1,2\n", encoding="utf-8")
     [refused] = load([other], db_alias)["refused"]
     assert "not a CIN census XML or an SSDA903" in refused["reason"]
+
+
+def test_people_first_then_the_returns_events_with_a_census_episodes_last(db_alias, tmp_path):
+    """A census's episodes (the biggest part, slowest to parse) load after the other events
+    parts, so those load while it is parsed; each return's own parts keep their file order."""
+    files = write_returns(tmp_path / "returns")
+    twice = [*files, (tmp_path / "second" / "cin_census.xml")]
+    twice[-1].parent.mkdir()
+    twice[-1].write_bytes(files[0].read_bytes())
+    units, refused = plan_returns(twice, "csc", db_alias)
+    assert not refused
+    assert [(u.path.parent.name, u.what) for u in units] == [
+        ("returns", "CIN census: children"), ("returns", "SSDA903 header: children"),
+        ("second", "CIN census: children"),
+        ("returns", "SSDA903 episodes: starts"), ("returns", "SSDA903 episodes: leaving care"),
+        ("returns", "SSDA903 missing: episodes"), ("returns", "SSDA903 missing: returns"),
+        ("returns", "CIN census: episodes of need"), ("second", "CIN census: episodes of need")]

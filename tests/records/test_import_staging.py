@@ -13,7 +13,8 @@ from pathlib import Path
 import pytest
 from django.db import connections
 
-from jigsaw.records.importer import apply, import_paths, pipeline
+from jigsaw.records.importer import apply, import_paths, pipeline, prepare
+from jigsaw.records.importer.prepare import End
 from jigsaw.records.importer.staging import QUARANTINE_TABLE, RAW_TABLE, copy_text, stage_name
 from jigsaw.records.models import Event, ImportBatch, PersonRecord, QuarantinedRow, RecordVersion
 from tests.conftest import BOTH, EVENTS_HEADER, PEOPLE_HEADER, write_csv
@@ -223,6 +224,35 @@ def test_two_passes_over_one_big_file_go_to_different_workers(tmp_path, monkeypa
     assert sorted(i for share in shares for i in share) == [0, 1, 2, 3, 4]
     assert all(share == sorted(share) for share in shares)
     assert [0 in share and 2 in share for share in shares] == [False, False]
+
+
+def test_a_big_file_late_in_the_run_gets_a_worker_of_its_own(tmp_path, monkeypatch):
+    """A census's episodes load after the other returns' parts: shared out in file order, the
+    worker parsing them would first parse every small part before it."""
+    big, small = tmp_path / "census.xml", tmp_path / "episodes.csv"
+    big.write_bytes(b"x" * 1000)
+    small.write_bytes(b"y" * 10)
+    monkeypatch.setattr(pipeline, "WORKERS", 2)
+    units = [big, small, small, small, small, big]
+    shares = pipeline._share_out(units, pipeline._worker_count(units))
+    assert sorted(i for share in shares for i in share) == [0, 1, 2, 3, 4, 5]
+    assert all(share == sorted(share) for share in shares)
+    assert [0 in share and 5 in share for share in shares] == [False, False]
+    assert [sum(1 <= i <= 4 for i in share) for share in shares] == [2, 2]  # small ones spread
+
+
+def test_the_parse_says_when_no_key_repeats(tmp_path, monkeypatch):
+    """The importer skips the SQL duplicate check only when the parse saw every key once."""
+    unique = people(tmp_path / "a", "src", ["P1", "P2", "P3"])
+    repeated = people(tmp_path / "b", "src", ["P1", "P2", "P1"])
+    assert _end(unique).keys_unique and not _end(repeated).keys_unique
+    monkeypatch.setattr(prepare, "KEYS_TRACKED", 2)  # more keys than it keeps: SQL checks
+    assert not _end(unique).keys_unique
+
+
+def _end(path: Path) -> End:
+    *_, end = prepare.prepare(path)
+    return end
 
 
 def test_two_workers_give_the_same_outcomes_as_one(db_alias, tmp_path, monkeypatch):

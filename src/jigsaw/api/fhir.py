@@ -15,10 +15,10 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from datetime import date
+from functools import lru_cache
 from typing import Any
 
 from fhir.resources.R4B.operationoutcome import OperationOutcome
-from fhir.resources.R4B.organization import Organization
 from fhir.resources.R4B.parameters import Parameters
 from fhir.resources.R4B.patient import Patient
 from pydantic import ValidationError
@@ -60,8 +60,27 @@ def outcome(message: str, code: str = "invalid", severity: str = "error",
 
 
 def dump(model: type, data: dict[str, Any]) -> dict[str, Any]:
-    """``data`` validated by ``model`` and returned as FHIR JSON (no empty elements)."""
-    return json.loads(model.model_validate(data).model_dump_json(exclude_none=True))
+    """``data`` validated by ``model`` and returned as FHIR JSON (no empty elements).
+
+    A pure function of ``data``, so it is remembered by the data's JSON text: the same few
+    answers (no match; an agency's contact) recur on every query, and fhir.resources takes
+    longer to serialise one than the rest of the answer takes to build. Anything not plain JSON
+    is validated afresh.
+    """
+    try:
+        text = json.dumps(data, ensure_ascii=False)
+    except (TypeError, ValueError):
+        return json.loads(_validated(model, data))
+    return json.loads(_remembered(model, text))
+
+
+def _validated(model: type, data: Any) -> str:
+    return model.model_validate(data).model_dump_json(exclude_none=True)
+
+
+@lru_cache(maxsize=1024)
+def _remembered(model: type, text: str) -> str:
+    return _validated(model, json.loads(text))
 
 
 def _where(loc: tuple) -> str:
@@ -136,7 +155,10 @@ def answer(match: bool, contact: dict[str, Any] | None = None,
         first["extension"] = extension
     parameter: list[dict[str, Any]] = [first]
     if match and contact is not None:
-        parameter.append({"name": "contact", "resource": dump(Organization, contact)})
+        if contact.get("resourceType") != "Organization":
+            raise ValueError("the contact must be an Organization")
+        # validated as an Organization (by its resourceType) with the Parameters: once, not twice
+        parameter.append({"name": "contact", "resource": contact})
     return dump(Parameters, {"resourceType": "Parameters", "parameter": parameter})
 
 

@@ -25,9 +25,10 @@ from datetime import date, datetime
 from typing import Any
 
 from django.conf import settings
+from django.db import connections
 from django.utils import timezone
 
-from jigsaw.records.models import Event
+from jigsaw.records import sql
 
 #: state -> (start type, end type, code, display)
 STATES: dict[str, tuple[str, str, str, str]] = {
@@ -46,6 +47,15 @@ def code_system() -> str:
     return f"{settings.JIGSAW_API_BASE_URL}/fhir/r4/CodeSystem/child-protection-status"
 
 
+#: the child's plan and care events, as the queryset ``Event.objects.filter(person__link__person_id=…,
+#: event_type__in=_TYPES, occurred_at__lte=now)`` compiled, written out: building and compiling
+#: it cost more CPU than running it (``records.sql``)
+_EVENTS = ("SELECT e.event_type, e.occurred_at FROM records_event e "
+           "INNER JOIN records_personrecord r ON e.person_id = r.id "
+           "INNER JOIN signpost_recordlink l ON r.id = l.record_id "
+           "WHERE e.event_type IN ({ids}) AND e.occurred_at <= %s AND l.person_id = %s")
+
+
 @dataclass(frozen=True)
 class State:
     """One current state of the child: its name (a key of STATES) and since when."""
@@ -57,13 +67,12 @@ class State:
 def current_states(person_id: int, using: str = "default", now: datetime | None = None) -> list[State]:
     """The child's current plan and care states, from the chronology (one query)."""
     now = now or timezone.now()
-    rows = (Event.objects.using(using)
-            .filter(person__link__person_id=person_id, event_type__in=_TYPES, occurred_at__lte=now)
-            .values_list("event_type", "occurred_at"))
+    connection = connections[using]
+    rows = sql.read(_EVENTS, _TYPES, using, [connection.ops.adapt_datetimefield_value(now), person_id])
     starts: dict[str, date] = {}
     ends: dict[str, date] = {}
     for event_type, at in rows:
-        day = timezone.localtime(at).date()
+        day = timezone.localtime(sql.as_datetime(at)).date()
         book = starts if event_type.endswith("_start") else ends
         if day > book.get(event_type, date.min):
             book[event_type] = day

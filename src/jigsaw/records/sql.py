@@ -40,7 +40,10 @@ def as_date(value: Any) -> date | None:
 
 
 def as_datetime(value: Any) -> datetime | None:
-    """An aware time (SQLite keeps UTC as text without its zone)."""
+    """An aware time (SQLite keeps UTC without its zone: as text, or for a plain column as a naive
+    datetime)."""
+    if isinstance(value, datetime):
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value
     if not isinstance(value, str):
         return value
     moment = parse_datetime(value)

@@ -36,13 +36,18 @@ def current_model(using: str = "default") -> LinkModel | None:
     return LinkModel.objects.using(using).order_by("-pk").first()
 
 
+_LATEST_MODEL = 'SELECT "id", "created_at" FROM "signpost_linkmodel" ORDER BY "id" DESC LIMIT 1'
+
+
 def scorer(using: str = "default") -> FastScorer:
     """The scorer for the latest model, built once per process and model.
 
     Only the latest model's id is read on each call; its settings and term frequencies (large
     JSON) are loaded when a new model appears.
     """
-    latest = LinkModel.objects.using(using).order_by("-pk").values_list("pk", "created_at").first()
+    with connections[using].cursor() as cursor:  # written out: the queryset cost more to compile
+        cursor.execute(_LATEST_MODEL)
+        latest = cursor.fetchone()
     key = (using, *(latest or (None, None)))  # the time too: ids are reused after a rollback
     with _scorers_lock:
         if key not in _scorers:

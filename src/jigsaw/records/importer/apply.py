@@ -119,6 +119,11 @@ def _dangling_test(spec: TableSpec, lookups: bool) -> str:
     return " OR ".join(tests) if tests else "1 = 0"
 
 
+def _repeats_test(stage: str) -> str:
+    return (f"CASE WHEN EXISTS (SELECT 1 FROM {stage} GROUP BY record_key HAVING COUNT(*) > 1) "  # noqa: S608
+            "THEN 1 ELSE 0 END")
+
+
 def _stored_side(spec: TableSpec, lookups: bool) -> str:
     """The survey's counts of staged rows (new, unchanged) against the stored table."""
     stage = stage_name(spec.kind)
@@ -133,7 +138,8 @@ def _stored_side(spec: TableSpec, lookups: bool) -> str:
             "AND t.record_key = s.record_key")
 
 
-def survey(cur, spec: TableSpec, ss_id: int | None, lookups: bool = False) -> Survey:
+def survey(cur, spec: TableSpec, ss_id: int | None, lookups: bool = False,
+           repeats: bool = True) -> Survey:
     """Count what the staged rows would become, and whether any check has work: one statement.
 
     Usually nothing needs quarantining by SQL, so one read decides the whole file; when the
@@ -147,6 +153,9 @@ def survey(cur, spec: TableSpec, ss_id: int | None, lookups: bool = False) -> Su
     into a source of a hundred thousand it is nearly all of the file's time. The counts are
     the same either way (a record key is unique within its source, and a stored row_hash is
     never NULL), on either database.
+
+    ``repeats``: the stage may hold a key twice. The parse knows when it does not (it saw every
+    key once), and then the grouping of the whole stage by key is skipped.
     """
     stage = stage_name(spec.kind)
     if ss_id is None:  # no row named a source system: every row is already quarantined
@@ -157,8 +166,8 @@ def survey(cur, spec: TableSpec, ss_id: int | None, lookups: bool = False) -> Su
     cur.execute(
         "SELECT c.staged, c.new, c.unchanged, c.staged - c.new - c.unchanged, "  # noqa: S608
         f"(SELECT COUNT(*) FROM {QUARANTINE_TABLE}), "
-        f"CASE WHEN EXISTS (SELECT 1 FROM {stage} GROUP BY record_key HAVING COUNT(*) > 1) "
-        f"THEN 1 ELSE 0 END, CASE WHEN {_dangling_test(spec, lookups)} THEN 1 ELSE 0 END, "
+        f"{_repeats_test(stage) if repeats else '0'}, "
+        f"CASE WHEN {_dangling_test(spec, lookups)} THEN 1 ELSE 0 END, "
         "CASE WHEN EXISTS (SELECT 1 FROM records_quarantinedrow WHERE status = 'open' AND "
         "source_system_id = %s AND file_kind = %s AND record_key <> '') THEN 1 ELSE 0 END "
         f"FROM ({_stored_side(spec, lookups)}) c",

@@ -89,7 +89,8 @@ def load_file(batches: Iterator[Batch | End], unit: Unit, kind: str, connection,
     ss_id = system.pk if system else None
     with connection.cursor() as cur:
         found = _store(cur, spec, ss_id, batch.pk, connection.vendor, path,
-                       lookups=apply.survey_by_lookups(connection.vendor, stager.staged))
+                       lookups=apply.survey_by_lookups(connection.vendor, stager.staged),
+                       repeats=not end.keys_unique)
         loaded = found.new + found.changed
         if found.open_quarantine:
             done.resolved = quarantine.resolve_quarantine(cur, kind, ss_id, batch.pk)
@@ -118,12 +119,13 @@ def load_file(batches: Iterator[Batch | End], unit: Unit, kind: str, connection,
 
 
 def _store(cur, spec, ss_id: int | None, batch_id: int, vendor: str, path: Path,
-           lookups: bool = False) -> apply.Survey:
+           lookups: bool = False, repeats: bool = True) -> apply.Survey:
     """Quarantine what cannot load, then write new and changed rows (keeping history).
 
     ``lookups``: the stage is small enough to survey by key lookups (see ``apply.survey``).
+    ``repeats``: the stage may hold a key twice (False when the parse saw every key once).
     """
-    found = apply.survey(cur, spec, ss_id, lookups)
+    found = apply.survey(cur, spec, ss_id, lookups, repeats)
     if ss_id is None:
         return found
     if found.duplicates or found.dangling:
@@ -131,7 +133,7 @@ def _store(cur, spec, ss_id: int | None, batch_id: int, vendor: str, path: Path,
             apply.mark_duplicates(cur, spec)
         if found.dangling:
             apply.mark_dangling(cur, spec, ss_id)
-        found = apply.survey(cur, spec, ss_id, lookups)
+        found = apply.survey(cur, spec, ss_id, lookups, repeats)
     if found.changed:
         _expect(apply.keep_history(cur, spec, ss_id, batch_id, vendor), found.changed,
                 "versions kept", path)

@@ -128,16 +128,19 @@ def _worker_count(paths: list[Unit]) -> int:
 
 
 def _share_out(paths: list[Unit], workers: int) -> list[list[int]]:
-    """File indexes for each worker, each list in file order: every file goes to the worker
-    with the fewest bytes so far, so two big files (or two passes over one) go to different
-    workers and run side by side."""
+    """File indexes for each worker, each list in file order: biggest first, every file goes to
+    the worker with the fewest bytes so far, so two big files (or two passes over one) go to
+    different workers and run side by side, and the small ones are spread round them (taken in
+    file order, a big file last in the run would have had a worker busy with small ones ahead
+    of it)."""
     shares: list[list[int]] = [[] for _ in range(workers)]
     loads = [0] * workers
-    for index, unit in enumerate(paths):
+    sizes = [_size(unit) + 1 for unit in paths]  # + 1: empty files still spread out
+    for index in sorted(range(len(paths)), key=lambda i: -sizes[i]):  # stable: ties in file order
         least = loads.index(min(loads))
         shares[least].append(index)
-        loads[least] += _size(unit) + 1  # + 1: empty files still spread out
-    return [share for share in shares if share]
+        loads[least] += sizes[index]
+    return [sorted(share) for share in shares if share]
 
 
 def _worth_a_worker(paths: list[Unit]) -> bool:

@@ -30,6 +30,9 @@ from jigsaw.feeds import (
 from .staging import content_hash, copy_text, text_hash
 
 FLUSH_ROWS = 5000
+#: keys a parse remembers to tell the importer no key was given twice (its hashes: bounded
+#: memory); a bigger file leaves the check to SQL, as every file did before
+KEYS_TRACKED = 250_000
 
 #: what one import step reads: a feed file, or one part of a DfE return file
 Unit = Path | ReturnPart
@@ -66,6 +69,8 @@ class End:
     rows_read: int
     sha256: str
     size_bytes: int
+    #: every row staged to load has a key no other has (so the SQL duplicate check has no work)
+    keys_unique: bool = False
 
 
 def file_digest(path: Path) -> tuple[str, int]:
@@ -103,6 +108,7 @@ def prepare(unit: Unit, for_copy: bool = False) -> Iterator[Batch | End]:
     batch = Batch()
     good, bad, warnings = batch.good, batch.bad, batch.warnings
     read = consumed = 0
+    seen: set[int] | None = set()  # hashes of the loadable rows' keys; None once one repeats
     for row in feed.rows():
         read += 1
         consumed += len(row.raw)
@@ -127,6 +133,12 @@ def prepare(unit: Unit, for_copy: bool = False) -> Iterator[Batch | End]:
                     noted = parsed.warnings + row.warnings if row.warnings else parsed.warnings
                     good.append((row.line, 1 if noted else 0, parsed.key,
                                  content_hash(values), *parsed.values))
+                    if seen is not None:  # equal keys hash alike; a collision only sends
+                        hashed = hash(parsed.key)  # the file to the SQL check
+                        if hashed in seen or len(seen) >= KEYS_TRACKED:
+                            seen = None
+                        else:
+                            seen.add(hashed)
                     if noted:
                         warnings.extend((row.line, parsed.key, f, m) for f, m in noted)
         if reason is not None:
@@ -144,7 +156,7 @@ def prepare(unit: Unit, for_copy: bool = False) -> Iterator[Batch | End]:
         batch.good = copy_text(good)
     yield batch
     sha, size = file_digest(unit_path(unit))
-    yield End(read, sha, size)
+    yield End(read, sha, size, keys_unique=seen is not None)
 
 
 def raw_lines(unit: Unit, lines: set[int]) -> dict[int, str]:

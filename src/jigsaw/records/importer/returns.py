@@ -4,7 +4,8 @@ A return is loaded as records of the source system named by ``--source`` (the co
 system that produced it), after every canonical feed of the same run, so a child the source has
 sent itself — by now, or in this run — is known: its events attach to the source's own record
 by id, and the return adds no nameless duplicate of it. Each return file is split into parts
-(see ``jigsaw.feeds.returns``); all people parts load before any events part.
+(see ``jigsaw.feeds.returns``); all people parts load before any events part, and a CIN
+census's episodes after the other events parts.
 """
 
 from __future__ import annotations
@@ -59,4 +60,8 @@ def plan_returns(files: list[Path], source: str, using: str
             continue
         for part in parts:
             (people if part.kind.name == "people" else events).append(part)
+    # a census's episodes last among the events: the biggest part and the slowest to parse, so
+    # the others load while it is still being parsed. The order changes nothing stored: no two
+    # returns share an event key (cin:... and 903:...), and within each the file order is kept
+    events.sort(key=lambda part: part.path.suffix.lower() == ".xml")  # stable; XML: a CIN census
     return people + events, refused
