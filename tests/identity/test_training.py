@@ -116,9 +116,9 @@ def test_a_saved_model_is_given_only_the_columns_it_reads():
     from jigsaw.identity.model import settings
 
     shipped = linkage.columns_read(linkage.default_model(), list(INPUT_COLUMNS))
-    assert "place" not in shipped and "source_system" not in shipped  # saved before "place" existed
+    assert "source_system" not in shipped
     assert {"unique_id", "given_name", "given_groups", "birth_date_swapped", "house_number",
-            "street"} <= set(shipped)
+            "street", "place"} <= set(shipped)  # "place": read by blocking rules only
     today = settings().get_settings("duckdb").as_dict()
     assert "place" in linkage.columns_read(today, list(INPUT_COLUMNS))
     prepared = prepare(_feed(5))
@@ -126,3 +126,12 @@ def test_a_saved_model_is_given_only_the_columns_it_reads():
     registered = linker._input_tables_dict
     frame = next(iter(registered.values())).as_pandas_dataframe()
     assert set(frame.columns) == set(shipped)
+
+
+def test_the_shipped_model_blocks_with_the_rules_of_the_model():
+    """The 1M routine link uses the shipped model's rules; a trained model uses model.py's."""
+    from jigsaw.identity.model import settings
+
+    today = settings().get_settings("duckdb").as_dict()["blocking_rules_to_generate_predictions"]
+    shipped = linkage.default_model()["blocking_rules_to_generate_predictions"]
+    assert [r["blocking_rule"] for r in shipped] == [r["blocking_rule"] for r in today]
