@@ -6,7 +6,7 @@ import duckdb
 import pyarrow as pa
 import pytest
 
-from jigsaw.identity.model import BLOCKING_RULES
+from jigsaw.identity.blocking import BLOCKING_RULES
 from jigsaw.identity.prepare import prepare
 
 

@@ -97,7 +97,8 @@ def test_every_comparison_is_trained_by_a_pass_that_does_not_block_on_what_it_re
     """Splink trains in an EM pass only comparisons reading none of the pass's blocking columns."""
     from splink.internals.parse_sql import get_columns_used_from_sql
 
-    from jigsaw.identity.model import TRAINING_RULES, settings
+    from jigsaw.identity.blocking import TRAINING_RULES
+    from jigsaw.identity.model import settings
 
     linker = linkage.make_linker(prepare(_feed(3)), settings(household=None))
     rules = [get_columns_used_from_sql(r.get_blocking_rule("duckdb").blocking_rule_sql, "duckdb")

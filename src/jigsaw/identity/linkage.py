@@ -20,8 +20,8 @@ import pyarrow as pa
 from splink import DuckDBAPI, Linker, SettingsCreator
 
 from jigsaw.identity import fallback
+from jigsaw.identity.blocking import DETERMINISTIC_RULES, TRAINING_RULES
 from jigsaw.identity.contract import Thresholds  # noqa: F401 - defined without Splink, kept here too
-from jigsaw.identity.model import DETERMINISTIC_RULES, TRAINING_RULES
 from jigsaw.identity.model import settings as jigsaw_settings
 from jigsaw.identity.twins import apply_twins_prior, household_pairs
 
@@ -29,7 +29,7 @@ from jigsaw.identity.twins import apply_twins_prior, household_pairs
 #: linkage works from the very first small import (see ``identity/data/README.md``).
 DEFAULT_MODEL = "default_model.json"
 
-#: Assumed recall of :data:`~jigsaw.identity.model.DETERMINISTIC_RULES` when estimating the prior.
+#: Assumed recall of :data:`~jigsaw.identity.blocking.DETERMINISTIC_RULES` when estimating the prior.
 DETERMINISTIC_RECALL = 0.7
 
 #: Below this many records EM has too few pairs to estimate from; the shipped model is kept.
@@ -123,7 +123,7 @@ def train(prepared: pa.Table, con: duckdb.DuckDBPyConnection | None = None, seed
     """EM-train the model on ``prepared`` and return it as a settings dict; never fails on data.
 
     The prior comes from deterministic rules, u from random sampling, m from two EM passes
-    blocked on different fields (:data:`~jigsaw.identity.model.TRAINING_RULES`). A step the
+    blocked on different fields (:data:`~jigsaw.identity.blocking.TRAINING_RULES`). A step the
     data cannot support (no pairs, a prior of 0 or 1, a field blank everywhere) is skipped and
     its values come from the shipped model or cautious defaults (:mod:`jigsaw.identity.fallback`);
     each such fallback is appended to ``notes`` as one line.
