@@ -18,9 +18,11 @@ from typing import Any
 import duckdb
 import pyarrow as pa
 from splink import DuckDBAPI, Linker, SettingsCreator
+from splink.internals.blocking import BlockingRule
+from splink.internals.splink_dataframe import SplinkDataFrame
 
 from jigsaw.identity import fallback
-from jigsaw.identity.blocking import DETERMINISTIC_RULES, TRAINING_RULES
+from jigsaw.identity.blocking import DETERMINISTIC_RULES, TRAINING_RULES, blocked_pairs
 from jigsaw.identity.contract import Thresholds  # noqa: F401 - defined without Splink, kept here too
 from jigsaw.identity.model import settings as jigsaw_settings
 from jigsaw.identity.twins import apply_twins_prior, household_pairs
@@ -185,12 +187,13 @@ def _rule_fields(rule: Any) -> str:
 
 
 def chunks_for(records: int) -> int:
-    """How many pieces to score a table of ``records`` in: one per half million, to bound memory.
+    """How many pieces to score a table of ``records`` in: one per two million records.
 
-    ``Resources.chunks`` overrides it. Two chunks cost about 15% more time at 1M records and
-    keep the peak under 2 GB with DuckDB's memory limit at 1 GB.
+    ``Resources.chunks`` overrides it. The pieces split the blocked pairs, which are made once.
+    At 1M records one piece peaked at 1.71 GB and two at 1.74 GB (DuckDB spills past its memory
+    limit either way), and two took 40% longer: each piece prunes and joins the input again.
     """
-    return RESOURCES.chunks or max(1, -(-records // 500_000))
+    return RESOURCES.chunks or max(1, -(-records // 2_000_000))
 
 
 def predict(linker: Linker, keep_probability: float = KEEP_PROBABILITY, records: int = 0) -> pa.Table:
@@ -201,11 +204,56 @@ def predict(linker: Linker, keep_probability: float = KEEP_PROBABILITY, records:
     ``unique_id_l, unique_id_r, match_weight, match_probability`` and, per comparison
     ``c``, ``gamma_c`` (the level) and ``mw_c`` / ``mw_tf_adj_c`` (its weight in bits).
     ``records`` (the input size) chooses how many chunks to score in (:func:`chunks_for`).
+    The pairs come from :func:`~jigsaw.identity.blocking.blocked_pairs` and Splink scores them;
+    a linker it cannot serve (a link between tables, an exploding rule) is blocked by Splink.
     """
+    settings = linker._settings_obj
+    rules = settings._blocking_rules_to_generate_predictions
+    inputs = list(linker._input_tables_dict.values())
+    if (settings._link_type != "dedupe_only" or len(inputs) != 1 or not rules
+            or any(type(rule) is not BlockingRule for rule in rules)):
+        return _splink_predict(linker, keep_probability, chunks_for(records))
+    con = linker._db_api._con
+    unique_id = settings.column_info_settings.unique_id_input_column.name
+    # a DuckDB table, not the registered Arrow table: 27 joins over it take 40% less time
+    source = inputs[0].physical_name  # Splink's name for the registered input
+    con.execute(f"CREATE OR REPLACE TEMP TABLE __jigsaw_block_input AS SELECT * FROM {source}")  # noqa: S608
+    try:
+        blocked_pairs(con, "__jigsaw_block_input", [rule.blocking_rule_sql for rule in rules],
+                      "__jigsaw_pairs", unique_id)
+    finally:
+        con.execute("DROP TABLE IF EXISTS __jigsaw_block_input")
     chunks = chunks_for(records)
+    parts = []
+    try:
+        for chunk in range(chunks):
+            name = "__jigsaw_pairs"
+            if chunks > 1:
+                name = f"__jigsaw_pairs_{chunk}"
+                con.execute(f"CREATE OR REPLACE TABLE {name} AS SELECT * FROM __jigsaw_pairs"  # noqa: S608
+                            f" WHERE join_key_l % {chunks} = {chunk}")
+            registered = linker.table_management.register_blocked_pairs_for_predict(
+                linker._db_api.table_to_splink_dataframe(name, name))
+            try:
+                frame = linker.inference.predict(threshold_match_probability=keep_probability)
+            finally:  # dropped: a later predict on this linker must not score these pairs again
+                registered.drop_table_from_database_and_remove_from_cache(force_non_splink_table=True)
+            parts.append(_kept(frame))
+    finally:
+        con.execute("DROP TABLE IF EXISTS __jigsaw_pairs")
+    return pa.concat_tables(parts)
+
+
+def _splink_predict(linker: Linker, keep_probability: float, chunks: int) -> pa.Table:
+    """:func:`predict` with Splink's own blocking, for a linker the own blocking does not serve."""
     frame = linker.inference.predict(threshold_match_probability=keep_probability,
                                      num_chunks_left=chunks if chunks > 1 else None,
                                      num_chunks_right=1 if chunks > 1 else None)
+    return _kept(frame)
+
+
+def _kept(frame: SplinkDataFrame) -> pa.Table:
+    """The columns linkage keeps of Splink's predictions, fetched; the DuckDB table is dropped."""
     relation = frame.as_duckdbpyrelation()
     keep = ("unique_id_l", "unique_id_r", "match_weight", "match_probability")
     wanted = [c for c in relation.columns if c in keep or c.startswith(("gamma_", "mw_"))]

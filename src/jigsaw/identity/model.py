@@ -31,7 +31,7 @@ import splink.comparison_level_library as cll
 import splink.comparison_library as cl
 from splink import SettingsCreator
 
-from jigsaw.identity.blocking import BLOCKING_RULES
+from jigsaw.identity.blocking import BLOCKING_RULES, slips
 from jigsaw.identity.contract import INPUT_COLUMNS  # noqa: F401 - defined without Splink, kept here too
 
 #: Bayes factor for a clear disagreement on sex or NHS number: a pair that differs needs
@@ -83,7 +83,7 @@ SWAPPED_INTO_LONGER_NAME = ("((array_contains(family_tokens_r, given_name_l) AND
 def _one_slip(a: str, b: str) -> str:
     """SQL: at most one edit apart (a swap of neighbours is one), both four letters or more."""
     return (f"(least(length({a}), length({b})) >= 4 AND abs(length({a}) - length({b})) <= 1"
-            f" AND damerau_levenshtein({a}, {b}) <= 1)")
+            f" AND {slips(a, b, 1)})")
 
 
 #: One record's given name written, mistyped, as the other's family name, the other name
@@ -101,10 +101,15 @@ def _two_edits_in_a_long_name(column: str) -> cll.ComparisonLevelCreator:
     (2.5% of name pairs score differently), so a national run would disagree with a local one;
     edit distance is the same on both. Short names are left out: Mia and Ava are two edits apart.
     """
-    return cll.And(
-        cll.DamerauLevenshteinLevel(column, 2),
-        cll.CustomLevel(f"least(length({column}_l), length({column}_r)) >= 6"),
-    ).configure(label_for_charts="two letters differ in a long name")
+    a, b = f"{column}_l", f"{column}_r"
+    return cll.CustomLevel(f"least(length({a}), length({b})) >= 6 AND {slips(a, b, 2)}",
+                           "two letters differ in a long name")
+
+
+def _slip_level(column: str, label: str | None = None) -> cll.ComparisonLevelCreator:
+    """Splink's Damerau-Levenshtein level at one edit, written with :func:`slips` (same label)."""
+    return cll.CustomLevel(slips(f"{column}_l", f"{column}_r", 1),
+                           label or f"Damerau-Levenshtein distance of {column} <= 1")
 
 
 def _differ(label: str, household: float | None) -> Any:
@@ -124,7 +129,7 @@ def _given_name(household: float | None) -> cl.CustomComparison:
                         "(substr(given_name_l, 1, length(given_name_r)) = given_name_r OR "
                         "substr(given_name_r, 1, length(given_name_l)) = given_name_l)",
                         "one name starts the other (a short form)"),
-        cll.DamerauLevenshteinLevel("given_name", 1),
+        _slip_level("given_name"),
         _two_edits_in_a_long_name("given_name"),
         cll.CustomLevel("given_name_l = family_name_r AND family_name_l = given_name_r",
                         "given and family names swapped"),
@@ -145,7 +150,7 @@ def _family_name() -> cl.CustomComparison:
         cll.NullLevel("family_name"),
         cll.ExactMatchLevel("family_name").configure(tf_adjustment_column="family_name"),
         cll.ArrayIntersectLevel("family_tokens", 1).configure(label_for_charts="a surname in common"),
-        cll.DamerauLevenshteinLevel("family_name", 1),
+        _slip_level("family_name"),
         _two_edits_in_a_long_name("family_name"),
         cll.ElseLevel(),
     ])
@@ -156,7 +161,7 @@ def _birth_date(household: float | None) -> cl.CustomComparison:
         cll.NullLevel("birth_date"),
         cll.ExactMatchLevel("birth_date"),
         cll.CustomLevel("birth_date_swapped_l = birth_date_r", "day and month swapped"),
-        cll.DamerauLevenshteinLevel("birth_date", 1).configure(label_for_charts="one digit differs"),
+        _slip_level("birth_date", "one digit differs"),
         cll.CustomLevel("birth_year_l = birth_year_r", "same year"),
         _differ("birth dates differ", household),
     ])
@@ -201,8 +206,8 @@ _SAME_HOUSE = "house_number_l = house_number_r"
 #: Postcodes one slip apart: a character wrong, missing or added, or two neighbours swapped
 #: ("3189" / "3198"), a common slip in typing a code that Levenshtein counts as two edits.
 _NEAR_POSTCODE = ("(postcode_sector_l = postcode_sector_r OR"
-                  " (damerau_levenshtein(postcode_l, postcode_r) <= 1"
-                  " AND least(length(postcode_l), length(postcode_r)) >= 4))")
+                  " (least(length(postcode_l), length(postcode_r)) >= 4"
+                  f" AND {slips('postcode_l', 'postcode_r', 1)}))")
 
 #: The street-address comparison's graded levels, most specific first: (label, SQL). A pair takes
 #: the first that holds; ``tests/identity/test_fastscore.py`` checks the Python forms agree.
