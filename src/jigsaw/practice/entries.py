@@ -19,6 +19,7 @@ from django.utils import timezone
 from jigsaw.accounts.roles import Role
 from jigsaw.audit.actor import Actor
 from jigsaw.records.models import Agency, Event, ImportBatch, PersonRecord, SourceSystem
+from jigsaw.records.person_guard import hold_records
 
 PREFIX = "practice"
 
@@ -81,6 +82,7 @@ def write_entry(
         system = practice_system(actor.agency, using)
         batch = _batch(system, using)
         record = _record_for(person_id, system, using)
+        hold_records([record.pk], using)  # until the entry commits: see records.person_guard
         event_id = f"{PREFIX}:{kind}:{row_id}"
         return Event.objects.using(using).create(
             source_system=system,

@@ -131,7 +131,10 @@ class FeedRecord(models.Model):
     source systems and batches are never deleted (PROTECT still stops the ORM). On PostgreSQL
     each constraint is a trigger run once per stored row at commit, which cost about a fifth
     of the database's time to load a DfE census (docs/returns.md). The person references keep
-    theirs: purging a person must not leave its records behind.
+    theirs on SQLite: purging a person must not leave its records behind. On PostgreSQL the
+    same rule is held without a trigger per stored row (migration 0008, ``person_guard``): a
+    trigger refuses to delete a person record that rows still name, and the writers of rows
+    hold the records they name until they commit.
     """
 
     source_system = models.ForeignKey(SourceSystem, on_delete=models.PROTECT, db_index=False,

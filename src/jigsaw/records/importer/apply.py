@@ -178,6 +178,28 @@ def survey(cur, spec: TableSpec, ss_id: int | None, lookups: bool = False,
                   bool(duplicates), bool(dangling), bool(open_q))
 
 
+def hold_people(cur, spec: TableSpec, ss_id: int, lookups: bool = False) -> None:
+    """PostgreSQL: hold the person records the staged rows name, ``FOR KEY SHARE``, until the
+    file commits, as a foreign key's check would have (migration ``records.0008`` replaced the
+    constraint, a trigger per stored row, with this and a check on deleting a person): a purge
+    of one of them waits for the import, then finds its rows and refuses. One statement per
+    reference, whatever the number of rows.
+
+    ``lookups`` (a small stage, see ``survey``): each staged row's person is looked up by key,
+    rather than the stage joined to every stored person of the source.
+    """
+    stage = stage_name(spec.kind)
+    for _fk, column in spec.refs:
+        if lookups:
+            named = (f"p.id = ANY(ARRAY(SELECT (SELECT q.id FROM {PERSON_TABLE} q WHERE "  # noqa: S608
+                     f"q.source_system_id = %s AND q.record_key = s.{column}) FROM {stage} s))")
+        else:
+            named = (f"p.source_system_id = %s AND p.record_key IN (SELECT s.{column} FROM "  # noqa: S608
+                     f"{stage} s)")
+        cur.execute(f"SELECT COUNT(*) FROM (SELECT 1 FROM {PERSON_TABLE} p WHERE {named} "  # noqa: S608
+                    "FOR KEY SHARE OF p) x", [ss_id])
+
+
 def keep_history(cur, spec: TableSpec, ss_id: int, batch_id: int, vendor: str) -> int:
     """Copy each stored row about to change into records_recordversion."""
     pairs = ", ".join(f"'{c}', t.{c}" for c in spec.columns)

@@ -134,6 +134,8 @@ def _store(cur, spec, ss_id: int | None, batch_id: int, vendor: str, path: Path,
         if found.dangling:
             apply.mark_dangling(cur, spec, ss_id)
         found = apply.survey(cur, spec, ss_id, lookups, repeats)
+    if vendor == "postgresql" and spec.refs and (found.changed or found.new):
+        apply.hold_people(cur, spec, ss_id, lookups)
     if found.changed:
         _expect(apply.keep_history(cur, spec, ss_id, batch_id, vendor), found.changed,
                 "versions kept", path)
