@@ -25,11 +25,13 @@ from _machine import write_result
 RECORDS_PER_CHILD = 4.46
 
 
-def _stage(folder: str, name: str) -> dict:
-    """Run inside the child process: one linkage, timed by stage."""
+def _stage(folder: str, name: str, chunks: int) -> dict:
+    """Run inside the child process: one linkage, timed by stage (``chunks``: 0, by size)."""
     sys.path.insert(0, str(Path(__file__).parent))
     from _people import read_people
     from jigsaw.identity import cluster, linkage, prepare
+
+    linkage.configure(linkage.RESOURCES.threads, linkage.RESOURCES.memory_limit, chunks)
 
     started = time.perf_counter()
     people, _ = read_people(Path(folder))
@@ -75,20 +77,22 @@ def main() -> None:
     parser.add_argument("--records", type=int, default=1_000_000)
     parser.add_argument("--seed", type=int, default=3)
     parser.add_argument("--skip-training", action="store_true")
+    parser.add_argument("--chunks", type=int, default=0,
+                        help="pieces to score in (0: by size, as `jigsaw link`)")
     parser.add_argument("--stage", nargs=2, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.stage:
-        print(json.dumps(_stage(args.stage[0], args.stage[1])))
+        print(json.dumps(_stage(args.stage[0], args.stage[1], args.chunks)))
         return
     children = int(args.records / RECORDS_PER_CHILD)
-    result: dict = {"target_records": args.records, "children": children}
+    result: dict = {"target_records": args.records, "children": children, "chunks": args.chunks}
     with tempfile.TemporaryDirectory() as tmp:
         subprocess.run([sys.executable, "-m", "jigsaw", "synth", "--children", str(children), "--seed",
                         str(args.seed), "--out", tmp], check=True, stdout=subprocess.DEVNULL)
         for name in ("batch", *(() if args.skip_training else ("train", "generic"))):
             print(f"measuring {name} ...", file=sys.stderr)
-            run = subprocess.run([sys.executable, __file__, "--stage", tmp, name], check=True,
-                                 capture_output=True, text=True)
+            command = [sys.executable, __file__, "--stage", tmp, name, "--chunks", str(args.chunks)]
+            run = subprocess.run(command, check=True, capture_output=True, text=True)
             result[name] = json.loads(run.stdout.strip().splitlines()[-1])
     write_result("linkage_speed", result)
 
