@@ -293,7 +293,7 @@ JIGSAW_WEB_WORKERS = os.environ.get("JIGSAW_WEB_WORKERS", "")
 JIGSAW_WEB_THREADS = os.environ.get("JIGSAW_WEB_THREADS", "")
 
 # What a link run may use (jigsaw.identity.linkage.Resources): DuckDB threads and memory, and
-# how many chunks to score in (0: one per two million records).
+# how many chunks to score in (0: one per half million records).
 JIGSAW_LINK_THREADS = int(os.environ.get("JIGSAW_LINK_THREADS", "2"))
 JIGSAW_LINK_MEMORY = os.environ.get("JIGSAW_LINK_MEMORY", "1GB")
 JIGSAW_LINK_CHUNKS = int(os.environ.get("JIGSAW_LINK_CHUNKS", "0"))

@@ -187,20 +187,20 @@ def _rule_fields(rule: Any) -> str:
 
 
 def chunks_for(records: int) -> int:
-    """How many pieces to score a table of ``records`` in: one per two million records.
+    """How many pieces to score a table of ``records`` in: one per half million, to bound memory.
 
     ``Resources.chunks`` overrides it. The pieces split the blocked pairs, which are made once.
-    At 1M records one piece peaked at 1.71 GB and two at 1.74 GB (DuckDB spills past its memory
-    limit either way), and two took 40% longer: each piece prunes and joins the input again.
+    At 1M records two pieces took 28.6 s and peaked at 2.00 GB, one 27.9 s and 2.04 GB
+    (``benchmarks/linkage_speed.py --chunks``, quiet host).
     """
-    return RESOURCES.chunks or max(1, -(-records // 2_000_000))
+    return RESOURCES.chunks or max(1, -(-records // 500_000))
 
 
 def predict(linker: Linker, keep_probability: float = KEEP_PROBABILITY, records: int = 0) -> pa.Table:
     """Every blocked pair scoring at least ``keep_probability``, with per-field evidence.
 
     Only what linkage keeps is fetched (the compared values stay in DuckDB, then are dropped),
-    which keeps a million-record run under 2 GB. Columns:
+    which keeps a million-record run near 2 GB. Columns:
     ``unique_id_l, unique_id_r, match_weight, match_probability`` and, per comparison
     ``c``, ``gamma_c`` (the level) and ``mw_c`` / ``mw_tf_adj_c`` (its weight in bits).
     ``records`` (the input size) chooses how many chunks to score in (:func:`chunks_for`).
