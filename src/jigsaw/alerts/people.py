@@ -20,6 +20,7 @@ from django.utils import timezone
 from jigsaw.feeds import LONDON, age_in_words, event_label
 from jigsaw.records import sql
 from jigsaw.signpost import gate
+from jigsaw.signpost.names import people_names
 
 #: Involvement roles (case-insensitive "contains") that name a child's school and GP practice.
 SCHOOL_ROLES = ("designated safeguarding lead", "school")
@@ -53,12 +54,8 @@ class EvidenceLine:
     times: int = 1  # the same event recorded on this many records (one per person it involved)
 
 
-#: Every record's name and birth date, and each current involvement (oldest first, so the latest
-#: school and GP win), of the people shown: SQL, not querysets, as every alert page and the queue
-#: ask it (:mod:`jigsaw.records.sql`).
-_NAMES = ("SELECT l.person_id, r.given_name, r.family_name, r.birth_date, r.recorded_at, r.id "
-          "FROM records_personrecord r INNER JOIN signpost_recordlink l ON r.id = l.record_id "
-          "WHERE l.person_id IN ({ids})")
+#: Each current involvement (oldest first, so the latest school and GP win) of the people shown:
+#: SQL, not querysets, as every alert page and the queue ask it (:mod:`jigsaw.records.sql`).
 _PLACES = ("SELECT l.person_id, i.role, i.agency FROM records_involvement i "
            "INNER JOIN signpost_recordlink l ON i.person_id = l.record_id "
            "WHERE l.person_id IN ({ids}) AND i.ended_on IS NULL ORDER BY i.started_on, i.id")
@@ -87,12 +84,7 @@ def describe_people(person_ids: Iterable[int], using: str, today: date | None = 
     today = today or timezone.localdate()
     hidden = gate.protected(ids, using) if hidden is None else hidden & ids
     shown = ids - hidden
-    best: dict[int, tuple] = {}
-    oldest = datetime.min.replace(tzinfo=UTC)
-    for pid, given, family, born, recorded, pk in sql.read(_NAMES, shown, using) if shown else ():
-        rank = (sql.as_datetime(recorded) or oldest, pk)
-        if pid not in best or rank > best[pid][0]:
-            best[pid] = (rank, f"{given} {family}".strip(), sql.as_date(born))
+    names = people_names(list(shown), using)
     places: dict[int, dict[str, str]] = defaultdict(dict)
     for pid, role, agency in sql.read(_PLACES, shown, using) if shown else ():
         role = role.casefold()
@@ -102,7 +94,7 @@ def describe_people(person_ids: Iterable[int], using: str, today: date | None = 
             places[pid]["gp"] = agency
     out = {pid: PersonLine(pid, protected=True) for pid in hidden}
     for pid in shown:
-        _rank, name, born = best.get(pid, (None, "", None))
+        name, born, _variants = names.get(pid, ("", None, ()))
         out[pid] = PersonLine(pid, name=name, age=age_in_words(born, today),
                               school=places[pid].get("school", ""), gp=places[pid].get("gp", ""))
     return out

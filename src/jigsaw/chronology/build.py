@@ -44,7 +44,6 @@ from django.utils import timezone
 
 from jigsaw.chronology.significance import latest_ratings
 from jigsaw.feeds import EVENT_TYPES, LONDON
-from jigsaw.records import sql
 from jigsaw.records.models import Event
 from jigsaw.signpost.models import Person
 
@@ -201,31 +200,6 @@ def require_person(person_id: int, using: str) -> None:
 
 #: Every record's names and birth date of the people asked about: SQL, not a queryset, as the
 #: child's page and every home page ask it (:mod:`jigsaw.records.sql`).
-_NAMES = ("SELECT l.person_id, r.given_name, r.family_name, r.other_names, r.birth_date, r.recorded_at, r.id "
-          "FROM records_personrecord r INNER JOIN signpost_recordlink l ON r.id = l.record_id "
-          "WHERE l.person_id IN ({ids})")
-
-
-def people_names(ids: list[int], using: str) -> dict[int, tuple[str, date | None, tuple[str, ...]]]:
-    """(display name, birth date, every name variant) per person, from their records.
-
-    The display name and birth date come from the most recently recorded record that has them.
-    """
-    oldest = datetime.min.replace(tzinfo=UTC)
-    best: dict[int, tuple] = {}
-    variants: dict[int, set[str]] = defaultdict(set)
-    for pid, given, family, other, born, recorded, pk in sql.read(_NAMES, ids, using) if ids else ():
-        variants[pid].update(n for n in (given, family, f"{given} {family}".strip()) if n)
-        variants[pid].update(n.strip() for n in other.replace(";", ",").split(",") if n.strip())
-        rank = (sql.as_datetime(recorded) or oldest, pk)
-        if pid not in best or rank > best[pid][0]:
-            best[pid] = (rank, f"{given} {family}".strip(), sql.as_date(born))
-    out = {}
-    for pid, (_rank, name, born) in best.items():
-        out[pid] = (name, born, tuple(sorted(variants[pid], key=lambda n: (-len(n), n))))
-    return out
-
-
 def assemble(subjects: list[Subject], using: str, filters: Filters, household: bool = False) -> Chronology:
     """The merged, ordered, marked and filtered chronology of these people's events."""
     labels = {s.person_id: s.label for s in subjects}

@@ -40,8 +40,9 @@ from jigsaw.feeds import normalise_postcode
 from jigsaw.identity import address_tokens
 from jigsaw.records.models import PersonRecord, Relationship, SourceSystem
 from jigsaw.signpost.models import RecordLink
+from jigsaw.signpost.names import people_names
 
-from .build import CHILD, Chronology, Filters, Subject, assemble, people_names, require_person
+from .build import CHILD, Chronology, Filters, Subject, assemble, require_person
 
 ADDRESS_WINDOW_DAYS = 365
 #: precedence when one person is reached several ways, and the label of each role

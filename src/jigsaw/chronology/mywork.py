@@ -30,8 +30,7 @@ from jigsaw.audit.models import AccessEntry, Action
 from jigsaw.feeds import age_in_words
 from jigsaw.records.models import Involvement
 from jigsaw.signpost import gate
-
-from .build import people_names
+from jigsaw.signpost.names import people_names
 
 
 @dataclass(frozen=True)

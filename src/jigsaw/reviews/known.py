@@ -15,7 +15,7 @@ import csv
 import io
 from pathlib import Path
 
-from jigsaw.chronology.build import people_names
+from jigsaw.signpost.names import people_names
 
 from .models import CaseReview, EvidenceSnapshot
 from .workflow import ReviewError

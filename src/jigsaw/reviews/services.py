@@ -13,9 +13,9 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from jigsaw.chronology.build import people_names
 from jigsaw.records.models import Event, PersonRecord
 from jigsaw.signpost.models import Person
+from jigsaw.signpost.names import people_names
 
 from . import clocks
 from .holds import place_holds
