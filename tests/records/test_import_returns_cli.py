@@ -34,8 +34,35 @@ def test_a_malformed_return_exits_1_with_one_line(tmp_path, jigsaw):
     assert jigsaw("migrate", env=env).returncode == 0
     bad = tmp_path / "cin.xml"
     bad.write_text("<Message><Header>", encoding="utf-8")
-    done = jigsaw("import", str(bad), "--source", "csc", "--no-link", env=env)
+    done = jigsaw("import", str(bad), "--source", "csc", "--new-source", "--no-link", env=env)
     assert done.returncode == 1
     refused = [line for line in done.stderr.splitlines() if line.startswith("refused")]
     assert refused and all("not well-formed XML" in line for line in refused)
     assert "Traceback" not in done.stderr
+
+
+@pytest.mark.slow
+def test_a_mistyped_source_loads_nothing_and_names_the_systems(tmp_path, jigsaw):
+    env = {"JIGSAW_DATA_DIR": str(tmp_path / "data"),
+           "JIGSAW_DATABASE_URL": f"sqlite:///{tmp_path / 'j.sqlite3'}"}
+    out = tmp_path / "feeds"
+    assert jigsaw("migrate", env=env).returncode == 0
+    assert jigsaw("synth", "--children", "30", "--seed", "4", "--out", str(out), "--returns",
+                  env=env).returncode == 0
+    assert jigsaw("import", str(out), "--no-link", env=env).returncode == 0
+    before = json.loads(jigsaw("quarantine", "list", "--json", env=env).stdout)
+    done = jigsaw("import", str(out / "returns"), "--source", "cs", "--json", "--no-link", env=env)
+    assert done.returncode == 1
+    counts = json.loads(done.stdout)
+    assert counts["read"] == 0 and len(counts["refused"]) == 4  # the folder's four returns
+    reason = counts["refused"][0]["reason"]
+    assert "no source system is called 'cs'" in reason and "csc" in reason
+    assert "--new-source" in reason
+    assert json.loads(jigsaw("quarantine", "list", "--json", env=env).stdout) == before
+    # the folder, with the right source, loads its returns
+    right = jigsaw("import", str(out / "returns"), "--source", "csc", "--json", "--no-link",
+                   env=env)
+    assert right.returncode == 0, right.stderr
+    assert json.loads(right.stdout)["accepted"] > 0
+    plain = jigsaw("import", str(out / "returns"), "--no-link", env=env)
+    assert plain.returncode == 1 and "DfE returns need --source" in plain.stderr

@@ -56,20 +56,26 @@ def synth(children: int, seed: int, out_dir: Path, with_returns: bool) -> None:
 @click.option("--no-link", is_flag=True, help="Load only; leave identity matching to `jigsaw link`.")
 @click.option("--source", metavar="SYSTEM",
               help="Also read DfE returns (CIN census XML, SSDA903 header/episodes/missing CSVs) "
-                   "as records of this source system.")
-def import_command(paths: tuple[Path, ...], as_json: bool, no_link: bool, source: str | None) -> None:
+                   "as records of this source system, which must exist unless --new-source.")
+@click.option("--new-source", is_flag=True,
+              help="With --source: the returns may make a new source system of that name.")
+def import_command(paths: tuple[Path, ...], as_json: bool, no_link: bool, source: str | None,
+                   new_source: bool) -> None:
     """Validate and load feed files or folders of them, and DfE returns with --source."""
     setup_django()
     from jigsaw.feeds import FeedFileError, discover, kind_of, parts_count
     from jigsaw.records.importer import ImportBusyError, import_paths
 
+    if new_source and not source:
+        raise UserError("--new-source names no source system: give --source SYSTEM too")
     try:
-        files = discover(list(paths))
+        files = discover(list(paths), returns=bool(source))
     except FeedFileError as exc:
         raise UserError(str(exc)) from None
     if not files:
         raise UserError("no feed files found (expected people/events/relationships/"
-                        "involvements .csv or .jsonl)")
+                        "involvements .csv or .jsonl" + (", or DfE returns" if source else
+                                                          "; DfE returns need --source") + ")")
     total = sum(f.stat().st_size * (parts_count(f) if source and kind_of(f) is None else 1)
                 for f in files)
     if not no_link:
@@ -82,7 +88,7 @@ def import_command(paths: tuple[Path, ...], as_json: bool, no_link: bool, source
         import jigsaw.signpost.incremental  # noqa: F401
     try:
         with progress_bar("Importing", total) as advance:
-            report = import_paths(files, progress=advance, source=source)
+            report = import_paths(files, progress=advance, source=source, new_source=new_source)
     except ImportBusyError as exc:
         raise UserError(str(exc)) from None
     data = report.as_dict()

@@ -216,28 +216,34 @@ def _jsonl_text(value: object) -> str:
     return str(value).strip()
 
 
-def discover(paths: list[Path]) -> list[Path]:
+def discover(paths: list[Path], returns: bool = False) -> list[Path]:
     """Expand files and folders into feed files: people first within each source folder.
 
     A folder may hold feed files, or source folders (as ``jigsaw synth`` writes); a folder
-    named ``truth`` is never read as a feed.
+    named ``truth`` is never read as a feed. ``returns``: folders also give the DfE return files
+    they hold (``jigsaw import DIR --source SYSTEM``), after the feed files beside them.
     """
     found: list[Path] = []
     for path in paths:
         if path.is_file():
             found.append(path)
         elif path.is_dir():
-            found.extend(_folder_feeds(path))
+            found.extend(_folder_feeds(path, returns))
         else:
             raise FeedFileError(f"{path}: no such file or folder")
     return found
 
 
-def _folder_feeds(folder: Path) -> list[Path]:
+def _folder_feeds(folder: Path, returns: bool) -> list[Path]:
     if folder.name == "truth":
         return []
-    files = [p for p in folder.iterdir() if p.is_file() and kind_of(p) is not None]
+    from .returns import is_return  # here: the return readers import this module
+
+    inside = sorted(p for p in folder.iterdir() if p.is_file())
+    files = [p for p in inside if kind_of(p) is not None]
     files.sort(key=lambda p: (LOAD_ORDER.index(kind_of(p).name), p.name))
+    if returns:
+        files.extend(p for p in inside if kind_of(p) is None and is_return(p))
     for sub in sorted(p for p in folder.iterdir() if p.is_dir()):
-        files.extend(_folder_feeds(sub))
+        files.extend(_folder_feeds(sub, returns))
     return files

@@ -45,9 +45,26 @@ def own_records(source: str, using: str) -> frozenset[str]:
         return frozenset(key for (key,) in cur.fetchall())
 
 
-def plan_returns(files: list[Path], source: str, using: str
+def unknown_source(source: str, using: str) -> str | None:
+    """Why returns cannot load as ``source`` when no source system has that name, else None."""
+    with connections[using].cursor() as cur:
+        cur.execute("SELECT code FROM records_sourcesystem ORDER BY code")
+        codes = [code for (code,) in cur.fetchall()]
+    if source in codes:
+        return None
+    named = ", ".join(codes) if codes else "none yet"
+    return (f"no source system is called {source!r} (there are: {named}); check --source, or "
+            "add --new-source to load the returns as a new source system (nothing loaded)")
+
+
+def plan_returns(files: list[Path], source: str, using: str, new_source: bool = True
                  ) -> tuple[list[ReturnPart], list[tuple[Path, str]]]:
-    """The parts to load, people first, and the files refused before reading any row."""
+    """The parts to load, people first, and the files refused before reading any row
+    (every one of them, when ``new_source`` is False and no source system is called
+    ``source``)."""
+    why = None if new_source else unknown_source(source, using)
+    if why:
+        return [], [(path, why) for path in files]
     known = own_records(source, using)
     people: list[ReturnPart] = []
     events: list[ReturnPart] = []

@@ -76,20 +76,21 @@ class ImportReport:
 
 def import_paths(paths: list[Path], using: str = "default", progress: Progress | None = None,
                  on_file: Callable[[Path], None] | None = None,
-                 source: str | None = None) -> ImportReport:
+                 source: str | None = None, new_source: bool = True) -> ImportReport:
     """Import files and folders (see ``discover``); one FileResult per file.
 
     With ``source``, DfE return files among them (CIN census XML, SSDA903 CSVs) are read as
     records of that source system, after the canonical feeds (see returns.py); a return file
-    gives one FileResult per part.
+    gives one FileResult per part. ``new_source=False`` refuses the returns if no source system
+    of that name exists by then (the command's guard against a mistyped ``--source``).
     """
     report = ImportReport()
-    files, returns = split_returns(discover(paths), source)
+    files, returns = split_returns(discover(paths, returns=bool(source)), source)
     run = Run()  # staging tables and source systems, reused from file to file
     try:
         _import_units(files, report, using, progress, on_file, run)
         if returns:
-            units, refused = plan_returns(returns, source, using)
+            units, refused = plan_returns(returns, source, using, new_source)
             for path, reason in refused:
                 report.files.append(_refuse(path, reason, using, datetime.now(UTC)))
             _import_units(units, report, using, progress, on_file, run)
