@@ -123,7 +123,10 @@ def test_a_canonical_feed_later_names_a_child_the_return_introduced(db_alias, tm
     assert PersonRecord.objects.using(db_alias).get(record_key="LA-3").given_name == "Mia"
     again = load([files[1]], db_alias)  # the return no longer touches the named record
     assert PersonRecord.objects.using(db_alias).get(record_key="LA-3").given_name == "Mia"
-    assert again["read"] == 1  # only LA-2 is still the return's own
+    # both rows are read; LA-3's is held (the source's own record now) and counts unchanged
+    assert (again["read"], again["accepted"], again["unchanged"]) == (2, 0, 2)
+    [header] = again["files"]
+    assert header["rows_read"] == header["unchanged"] + header["accepted"] + header["quarantined"]
 
 
 def test_with_source_an_unrecognised_file_is_refused_as_a_return(db_alias, tmp_path):
@@ -148,3 +151,18 @@ def test_people_first_then_the_returns_events_with_a_census_episodes_last(db_ali
         ("returns", "SSDA903 episodes: starts"), ("returns", "SSDA903 episodes: leaving care"),
         ("returns", "SSDA903 missing: episodes"), ("returns", "SSDA903 missing: returns"),
         ("returns", "CIN census: episodes of need"), ("second", "CIN census: episodes of need")]
+
+
+def test_a_part_whose_every_row_is_quarantined_keeps_its_source(db_alias, council, tmp_path):
+    """The leaving-care part of an episodes file with one ending, its date not a date: the
+    quarantine is the source's, listed under it, though no row of the part loaded."""
+    files = write_returns(tmp_path / "returns")
+    episodes = tmp_path / "bad" / "episodes.csv"
+    episodes.parent.mkdir()
+    episodes.write_text("CHILD,DECOM,RNE,LS,CIN,PLACE,PLACE_PROVIDER,DEC,REC\n"
+                        "LA-3,01/06/2024,S,C1,N1,U6,PR1,31/02/2025,E11\n", encoding="utf-8")
+    counts = load([council, files[1], episodes], db_alias)
+    [ending] = [f for f in counts["files"] if f["part"] == "SSDA903 episodes: leaving care"]
+    assert (ending["rows_read"], ending["quarantined"], ending["source_system"]) == (1, 1, "csc")
+    [row] = QuarantinedRow.objects.using(db_alias).filter(reason__contains="DEC")
+    assert row.source_system.code == "csc"

@@ -13,6 +13,11 @@ fixed places (unknown codes, bad dates, a blank id, a child nobody sent, a repea
 own digest is checked first, so a change to ``jigsaw synth`` is told apart from a change to
 the reader. If synth's output changes on purpose, record all three digests again from a
 commit whose reader is known good (each assertion shows the digest it found).
+
+Recorded again once, on purpose: the rows of children the source system sent itself are now read
+(and counted unchanged) rather than skipped. The digests were taken after checking that, with
+those rows left out, the rows read give the earlier digest, and that of everything stored only
+the people parts' read and unchanged counts differ.
 """
 
 from __future__ import annotations
@@ -33,8 +38,8 @@ from tests.conftest import BOTH
 
 CHILDREN, SEED = 400, 3
 INPUT_DIGEST = "b06838bbb07c34c18a2c5d1ff565c8b35af18b945e2e7c970e2b3d5c427be275"
-READ_DIGEST = "650449b57f3359091751eefd796a31d3e9f0197c4d8e85f9d71ff5be78488134"
-STORED_DIGEST = "2c11fb90560d1c76c510903837b2729cdc265f5c877d39367a92efd264b82e34"
+READ_DIGEST = "cbfc947209f0f100398592c5d20b2f1442ed576e3c16b561a47019597b158b51"
+STORED_DIGEST = "397ca0f087c3c988d5bb955bd8c022d2958aa4a51be53357b087cf77be377598"
 
 
 def _nth(text: str, pattern: str, n: int, replacement: str) -> str:

@@ -29,6 +29,9 @@ class ReturnPart:
     kind: FeedKind
     what: str  # e.g. "CIN census: children"
     read: Callable[[], Iterator[SourceRow]]
+    #: the source system the rows belong to (``--source``): the part's even when every row of it
+    #: is quarantined, so its quarantine is listed under that system
+    source: str = ""
 
     def rows(self) -> Iterator[SourceRow]:
         """The part's rows, each with a line unique within the part."""
@@ -72,26 +75,26 @@ def return_parts(path: Path, source: str, known: frozenset[str]) -> list[ReturnP
     if role == "cin":
         return [
             ReturnPart(path, PEOPLE, "CIN census: children",
-                       lambda: cin.people_rows(path, source, known)),
+                       lambda: cin.people_rows(path, source, known), source),
             ReturnPart(path, EVENTS, "CIN census: episodes of need",
-                       lambda: cin.event_rows(path, source)),
+                       lambda: cin.event_rows(path, source), source),
         ]
     if role == "903_header":
         return [ReturnPart(path, PEOPLE, "SSDA903 header: children",
-                           lambda: ssda903.header_rows(path, source, known))]
+                           lambda: ssda903.header_rows(path, source, known), source)]
     if role == "903_episodes":
         return [
             ReturnPart(path, EVENTS, "SSDA903 episodes: starts",
-                       lambda: ssda903.episode_start_rows(path, source)),
+                       lambda: ssda903.episode_start_rows(path, source), source),
             ReturnPart(path, EVENTS, "SSDA903 episodes: leaving care",
-                       lambda: ssda903.episode_end_rows(path, source)),
+                       lambda: ssda903.episode_end_rows(path, source), source),
         ]
     if role == "903_missing":
         return [
             ReturnPart(path, EVENTS, "SSDA903 missing: episodes",
-                       lambda: ssda903.missing_start_rows(path, source)),
+                       lambda: ssda903.missing_start_rows(path, source), source),
             ReturnPart(path, EVENTS, "SSDA903 missing: returns",
-                       lambda: ssda903.missing_end_rows(path, source)),
+                       lambda: ssda903.missing_end_rows(path, source), source),
         ]
     if not path.is_file():
         raise FeedFileError(f"{path}: no such file")

@@ -137,6 +137,12 @@ def event_row(source: str, line: int, raw: str, event_id: str, child_id: str, ev
                      notes if isinstance(notes, tuple) else tuple(notes.items))
 
 
+def held_row(line: int, raw: str) -> SourceRow:
+    """A child the source system has sent itself: the row is read, and counted unchanged, but
+    nothing is loaded from it (the source's own record keeps its names; events attach to it)."""
+    return SourceRow(line, raw, None)
+
+
 def problem_row(line: int, raw: str, reason: str) -> SourceRow:
     """A row the reader can already tell cannot load (it is quarantined with its reason)."""
     return SourceRow(line, raw, None, reason)

@@ -28,6 +28,7 @@ from .build import (
     Notes,
     details_text,
     event_row,
+    held_row,
     iso_date,
     person_row,
     phrase,
@@ -158,21 +159,19 @@ def people_rows(path: Path, source: str, known: frozenset[str]) -> Iterator[Sour
         elif name == "Ethnicity":
             ethnicity = _text(el)
         else:
-            made = _person(source, lines.take(el.sourceline), ids, ethnicity or "", known)
-            if made is not None:
-                yield made
+            yield _person(source, lines.take(el.sourceline), ids, ethnicity or "", known)
             ids = ethnicity = None
 
 
 def _person(source: str, line: int, ids: etree._Element | None, ethnicity: str,
-            known: frozenset[str]) -> SourceRow | None:
+            known: frozenset[str]) -> SourceRow:
     kids = _kids(ids) if ids is not None else {}
     child_id = _text(kids.get("LAchildID"))
     raw = etree.tostring(ids, encoding="unicode", with_tail=False) if ids is not None else ""
     if not child_id:
         return problem_row(line, raw or "<Child>", "LAchildID is blank")
     if child_id in known:
-        return None  # the source's own record: the events attach to it by id
+        return held_row(line, raw)  # the source's own record: the events attach to it by id
     notes = Notes()
     born_text = _text(kids.get("PersonBirthDate"))
     born = iso_date(born_text)

@@ -22,7 +22,18 @@ from pathlib import Path
 
 from ..readers import FeedFileError, SourceRow, _LineTap
 from . import codes
-from .build import Lines, Notes, dmy_date, event_row, person_row, phrase, problem_row, refuse, summary
+from .build import (
+    Lines,
+    Notes,
+    dmy_date,
+    event_row,
+    held_row,
+    person_row,
+    phrase,
+    problem_row,
+    refuse,
+    summary,
+)
 
 #: the columns each file must have to be recognised (upper case, as the guide writes them)
 SIGNATURES: dict[str, frozenset[str]] = {
@@ -115,7 +126,7 @@ def header_rows(path: Path, source: str, known: frozenset[str]) -> Iterator[Sour
     def make(line: int, raw: str, row: Row) -> SourceRow | None:
         child = row["CHILD"]
         if child in known:
-            return None  # the source's own record: the events attach to it by id
+            return held_row(line, raw)  # the source's own record: the events attach to it
         notes = Notes()
         born = dmy_date(row.get("DOB"))
         sex = codes.SEX_903.get(row.get("SEX", ""), "")

@@ -105,9 +105,10 @@ def load_file(batches: Iterator[Batch | End], unit: Unit, kind: str, connection,
                 quarantine.store_raw(cur, [(n, raw[n], text_hash(raw[n])) for n in sorted(late)])
             quarantine.store_quarantine(cur, kind, ss_id, str(path), batch.pk, connection.vendor)
 
-    done.accepted, done.unchanged, done.quarantined = loaded, found.unchanged, found.quarantined
+    done.accepted, done.quarantined = loaded, found.quarantined
+    done.unchanged = found.unchanged + end.held
     valid = found.new + found.changed + found.unchanged
-    if not (found.staged == valid and end.rows_read == valid + found.quarantined):
+    if not (found.staged == valid and end.rows_read == valid + found.quarantined + end.held):
         raise RuntimeError(f"row counts do not reconcile for {path.name}: read {end.rows_read}, "
                            f"{found}; nothing loaded")
     ImportBatch.objects.using(using).filter(pk=batch.pk).update(

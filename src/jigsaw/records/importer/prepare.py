@@ -71,6 +71,9 @@ class End:
     size_bytes: int
     #: every row staged to load has a key no other has (so the SQL duplicate check has no work)
     keys_unique: bool = False
+    #: rows of a DfE return about a child its source system has sent itself: read, nothing to
+    #: load, reported unchanged (``feeds.returns.build.held_row``)
+    held: int = 0
 
 
 def file_digest(path: Path) -> tuple[str, int]:
@@ -104,15 +107,18 @@ def prepare(unit: Unit, for_copy: bool = False) -> Iterator[Batch | End]:
     parse, now = PARSERS[kind.name], datetime.now(UTC)
     if isinstance(unit, ReturnPart):
         parse = unit.parse  # a return's rows: people without names, events built canonical
-    code: str | None = None
-    batch = Batch()
+    code = (unit.source or None) if isinstance(unit, ReturnPart) else None
+    batch = Batch(source_code=code)
     good, bad, warnings = batch.good, batch.bad, batch.warnings
-    read = consumed = 0
+    read = consumed = held = 0
     seen: set[int] | None = set()  # hashes of the loadable rows' keys; None once one repeats
     for row in feed.rows():
         read += 1
         consumed += len(row.raw)
         values, reason = row.values, row.problem
+        if values is None and reason is None:  # a return's child the source holds itself
+            held += 1
+            continue
         if reason is None:
             first = values[0]
             if code is None and first:
@@ -156,7 +162,7 @@ def prepare(unit: Unit, for_copy: bool = False) -> Iterator[Batch | End]:
         batch.good = copy_text(good)
     yield batch
     sha, size = file_digest(unit_path(unit))
-    yield End(read, sha, size, keys_unique=seen is not None)
+    yield End(read, sha, size, keys_unique=seen is not None, held=held)
 
 
 def raw_lines(unit: Unit, lines: set[int]) -> dict[int, str]:
