@@ -54,8 +54,38 @@ _SAFE = {"resolve_entities": False, "no_network": True, "load_dtd": False, "huge
 HEAD_ELEMENTS = 200
 
 
+#: how much of the file's start is read for the prolog (declaration, comments, a DOCTYPE)
+PROLOG_BYTES = 1 << 20
+
+
+def _declares_dtd(path: Path) -> bool:
+    """Whether the prolog (what comes before the root element) holds a DOCTYPE.
+
+    Read as text before any XML parser sees the file, so a DTD's entity definitions (the
+    "billion laughs") are never parsed at all, and the refusal names the DTD rather than
+    whatever limit of the parser the entities would reach first.
+    """
+    with path.open("rb") as f:
+        head = f.read(PROLOG_BYTES)
+    encoding = "utf-16" if head[:2] in (b"\xff\xfe", b"\xfe\xff") else "utf-8-sig"
+    text, at = head.decode(encoding, errors="replace"), 0
+    while True:
+        at = len(text) - len(text[at:].lstrip())
+        if text.startswith("<?", at) or text.startswith("<!--", at):
+            close = "?>" if text[at + 1] == "?" else "-->"
+            end = text.find(close, at)
+            if end < 0:
+                return False  # an unclosed declaration or comment: the parser says so
+            at = end + len(close)
+            continue
+        return text.startswith("<!DOCTYPE", at)
+
+
 def _check_head(path: Path) -> None:
     """Refuse a file that declares a DTD, or whose root or collection is not a CIN census."""
+    if _declares_dtd(path):
+        raise FeedFileError(f"{path.name} declares a DTD, which a CIN census never has; refused "
+                            "unread (nothing loaded)")
     collection, root = None, None
     for seen, (_event, el) in enumerate(etree.iterparse(str(path), events=("start", "end"),
                                                         **_SAFE)):

@@ -102,11 +102,27 @@ def import_paths(paths: list[Path], using: str = "default", progress: Progress |
 
 def _import_units(units: list[Unit], report: ImportReport, using: str, progress: Progress | None,
                   on_file: Callable[[Path], None] | None, run: Run) -> None:
+    refused: set[Path] = set()  # a return file refused whole: its later parts are not reported
     with Parsed(units, for_copy=connections[using].vendor == "postgresql") as parsed:
         for index, unit in enumerate(units):
+            if unit_path(unit) in refused:
+                _drain(parsed.file(index))
+                continue
             if on_file:
                 on_file(unit_path(unit))
-            report.files.append(_import(unit, parsed.file(index), using, progress, run))
+            result = _import(unit, parsed.file(index), using, progress, run)
+            if result.status == "refused" and result.part:
+                refused.add(unit_path(unit))
+            report.files.append(result)
+
+
+def _drain(batches: Iterator[Batch | End]) -> None:
+    """Read a part no one will load to its end (its worker hands over the parts in order)."""
+    try:
+        for _batch in batches:
+            pass
+    except FeedFileError:
+        pass
 
 
 def import_file(path: Path, using: str = "default", progress: Progress | None = None) -> FileResult:
