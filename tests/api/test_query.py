@@ -144,6 +144,27 @@ def test_a_child_on_a_plan_is_flagged_with_the_allocated_workers_agency_to_call(
     assert searches(loaded)[0].detail["states_disclosed"] == ["child_protection_plan"]
 
 
+def test_a_looked_after_child_with_no_social_worker_here_names_the_council(token, loaded, tmp_path):
+    """Amelia's care is known from the council's records (a DfE return, say) but no social worker
+    is allocated in Jigsaw, nor any involvement: the contact is the council whose records hold
+    the care, not the hub (which has nothing more to go on)."""
+    _plan(loaded, tmp_path, [["csc", "L1", "C2", "looked_after_start", "2024-03-01", "", "care"]])
+    _, model, _ = ask(token, parameters(patient(given="Amelia", postcode=POSTCODE)))
+    match, contact = answer_of(model)
+    assert match and _status(model) == [("looked-after", "2024-03-01")]
+    assert contact.name == "Northtown Children's Services"
+    Agency.objects.using(loaded).filter(name="Northtown Children's Services").update(
+        safeguarding_phone="0161 555 0000")
+    _, model, _ = ask(token, parameters(patient(given="Amelia", postcode=POSTCODE)))
+    assert [(t.system, t.value) for t in answer_of(model)[1].telecom] == [("phone", "0161 555 0000")]
+
+
+def test_without_a_plan_a_child_with_no_involvement_is_the_hubs(token, loaded):
+    _, model, _ = ask(token, parameters(patient(given="Amelia", postcode=POSTCODE)))
+    match, contact = answer_of(model)
+    assert match and _status(model) == [] and contact.name == "Safeguarding hub"
+
+
 def test_no_flag_once_the_plan_has_ended(token, loaded, tmp_path):
     _plan(loaded, tmp_path, [["csc", "P1", "C1", "cp_plan_start", "2025-01-02", "", "plan"],
                              ["csc", "P2", "C1", "cp_plan_end", "2025-05-02", "", "ended"]])

@@ -50,7 +50,7 @@ def code_system() -> str:
 #: the child's plan and care events, as the queryset ``Event.objects.filter(person__link__person_id=…,
 #: event_type__in=_TYPES, occurred_at__lte=now)`` compiled, written out (less the join to the
 #: record, which the non-null foreign key makes redundant): compiling it cost more than running it
-_EVENTS = ("SELECT e.event_type, e.occurred_at FROM records_event e "
+_EVENTS = ("SELECT e.event_type, e.occurred_at, e.source_system_id FROM records_event e "
            "INNER JOIN signpost_recordlink l ON e.person_id = l.record_id "
            "WHERE e.event_type IN ({ids}) AND e.occurred_at <= %s AND l.person_id = %s")
 
@@ -61,6 +61,9 @@ class State:
 
     name: str
     since: date
+    #: the source system that recorded the start: its agency is responsible for the child (CP-IS
+    #: names the local authority) when no allocated social worker is known
+    recorded_by: int | None = None
 
 
 def current_states(person_id: int, using: str = "default", now: datetime | None = None) -> list[State]:
@@ -70,16 +73,18 @@ def current_states(person_id: int, using: str = "default", now: datetime | None 
     rows = sql.read(_EVENTS, _TYPES, using, [connection.ops.adapt_datetimefield_value(now), person_id])
     starts: dict[str, date] = {}
     ends: dict[str, date] = {}
-    for event_type, at in rows:
+    recorded_by: dict[str, int] = {}
+    for event_type, at, system in rows:
         day = timezone.localtime(sql.as_datetime(at)).date()
         book = starts if event_type.endswith("_start") else ends
         if day > book.get(event_type, date.min):
             book[event_type] = day
+            recorded_by[event_type] = system
     out = []
     for name, (start, end, _code, _display) in STATES.items():
         began = starts.get(start)
         if began is not None and ends.get(end, date.min) < began:
-            out.append(State(name, began))
+            out.append(State(name, began, recorded_by.get(start)))
     return out
 
 

@@ -67,7 +67,7 @@ def person_info(query: PersonQuery, caller: Caller, using: str = "default") -> d
     # the CP-IS flag: only for one child told apart from every other (two at high confidence
     # are the hub's to resolve, and neither child's state is said)
     states = current_states(high[0].person_id, using) if len(high) == 1 else []
-    contact = _contact(high, using, on_plan=bool(states)) if high else None
+    contact = _contact(high, using, states) if high else None
     _log(caller, why.code, query, result.query, high, using, states)
     return answer(bool(high), contact, extension(states))
 
@@ -76,7 +76,7 @@ def hub() -> dict[str, Any]:
     return organization(settings.JIGSAW_HUB_NAME, settings.JIGSAW_HUB_PHONE, settings.JIGSAW_HUB_EMAIL)
 
 
-def _contact(high: list[Match], using: str, on_plan: bool = False) -> dict[str, Any]:
+def _contact(high: list[Match], using: str, states: list[State] | None = None) -> dict[str, Any]:
     if len(high) > 1:
         return hub()
     [match] = high
@@ -85,16 +85,17 @@ def _contact(high: list[Match], using: str, on_plan: bool = False) -> dict[str, 
                  .values_list("shield_contact", flat=True))
         hub_name = next(iter(named), "") or settings.JIGSAW_HUB_NAME
         return organization(hub_name, settings.JIGSAW_HUB_PHONE, settings.JIGSAW_HUB_EMAIL)
-    if not match.signposts:
+    if not match.signposts and not states:
         return hub()
-    return _agency_contact(match.signposts, using, on_plan)
+    return _agency_contact(match.signposts, using, states or [])
 
 
-def _agency_contact(posts: list[Signpost], using: str, on_plan: bool = False) -> dict[str, Any]:
+def _agency_contact(posts: list[Signpost], using: str, states: list[State]) -> dict[str, Any]:
     """The agency to contact: current involvements first; for a child on a plan or looked after,
-    the allocated social worker's agency (CP-IS names the responsible local authority); then the
-    child's lead professional's (the one who coordinates the support, Working Together 2023);
-    then social care before others.
+    the allocated social worker's agency (CP-IS names the responsible local authority), or, when
+    no social worker is allocated here (a child known from a DfE return, say), the agency whose
+    records hold the plan or the care; then the child's lead professional's (the one who
+    coordinates the support, Working Together 2023); then social care before others.
 
     Its own safeguarding contact when the partnership has recorded one (Agency
     ``safeguarding_phone``/``email``), else the contact the involvement gave.
@@ -106,8 +107,15 @@ def _agency_contact(posts: list[Signpost], using: str, on_plan: bool = False) ->
         return agency.agency_type if agency else ""
 
     def allocated(post: Signpost) -> bool:
-        return on_plan and "social worker" in post.role.casefold()
+        return bool(states) and "social worker" in post.role.casefold()
 
+    if states and not any(p.current and allocated(p) for p in posts):
+        responsible = _recording_agency(states, using)
+        if responsible is not None:
+            return organization(responsible.name, responsible.safeguarding_phone,
+                                responsible.safeguarding_email)
+    if not posts:
+        return hub()
     post = min(posts, key=lambda p: (not p.current, not allocated(p), not p.lead_professional,
                                      kind(p) != "social_care"))  # min is stable
     agency = agencies.get(post.agency.casefold())
@@ -116,6 +124,15 @@ def _agency_contact(posts: list[Signpost], using: str, on_plan: bool = False) ->
     contact = " ".join(post.contact.split())
     email = contact if "@" in contact else ""
     return organization(agency.name if agency else post.agency, "" if email else contact, email)
+
+
+def _recording_agency(states: list[State], using: str) -> Agency | None:
+    """The agency of the source system that recorded the most recent of these states."""
+    latest = max(states, key=lambda state: state.since)
+    if latest.recorded_by is None:
+        return None
+    return (Agency.objects.using(using).filter(sourcesystem__id=latest.recorded_by)
+            .only(*_AGENCY_FIELDS[1:]).first())
 
 
 _AGENCY_FIELDS = ("id", "name", "agency_type", "safeguarding_phone", "safeguarding_email")
