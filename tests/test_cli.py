@@ -213,3 +213,10 @@ def test_demo_prepares_and_serves_the_home_page(env):
         out, err = proc.communicate(timeout=10)
     assert "demo-practitioner" in out and "jigsaw otp-code" in out and "/sign-in/" in out
     assert "SIGSEGV" not in err and "Worker (pid" not in err, err[-2000:]
+    # the council's returns for the demo's own children, ready to import as the docs say
+    returns = Path(env["JIGSAW_DATA_DIR"]) / "demo-returns-300-1"
+    assert f"jigsaw import {returns} --source csc" in out
+    loaded = run_jigsaw("import", str(returns), "--source", "csc", "--json", "--no-link", env=env)
+    assert loaded.returncode == 0, loaded.stderr
+    counts = json.loads(loaded.stdout)
+    assert counts["accepted"] > 0 and counts["quarantined"] == 0 and len(counts["files"]) == 7

@@ -74,6 +74,7 @@ def demo(children: int, port: int, no_serve: bool, seed: int) -> None:
         click.echo(f"Synthetic partnership: {summary.children:,} children, "
                    f"{summary.person_records:,} person records, {summary.events:,} events "
                    f"in {len(summary.source_systems)} source systems ({feeds})")
+    returns = _demo_returns(feeds, Path(settings.DATA_DIR) / f"demo-returns-{children}-{seed}", seed)
     files = sorted(feeds.rglob("*.csv"))
     total = sum(f.stat().st_size for f in files if f.parent.name != "truth")
     with progress_bar("Importing the feeds", total) as advance:
@@ -100,9 +101,21 @@ def demo(children: int, port: int, no_serve: bool, seed: int) -> None:
     picture = load_picture(db())
     click.echo(f"Partnership picture: {picture['comparators']} published comparator values, a CSWW return, "
                f"{picture['audited']} case-file audits")
+    click.echo(f"The council's CIN census and SSDA903 for these children, not yet imported: {returns}"
+               f" (`jigsaw import {returns} --source csc`; docs/returns.md)")
     if no_serve:
         return
     _serve_in_a_fresh_process(port)
+
+
+def _demo_returns(feeds: Path, out: Path, seed: int) -> Path:
+    """The council's DfE returns for the demo's own children (written once), for a user to
+    import: a return made for another partnership would describe other children."""
+    if not (out / "missing.csv").is_file():
+        from jigsaw.synth.returns import write_returns
+
+        write_returns(feeds, out, seed=seed)
+    return out
 
 
 def _serve_in_a_fresh_process(port: int) -> None:
