@@ -66,3 +66,27 @@ def test_a_mistyped_source_loads_nothing_and_names_the_systems(tmp_path, jigsaw)
     assert right.stdout.startswith("4 files (7 parts): read ")
     plain = jigsaw("import", str(out / "returns"), "--no-link", env=env)
     assert plain.returncode == 1 and "DfE returns need --source" in plain.stderr
+
+
+@pytest.mark.slow
+def test_an_unknown_code_is_listed_with_its_file_and_line(tmp_path, jigsaw):
+    env = {"JIGSAW_DATA_DIR": str(tmp_path / "data"),
+           "JIGSAW_DATABASE_URL": f"sqlite:///{tmp_path / 'j.sqlite3'}"}
+    assert jigsaw("migrate", env=env).returncode == 0
+    returns = tmp_path / "returns"
+    returns.mkdir()
+    (returns / "header.csv").write_text("CHILD,SEX,DOB,ETHNIC,UPN\nLA-9,1,01/02/2016,WBRI,UN1\n",
+                                        encoding="utf-8")
+    (returns / "episodes.csv").write_text("CHILD,DECOM,RNE,LS,PLACE,DEC,REC\n"
+                                          "LA-9,01/06/2024,S,Q9,ZZ,,\n", encoding="utf-8")
+    done = jigsaw("import", str(returns), "--source", "csc", "--new-source", "--no-link", env=env)
+    assert done.returncode == 0, done.stderr
+    listed = jigsaw("quarantine", "warnings", env=env)
+    assert listed.returncode == 0
+    lines = listed.stdout.splitlines()
+    assert lines[-1] == "2 warnings"
+    assert all(line.startswith(f"csc {returns / 'episodes.csv'}:2  ") for line in lines[:-1])
+    assert any("LS code" in line for line in lines) and any("PLACE code" in line for line in lines)
+    rows = json.loads(jigsaw("quarantine", "warnings", "--source", "other", "--json",
+                             env=env).stdout)
+    assert rows == []

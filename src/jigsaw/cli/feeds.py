@@ -175,7 +175,7 @@ def _link_new_records(quiet: bool) -> None:
 
 @click.group()
 def quarantine() -> None:
-    """Rows that could not be loaded: list them, export them."""
+    """Rows that could not be loaded (list, export), and rows that loaded with warnings."""
 
 
 @quarantine.command("list")
@@ -198,6 +198,26 @@ def quarantine_list(source: str | None, include_resolved: bool, as_json: bool) -
         click.echo(f"{r['status']:<8} {r['source_system'] or '-'} {r['file_name']}:{r['line']}  "
                    f"{r['reason']}")
     click.echo(f"{len(rows):,} rows")
+
+
+@quarantine.command("warnings")
+@click.option("--source", help="Only this source system.")
+@click.option("--json", "as_json", is_flag=True)
+def quarantine_warnings(source: str | None, as_json: bool) -> None:
+    """Rows that loaded with a warning (an unknown code kept as sent, say): where and why."""
+    setup_django()
+    from jigsaw.records.quarantine import import_warnings
+
+    rows = list(import_warnings(source=source))
+    if as_json:
+        echo_json(rows)
+        return
+    if not rows:
+        click.echo("No warnings.")
+        return
+    for r in rows:
+        click.echo(f"{r['source_system'] or '-'} {r['file_name']}:{r['line']}  {r['message']}")
+    click.echo(f"{len(rows):,} warnings")
 
 
 @quarantine.command("export")

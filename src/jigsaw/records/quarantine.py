@@ -1,4 +1,5 @@
-"""Listing and exporting quarantined rows, so an agency can fix and re-send them."""
+"""Listing and exporting quarantined rows, so an agency can fix and re-send them; and the
+warnings of rows that loaded."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ from pathlib import Path
 
 from jigsaw.feeds import neutralise_formula
 
-from .models import QuarantinedRow
+from .models import ImportWarning, QuarantinedRow
 
 FIELDS = ("id", "status", "source_system", "file_kind", "file_name", "line", "record_key",
           "reason", "times_seen", "raw")
@@ -29,6 +30,20 @@ def quarantined_rows(source: str | None = None, include_resolved: bool = False,
         if with_raw:
             item["raw"] = q.raw
         yield item
+
+
+def import_warnings(source: str | None = None, using: str = "default") -> Iterator[dict]:
+    """Rows that loaded with a warning (an unknown DfE code, an NHS number failing its check),
+    oldest first: where they came from and what to fix (not their content)."""
+    rows = (ImportWarning.objects.using(using).select_related("batch__source_system")
+            .order_by("id"))
+    if source:
+        rows = rows.filter(batch__source_system__code=source)
+    for w in rows.iterator(chunk_size=2000):
+        system = w.batch.source_system
+        yield {"id": w.pk, "batch_id": w.batch_id, "source_system": system.code if system else None,
+               "file_kind": w.batch.file_kind, "file_name": w.batch.file_name, "line": w.line,
+               "record_key": w.record_key, "field": w.field, "message": w.message}
 
 
 def export_csv(out: Path, source: str | None = None, include_resolved: bool = False,
