@@ -7,10 +7,15 @@ import json
 import pytest
 
 
+def _env(tmp_path) -> dict[str, str]:
+    """A file database and data folder of the test's own."""
+    return {"JIGSAW_DATA_DIR": str(tmp_path / "data"),
+            "JIGSAW_DATABASE_URL": f"sqlite:///{tmp_path / 'j.sqlite3'}"}
+
+
 @pytest.mark.slow
 def test_synth_returns_import_and_reimport_through_the_command(tmp_path, jigsaw):
-    env = {"JIGSAW_DATA_DIR": str(tmp_path / "data"),
-           "JIGSAW_DATABASE_URL": f"sqlite:///{tmp_path / 'j.sqlite3'}"}
+    env = _env(tmp_path)
     out = tmp_path / "feeds"
     assert jigsaw("migrate", env=env).returncode == 0
     made = jigsaw("synth", "--children", "40", "--seed", "2", "--out", str(out), "--returns",
@@ -29,8 +34,7 @@ def test_synth_returns_import_and_reimport_through_the_command(tmp_path, jigsaw)
 
 @pytest.mark.slow
 def test_a_malformed_return_exits_1_with_one_line(tmp_path, jigsaw):
-    env = {"JIGSAW_DATA_DIR": str(tmp_path / "data"),
-           "JIGSAW_DATABASE_URL": f"sqlite:///{tmp_path / 'j.sqlite3'}"}
+    env = _env(tmp_path)
     assert jigsaw("migrate", env=env).returncode == 0
     bad = tmp_path / "cin.xml"
     bad.write_text("<Message><Header>", encoding="utf-8")
@@ -44,8 +48,7 @@ def test_a_malformed_return_exits_1_with_one_line(tmp_path, jigsaw):
 
 @pytest.mark.slow
 def test_a_mistyped_source_loads_nothing_and_names_the_systems(tmp_path, jigsaw):
-    env = {"JIGSAW_DATA_DIR": str(tmp_path / "data"),
-           "JIGSAW_DATABASE_URL": f"sqlite:///{tmp_path / 'j.sqlite3'}"}
+    env = _env(tmp_path)
     out = tmp_path / "feeds"
     assert jigsaw("migrate", env=env).returncode == 0
     assert jigsaw("synth", "--children", "30", "--seed", "4", "--out", str(out), "--returns",
@@ -70,8 +73,7 @@ def test_a_mistyped_source_loads_nothing_and_names_the_systems(tmp_path, jigsaw)
 
 @pytest.mark.slow
 def test_an_unknown_code_is_listed_with_its_file_and_line(tmp_path, jigsaw):
-    env = {"JIGSAW_DATA_DIR": str(tmp_path / "data"),
-           "JIGSAW_DATABASE_URL": f"sqlite:///{tmp_path / 'j.sqlite3'}"}
+    env = _env(tmp_path)
     assert jigsaw("migrate", env=env).returncode == 0
     returns = tmp_path / "returns"
     returns.mkdir()

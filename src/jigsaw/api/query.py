@@ -22,6 +22,7 @@ answer), with one entry per person the answer disclosed, as a practitioner's sea
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -90,7 +91,7 @@ def _contact(high: list[Match], using: str, states: list[State] | None = None) -
     return _agency_contact(match.signposts, using, states or [])
 
 
-def _agency_contact(posts: list[Signpost], using: str, states: list[State]) -> dict[str, Any]:
+def _agency_contact(posts: list[Signpost], using: str, states: Sequence[State] = ()) -> dict[str, Any]:
     """The agency to contact: current involvements first; for a child on a plan or looked after,
     the allocated social worker's agency (CP-IS names the responsible local authority), or, when
     no social worker is allocated here (a child known from a DfE return, say), the agency whose
@@ -126,7 +127,7 @@ def _agency_contact(posts: list[Signpost], using: str, states: list[State]) -> d
     return organization(agency.name if agency else post.agency, "" if email else contact, email)
 
 
-def _recording_agency(states: list[State], using: str) -> Agency | None:
+def _recording_agency(states: Sequence[State], using: str) -> Agency | None:
     """The agency of the source system that recorded the most recent of these states."""
     latest = max(states, key=lambda state: state.since)
     if latest.recorded_by is None:

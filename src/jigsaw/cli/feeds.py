@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 import click
@@ -63,13 +64,13 @@ def import_command(paths: tuple[Path, ...], as_json: bool, no_link: bool, source
                    new_source: bool) -> None:
     """Validate and load feed files or folders of them, and DfE returns with --source."""
     setup_django()
-    from jigsaw.feeds import FeedFileError, discover, kind_of, parts_count
+    from jigsaw.feeds import FeedFileError, discover, is_return, kind_of, parts_count
     from jigsaw.records.importer import ImportBusyError, import_paths
 
     if new_source and not source:
         raise UserError("--new-source names no source system: give --source SYSTEM too")
     try:
-        files = discover(list(paths), returns=bool(source))
+        files = discover(list(paths), also=is_return if source else None)
     except FeedFileError as exc:
         raise UserError(str(exc)) from None
     if not files:
@@ -187,17 +188,9 @@ def quarantine_list(source: str | None, include_resolved: bool, as_json: bool) -
     setup_django()
     from jigsaw.records.quarantine import quarantined_rows
 
-    rows = list(quarantined_rows(source=source, include_resolved=include_resolved))
-    if as_json:
-        echo_json(rows)
-        return
-    if not rows:
-        click.echo("No quarantined rows.")
-        return
-    for r in rows:
-        click.echo(f"{r['status']:<8} {r['source_system'] or '-'} {r['file_name']}:{r['line']}  "
-                   f"{r['reason']}")
-    click.echo(f"{len(rows):,} rows")
+    _listing(list(quarantined_rows(source=source, include_resolved=include_resolved)), as_json,
+             "No quarantined rows.", "rows", lambda r: f"{r['status']:<8} {r['source_system'] or '-'} "
+             f"{r['file_name']}:{r['line']}  {r['reason']}")
 
 
 @quarantine.command("warnings")
@@ -208,16 +201,22 @@ def quarantine_warnings(source: str | None, as_json: bool) -> None:
     setup_django()
     from jigsaw.records.quarantine import import_warnings
 
-    rows = list(import_warnings(source=source))
+    _listing(list(import_warnings(source=source)), as_json, "No warnings.", "warnings",
+             lambda r: f"{r['source_system'] or '-'} {r['file_name']}:{r['line']}  {r['message']}")
+
+
+def _listing(rows: list[dict], as_json: bool, empty: str, noun: str,
+             line: Callable[[dict], str]) -> None:
+    """Rows as JSON, or a line each and their count (or what to say when there are none)."""
     if as_json:
         echo_json(rows)
         return
     if not rows:
-        click.echo("No warnings.")
+        click.echo(empty)
         return
-    for r in rows:
-        click.echo(f"{r['source_system'] or '-'} {r['file_name']}:{r['line']}  {r['message']}")
-    click.echo(f"{len(rows):,} warnings")
+    for row in rows:
+        click.echo(line(row))
+    click.echo(f"{len(rows):,} {noun}")
 
 
 @quarantine.command("export")

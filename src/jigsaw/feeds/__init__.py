@@ -33,6 +33,7 @@ _WHERE = {
     "discover": "readers",
     "event_label": "vocabulary",
     "ethnic_group": "ethnicity",
+    "is_return": "returns",
     "is_known": "vocabulary",
     "is_valid_nhs_number": "nhs",
     "kind_of": "kinds",
@@ -72,6 +73,7 @@ __all__ = [
     "ethnic_group",
     "event_label",
     "is_known",
+    "is_return",
     "is_valid_nhs_number",
     "kind_of",
     "neutralise_formula",
@@ -95,7 +97,7 @@ if TYPE_CHECKING:
     from .nhs import is_valid_nhs_number, normalise_nhs_number
     from .postcode import normalise_postcode, postcode_parts
     from .readers import FeedFile, FeedFileError, discover, open_feed, read_fields_up_to
-    from .returns import ReturnPart, csww, parts_count, return_parts
+    from .returns import ReturnPart, csww, is_return, parts_count, return_parts
     from .rows import PARSERS, STORED_COLUMNS, RowRejected
     from .text import neutralise_formula
     from .vocabulary import (

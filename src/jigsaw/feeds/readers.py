@@ -10,7 +10,7 @@ from __future__ import annotations
 import csv
 import difflib
 import json
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -216,34 +216,33 @@ def _jsonl_text(value: object) -> str:
     return str(value).strip()
 
 
-def discover(paths: list[Path], returns: bool = False) -> list[Path]:
+def discover(paths: list[Path], also: Callable[[Path], bool] | None = None) -> list[Path]:
     """Expand files and folders into feed files: people first within each source folder.
 
     A folder may hold feed files, or source folders (as ``jigsaw synth`` writes); a folder
-    named ``truth`` is never read as a feed. ``returns``: folders also give the DfE return files
-    they hold (``jigsaw import DIR --source SYSTEM``), after the feed files beside them.
+    named ``truth`` is never read as a feed. ``also``: folders also give the other files it
+    accepts (the DfE returns, ``feeds.returns.is_return``, for ``import DIR --source``), after
+    the feed files beside them.
     """
     found: list[Path] = []
     for path in paths:
         if path.is_file():
             found.append(path)
         elif path.is_dir():
-            found.extend(_folder_feeds(path, returns))
+            found.extend(_folder_feeds(path, also))
         else:
             raise FeedFileError(f"{path}: no such file or folder")
     return found
 
 
-def _folder_feeds(folder: Path, returns: bool) -> list[Path]:
+def _folder_feeds(folder: Path, also: Callable[[Path], bool] | None) -> list[Path]:
     if folder.name == "truth":
         return []
-    from .returns import is_return  # here: the return readers import this module
-
     inside = sorted(p for p in folder.iterdir() if p.is_file())
     files = [p for p in inside if kind_of(p) is not None]
     files.sort(key=lambda p: (LOAD_ORDER.index(kind_of(p).name), p.name))
-    if returns:
-        files.extend(p for p in inside if kind_of(p) is None and is_return(p))
+    if also is not None:
+        files.extend(p for p in inside if kind_of(p) is None and also(p))
     for sub in sorted(p for p in folder.iterdir() if p.is_dir()):
-        files.extend(_folder_feeds(sub, returns))
+        files.extend(_folder_feeds(sub, also))
     return files

@@ -179,7 +179,8 @@ def _raw(el: etree._Element) -> str:
 
 
 def people_rows(path: Path, source: str, known: frozenset[str]) -> Iterator[SourceRow]:
-    """One people row per child the source has not sent itself (names unknown)."""
+    """One people row per child the source has not sent itself (names unknown); a child it has
+    sent is a held row (read and counted, nothing loaded)."""
     lines = Lines()
     ids = ethnicity = None
     for el in _children(path, also=("ChildIdentifiers", "Ethnicity")):

@@ -122,7 +122,8 @@ def _each(path: Path, role: str,
 
 
 def header_rows(path: Path, source: str, known: frozenset[str]) -> Iterator[SourceRow]:
-    """One people row per child the source has not sent itself (names unknown)."""
+    """One people row per child the source has not sent itself (names unknown); a child it has
+    sent is a held row (read and counted, nothing loaded)."""
     def make(line: int, raw: str, row: Row) -> SourceRow | None:
         child = row["CHILD"]
         if child in known:

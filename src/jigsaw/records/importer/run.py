@@ -20,7 +20,7 @@ from pathlib import Path
 from django.db import DatabaseError, OperationalError, connections, transaction
 from django.db.models import Case, FloatField, Value, When
 
-from jigsaw.feeds import FeedFileError, discover
+from jigsaw.feeds import FeedFileError, discover, is_return
 
 from ..models import ImportBatch
 from . import apply
@@ -85,7 +85,7 @@ def import_paths(paths: list[Path], using: str = "default", progress: Progress |
     of that name exists by then (the command's guard against a mistyped ``--source``).
     """
     report = ImportReport()
-    files, returns = split_returns(discover(paths, returns=bool(source)), source)
+    files, returns = split_returns(discover(paths, also=is_return if source else None), source)
     run = Run()  # staging tables and source systems, reused from file to file
     try:
         _import_units(files, report, using, progress, on_file, run)
