@@ -50,6 +50,7 @@ class Served:
         env = {**os.environ, "JIGSAW_DATA_DIR": str(tmp_path / "data"),
                "JIGSAW_DATABASE_URL": f"sqlite:///{tmp_path / 'serve.sqlite3'}", "JIGSAW_DEBUG": "false"}
         env.pop("DJANGO_SETTINGS_MODULE", None)
+        env.pop("JIGSAW_API_BASE_URL", None)
         with self.log.open("w", encoding="utf-8") as out:
             # its own session, so a Ctrl+C can be sent to the whole group as a terminal would
             self.proc = subprocess.Popen(
@@ -96,6 +97,9 @@ def test_serve_is_gunicorn_with_workers_and_stops_on_sigterm(served):
     with served.wait_until_up() as response:
         assert response.read() == b"ok"
         assert response.headers["Server"].startswith("gunicorn")
+    with urllib.request.urlopen(served.base + "/fhir/r4/metadata", timeout=60) as metadata:  # noqa: S310
+        # the API names the address it is served at (JIGSAW_API_BASE_URL unset)
+        assert f"{served.base}/oauth/token/".encode() in metadata.read()
     deadline = time.monotonic() + START_SECONDS
     while len(_children(served.proc.pid)) < WORKERS and time.monotonic() < deadline:
         time.sleep(0.2)

@@ -40,6 +40,8 @@ def _serve(port: int, workers: int | None = None, threads: int | None = None) ->
               help="Threads per worker [default: JIGSAW_WEB_THREADS, else 4]")
 def serve(port: int, workers: int | None, threads: int | None) -> None:
     """Run the web application on 127.0.0.1 (gunicorn: worker processes x threads)."""
+    # the address the API names (token URL, metadata) is this server's unless set otherwise
+    os.environ.setdefault("JIGSAW_API_BASE_URL", f"http://127.0.0.1:{port}")
     setup_django()
     _serve(port, workers, threads)
 
