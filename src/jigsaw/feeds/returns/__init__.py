@@ -33,6 +33,11 @@ class ReturnPart:
     #: is quarantined, so its quarantine is listed under that system
     source: str = ""
 
+    @property
+    def child_field(self) -> str:
+        """What the return calls the child's id, for the reasons a row is quarantined with."""
+        return "LAchildID" if self.path.suffix.lower() == ".xml" else "CHILD"
+
     def rows(self) -> Iterator[SourceRow]:
         """The part's rows, each with a line unique within the part."""
         yield from self.read()

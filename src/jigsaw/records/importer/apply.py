@@ -75,16 +75,22 @@ def mark_duplicates(cur, spec: TableSpec) -> int:
     return marked
 
 
-def mark_dangling(cur, spec: TableSpec, ss_id: int) -> int:
-    """Quarantine rows naming a person their source never sent (they load when it does)."""
+def mark_dangling(cur, spec: TableSpec, ss_id: int, child_field: str = "") -> int:
+    """Quarantine rows naming a person their source never sent (they load when it does).
+
+    ``child_field``: what a DfE return calls the child's id (``CHILD``, ``LAchildID``), named in
+    the reason in place of the canonical column its rows were built into.
+    """
     stage, marked = stage_name(spec.kind), 0
     for _fk, column in spec.refs:
+        reason = (f"{child_field} names a child the source system has not sent and this return "
+                  "did not load; send the child first" if child_field else
+                  f"{column} names a person this source system has not sent; send the person first")
         cur.execute(
             f"INSERT INTO {QUARANTINE_TABLE} (line, record_key, reason) SELECT s.line, "  # noqa: S608
-            f"s.record_key, '{column} names a person this source system has not sent; send the "
-            f"person first' FROM {stage} s WHERE NOT EXISTS (SELECT 1 FROM {PERSON_TABLE} p "
+            f"s.record_key, %s FROM {stage} s WHERE NOT EXISTS (SELECT 1 FROM {PERSON_TABLE} p "
             f"WHERE p.source_system_id = %s AND p.record_key = s.{column})",
-            [ss_id],
+            [reason, ss_id],
         )
         if cur.rowcount:
             marked += cur.rowcount

@@ -90,7 +90,7 @@ def load_file(batches: Iterator[Batch | End], unit: Unit, kind: str, connection,
     with connection.cursor() as cur:
         found = _store(cur, spec, ss_id, batch.pk, connection.vendor, path,
                        lookups=apply.survey_by_lookups(connection.vendor, stager.staged),
-                       repeats=not end.keys_unique)
+                       repeats=not end.keys_unique, child_field=getattr(unit, "child_field", ""))
         loaded = found.new + found.changed
         if found.open_quarantine:
             done.resolved = quarantine.resolve_quarantine(cur, kind, ss_id, batch.pk)
@@ -120,11 +120,12 @@ def load_file(batches: Iterator[Batch | End], unit: Unit, kind: str, connection,
 
 
 def _store(cur, spec, ss_id: int | None, batch_id: int, vendor: str, path: Path,
-           lookups: bool = False, repeats: bool = True) -> apply.Survey:
+           lookups: bool = False, repeats: bool = True, child_field: str = "") -> apply.Survey:
     """Quarantine what cannot load, then write new and changed rows (keeping history).
 
     ``lookups``: the stage is small enough to survey by key lookups (see ``apply.survey``).
     ``repeats``: the stage may hold a key twice (False when the parse saw every key once).
+    ``child_field``: a DfE return's name for the child's id, for the reasons it gives.
     """
     found = apply.survey(cur, spec, ss_id, lookups, repeats)
     if ss_id is None:
@@ -133,7 +134,7 @@ def _store(cur, spec, ss_id: int | None, batch_id: int, vendor: str, path: Path,
         if found.duplicates:
             apply.mark_duplicates(cur, spec)
         if found.dangling:
-            apply.mark_dangling(cur, spec, ss_id)
+            apply.mark_dangling(cur, spec, ss_id, child_field)
         found = apply.survey(cur, spec, ss_id, lookups, repeats)
     if vendor == "postgresql" and spec.refs and (found.changed or found.new):
         apply.hold_people(cur, spec, ss_id, lookups)
