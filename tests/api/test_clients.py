@@ -40,7 +40,7 @@ def test_a_client_belongs_to_its_agency_and_its_secret_is_stored_hashed(agency):
 @pytest.mark.parametrize(("name", "agency_name", "scopes", "message"), [
     ("", "Riverside Surgery", None, "give the client a name"),
     ("x" * 101, "Riverside Surgery", None, "longer than 100"),
-    ("ED", "Nowhere Health", None, "no agency called"),
+    ("ED", "Nowhere Health", None, r"no agency called 'Nowhere Health' \(there are: Riverside Surgery\)"),
     ("ED", "Riverside Surgery", ["read-everything"], "unknown scope"),
 ])
 def test_a_bad_client_request_is_refused_and_nothing_is_made(name, agency_name, scopes, message, agency):

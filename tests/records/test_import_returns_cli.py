@@ -69,6 +69,8 @@ def test_a_mistyped_source_loads_nothing_and_names_the_systems(tmp_path, jigsaw)
     assert right.stdout.startswith("4 files (7 parts): read ")
     plain = jigsaw("import", str(out / "returns"), "--no-link", env=env)
     assert plain.returncode == 1 and "DfE returns need --source" in plain.stderr
+    alone = jigsaw("import", str(out / "returns"), "--new-source", env=env)
+    assert alone.returncode == 2 and "give --source SYSTEM too" in alone.stderr
 
 
 @pytest.mark.slow

@@ -49,7 +49,10 @@ def token_url() -> str:
 def _agency(name: str, using: str) -> Agency:
     found = agencies_by_name(using).get(" ".join(name.split()).casefold())
     if found is None:
-        raise ClientError(f"no agency called {name.strip()[:100]!r}: add it first, or check the spelling")
+        names = sorted(Agency.objects.using(using).filter(is_active=True).values_list("name", flat=True))
+        there = "; ".join(names) if names else "none yet"
+        raise ClientError(f"no agency called {name.strip()[:100]!r} (there are: {there}): add it "
+                          "first, or check the spelling")
     agency = Agency.objects.using(using).get(pk=found)
     if not agency.is_active:
         raise ClientError(f"the agency {agency.name!r} is deactivated: no new clients can be made for it")

@@ -68,7 +68,7 @@ def import_command(paths: tuple[Path, ...], as_json: bool, no_link: bool, source
     from jigsaw.records.importer import ImportBusyError, import_paths
 
     if new_source and not source:
-        raise UserError("--new-source names no source system: give --source SYSTEM too")
+        raise click.UsageError("--new-source names no source system: give --source SYSTEM too")
     try:
         files = discover(list(paths), also=is_return if source else None)
     except FeedFileError as exc:
