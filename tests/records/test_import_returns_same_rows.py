@@ -19,7 +19,9 @@ Recorded again once, on purpose: the rows of children the source system sent its
 those rows left out, the rows read give the earlier digest, and that of everything stored only
 the people parts' read and unchanged counts differ. And once more for the stored rows: the
 reason of the events row of a child nobody sent now names the return's own field (CHILD); it
-is the only difference in what is stored.
+is the only difference in what is stored. Then all three, when synth's returns changed on
+purpose (a closed episode's plans end with it; a child's birth date is the council's or the
+UPN's school's), from a commit whose reader and importer the full suite had just passed.
 """
 
 from __future__ import annotations
@@ -39,9 +41,9 @@ from jigsaw.synth.returns import write_returns
 from tests.conftest import BOTH
 
 CHILDREN, SEED = 400, 3
-INPUT_DIGEST = "b06838bbb07c34c18a2c5d1ff565c8b35af18b945e2e7c970e2b3d5c427be275"
-READ_DIGEST = "cbfc947209f0f100398592c5d20b2f1442ed576e3c16b561a47019597b158b51"
-STORED_DIGEST = "24b1fb4ae41c33672b8e4c8080c0db05fc99c6f3231a4c6e073b381593238aaa"
+INPUT_DIGEST = "154edee558b86227d809993289476a2a9ef8209ac4986e3897114ee608a1dc17"
+READ_DIGEST = "e9d62363fc6e2210dd51a00f98ddc210c31eb34de88ca9b412d9de8a37621f35"
+STORED_DIGEST = "8c37a82f4db31eecd3b3d1e54e6dbb4bcef17a4aea08be16144e9371ece5180c"
 
 
 def _nth(text: str, pattern: str, n: int, replacement: str) -> str:

@@ -71,10 +71,15 @@ def _children(feeds: Path, limit: int | None) -> list[_Child]:
                 child = found.setdefault(true_id, _Child(true_id, f"LA-{true_id}", row["birth_date"],
                                                          row.get("sex", ""), row.get("ethnicity", ""),
                                                          ""))
+                # the birth date as the council holds it, else as the school giving the UPN does
+                # (another agency's may be mistyped, and the return would then not link)
                 if row["source_system"] == COUNCIL_SOURCE:
                     child.la_id = row["source_id"]
+                    child.birth = row["birth_date"]
                 if row.get("upn") and not child.upn:
                     child.upn = row["upn"]
+                    if child.la_id == f"LA-{true_id}":  # not the council's: the school's date
+                        child.birth = row["birth_date"]
                 if row.get("ethnicity") and not child.ethnicity:
                     child.ethnicity = row["ethnicity"]
     # the council's own children, and children it has not sent but a school knows by UPN (the
@@ -114,26 +119,32 @@ def _cin_child(rng: random.Random, child: _Child, out: list[str]) -> int:
     out.append("      </ChildCharacteristics>")
     out.append("      <CINdetails>")
     rows = 2
+    start = referral + timedelta(days=rng.randint(0, 3))
+    plan = start + timedelta(days=rng.randint(36, 39))
+    # a closed episode ends after its plans start, and its plans end with it: the census gives a
+    # closed case's CIN and CP plans their end dates (an open plan would still show as current)
+    closed = plan + timedelta(days=rng.randint(7, 30)) if rng.random() < 0.5 else None
+    if closed and closed > REFERENCE_DATE:  # after the census year: still open at its end
+        closed = None
     _el(out, 4, "CINreferralDate", referral.isoformat())
     _el(out, 4, "ReferralSource", rng.choice(_SOURCES))
     _el(out, 4, "PrimaryNeedCode", rng.choice(_NEEDS))
-    closed = rng.random() < 0.5
     if closed:
-        _el(out, 4, "CINclosureDate", (referral + timedelta(days=rng.randint(40, 59))).isoformat())
+        _el(out, 4, "CINclosureDate", closed.isoformat())
         _el(out, 4, "ReasonForClosure", rng.choice(_CLOSURE))
         rows += 1
     _el(out, 4, "ReferralNFA", "0")
-    start = referral + timedelta(days=rng.randint(0, 3))
     out.append("        <Assessments>")
     _el(out, 5, "AssessmentActualStartDate", start.isoformat())
     _el(out, 5, "AssessmentAuthorisationDate", (start + timedelta(days=rng.randint(5, 35))).isoformat())
     out.append("        </Assessments>")
     rows += 2
     out.append("        <CINPlanDates>")
-    plan = start + timedelta(days=rng.randint(36, 39))
     _el(out, 5, "CINPlanStartDate", plan.isoformat())
+    if closed:
+        _el(out, 5, "CINPlanEndDate", closed.isoformat())
     out.append("        </CINPlanDates>")
-    rows += 1
+    rows += 2 if closed else 1
     if rng.random() < 0.4:
         s47 = referral + timedelta(days=rng.randint(1, 5))
         icpc = s47 + timedelta(days=rng.randint(5, 15))
@@ -143,10 +154,12 @@ def _cin_child(rng: random.Random, child: _Child, out: list[str]) -> int:
         out.append("        </Section47>")
         out.append("        <ChildProtectionPlans>")
         _el(out, 5, "CPPstartDate", icpc.isoformat())
+        if closed:
+            _el(out, 5, "CPPendDate", closed.isoformat())
         _el(out, 5, "InitialCategoryOfAbuse", rng.choice(_ABUSE))
         _el(out, 5, "LatestCategoryOfAbuse", rng.choice(_ABUSE))
         out.append("        </ChildProtectionPlans>")
-        rows += 3
+        rows += 4 if closed else 3
     out.append("      </CINdetails>")
     out.append("    </Child>")
     return rows
