@@ -77,7 +77,7 @@ def hub() -> dict[str, Any]:
     return organization(settings.JIGSAW_HUB_NAME, settings.JIGSAW_HUB_PHONE, settings.JIGSAW_HUB_EMAIL)
 
 
-def _contact(high: list[Match], using: str, states: list[State] | None = None) -> dict[str, Any]:
+def _contact(high: list[Match], using: str, states: Sequence[State] = ()) -> dict[str, Any]:
     if len(high) > 1:
         return hub()
     [match] = high
@@ -88,7 +88,7 @@ def _contact(high: list[Match], using: str, states: list[State] | None = None) -
         return organization(hub_name, settings.JIGSAW_HUB_PHONE, settings.JIGSAW_HUB_EMAIL)
     if not match.signposts and not states:
         return hub()
-    return _agency_contact(match.signposts, using, states or [])
+    return _agency_contact(match.signposts, using, states)
 
 
 def _agency_contact(posts: list[Signpost], using: str, states: Sequence[State] = ()) -> dict[str, Any]:

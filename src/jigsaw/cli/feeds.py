@@ -99,10 +99,10 @@ def import_command(paths: tuple[Path, ...], as_json: bool, no_link: bool, source
         for f in report.files:
             if f.status == "refused":
                 click.echo(f"refused  {f.file}: {f.reason}", err=True)
-        files = len({f.file for f in report.files})
-        parts = f" ({len(report.files)} parts)" if len(report.files) > files else ""
+        read = len({f.file for f in report.files})  # a return file gives a result per part
+        parts = f" ({len(report.files)} parts)" if len(report.files) > read else ""
         click.echo(
-            f"{files} file{'' if files == 1 else 's'}{parts}: read {data['read']:,}, "
+            f"{read} file{'' if read == 1 else 's'}{parts}: read {data['read']:,}, "
             f"accepted {data['accepted']:,}, "
             f"quarantined {data['quarantined']:,}, unchanged {data['unchanged']:,}, "
             f"warnings {data['warnings']:,}"
