@@ -259,3 +259,40 @@ def test_a_feed_using_a_renamed_agencys_former_name_means_that_agency(db_alias, 
     assert run([folder], db_alias)["accepted"] == 1
     assert list(Agency.objects.using(db_alias).values_list("name", flat=True)) == ["Leeds Community Health"]
     assert SourceSystem.objects.using(db_alias).get(code="gp3").agency.name == "Leeds Community Health"
+
+
+def _source_folder(root: Path, code: str, **contact: str) -> Path:
+    import json
+
+    folder = root / code
+    folder.mkdir()
+    (folder / "source.json").write_text(json.dumps(
+        {"source_system": code, "name": code.upper(), "agency": "Leeds Health",
+         "agency_type": "health", **contact}))
+    write_csv(folder / "people.csv", PEOPLE_HEADER, [[code, "P1", "Ann", "Lee", "2015-01-01", "", "", "F"]])
+    return folder
+
+
+def test_source_json_gives_an_agency_without_one_its_safeguarding_contact(db_alias, tmp_path):
+    folder = _source_folder(tmp_path, "gp1", safeguarding_team="Safeguarding  team",
+                            safeguarding_phone="0113  496 0000", safeguarding_email="duty@example.org")
+    assert run([folder], db_alias)["accepted"] == 1
+    agency = Agency.objects.using(db_alias).get(name="Leeds Health")
+    assert (agency.safeguarding_team, agency.safeguarding_phone, agency.safeguarding_email) == (
+        "Safeguarding team", "0113 496 0000", "duty@example.org")
+
+
+def test_source_json_never_overwrites_a_recorded_contact(db_alias, tmp_path):
+    Agency.objects.using(db_alias).create(name="Leeds Health", agency_type="health",
+                                          safeguarding_email="hub@example.org")
+    run([_source_folder(tmp_path, "gp1", safeguarding_phone="0113 496 0000")], db_alias)
+    agency = Agency.objects.using(db_alias).get(name="Leeds Health")
+    assert (agency.safeguarding_phone, agency.safeguarding_email) == ("", "hub@example.org")
+
+
+def test_source_json_contact_that_is_not_a_number_or_an_address_is_left_out(db_alias, tmp_path):
+    folder = _source_folder(tmp_path, "gp1", safeguarding_phone="call the office",
+                            safeguarding_email="not an address")
+    assert run([folder], db_alias)["accepted"] == 1
+    agency = Agency.objects.using(db_alias).get(name="Leeds Health")
+    assert (agency.safeguarding_phone, agency.safeguarding_email) == ("", "")

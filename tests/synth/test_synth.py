@@ -92,8 +92,11 @@ def test_every_contract_file_and_column(feeds):
     assert set(feeds.summary.source_systems) == set(feeds.sources)
     for s in feeds.sources:
         meta = json.loads((feeds.root / s / "source.json").read_text(encoding="utf-8"))
-        assert set(meta) == {"source_system", "name", "agency", "agency_type"}
+        assert set(meta) == {"source_system", "name", "agency", "agency_type",
+                             "safeguarding_phone", "safeguarding_email"}
         assert meta["source_system"] == s
+        assert meta["safeguarding_phone"].startswith("01632 960")  # Ofcom's drama range
+        assert meta["safeguarding_email"].endswith(".example")
         assert meta["agency_type"] in {"social_care", "health", "police", "education", "other"}
         for kind, header in HEADERS.items():
             with (feeds.root / s / f"{kind}.csv").open(encoding="utf-8") as f:

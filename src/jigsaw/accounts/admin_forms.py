@@ -13,7 +13,7 @@ from django import forms
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
-from jigsaw.records.models import Agency
+from jigsaw.records.models import SAFEGUARDING_PHONE, Agency
 
 from . import agency_admin
 from .roles import Role
@@ -112,7 +112,8 @@ class AgencyForm(forms.Form):
         "required": "Select the type of agency", "invalid_choice": "Select the type of agency"})
     safeguarding_team = forms.CharField(required=False, max_length=200, error_messages={
         "max_length": "The team's name must be 200 characters or fewer"})
-    safeguarding_phone = forms.RegexField(required=False, regex=r"^\+?[0-9 ()-]{6,30}$", error_messages={
+    safeguarding_phone = forms.RegexField(required=False, regex=rf"^{SAFEGUARDING_PHONE.pattern}$",
+                                          error_messages={
         "invalid": "Enter a telephone number, like 0113 496 0000 or +44 113 496 0000"})
     safeguarding_email = forms.EmailField(required=False, max_length=254, error_messages={
         "invalid": "Enter an email address in the correct format, like duty.team@example.gov.uk",

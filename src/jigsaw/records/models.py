@@ -7,10 +7,15 @@ classify a re-sent row as new, changed or unchanged set-wise, in SQL, whatever i
 
 from __future__ import annotations
 
+import re
 from typing import ClassVar
 
 from django.db import IntegrityError, models, transaction
 from django.db.models.functions import Lower
+
+#: what a safeguarding telephone number may look like (digits, spaces, brackets, dashes, a
+#: leading +), for the agency pages and an agency's ``source.json`` alike
+SAFEGUARDING_PHONE = re.compile(r"\+?[0-9 ()-]{6,30}")
 
 
 class Agency(models.Model):

@@ -54,9 +54,10 @@ class Source:
     email: str
 
     def meta(self) -> dict[str, str]:
-        """The ``source.json`` object."""
+        """The ``source.json`` object, with the agency's safeguarding contact (a drama number)."""
         return {"source_system": self.system, "name": self.name, "agency": self.agency,
-                "agency_type": self.agency_type}
+                "agency_type": self.agency_type, "safeguarding_phone": self.phone,
+                "safeguarding_email": self.email}
 
 
 @dataclass(frozen=True)
@@ -91,6 +92,7 @@ def _slug(text: str) -> str:
 
 
 def _phone(n: int) -> str:
+    """A number in the range Ofcom keeps for drama (01632 960000-960999): never a real line."""
     return f"01632 960{n % 1000:03d}"
 
 

@@ -14,7 +14,10 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
-from ..models import ImportBatch, ImportWarning, SourceSystem, agency_named
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
+
+from ..models import SAFEGUARDING_PHONE, Agency, ImportBatch, ImportWarning, SourceSystem, agency_named
 from . import apply, quarantine
 from .counts import RowCounts
 from .prepare import Batch, End, Unit, raw_lines, unit_path
@@ -168,6 +171,26 @@ def _expect(done: int, expected: int, what: str, path: Path) -> None:
         raise RuntimeError(f"{path.name}: {done} {what}, expected {expected}; nothing loaded")
 
 
+def _first_contact(agency: Agency, meta: dict, using: str) -> None:
+    """The agency's safeguarding contact as its ``source.json`` gives it, when the partnership
+    has recorded none: an administrator's entry (agency pages) is never overwritten. A value
+    that is not a telephone number or an email address is left out."""
+    if agency.safeguarding_team or agency.safeguarding_phone or agency.safeguarding_email:
+        return
+    team = " ".join(str(meta.get("safeguarding_team") or "").split())[:200]
+    phone = " ".join(str(meta.get("safeguarding_phone") or "").split())
+    email = str(meta.get("safeguarding_email") or "").strip()
+    if not SAFEGUARDING_PHONE.fullmatch(phone):
+        phone = ""
+    try:
+        validate_email(email)
+    except ValidationError:
+        email = ""
+    if team or phone or email:
+        Agency.objects.using(using).filter(pk=agency.pk).update(
+            safeguarding_team=team, safeguarding_phone=phone, safeguarding_email=email)
+
+
 def _source_system(code: str, folder: Path, using: str, known: SourceSystem | None) -> SourceSystem:
     """The file's source system, made if new and named from the folder's source.json."""
     system = known or SourceSystem.objects.using(using).get_or_create(code=code)[0]
@@ -181,6 +204,7 @@ def _source_system(code: str, folder: Path, using: str, known: SourceSystem | No
             if meta.get("agency"):
                 # "leeds health", or a name it had before a rename, is the agency "Leeds Health"
                 system.agency = agency_named(meta["agency"], using, meta.get("agency_type", "other"))
+                _first_contact(system.agency, meta, using)
             system.name = str(meta.get("name", ""))[:200]
             system.save(using=using)
     return system
