@@ -83,6 +83,12 @@ def test_social_worker_opens_their_child_and_reads_the_header(page, server, look
     look(page, "child")
     for box in ("#child-age", "#child-status", "#child-lead", "#household-members"):
         assert page.locator(box).is_visible(), box
+    page.set_viewport_size(PHONE)
+    broken = page.eval_on_selector_all("#child-status .govuk-tag", """tags => tags.filter(t => {
+        const s = getComputedStyle(t);
+        return t.getBoundingClientRect().height > parseFloat(s.lineHeight) + parseFloat(s.paddingTop)
+            + parseFloat(s.paddingBottom) + 1; }).map(t => t.textContent)""")
+    assert not broken, f"status tags wrap onto two lines at 375 px: {broken}"
     page.go_back()
     page.goto("/")
     look(page, "back-home")
