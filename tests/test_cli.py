@@ -220,3 +220,30 @@ def test_demo_prepares_and_serves_the_home_page(env):
     assert loaded.returncode == 0, loaded.stderr
     counts = json.loads(loaded.stdout)
     assert counts["accepted"] > 0 and counts["quarantined"] == 0 and len(counts["files"]) == 7
+
+
+def test_an_agency_contact_from_source_json_is_said_and_in_the_access_log(env, tmp_path, jigsaw):
+    import sqlite3
+
+    feed = tmp_path / "gp"
+    feed.mkdir()
+    (feed / "source.json").write_text(json.dumps(
+        {"source_system": "gp", "name": "GP", "agency": "Riverside Surgery", "agency_type": "health",
+         "safeguarding_phone": "01632 960001", "safeguarding_email": "duty@riverside.example"}))
+    write_csv(feed / "people.csv", ["source_system", "source_id", "given_name", "family_name",
+                                    "birth_date"], [["gp", "G1", "Amy", "Smith", "2020-03-04"]])
+    first = jigsaw("import", str(feed), "--no-link", env=env)
+    assert first.returncode == 0, first.stderr
+    assert "Recorded Riverside Surgery's safeguarding contact from its source.json" in first.stdout
+    again = jigsaw("import", str(feed), "--no-link", env=env)
+    assert "safeguarding contact" not in again.stdout  # recorded once; it now has one
+    db = env["JIGSAW_DATABASE_URL"].removeprefix("sqlite:///")
+    with sqlite3.connect(db) as conn:
+        rows = conn.execute("SELECT action, detail FROM audit_accessentry WHERE detail LIKE "
+                            "'%agency_contact_from_feed%'").fetchall()
+    assert len(rows) == 1 and rows[0][0] == "admin"
+    detail = json.loads(rows[0][1])
+    assert detail["agency"] == "Riverside Surgery"
+    assert detail["fields"] == ["safeguarding_phone", "safeguarding_email"]
+    assert "01632" not in rows[0][1]  # which fields, not their values, as for an administrator's edit
+    assert jigsaw("audit", "verify", env=env).returncode == 0

@@ -296,3 +296,12 @@ def test_source_json_contact_that_is_not_a_number_or_an_address_is_left_out(db_a
     assert run([folder], db_alias)["accepted"] == 1
     agency = Agency.objects.using(db_alias).get(name="Leeds Health")
     assert (agency.safeguarding_phone, agency.safeguarding_email) == ("", "")
+
+
+def test_a_source_json_that_is_not_an_object_names_nothing_and_loads_the_rows(db_alias, tmp_path):
+    folder = tmp_path / "gp1"
+    folder.mkdir()
+    (folder / "source.json").write_text('["gp1", "Leeds Health"]')
+    write_csv(folder / "people.csv", PEOPLE_HEADER, [["gp1", "P1", "Ann", "Lee", "2015-01-01", "", "", "F"]])
+    assert run([folder], db_alias)["accepted"] == 1
+    assert SourceSystem.objects.using(db_alias).get(code="gp1").agency is None

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import getpass
 from collections.abc import Callable
 from pathlib import Path
 
@@ -92,6 +93,7 @@ def import_command(paths: tuple[Path, ...], as_json: bool, no_link: bool, source
             report = import_paths(files, progress=advance, source=source, new_source=new_source)
     except ImportBusyError as exc:
         raise UserError(str(exc)) from None
+    recorded = log_agency_contacts(report)
     data = report.as_dict()
     if as_json:
         echo_json(data)
@@ -109,6 +111,9 @@ def import_command(paths: tuple[Path, ...], as_json: bool, no_link: bool, source
         )
         if data["quarantined"]:
             click.echo("See the quarantined rows with `jigsaw quarantine list`.")
+        for agency in recorded:
+            click.echo(f"Recorded {agency}'s safeguarding contact from its source.json (it had "
+                       "none); change it on the agency's page.")
     if not no_link:
         _link_new_records(as_json)
         batches = [f.batch_id for f in report.files if f.batch_id]
@@ -116,6 +121,23 @@ def import_command(paths: tuple[Path, ...], as_json: bool, no_link: bool, source
         _alert_new_events(batches, as_json)
     if report.refused:
         raise SystemExit(1)
+
+
+def log_agency_contacts(report) -> list[str]:
+    """Write each agency contact an import's source.json recorded to the access log, as an
+    administrator's edit of it is (which fields, not their values): it is whom the API tells
+    another agency to call. Returns the agencies' names."""
+    from jigsaw.audit.log import record_cli
+    from jigsaw.audit.models import Action
+
+    recorded = []
+    for f in report.files:
+        if f.agency_contact:
+            record_cli(getpass.getuser(), Action.ADMIN, detail={
+                "operation": "agency_contact_from_feed", **f.agency_contact,
+                "file": str(Path(f.file).parent / "source.json")})
+            recorded.append(f.agency_contact["agency"])
+    return recorded
 
 
 def _notify_unscheduled_care(batch_ids: list[int], quiet: bool) -> None:

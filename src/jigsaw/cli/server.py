@@ -59,6 +59,8 @@ def demo(children: int, port: int, no_serve: bool, seed: int) -> None:
     from jigsaw.records.importer import import_paths
     from jigsaw.synth import write_partnership
 
+    from .feeds import log_agency_contacts
+
     started = time.perf_counter()
     feeds = Path(settings.DATA_DIR) / f"demo-feeds-{children}-{seed}"
     if not (feeds / "truth" / "people.csv").is_file():
@@ -80,7 +82,9 @@ def demo(children: int, port: int, no_serve: bool, seed: int) -> None:
     files = sorted(feeds.rglob("*.csv"))
     total = sum(f.stat().st_size for f in files if f.parent.name != "truth")
     with progress_bar("Importing the feeds", total) as advance:
-        data = import_paths([feeds], progress=advance).as_dict()
+        report = import_paths([feeds], progress=advance)
+    log_agency_contacts(report)
+    data = report.as_dict()
     click.echo(f"Imported: read {data['read']:,}, accepted {data['accepted']:,}, "
                f"quarantined {data['quarantined']:,}, unchanged {data['unchanged']:,}, "
                f"warnings {data['warnings']:,} ({time.perf_counter() - started:.1f}s so far)")

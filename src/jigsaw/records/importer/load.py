@@ -58,6 +58,9 @@ class Loaded(RowCounts):
     kind: str
     system: SourceSystem | None
     batch_id: int
+    #: the agency's safeguarding contact this file's source.json recorded (agency_id, agency,
+    #: fields), for the command to write to the access log; None when it recorded none
+    contact: dict | None = None
 
 
 def load_file(batches: Iterator[Batch | End], unit: Unit, kind: str, connection, using: str,
@@ -68,14 +71,15 @@ def load_file(batches: Iterator[Batch | End], unit: Unit, kind: str, connection,
     stager = run.stager(connection, kind)
     stager.begin()
     system: SourceSystem | None = None
+    contact: dict | None = None
     warnings: list[tuple[int, str, str, str]] = []
     for item in batches:
         if isinstance(item, End):
             end = item
             break
         if system is None and item.source_code is not None:
-            system = _source_system(item.source_code, path.parent, using,
-                                    run.systems.get(item.source_code))
+            system, contact = _source_system(item.source_code, path.parent, using,
+                                             run.systems.get(item.source_code))
         stager.load(item.good)
         stager.quarantine(item.bad)
         warnings.extend(item.warnings)
@@ -88,7 +92,7 @@ def load_file(batches: Iterator[Batch | End], unit: Unit, kind: str, connection,
         file_name=str(path), file_kind=kind, sha256=end.sha256, size_bytes=end.size_bytes,
         status="loaded", started_at=started, finished_at=started,
     )
-    done = Loaded(kind, system, batch.pk, rows_read=end.rows_read)
+    done = Loaded(kind, system, batch.pk, contact, rows_read=end.rows_read)
     ss_id = system.pk if system else None
     with connection.cursor() as cur:
         found = _store(cur, spec, ss_id, batch.pk, connection.vendor, path,
@@ -171,40 +175,46 @@ def _expect(done: int, expected: int, what: str, path: Path) -> None:
         raise RuntimeError(f"{path.name}: {done} {what}, expected {expected}; nothing loaded")
 
 
-def _first_contact(agency: Agency, meta: dict, using: str) -> None:
+def _first_contact(agency: Agency, meta: dict, using: str) -> dict | None:
     """The agency's safeguarding contact as its ``source.json`` gives it, when the partnership
     has recorded none: an administrator's entry (agency pages) is never overwritten. A value
-    that is not a telephone number or an email address is left out."""
+    that is not a telephone number or an email address is left out. Returns what was recorded
+    (the fields' names, not their values), or None."""
     if agency.safeguarding_team or agency.safeguarding_phone or agency.safeguarding_email:
-        return
-    team = " ".join(str(meta.get("safeguarding_team") or "").split())[:200]
-    phone = " ".join(str(meta.get("safeguarding_phone") or "").split())
-    email = str(meta.get("safeguarding_email") or "").strip()
-    if not SAFEGUARDING_PHONE.fullmatch(phone):
-        phone = ""
+        return None
+    given = {"safeguarding_team": " ".join(str(meta.get("safeguarding_team") or "").split())[:200],
+             "safeguarding_phone": " ".join(str(meta.get("safeguarding_phone") or "").split()),
+             "safeguarding_email": str(meta.get("safeguarding_email") or "").strip()}
+    if not SAFEGUARDING_PHONE.fullmatch(given["safeguarding_phone"]):
+        given["safeguarding_phone"] = ""
     try:
-        validate_email(email)
+        validate_email(given["safeguarding_email"])
     except ValidationError:
-        email = ""
-    if team or phone or email:
-        Agency.objects.using(using).filter(pk=agency.pk).update(
-            safeguarding_team=team, safeguarding_phone=phone, safeguarding_email=email)
+        given["safeguarding_email"] = ""
+    if not any(given.values()):
+        return None
+    Agency.objects.using(using).filter(pk=agency.pk).update(**given)
+    return {"agency_id": agency.pk, "agency": agency.name,
+            "fields": [name for name, value in given.items() if value]}
 
 
-def _source_system(code: str, folder: Path, using: str, known: SourceSystem | None) -> SourceSystem:
-    """The file's source system, made if new and named from the folder's source.json."""
+def _source_system(code: str, folder: Path, using: str, known: SourceSystem | None
+                   ) -> tuple[SourceSystem, dict | None]:
+    """The file's source system, made if new and named from the folder's source.json, and the
+    agency contact that file recorded (see ``_first_contact``)."""
     system = known or SourceSystem.objects.using(using).get_or_create(code=code)[0]
+    contact = None
     manifest = folder / "source.json"
     if manifest.is_file() and not system.name:
         try:
             meta = json.loads(manifest.read_text(encoding="utf-8"))
         except (ValueError, UnicodeDecodeError):
             meta = {}
-        if meta.get("source_system") == code:
+        if isinstance(meta, dict) and meta.get("source_system") == code:
             if meta.get("agency"):
                 # "leeds health", or a name it had before a rename, is the agency "Leeds Health"
                 system.agency = agency_named(meta["agency"], using, meta.get("agency_type", "other"))
-                _first_contact(system.agency, meta, using)
+                contact = _first_contact(system.agency, meta, using)
             system.name = str(meta.get("name", ""))[:200]
             system.save(using=using)
-    return system
+    return system, contact

@@ -52,6 +52,8 @@ class FileResult(RowCounts):
     reason: str = ""
     batch_id: int | None = None
     part: str = ""  # for a DfE return: which rows of the file (e.g. "CIN census: children")
+    #: the agency safeguarding contact the file's source.json recorded (load.Loaded.contact)
+    agency_contact: dict | None = None
 
 
 @dataclass
@@ -158,7 +160,7 @@ def _import(unit: Unit, batches: Iterator[Batch | End], using: str, progress: Pr
         run.committed(done.system)
         code = done.system.code if done.system else None
         result = FileResult(str(path), done.kind, code, "loaded", batch_id=done.batch_id,
-                            part=part, **done.counts())
+                            part=part, agency_contact=done.contact, **done.counts())
     except FeedFileError as exc:
         result = _refuse(unit, str(exc), using, started)
     except OperationalError as exc:
