@@ -236,7 +236,7 @@ def test_an_agency_contact_from_source_json_is_said_and_in_the_access_log(env, t
     assert first.returncode == 0, first.stderr
     assert "Recorded Riverside Surgery's safeguarding contact from its source.json" in first.stdout
     again = jigsaw("import", str(feed), "--no-link", env=env)
-    assert "safeguarding contact" not in again.stdout  # recorded once; it now has one
+    assert "safeguarding contact" not in again.stdout  # the agency exists now: never edited by a feed
     db = env["JIGSAW_DATABASE_URL"].removeprefix("sqlite:///")
     with sqlite3.connect(db) as conn:
         rows = conn.execute("SELECT action, detail FROM audit_accessentry WHERE detail LIKE "

@@ -280,14 +280,22 @@ def test_source_json_gives_an_agency_without_one_its_safeguarding_contact(db_ali
     agency = Agency.objects.using(db_alias).get(name="Leeds Health")
     assert (agency.safeguarding_team, agency.safeguarding_phone, agency.safeguarding_email) == (
         "Safeguarding team", "0113 496 0000", "duty@example.org")
+    second = _source_folder(tmp_path, "gp2", safeguarding_phone="0113 496 0999")
+    assert run([second], db_alias)["accepted"] == 1  # the same agency, named by another system
+    assert Agency.objects.using(db_alias).get(name="Leeds Health").safeguarding_phone == "0113 496 0000"
 
 
-def test_source_json_never_overwrites_a_recorded_contact(db_alias, tmp_path):
+@pytest.mark.parametrize("email", ["hub@example.org", ""])
+def test_source_json_never_changes_an_agency_that_already_exists(db_alias, tmp_path, email):
+    """Made by an administrator (or another feed), with a contact or without: a feed naming it
+    as its agency does not edit it, so it cannot redirect whom another agency is told to call."""
     Agency.objects.using(db_alias).create(name="Leeds Health", agency_type="health",
-                                          safeguarding_email="hub@example.org")
-    run([_source_folder(tmp_path, "gp1", safeguarding_phone="0113 496 0000")], db_alias)
+                                          safeguarding_email=email)
+    result = import_paths([_source_folder(tmp_path, "gp1", safeguarding_phone="0113 496 0000")],
+                          using=db_alias)
     agency = Agency.objects.using(db_alias).get(name="Leeds Health")
-    assert (agency.safeguarding_phone, agency.safeguarding_email) == ("", "hub@example.org")
+    assert (agency.safeguarding_phone, agency.safeguarding_email) == ("", email)
+    assert [f.agency_contact for f in result.files] == [None]
 
 
 def test_source_json_contact_that_is_not_a_number_or_an_address_is_left_out(db_alias, tmp_path):

@@ -112,8 +112,8 @@ def import_command(paths: tuple[Path, ...], as_json: bool, no_link: bool, source
         if data["quarantined"]:
             click.echo("See the quarantined rows with `jigsaw quarantine list`.")
         for agency in recorded:
-            click.echo(f"Recorded {agency}'s safeguarding contact from its source.json (it had "
-                       "none); change it on the agency's page.")
+            click.echo(f"Recorded {agency}'s safeguarding contact from its source.json (a new "
+                       "agency); change it on the agency's page.")
     if not no_link:
         _link_new_records(as_json)
         batches = [f.batch_id for f in report.files if f.batch_id]
@@ -124,7 +124,7 @@ def import_command(paths: tuple[Path, ...], as_json: bool, no_link: bool, source
 
 
 def log_agency_contacts(report) -> list[str]:
-    """Write each agency contact an import's source.json recorded to the access log, as an
+    """Write each agency contact an import's source.json gave a new agency to the access log, as an
     administrator's edit of it is (which fields, not their values): it is whom the API tells
     another agency to call. Returns the agencies' names."""
     from jigsaw.audit.log import record_cli

@@ -75,16 +75,19 @@ def records_per_system(using: str) -> dict[int, int]:
                 .annotate(n=models.Count("id")).values_list("source_system_id", "n"))
 
 
-def agency_named(name: str, using: str, agency_type: str = "other") -> Agency:
-    """The agency a feed means by ``name`` (current or former, any case); made if there is none."""
+def agency_named(name: str, using: str, agency_type: str = "other",
+                 **fields: str) -> tuple[Agency, bool]:
+    """The agency a feed means by ``name`` (current or former, any case), made with ``fields``
+    if there is none; and whether it was made here."""
     known = agencies_by_name(using).get(name.casefold())
     if known is None:
         try:
             with transaction.atomic(using=using):
-                return Agency.objects.using(using).create(name=name, agency_type=agency_type)
+                return Agency.objects.using(using).create(name=name, agency_type=agency_type,
+                                                          **fields), True
         except IntegrityError:  # made meanwhile by another import
             known = agencies_by_name(using)[name.casefold()]
-    return Agency.objects.using(using).get(pk=known)
+    return Agency.objects.using(using).get(pk=known), False
 
 
 class SourceSystem(models.Model):

@@ -17,7 +17,7 @@ from pathlib import Path
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 
-from ..models import SAFEGUARDING_PHONE, Agency, ImportBatch, ImportWarning, SourceSystem, agency_named
+from ..models import SAFEGUARDING_PHONE, ImportBatch, ImportWarning, SourceSystem, agency_named
 from . import apply, quarantine
 from .counts import RowCounts
 from .prepare import Batch, End, Unit, raw_lines, unit_path
@@ -175,13 +175,9 @@ def _expect(done: int, expected: int, what: str, path: Path) -> None:
         raise RuntimeError(f"{path.name}: {done} {what}, expected {expected}; nothing loaded")
 
 
-def _first_contact(agency: Agency, meta: dict, using: str) -> dict | None:
-    """The agency's safeguarding contact as its ``source.json`` gives it, when the partnership
-    has recorded none: an administrator's entry (agency pages) is never overwritten. A value
-    that is not a telephone number or an email address is left out. Returns what was recorded
-    (the fields' names, not their values), or None."""
-    if agency.safeguarding_team or agency.safeguarding_phone or agency.safeguarding_email:
-        return None
+def _contact(meta: dict) -> dict[str, str]:
+    """The safeguarding contact a ``source.json`` gives its agency: a value that is not a
+    telephone number or an email address is left out."""
     given = {"safeguarding_team": " ".join(str(meta.get("safeguarding_team") or "").split())[:200],
              "safeguarding_phone": " ".join(str(meta.get("safeguarding_phone") or "").split()),
              "safeguarding_email": str(meta.get("safeguarding_email") or "").strip()}
@@ -191,17 +187,13 @@ def _first_contact(agency: Agency, meta: dict, using: str) -> dict | None:
         validate_email(given["safeguarding_email"])
     except ValidationError:
         given["safeguarding_email"] = ""
-    if not any(given.values()):
-        return None
-    Agency.objects.using(using).filter(pk=agency.pk).update(**given)
-    return {"agency_id": agency.pk, "agency": agency.name,
-            "fields": [name for name, value in given.items() if value]}
+    return {name: value for name, value in given.items() if value}
 
 
 def _source_system(code: str, folder: Path, using: str, known: SourceSystem | None
                    ) -> tuple[SourceSystem, dict | None]:
     """The file's source system, made if new and named from the folder's source.json, and the
-    agency contact that file recorded (see ``_first_contact``)."""
+    safeguarding contact that file gave the agency it made (agency_id, agency, fields), if any."""
     system = known or SourceSystem.objects.using(using).get_or_create(code=code)[0]
     contact = None
     manifest = folder / "source.json"
@@ -212,9 +204,15 @@ def _source_system(code: str, folder: Path, using: str, known: SourceSystem | No
             meta = {}
         if isinstance(meta, dict) and meta.get("source_system") == code:
             if meta.get("agency"):
-                # "leeds health", or a name it had before a rename, is the agency "Leeds Health"
-                system.agency = agency_named(meta["agency"], using, meta.get("agency_type", "other"))
-                contact = _first_contact(system.agency, meta, using)
+                # "leeds health", or a name it had before a rename, is the agency "Leeds Health".
+                # Its contact only describes an agency this file brings into being: a feed never
+                # edits one the partnership (or another feed) already has.
+                given = _contact(meta)
+                system.agency, made = agency_named(meta["agency"], using,
+                                                   meta.get("agency_type", "other"), **given)
+                if made and given:
+                    contact = {"agency_id": system.agency.pk, "agency": system.agency.name,
+                               "fields": list(given)}
             system.name = str(meta.get("name", ""))[:200]
             system.save(using=using)
     return system, contact
