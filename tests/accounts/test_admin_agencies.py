@@ -86,7 +86,7 @@ def test_saving_without_a_change_writes_nothing(as_admin, health, web_db):
     assert "Nothing was changed" in as_admin.get(response["Location"]).content.decode()
 
 
-@pytest.mark.parametrize("name", ["leeds health", "  LEEDS   HEALTH ", "Leeds Health"])
+@pytest.mark.parametrize("name", ["leeds health", "  LEEDS   HEALTH ", "Leeds Health", "Leeds\u00a0Health"])
 def test_a_duplicate_name_is_refused_whatever_its_case(as_admin, health, web_db, name):
     response = as_admin.post(reverse("accounts:new-agency"), agency_form(name=name))
     assert response.status_code == 400
@@ -261,3 +261,11 @@ def test_an_active_account_of_a_deactivated_agency_still_cannot_sign_in(make_use
     Agency.objects.using(web_db).filter(pk=health.pk).update(is_active=True)
     allowed = Client().post(reverse("accounts:sign-in"), {"username": staff.username, "password": PASSWORD})
     assert allowed.status_code == 302 and allowed["Location"].startswith(reverse("accounts:code"))
+
+
+def test_a_name_differing_only_in_its_apostrophe_is_refused(as_admin, web_db):
+    Agency.objects.using(web_db).create(name="St Mary's Hospital", agency_type="health")
+    response = as_admin.post(reverse("accounts:new-agency"), agency_form(name="St Mary\u2019s Hospital"))
+    assert response.status_code == 400
+    assert "An agency called St Mary&#x27;s Hospital already exists" in response.content.decode()
+    assert Agency.objects.using(web_db).count() == 1

@@ -261,7 +261,7 @@ def test_a_feed_using_a_renamed_agencys_former_name_means_that_agency(db_alias, 
     assert SourceSystem.objects.using(db_alias).get(code="gp3").agency.name == "Leeds Community Health"
 
 
-def _source_folder(root: Path, code: str, **contact: str) -> Path:
+def _source_folder(root: Path, code: str, **contact: object) -> Path:
     import json
 
     folder = root / code
@@ -313,3 +313,67 @@ def test_a_source_json_that_is_not_an_object_names_nothing_and_loads_the_rows(db
     write_csv(folder / "people.csv", PEOPLE_HEADER, [["gp1", "P1", "Ann", "Lee", "2015-01-01", "", "", "F"]])
     assert run([folder], db_alias)["accepted"] == 1
     assert SourceSystem.objects.using(db_alias).get(code="gp1").agency is None
+
+
+@pytest.mark.parametrize("look_alike", [
+    "Leeds Health ", "Leeds\u00a0Health", "Leeds  Health", "LEEDS HEALTH",
+])
+def test_a_look_alike_agency_name_is_the_agency_itself_and_gives_no_contact(db_alias, tmp_path,
+                                                                            look_alike):
+    """Spacing, a non-breaking space or case do not make a new agency beside the real one (whose
+    contact a look-alike would otherwise give out)."""
+    import json
+
+    Agency.objects.using(db_alias).create(name="Leeds Health", agency_type="health")
+    folder = _source_folder(tmp_path, "gp9", safeguarding_phone="01632 960999")
+    (folder / "source.json").write_text(json.dumps(
+        {"source_system": "gp9", "name": "GP9", "agency": look_alike, "agency_type": "health",
+         "safeguarding_phone": "01632 960999"}))
+    result = import_paths([folder], using=db_alias)
+    assert [f.agency_contact for f in result.files] == [None]
+    assert list(Agency.objects.using(db_alias).values_list("name", "safeguarding_phone")) == [
+        ("Leeds Health", "")]
+
+
+def test_a_curly_apostrophe_names_the_same_agency(db_alias, tmp_path):
+    import json
+
+    Agency.objects.using(db_alias).create(name="St Mary's Hospital", agency_type="health")
+    folder = _source_folder(tmp_path, "sm1")
+    (folder / "source.json").write_text(json.dumps(
+        {"source_system": "sm1", "name": "SM1", "agency": "St Mary\u2019s Hospital",
+         "safeguarding_phone": "01632 960998"}))
+    run([folder], db_alias)
+    assert Agency.objects.using(db_alias).count() == 1
+    assert SourceSystem.objects.using(db_alias).get(code="sm1").agency.name == "St Mary's Hospital"
+
+
+@pytest.mark.parametrize("text", [
+    "[" * 100_000 + "]" * 100_000,  # nested past Python's recursion limit
+    '{"source_system": "gp1", "agency": "' + "L" * 101 + '"}',  # no agency is named so long
+])
+def test_a_source_json_the_importer_cannot_use_names_nothing_and_the_rows_load(db_alias, tmp_path, text):
+    folder = tmp_path / "gp1"
+    folder.mkdir()
+    (folder / "source.json").write_text(text)
+    write_csv(folder / "people.csv", PEOPLE_HEADER, [["gp1", "P1", "Ann", "Lee", "2015-01-01", "", "", "F"]])
+    assert run([folder], db_alias)["accepted"] == 1
+    assert SourceSystem.objects.using(db_alias).get(code="gp1").agency is None
+    assert not Agency.objects.using(db_alias).exists()
+
+
+def test_a_source_json_with_a_byte_order_mark_is_read(db_alias, tmp_path):
+    folder = _source_folder(tmp_path, "gp1")
+    folder.joinpath("source.json").write_text(folder.joinpath("source.json").read_text(),
+                                              encoding="utf-8-sig")
+    run([folder], db_alias)
+    assert SourceSystem.objects.using(db_alias).get(code="gp1").agency.name == "Leeds Health"
+
+
+def test_contact_values_that_are_not_text_are_left_out(db_alias, tmp_path):
+    folder = _source_folder(tmp_path, "gp1", safeguarding_team={"x": 1}, safeguarding_phone=12345678901,
+                            safeguarding_email="duty@example.org")
+    run([folder], db_alias)
+    agency = Agency.objects.using(db_alias).get(name="Leeds Health")
+    assert (agency.safeguarding_team, agency.safeguarding_phone, agency.safeguarding_email) == (
+        "", "", "duty@example.org")

@@ -1,11 +1,12 @@
 """Creating and editing agencies; deactivating one deactivates its accounts.
 
 Agencies are never deleted: source systems, accounts and the access log refer to them. A name
-is unique ignoring case (checked here with Python's casefold, which knows more than SQLite's
-ASCII-only ``lower``; the database's constraint is the backstop for two administrators at once)
-and at most :data:`MAX_NAME` characters, because the access log records the agency of everyone
-who acts and holds at most 100. A renamed agency keeps its old name as a former name, because
-feeds name agencies as free text and older rows keep the old one; so no other agency may take it.
+is unique ignoring case, spacing and the kind of apostrophe (``records.models.agency_key``, with
+Python's casefold, which knows more than SQLite's ASCII-only ``lower``; the database's
+constraint is the backstop for two administrators at once) and at most :data:`MAX_NAME`
+characters, because the access log records the agency of everyone who acts and holds at most
+100. A renamed agency keeps its old name as a former name, because feeds name agencies as free
+text and older rows keep the old one; so no other agency may take it.
 """
 
 from __future__ import annotations
@@ -16,12 +17,12 @@ from typing import Any
 from django.contrib.auth import get_user_model
 from django.db import IntegrityError, transaction
 
-from jigsaw.records.models import Agency
+from jigsaw.records.models import AGENCY_NAME_MAX, Agency, agency_key, tidy_agency_name
 
 from .changes import Changes, compare
 from .services import AccountError
 
-MAX_NAME = 100
+MAX_NAME = AGENCY_NAME_MAX
 TYPES = dict(Agency.TYPES)
 #: Fields whose old and new values the access log keeps (contact details are named only).
 VALUED = frozenset({"agency_name", "agency_type", "active"})
@@ -39,7 +40,7 @@ class AgencyEdit:
 
 def tidy_name(name: str) -> str:
     """Runs of spaces (and leading or trailing ones) are typing, not part of a name."""
-    return " ".join(name.split())
+    return tidy_agency_name(name)
 
 
 def name_problem(name: str, using: str, exclude_id: int | None = None) -> str | None:
@@ -48,11 +49,11 @@ def name_problem(name: str, using: str, exclude_id: int | None = None) -> str | 
         return "Enter the agency's name"
     if len(name) > MAX_NAME:
         return f"The agency's name must be {MAX_NAME} characters or fewer"
-    wanted = name.casefold()
+    wanted = agency_key(name)
     for other in Agency.objects.using(using).exclude(pk=exclude_id).only("name", "former_names"):
-        if other.name.casefold() == wanted:
+        if agency_key(other.name) == wanted:
             return f"An agency called {other.name} already exists"
-        if any(former.casefold() == wanted for former in other.former_names):
+        if any(agency_key(former) == wanted for former in other.former_names):
             return f"{name} is a former name of {other.name}: feeds may still use it for that agency"
     return None
 
@@ -75,10 +76,10 @@ def _state(agency: Agency) -> dict[str, Any]:
 
 def _renamed(agency: Agency, new_name: str) -> list[str]:
     """Its former names after taking ``new_name``: the old one added, the new one (if former) gone."""
-    if agency.name.casefold() == new_name.casefold():  # unnamed yet, or only the case changes
+    if agency_key(agency.name) == agency_key(new_name):  # unnamed yet, or only the case changes
         return agency.former_names
-    dropped = {new_name.casefold(), agency.name.casefold()}
-    kept = [name for name in agency.former_names if name.casefold() not in dropped]
+    dropped = {agency_key(new_name), agency_key(agency.name)}
+    kept = [name for name in agency.former_names if agency_key(name) not in dropped]
     return [*kept, agency.name] if agency.name else kept
 
 

@@ -18,7 +18,7 @@ from oauth2_provider.generators import generate_client_secret
 from oauth2_provider.models import AccessToken, get_application_model
 
 from jigsaw.api.models import SCOPES, ApiClient
-from jigsaw.records.models import Agency, agencies_by_name
+from jigsaw.records.models import Agency, agencies_by_name, agency_key
 
 MAX_NAME = 100
 
@@ -47,7 +47,7 @@ def token_url() -> str:
 
 
 def _agency(name: str, using: str) -> Agency:
-    found = agencies_by_name(using).get(" ".join(name.split()).casefold())
+    found = agencies_by_name(using).get(agency_key(name))
     if found is None:
         names = sorted(Agency.objects.using(using).filter(is_active=True).values_list("name", flat=True))
         there = "; ".join(names) if names else "none yet"

@@ -34,7 +34,7 @@ from jigsaw.api.reasons import reason_of
 from jigsaw.audit.log import query_digest, record_many
 from jigsaw.audit.models import Action
 from jigsaw.records import sql
-from jigsaw.records.models import Agency, agencies_by_name
+from jigsaw.records.models import Agency, agencies_by_name, agency_key
 from jigsaw.signpost.models import Person
 from jigsaw.signpost.search import Match, SearchQuery, search
 from jigsaw.signpost.signposts import Signpost
@@ -104,7 +104,7 @@ def _agency_contact(posts: list[Signpost], using: str, states: Sequence[State] =
     agencies = _agencies({p.agency for p in posts}, using)
 
     def kind(post: Signpost) -> str:
-        agency = agencies.get(post.agency.casefold())
+        agency = agencies.get(agency_key(post.agency))
         return agency.agency_type if agency else ""
 
     def allocated(post: Signpost) -> bool:
@@ -119,7 +119,7 @@ def _agency_contact(posts: list[Signpost], using: str, states: Sequence[State] =
         return hub()
     post = min(posts, key=lambda p: (not p.current, not allocated(p), not p.lead_professional,
                                      kind(p) != "social_care"))  # min is stable
-    agency = agencies.get(post.agency.casefold())
+    agency = agencies.get(agency_key(post.agency))
     if agency is not None and (agency.safeguarding_phone or agency.safeguarding_email):
         return organization(agency.name, agency.safeguarding_phone, agency.safeguarding_email)
     contact = " ".join(post.contact.split())
@@ -141,13 +141,13 @@ _AGENCIES = (f"SELECT {', '.join(_AGENCY_FIELDS)} FROM records_agency WHERE name
 
 
 def _agencies(names: set[str], using: str) -> dict[str, Agency]:
-    """Case-folded name -> Agency for the names signposts use: one query, by current name first;
+    """``agency_key`` of a name -> Agency for the names signposts use: one query, by current name first;
     a name not found that way (a feed still using a former name) is looked up among all agencies."""
     if not names:
         return {}
     rows = sql.read(_AGENCIES, names, using)  # written out: the queryset cost more to compile
-    found = {row[1].casefold(): Agency.from_db(using, _AGENCY_FIELDS, row) for row in rows}
-    if all(n.casefold() in found for n in names):
+    found = {agency_key(row[1]): Agency.from_db(using, _AGENCY_FIELDS, row) for row in rows}
+    if all(agency_key(n) in found for n in names):
         return found
     fields = ("name", "former_names", "agency_type", "safeguarding_phone", "safeguarding_email")
     every = list(Agency.objects.using(using).only(*fields))

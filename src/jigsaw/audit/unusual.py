@@ -26,7 +26,7 @@ from typing import Any
 from django.conf import settings
 from django.utils import timezone
 
-from jigsaw.records.models import agencies_by_name
+from jigsaw.records.models import agencies_by_name, agency_key
 
 from . import people
 from .models import AccessEntry, Action
@@ -121,7 +121,7 @@ def outside_agency(since: datetime, until: datetime, using: str) -> list[Finding
     involved = people.agencies_involved({r[3] for r in rows}, using)
     out = []
     for actor, agency, at, person, sequence, action in rows:
-        agency_id = agencies.get(agency.casefold())
+        agency_id = agencies.get(agency_key(agency))
         if agency_id is not None and agency_id not in involved.get(person, set()):
             why = (f"{agency} holds no record of person {person} and is not involved with them "
                    f"({Action(action).label.lower()})")

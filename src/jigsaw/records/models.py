@@ -8,6 +8,7 @@ classify a re-sent row as new, changed or unchanged set-wise, in SQL, whatever i
 from __future__ import annotations
 
 import re
+import unicodedata
 from typing import ClassVar
 
 from django.db import IntegrityError, models, transaction
@@ -56,16 +57,34 @@ class Agency(models.Model):
         return [self.name, *self.former_names]
 
 
+#: an agency's name at most: the access log records the agency of everyone who acts in 100
+AGENCY_NAME_MAX = 100
+_APOSTROPHES = str.maketrans({"\u2019": "'", "\u2018": "'", "\u02bc": "'", "`": "'"})
+
+
+def tidy_agency_name(name: str) -> str:
+    """A name as typed or sent, tidied: Unicode compatibility forms folded (NFKC: a non-breaking
+    space is a space), and runs of spaces (and leading or trailing ones) dropped."""
+    return " ".join(unicodedata.normalize("NFKC", name).split())
+
+
+def agency_key(name: str) -> str:
+    """What makes two agency names the same name: tidied, any case, any apostrophe. A feed
+    writing "Children’s Services " means the agency "Children's Services", and must not make
+    a look-alike beside it (whose contact would be given out as that agency's)."""
+    return tidy_agency_name(name).translate(_APOSTROPHES).casefold()
+
+
 def agencies_by_name(using: str) -> dict[str, int]:
-    """Every agency's names and former names, case-folded, to its id (agency names are few).
+    """Every agency's names and former names, by ``agency_key``, to its id (names are few).
 
     Python's ``casefold`` rather than the database's ``lower``: SQLite's knows only ASCII.
     """
     agencies = list(Agency.objects.using(using).only("name", "former_names"))
-    found = {agency.name.casefold(): agency.pk for agency in agencies}
+    found = {agency_key(agency.name): agency.pk for agency in agencies}
     for agency in agencies:  # a current name wins over another agency's former one
         for former in agency.former_names:
-            found.setdefault(former.casefold(), agency.pk)
+            found.setdefault(agency_key(former), agency.pk)
     return found
 
 
@@ -79,14 +98,15 @@ def agency_named(name: str, using: str, agency_type: str = "other",
                  **fields: str) -> tuple[Agency, bool]:
     """The agency a feed means by ``name`` (current or former, any case), made with ``fields``
     if there is none; and whether it was made here."""
-    known = agencies_by_name(using).get(name.casefold())
+    name = tidy_agency_name(name)
+    known = agencies_by_name(using).get(agency_key(name))
     if known is None:
         try:
             with transaction.atomic(using=using):
                 return Agency.objects.using(using).create(name=name, agency_type=agency_type,
                                                           **fields), True
         except IntegrityError:  # made meanwhile by another import
-            known = agencies_by_name(using)[name.casefold()]
+            known = agencies_by_name(using)[agency_key(name)]
     return Agency.objects.using(using).get(pk=known), False
 
 

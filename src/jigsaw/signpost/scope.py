@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from typing import Any, Protocol
 
 from jigsaw.accounts.roles import AGENCY_SCOPED_ROLES, role_of
-from jigsaw.records.models import Involvement, SourceSystem, agencies_by_name
+from jigsaw.records.models import Involvement, SourceSystem, agencies_by_name, agency_key
 
 from .models import RecordLink
 
@@ -77,8 +77,8 @@ def agencies_involved(person_ids: Iterable[int], using: str) -> dict[int, set[in
     if named:
         agencies = agencies_by_name(using)
         for person, name in named:
-            if name.casefold() in agencies:
-                found[person].add(agencies[name.casefold()])
+            if agency_key(name) in agencies:
+                found[person].add(agencies[agency_key(name)])
     return dict(found)
 
 

@@ -17,13 +17,23 @@ from pathlib import Path
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 
-from ..models import SAFEGUARDING_PHONE, ImportBatch, ImportWarning, SourceSystem, agency_named
+from ..models import (
+    AGENCY_NAME_MAX,
+    SAFEGUARDING_PHONE,
+    Agency,
+    ImportBatch,
+    ImportWarning,
+    SourceSystem,
+    agency_named,
+    tidy_agency_name,
+)
 from . import apply, quarantine
 from .counts import RowCounts
 from .prepare import Batch, End, Unit, raw_lines, unit_path
 from .staging import Stager, text_hash
 from .tables import SPECS
 
+AGENCY_TYPES = frozenset(dict(Agency.TYPES))
 Progress = Callable[[int], None]  # called with characters consumed since the last call
 
 
@@ -176,11 +186,12 @@ def _expect(done: int, expected: int, what: str, path: Path) -> None:
 
 
 def _contact(meta: dict) -> dict[str, str]:
-    """The safeguarding contact a ``source.json`` gives its agency: a value that is not a
-    telephone number or an email address is left out."""
-    given = {"safeguarding_team": " ".join(str(meta.get("safeguarding_team") or "").split())[:200],
-             "safeguarding_phone": " ".join(str(meta.get("safeguarding_phone") or "").split()),
-             "safeguarding_email": str(meta.get("safeguarding_email") or "").strip()}
+    """The safeguarding contact a ``source.json`` gives its agency: a value that is not text, a
+    telephone number, an email address, or a team's name of at most 200 characters is left out."""
+    given = {name: " ".join(value.split()) if isinstance(value := meta.get(name), str) else ""
+             for name in ("safeguarding_team", "safeguarding_phone", "safeguarding_email")}
+    if len(given["safeguarding_team"]) > 200:
+        given["safeguarding_team"] = ""
     if not SAFEGUARDING_PHONE.fullmatch(given["safeguarding_phone"]):
         given["safeguarding_phone"] = ""
     try:
@@ -198,18 +209,20 @@ def _source_system(code: str, folder: Path, using: str, known: SourceSystem | No
     contact = None
     manifest = folder / "source.json"
     if manifest.is_file() and not system.name:
-        try:
-            meta = json.loads(manifest.read_text(encoding="utf-8"))
-        except (ValueError, UnicodeDecodeError):
+        try:  # a byte-order mark is accepted, as in the feed files
+            meta = json.loads(manifest.read_text(encoding="utf-8-sig"))
+        except (ValueError, UnicodeDecodeError, RecursionError):  # deep nesting: not a manifest
             meta = {}
         if isinstance(meta, dict) and meta.get("source_system") == code:
-            if meta.get("agency"):
+            agency = tidy_agency_name(str(meta.get("agency") or ""))
+            if agency and len(agency) <= AGENCY_NAME_MAX:  # longer: not an agency's name
                 # "leeds health", or a name it had before a rename, is the agency "Leeds Health".
                 # Its contact only describes an agency this file brings into being: a feed never
                 # edits one the partnership (or another feed) already has.
                 given = _contact(meta)
-                system.agency, made = agency_named(meta["agency"], using,
-                                                   meta.get("agency_type", "other"), **given)
+                kind = meta.get("agency_type")
+                system.agency, made = agency_named(agency, using, kind if kind in AGENCY_TYPES
+                                                   else "other", **given)
                 if made and given:
                     contact = {"agency_id": system.agency.pk, "agency": system.agency.name,
                                "fields": list(given)}
