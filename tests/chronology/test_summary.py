@@ -44,3 +44,20 @@ def test_a_lead_professional_named_by_the_source_comes_first():
     posts = [_post("allocated social worker", "Ann Lee"), _post("health visitor", "Bo Day", lead=True),
              _post("school nurse", "Cy Old", current=False, lead=True)]
     assert lead_professional(posts).practitioner == "Bo Day"
+
+
+def test_a_section_47_enquiry_from_the_census_ends_at_the_conference_or_the_closure():
+    """The CIN census has no end date for an enquiry: a later conference or closure ends it."""
+    started = _entry("section47_start", date(2025, 10, 22))
+    assert open_statuses([started], 1) == [Status("Section 47 enquiry", date(2025, 10, 22))]
+    assert open_statuses([started, _entry("cp_conference", date(2025, 10, 27))], 1) == []
+    assert open_statuses([started, _entry("case_closed", date(2025, 12, 9))], 1) == []
+    later = _entry("section47_start", date(2026, 1, 5))  # a new enquiry after that conference
+    assert open_statuses([started, _entry("cp_conference", date(2025, 10, 27)), later], 1) == [
+        Status("Section 47 enquiry", date(2026, 1, 5))]
+
+
+def test_a_conference_or_closure_ends_no_plan():
+    entries = [_entry("cp_plan_start", date(2025, 1, 1)), _entry("cp_conference", date(2025, 3, 1)),
+               _entry("case_closed", date(2025, 4, 1))]
+    assert open_statuses(entries, 1) == [Status("Child protection plan", date(2025, 1, 1))]

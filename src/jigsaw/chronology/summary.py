@@ -31,6 +31,13 @@ PLANS: tuple[tuple[str, str, str], ...] = (
     ("cin_plan_start", "cin_plan_end", "Child in need plan"),
     ("section47_start", "section47_end", "Section 47 enquiry"),
 )
+#: Later events that also close an open one. The CIN census records when a section 47 enquiry
+#: started but not when it ended (its ``Section47`` item has the start, the initial conference's
+#: date and whether one was not required: DfE CIN census guide): the enquiry has concluded once
+#: a child protection conference is held, since an initial conference is convened when the
+#: enquiry's concerns are substantiated (Working Together to Safeguard Children 2023, section 47
+#: enquiries and initial child protection conferences), and once the case is closed.
+ALSO_ENDED_BY: dict[str, tuple[str, ...]] = {"section47_start": ("cp_conference", "case_closed")}
 SEX = {"M": "Male", "F": "Female", "U": "Not known"}
 #: Involvement roles read as the lead professional, first match wins (case-insensitive "contains").
 LEAD_ROLES = ("lead professional", "allocated social worker", "social worker")
@@ -72,7 +79,8 @@ def open_statuses(entries: Iterable[Entry], person_id: int) -> list[Status]:
     out = []
     for start, end, label in PLANS:
         began = latest.get(start)
-        if began is not None and (end not in latest or latest[end] < began):
+        ends = [latest[e] for e in (end, *ALSO_ENDED_BY.get(start, ())) if e in latest]
+        if began is not None and not any(ended >= began for ended in ends):
             out.append(Status(label, began))
     return out
 
