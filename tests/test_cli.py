@@ -247,3 +247,20 @@ def test_an_agency_contact_from_source_json_is_said_and_in_the_access_log(env, t
     assert detail["fields"] == ["safeguarding_phone", "safeguarding_email"]
     assert "01632" not in rows[0][1]  # which fields, not their values, as for an administrator's edit
     assert jigsaw("audit", "verify", env=env).returncode == 0
+
+
+@pytest.mark.parametrize(("text", "said"), [
+    ('["gp", "Riverside Surgery"]', "is not a JSON object in UTF-8"),
+    ('{"source_system": "other", "agency": "Riverside Surgery"}', "names source_system 'other', not 'gp'"),
+])
+def test_a_source_json_that_names_nothing_is_said_once(env, tmp_path, jigsaw, text, said):
+    feed = tmp_path / "gp"
+    feed.mkdir()
+    (feed / "source.json").write_text(text)
+    write_csv(feed / "people.csv", ["source_system", "source_id", "given_name", "family_name",
+                                    "birth_date"], [["gp", "G1", "Amy", "Smith", "2020-03-04"]])
+    write_csv(feed / "events.csv", EVENTS_HEADER, [["gp", "E1", "G1", "gp_appointment", "2024-01-02", "", ""]])
+    ran = jigsaw("import", str(feed), "--no-link", env=env)
+    assert ran.returncode == 0, ran.stderr
+    assert ran.stderr.count(said) == 1 and "correct it and import again" in ran.stderr
+    assert "read 2, accepted 2" in ran.stdout

@@ -101,6 +101,11 @@ def import_command(paths: tuple[Path, ...], as_json: bool, no_link: bool, source
         for f in report.files:
             if f.status == "refused":
                 click.echo(f"refused  {f.file}: {f.reason}", err=True)
+        manifests = {str(Path(f.file).parent / "source.json"): f.source_json_problem
+                     for f in report.files if f.source_json_problem}
+        for manifest, problem in manifests.items():  # once each, however many files it covers
+            click.echo(f"note     {manifest} {problem}: it named no system or agency (the rows "
+                       "loaded); correct it and import again", err=True)
         read = len({f.file for f in report.files})  # a return file gives a result per part
         parts = f" ({len(report.files)} parts)" if len(report.files) > read else ""
         click.echo(

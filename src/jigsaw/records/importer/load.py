@@ -71,6 +71,8 @@ class Loaded(RowCounts):
     #: the agency's safeguarding contact this file's source.json recorded (agency_id, agency,
     #: fields), for the command to write to the access log; None when it recorded none
     contact: dict | None = None
+    #: why the folder's source.json named nothing (see ``_source_system``), else ""
+    manifest_problem: str = ""
 
 
 def load_file(batches: Iterator[Batch | End], unit: Unit, kind: str, connection, using: str,
@@ -82,14 +84,15 @@ def load_file(batches: Iterator[Batch | End], unit: Unit, kind: str, connection,
     stager.begin()
     system: SourceSystem | None = None
     contact: dict | None = None
+    manifest_problem = ""
     warnings: list[tuple[int, str, str, str]] = []
     for item in batches:
         if isinstance(item, End):
             end = item
             break
         if system is None and item.source_code is not None:
-            system, contact = _source_system(item.source_code, path.parent, using,
-                                             run.systems.get(item.source_code))
+            system, contact, manifest_problem = _source_system(
+                item.source_code, path.parent, using, run.systems.get(item.source_code))
         stager.load(item.good)
         stager.quarantine(item.bad)
         warnings.extend(item.warnings)
@@ -102,7 +105,7 @@ def load_file(batches: Iterator[Batch | End], unit: Unit, kind: str, connection,
         file_name=str(path), file_kind=kind, sha256=end.sha256, size_bytes=end.size_bytes,
         status="loaded", started_at=started, finished_at=started,
     )
-    done = Loaded(kind, system, batch.pk, contact, rows_read=end.rows_read)
+    done = Loaded(kind, system, batch.pk, contact, manifest_problem, rows_read=end.rows_read)
     ss_id = system.pk if system else None
     with connection.cursor() as cur:
         found = _store(cur, spec, ss_id, batch.pk, connection.vendor, path,
@@ -202,20 +205,27 @@ def _contact(meta: dict) -> dict[str, str]:
 
 
 def _source_system(code: str, folder: Path, using: str, known: SourceSystem | None
-                   ) -> tuple[SourceSystem, dict | None]:
-    """The file's source system, made if new and named from the folder's source.json, and the
-    safeguarding contact that file gave the agency it made (agency_id, agency, fields), if any."""
+                   ) -> tuple[SourceSystem, dict | None, str]:
+    """The file's source system, made if new and named from the folder's source.json; the
+    safeguarding contact that file gave the agency it made (agency_id, agency, fields), if any;
+    and why the source.json named nothing, if it could not be used."""
     system = known or SourceSystem.objects.using(using).get_or_create(code=code)[0]
-    contact = None
+    contact, problem = None, ""
     manifest = folder / "source.json"
     if manifest.is_file() and not system.name:
         try:  # a byte-order mark is accepted, as in the feed files
             meta = json.loads(manifest.read_text(encoding="utf-8-sig"))
         except (ValueError, UnicodeDecodeError, RecursionError):  # deep nesting: not a manifest
-            meta = {}
-        if isinstance(meta, dict) and meta.get("source_system") == code:
-            agency = tidy_agency_name(str(meta.get("agency") or ""))
-            if agency and len(agency) <= AGENCY_NAME_MAX:  # longer: not an agency's name
+            meta = None
+        agency = tidy_agency_name(str(meta.get("agency") or "")) if isinstance(meta, dict) else ""
+        if not isinstance(meta, dict):
+            problem = "is not a JSON object in UTF-8"
+        elif meta.get("source_system") != code:
+            problem = f"names source_system {str(meta.get('source_system'))[:100]!r}, not {code!r}"
+        elif len(agency) > AGENCY_NAME_MAX:
+            problem = f"names an agency longer than {AGENCY_NAME_MAX} characters"
+        else:
+            if agency:
                 # "leeds health", or a name it had before a rename, is the agency "Leeds Health".
                 # Its contact only describes an agency this file brings into being: a feed never
                 # edits one the partnership (or another feed) already has.
@@ -228,4 +238,4 @@ def _source_system(code: str, folder: Path, using: str, known: SourceSystem | No
                                "fields": list(given)}
             system.name = str(meta.get("name", ""))[:200]
             system.save(using=using)
-    return system, contact
+    return system, contact, problem

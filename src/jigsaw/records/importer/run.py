@@ -54,6 +54,8 @@ class FileResult(RowCounts):
     part: str = ""  # for a DfE return: which rows of the file (e.g. "CIN census: children")
     #: the agency safeguarding contact the file's source.json recorded (load.Loaded.contact)
     agency_contact: dict | None = None
+    #: why the file's source.json named nothing (not an object, another system's ...), else ""
+    source_json_problem: str = ""
 
 
 @dataclass
@@ -160,7 +162,8 @@ def _import(unit: Unit, batches: Iterator[Batch | End], using: str, progress: Pr
         run.committed(done.system)
         code = done.system.code if done.system else None
         result = FileResult(str(path), done.kind, code, "loaded", batch_id=done.batch_id,
-                            part=part, agency_contact=done.contact, **done.counts())
+                            part=part, agency_contact=done.contact,
+                            source_json_problem=done.manifest_problem, **done.counts())
     except FeedFileError as exc:
         result = _refuse(unit, str(exc), using, started)
     except OperationalError as exc:
