@@ -142,6 +142,7 @@ def test_a_child_on_a_plan_is_flagged_with_the_allocated_workers_agency_to_call(
     assert match and _status(model) == [("child-protection-plan", "2025-01-02")]  # care ended: not said
     assert contact.name == "Northtown Children's Services"
     assert searches(loaded)[0].detail["states_disclosed"] == ["child_protection_plan"]
+    assert searches(loaded)[0].detail["contact_given"] == "Northtown Children's Services"
 
 
 def test_a_looked_after_child_with_no_social_worker_here_names_the_council(token, loaded, tmp_path):
@@ -163,6 +164,7 @@ def test_without_a_plan_a_child_with_no_involvement_is_the_hubs(token, loaded):
     _, model, _ = ask(token, parameters(patient(given="Amelia", postcode=POSTCODE)))
     match, contact = answer_of(model)
     assert match and _status(model) == [] and contact.name == "Safeguarding hub"
+    assert searches(loaded)[0].detail["contact_given"] == "Safeguarding hub"
 
 
 def test_no_flag_once_the_plan_has_ended(token, loaded, tmp_path):

@@ -69,7 +69,7 @@ def person_info(query: PersonQuery, caller: Caller, using: str = "default") -> d
     # are the hub's to resolve, and neither child's state is said)
     states = current_states(high[0].person_id, using) if len(high) == 1 else []
     contact = _contact(high, using, states) if high else None
-    _log(caller, why.code, query, result.query, high, using, states)
+    _log(caller, why.code, query, result.query, high, using, states, contact)
     return answer(bool(high), contact, extension(states))
 
 
@@ -156,21 +156,25 @@ def _agencies(names: set[str], using: str) -> dict[str, Agency]:
 
 
 def _log(caller: Caller, code: str, query: PersonQuery, echo: dict[str, Any], high: list[Match],
-         using: str, states: list[State] | None = None) -> None:
+         using: str, states: list[State] | None = None, contact: dict[str, Any] | None = None) -> None:
     common = {"role": ROLE, "agency": caller.agency, "reason": code, "remote_addr": caller.remote_addr,
               "user_agent": caller.user_agent, "using": using}
     systems = [s[:200] for s in query.identifier_systems[:5]]
-    _entries(caller, query, echo, high, common, systems, [s.name for s in states or []])  # one atomic write
+    _entries(caller, query, echo, high, common, systems, [s.name for s in states or []],
+             (contact or {}).get("name"))  # one atomic write
 
 
 def _entries(caller: Caller, query: PersonQuery, echo: dict[str, Any], high: list[Match],
-             common: dict[str, Any], systems: list[str], states: list[str]) -> None:
-    """The query's entry and one per person disclosed, pointing at it: one write to the log."""
+             common: dict[str, Any], systems: list[str], states: list[str],
+             contact: str | None) -> None:
+    """The query's entry and one per person disclosed, pointing at it: one write to the log.
+    The entry names the organisation given as the contact, so whom a client was sent to call
+    can be traced (an agency's name, never a practitioner's)."""
     using = common.pop("using")
     head = {"actor": caller.actor, "action": Action.SEARCH, "reason_text": query.reason_uri or "", "detail": {
         "client_id": caller.client_id, "fields": sorted(k for k, v in echo.items() if v not in (None, "")),
         "identifier_systems": systems, "match": bool(high), "states_disclosed": states,
-        "results": len(high), "query_digest": query_digest(echo)}, **common}
+        "results": len(high), "query_digest": query_digest(echo), "contact_given": contact}, **common}
     people = [{"actor": caller.actor, "action": Action.SEARCH, "person_id": m.person_id,
                "detail": {"search": 0, "rank": rank, "shielded": m.shielded}, **common}
               for rank, m in enumerate(high, 1)]
