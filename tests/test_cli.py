@@ -259,7 +259,8 @@ def test_a_source_json_that_names_nothing_is_said_once(env, tmp_path, jigsaw, te
     (feed / "source.json").write_text(text)
     write_csv(feed / "people.csv", ["source_system", "source_id", "given_name", "family_name",
                                     "birth_date"], [["gp", "G1", "Amy", "Smith", "2020-03-04"]])
-    write_csv(feed / "events.csv", EVENTS_HEADER, [["gp", "E1", "G1", "gp_appointment", "2024-01-02", "", ""]])
+    write_csv(feed / "events.csv", EVENTS_HEADER,
+              [["gp", "E1", "G1", "gp_appointment", "2024-01-02", "", ""]])
     ran = jigsaw("import", str(feed), "--no-link", env=env)
     assert ran.returncode == 0, ran.stderr
     assert ran.stderr.count(said) == 1 and "correct it and import again" in ran.stderr

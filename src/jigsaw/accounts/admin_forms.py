@@ -13,7 +13,7 @@ from django import forms
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
-from jigsaw.records.models import SAFEGUARDING_PHONE, Agency
+from jigsaw.records.models import SAFEGUARDING_PHONE, Agency, tidy_agency_name
 
 from . import agency_admin
 from .roles import Role
@@ -129,7 +129,7 @@ class AgencyForm(forms.Form):
             del self.fields["active"]  # a new agency starts active
 
     def clean_name(self) -> str:
-        name = agency_admin.tidy_name(self.cleaned_data["name"])
+        name = tidy_agency_name(self.cleaned_data["name"])
         problem = agency_admin.name_problem(name, self.using, self.agency_id)
         if problem:
             raise forms.ValidationError(problem)

@@ -38,11 +38,6 @@ class AgencyEdit:
     active: bool = True
 
 
-def tidy_name(name: str) -> str:
-    """Runs of spaces (and leading or trailing ones) are typing, not part of a name."""
-    return tidy_agency_name(name)
-
-
 def name_problem(name: str, using: str, exclude_id: int | None = None) -> str | None:
     """Why the name cannot be used, or None."""
     if not name:
@@ -59,7 +54,7 @@ def name_problem(name: str, using: str, exclude_id: int | None = None) -> str | 
 
 
 def _check(edit: AgencyEdit, using: str, exclude_id: int | None = None) -> AgencyEdit:
-    edit = AgencyEdit(**{**asdict(edit), "name": tidy_name(edit.name)})
+    edit = AgencyEdit(**{**asdict(edit), "name": tidy_agency_name(edit.name)})
     problem = name_problem(edit.name, using, exclude_id)
     if problem:
         raise AccountError(problem, field="name")

@@ -5,10 +5,14 @@ from __future__ import annotations
 import getpass
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from .common import UserError, echo_json, progress_bar, setup_django, status
+
+if TYPE_CHECKING:
+    from jigsaw.records.importer.run import FileResult, ImportReport
 
 
 @click.command()
@@ -101,8 +105,8 @@ def import_command(paths: tuple[Path, ...], as_json: bool, no_link: bool, source
         for f in report.files:
             if f.status == "refused":
                 click.echo(f"refused  {f.file}: {f.reason}", err=True)
-        manifests = {str(Path(f.file).parent / "source.json"): f.source_json_problem
-                     for f in report.files if f.source_json_problem}
+        manifests = {_manifest(f): f.source_json_problem for f in report.files
+                     if f.source_json_problem}
         for manifest, problem in manifests.items():  # once each, however many files it covers
             click.echo(f"note     {manifest} {problem}: it named no system or agency (the rows "
                        "loaded); correct it and import again", err=True)
@@ -128,7 +132,12 @@ def import_command(paths: tuple[Path, ...], as_json: bool, no_link: bool, source
         raise SystemExit(1)
 
 
-def log_agency_contacts(report) -> list[str]:
+def _manifest(result: FileResult) -> str:
+    """The source.json that described the file's source system."""
+    return str(Path(result.file).parent / "source.json")
+
+
+def log_agency_contacts(report: ImportReport) -> list[str]:
     """Write each agency contact an import's source.json gave a new agency to the access log, as an
     administrator's edit of it is (which fields, not their values): it is whom the API tells
     another agency to call. Returns the agencies' names."""
@@ -140,7 +149,7 @@ def log_agency_contacts(report) -> list[str]:
         if f.agency_contact:
             record_cli(getpass.getuser(), Action.ADMIN, detail={
                 "operation": "agency_contact_from_feed", **f.agency_contact,
-                "file": str(Path(f.file).parent / "source.json")})
+                "file": _manifest(f)})
             recorded.append(f.agency_contact["agency"])
     return recorded
 

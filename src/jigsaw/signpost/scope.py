@@ -77,8 +77,9 @@ def agencies_involved(person_ids: Iterable[int], using: str) -> dict[int, set[in
     if named:
         agencies = agencies_by_name(using)
         for person, name in named:
-            if agency_key(name) in agencies:
-                found[person].add(agencies[agency_key(name)])
+            agency_id = agencies.get(agency_key(name))
+            if agency_id is not None:
+                found[person].add(agency_id)
     return dict(found)
 
 

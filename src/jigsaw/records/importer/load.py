@@ -204,6 +204,28 @@ def _contact(meta: dict) -> dict[str, str]:
     return {name: value for name, value in given.items() if value}
 
 
+def _name_system(system: SourceSystem, meta: dict, agency: str, using: str) -> dict | None:
+    """Name the system and its agency as its source.json does; the safeguarding contact given
+    to an agency made here (agency_id, agency, fields), if any.
+
+    "leeds health", or a name it had before a rename, is the agency "Leeds Health". Its contact
+    only describes an agency this file brings into being: a feed never edits one the partnership
+    (or another feed) already has.
+    """
+    contact = None
+    if agency:
+        given = _contact(meta)
+        kind = meta.get("agency_type")
+        system.agency, made = agency_named(agency, using, kind if kind in AGENCY_TYPES else "other",
+                                           **given)
+        if made and given:
+            contact = {"agency_id": system.agency.pk, "agency": system.agency.name,
+                       "fields": list(given)}
+    system.name = str(meta.get("name", ""))[:200]
+    system.save(using=using)
+    return contact
+
+
 def _source_system(code: str, folder: Path, using: str, known: SourceSystem | None
                    ) -> tuple[SourceSystem, dict | None, str]:
     """The file's source system, made if new and named from the folder's source.json; the
@@ -217,25 +239,12 @@ def _source_system(code: str, folder: Path, using: str, known: SourceSystem | No
             meta = json.loads(manifest.read_text(encoding="utf-8-sig"))
         except (ValueError, UnicodeDecodeError, RecursionError):  # deep nesting: not a manifest
             meta = None
-        agency = tidy_agency_name(str(meta.get("agency") or "")) if isinstance(meta, dict) else ""
         if not isinstance(meta, dict):
             problem = "is not a JSON object in UTF-8"
         elif meta.get("source_system") != code:
             problem = f"names source_system {str(meta.get('source_system'))[:100]!r}, not {code!r}"
-        elif len(agency) > AGENCY_NAME_MAX:
+        elif len(agency := tidy_agency_name(str(meta.get("agency") or ""))) > AGENCY_NAME_MAX:
             problem = f"names an agency longer than {AGENCY_NAME_MAX} characters"
         else:
-            if agency:
-                # "leeds health", or a name it had before a rename, is the agency "Leeds Health".
-                # Its contact only describes an agency this file brings into being: a feed never
-                # edits one the partnership (or another feed) already has.
-                given = _contact(meta)
-                kind = meta.get("agency_type")
-                system.agency, made = agency_named(agency, using, kind if kind in AGENCY_TYPES
-                                                   else "other", **given)
-                if made and given:
-                    contact = {"agency_id": system.agency.pk, "agency": system.agency.name,
-                               "fields": list(given)}
-            system.name = str(meta.get("name", ""))[:200]
-            system.save(using=using)
+            contact = _name_system(system, meta, agency, using)
     return system, contact, problem
