@@ -101,12 +101,22 @@ def test_who_viewed_and_user_record_the_auditor_too(tmp_path, logged, jigsaw):
     mine = json.loads(jigsaw("audit", "user", "auditor", "--json", env=env).stdout)
     assert [(r["action"], r["person_id"], r["detail"]) for r in mine] == [
         ("admin", 7, {"query": "who_viewed"}), ("admin", 8, {"query": "who_viewed"})]
+    assert jigsaw("audit", "user", "auditor", env=env).stdout.count("query: who_viewed") == 2
     window = jigsaw("audit", "user", "bob", "--since", "2000-01-01", "--until", "2000-12-31", env=env)
     assert window.returncode == 0 and "No entries for bob" in window.stdout
     assert "--since is after --until" in _one_line_error(
         jigsaw("audit", "user", "bob", "--since", "2001-01-02", "--until", "2001-01-01", env=env))
     assert "--since" in _one_line_error(jigsaw("audit", "user", "bob", "--since", "yesterday", env=env))
     assert jigsaw("audit", "verify", env=env).returncode == 0
+
+
+def test_text_listing_escapes_control_characters(tmp_path, logged, jigsaw):
+    """A reason is typed by a user: a terminal must not act on an escape sequence in it."""
+    _db, env = _copy(logged, tmp_path)
+    write_entries(env, "carol", 1, person=9, text="\x1b]0;renamed\x07")
+    shown = jigsaw("audit", "who-viewed", "9", env=env).stdout
+    assert "\x1b" not in shown and "\x07" not in shown
+    assert "reason: s47 \\x1b]0;renamed\\x07" in shown
 
 
 def test_export(tmp_path, logged, jigsaw):

@@ -120,9 +120,24 @@ def _show(entries, as_json: bool, empty: str) -> None:
         reason = " ".join(x for x in (r["reason_code"], r["reason_text"]) if x) or "-"
         who = ", ".join(x for x in (r["role"], r["agency"]) if x)
         person = f"person {r['person_id']}" if r["person_id"] is not None else "-"
-        click.echo(f"{r['sequence']:>8}  {r['at'][:19]}  {r['actor']}{f' ({who})' if who else ''}  "
-                   f"{r['action']}  {person}  reason: {reason}")
+        actor = f"{r['actor']} ({who})" if who else r["actor"]
+        click.echo(_printable(f"{r['sequence']:>8}  {r['at'][:19]}  {actor}  {r['action']}  {person}  "
+                              f"reason: {reason}"))
+        if r["detail"]:
+            click.echo(_printable(f"{'':>8}  {_detail_text(r['detail'])}"))
     click.echo(f"{len(rows):,} entries")
+
+
+def _detail_text(detail: dict) -> str:
+    """An entry's detail on one line (``key: value; ...``), lists joined with commas."""
+    return "; ".join(f"{key}: {', '.join(map(str, value)) if isinstance(value, list) else value}"
+                     for key, value in detail.items() if value not in (None, "", [], {}))
+
+
+def _printable(line: str) -> str:
+    """``line`` with control characters escaped: reasons and details come from users and feeds,
+    and a terminal would act on an escape sequence."""
+    return line if line.isprintable() else "".join(c if c.isprintable() else repr(c)[1:-1] for c in line)
 
 
 _AS = click.option("--as", "as_user", metavar="USER", envvar="JIGSAW_USER",
