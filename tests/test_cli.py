@@ -222,7 +222,8 @@ def test_demo_prepares_and_serves_the_home_page(env):
     assert counts["accepted"] > 0 and counts["quarantined"] == 0 and len(counts["files"]) == 7
 
 
-def test_an_agency_contact_from_source_json_is_said_and_in_the_access_log(env, tmp_path, jigsaw):
+def test_an_agency_contact_from_source_json_is_said_and_in_the_access_log(env, tmp_path, jigsaw,
+                                                                          monkeypatch):
     import sqlite3
 
     feed = tmp_path / "gp"
@@ -232,7 +233,8 @@ def test_an_agency_contact_from_source_json_is_said_and_in_the_access_log(env, t
          "safeguarding_phone": "01632 960001", "safeguarding_email": "duty@riverside.example"}))
     write_csv(feed / "people.csv", ["source_system", "source_id", "given_name", "family_name",
                                     "birth_date"], [["gp", "G1", "Amy", "Smith", "2020-03-04"]])
-    first = jigsaw("import", str(feed), "--no-link", env=env)
+    monkeypatch.chdir(tmp_path)
+    first = jigsaw("import", "gp", "--no-link", env=env)  # a relative path, as typed
     assert first.returncode == 0, first.stderr
     assert "Recorded Riverside Surgery's safeguarding contact from its source.json" in first.stdout
     again = jigsaw("import", str(feed), "--no-link", env=env)
@@ -245,6 +247,7 @@ def test_an_agency_contact_from_source_json_is_said_and_in_the_access_log(env, t
     detail = json.loads(rows[0][1])
     assert detail["agency"] == "Riverside Surgery"
     assert detail["fields"] == ["safeguarding_phone", "safeguarding_email"]
+    assert detail["file"] == str((feed / "source.json").resolve())  # found again from anywhere
     assert "01632" not in rows[0][1]  # which fields, not their values, as for an administrator's edit
     assert jigsaw("audit", "verify", env=env).returncode == 0
 

@@ -133,8 +133,9 @@ def import_command(paths: tuple[Path, ...], as_json: bool, no_link: bool, source
 
 
 def _manifest(result: FileResult) -> str:
-    """The source.json that described the file's source system."""
-    return str(Path(result.file).parent / "source.json")
+    """The source.json that described the file's source system, as an absolute path: an auditor
+    reads the log long after, from another folder."""
+    return str(Path(result.file).resolve().parent / "source.json")
 
 
 def log_agency_contacts(report: ImportReport) -> list[str]:
