@@ -88,6 +88,11 @@ def test_the_command_creates_lists_and_revokes(tmp_path, jigsaw):
     unknown = jigsaw("api-client", "create", "Other", "--agency", "Nowhere", env=env)
     assert unknown.returncode == 1 and unknown.stderr.count("\n") == 1 and "Traceback" not in unknown.stderr
     assert jigsaw("api-client", "create", env=env).returncode == 2
+    plain = jigsaw("api-client", "create", "Riverside UTC", "--agency", "Riverside Surgery", env=env)
+    assert "token_url:" in plain.stdout and "set JIGSAW_API_BASE_URL" in plain.stdout
+    placed = jigsaw("api-client", "create", "Riverside MIU", "--agency", "Riverside Surgery",
+                    env={**env, "JIGSAW_API_BASE_URL": "https://jigsaw.example"})
+    assert placed.returncode == 0 and "JIGSAW_API_BASE_URL" not in placed.stdout
     gone = jigsaw("api-client", "revoke", "Riverside ED", env=env)
     assert gone.returncode == 0 and "Revoked" in gone.stdout
     audit = jigsaw("audit", "verify", env=env)
