@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 
 import pytest
 
@@ -50,6 +51,8 @@ def test_html_is_a_captioned_table_with_judgements_styled_apart(family):
     assert "March 2024 (uncertain)" in html and "(suggested)" in html
     assert "<script>x</script>" not in html and "&lt;script&gt;" in html
     assert "Partner of mother" in html and "Amy Smith" in html
+    assert "born 4 March 2020" in html and "2020-03-04" not in html  # dates in words, not ISO
+    assert re.search(r"Produced \d{1,2} [A-Z][a-z]+ \d{4} \d\d:\d\d from", html)
 
 
 def test_after_death_note_in_every_format(family):

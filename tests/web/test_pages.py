@@ -34,6 +34,7 @@ def test_search_finds_a_misspelt_child_with_a_swapped_birth_date(loaded, make_us
     assert reverse("chronology:child", args=[olivia]) in page
     assert "Priya Shah" in page and "Riverside Surgery 0161 555 0199" in page and "M14" in page
     assert "govuk-tag" in page and ("High" in page or "Possible" in page) and "Date of birth" in page
+    assert "8 March 2017" in page and "2017-03-08" not in page  # in words, as every other page
     assert "Earache" not in page and "M14 5RT" not in page  # a signpost, never the case
     entries = AccessEntry.objects.using(loaded).filter(action="search", actor="sw")
     assert entries.count() >= 2 and {e.reason_code for e in entries} == {"s47"}
