@@ -10,6 +10,7 @@ from django.test.utils import CaptureQueriesContext
 
 from jigsaw.chronology.build import SUGGESTED, Filters, PersonNotFound
 from jigsaw.chronology.household import child_chronology
+from tests.chronology.conftest import person_of
 
 pytestmark = pytest.mark.django_db(databases=["default", "postgres"])
 
@@ -109,3 +110,23 @@ def test_a_fixed_number_of_queries_whatever_the_events(family):
     with CaptureQueriesContext(connections[family["using"]]) as queries:
         child_chronology(family["amy"], using=family["using"])
     assert len(queries) <= 5  # person, names, sources, events, significance ratings
+
+
+def test_one_sources_events_of_a_day_follow_the_statutory_process(db_alias, tmp_path):
+    """A CIN census dates the initial conference and the plan it made on one day, with no order;
+    the chronology reads conference then plan (and referral, s47, conference), not by event id."""
+    from jigsaw.records.importer import import_paths
+    from jigsaw.signpost.batch import link_all
+    from tests.conftest import PEOPLE_HEADER, write_csv
+    from tests.feeds.returns_corpus import write_returns
+
+    folder = tmp_path / "csc"
+    write_csv(folder / "people.csv", PEOPLE_HEADER,
+              [["csc", "OWN-1", "Ava", "Hughes", "2015-04-17", "", "", "F"]])
+    report = import_paths([folder, *write_returns(tmp_path / "returns")], using=db_alias, source="csc")
+    assert not report.refused
+    link_all(using=db_alias)
+    ava = person_of(db_alias, "csc", "OWN-1")
+    same_day = [e.event_type for e in child_chronology(ava, using=db_alias).entries
+                if e.date == date(2024, 5, 20)]
+    assert same_day == ["cp_conference", "cp_plan_start"]  # the event ids sort "cpp:" before "icpc:"

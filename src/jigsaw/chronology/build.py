@@ -13,7 +13,10 @@ Decisions, documented in ``docs/chronology.md``:
 
 * **Order**: calendar date (UK civil date for timed events), then precision (a year-only entry
   before a month-only one before a whole day before a timed event on the same date: the wider
-  period starts first), then time, source system code and event id -- stable across runs.
+  period starts first), then time, source system code, the event type's place in the vocabulary
+  (one source's untimed events of a day follow the statutory process, as a return lists them
+  without an order: referral, assessment, s47 enquiry, conference, plan) and event id -- stable
+  across runs.
 * **Uncertain dates**: a month or year precision date is shown as "March 2024 (uncertain)",
   Chronolator's leading "?" in words. A period filter keeps an entry whose period overlaps it.
 * **Significance**: as the source recorded it; else *suggested* from :data:`SUGGESTED`, and
@@ -51,6 +54,9 @@ LEVELS: tuple[str, ...] = ("high", "medium", "low")
 KINDS: tuple[str, ...] = ("fact", "judgement")
 CHILD = "Child"
 _PRECISION_RANK = {"year": 0, "month": 1, "day": 2, "datetime": 3}
+#: Event types in vocabulary order: social care's follow the process of Working Together 2023
+#: (contact, referral, assessment, strategy discussion, s47 enquiry, conference, plan, closure).
+_STEP = {name: i for i, name in enumerate(EVENT_TYPES)}
 _MONTHS = ("", "January", "February", "March", "April", "May", "June", "July", "August",
            "September", "October", "November", "December")
 
@@ -268,8 +274,8 @@ def date_text(day: date, precision: str, time: str = "") -> str:
 
 def _order(entry: Entry) -> tuple:
     key = entry.event_key.partition(":")[2]
-    return (entry.date, _PRECISION_RANK.get(entry.precision, 9), entry.time, entry.source_system, key,
-            entry.person_id)
+    return (entry.date, _PRECISION_RANK.get(entry.precision, 9), entry.time, entry.source_system,
+            _STEP.get(entry.event_type, len(_STEP)), key, entry.person_id)
 
 
 def _period(entry: Entry) -> tuple:
