@@ -36,7 +36,10 @@ PLANS: tuple[tuple[str, str, str], ...] = (
 #: date and whether one was not required: DfE CIN census guide): the enquiry has concluded once
 #: a child protection conference is held, since an initial conference is convened when the
 #: enquiry's concerns are substantiated (Working Together to Safeguard Children 2023, section 47
-#: enquiries and initial child protection conferences), and once the case is closed.
+#: enquiries and initial child protection conferences), and once the case is closed. A closure
+#: does not end an open plan: the census gives a closed episode's plans their own end dates (its
+#: closure is on or after each of them, DfE validation rule 8565), so a plan with none is a record
+#: to check, and is shown as current rather than hidden.
 ALSO_ENDED_BY: dict[str, tuple[str, ...]] = {"section47_start": ("cp_conference", "case_closed")}
 SEX = {"M": "Male", "F": "Female", "U": "Not known"}
 #: Involvement roles read as the lead professional, first match wins (case-insensitive "contains").

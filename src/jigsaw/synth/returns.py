@@ -121,8 +121,10 @@ def _cin_child(rng: random.Random, child: _Child, out: list[str]) -> int:
     rows = 2
     start = referral + timedelta(days=rng.randint(0, 3))
     plan = start + timedelta(days=rng.randint(36, 39))
-    # a closed episode ends after its plans start, and its plans end with it: the census gives a
-    # closed case's CIN and CP plans their end dates (an open plan would still show as current)
+    # a closed episode ends after its plans start, and its plans end with it: the closure date
+    # must be on or after every plan's end date (DfE CIN census validation rule 8565, "activity
+    # shown after a case has been closed"), and a plan given no end date would still show as
+    # current; the CP plan starts on the day of the initial conference (rule 2885)
     closed = plan + timedelta(days=rng.randint(7, 30)) if rng.random() < 0.5 else None
     if closed and closed > REFERENCE_DATE:  # after the census year: still open at its end
         closed = None
