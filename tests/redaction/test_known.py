@@ -52,3 +52,19 @@ def test_not_utf8_is_refused(tmp_path):
     path.write_bytes(b"category,text,role\nperson,Zo\xeb Smith,child\n")
     with pytest.raises(RedactionError, match="not UTF-8"):
         read_known_csv(path)
+
+
+def test_a_name_neutralised_for_spreadsheets_is_read_back_as_it_was(tmp_path):
+    """`jigsaw reviews known` quotes a formula-like name for the reviewer's spreadsheet; the quote
+    is taken off again, so the redaction still finds the name in the text."""
+    from jigsaw.reviews.known import read_known, to_csv
+
+    rows = [{"category": "person", "text": "=Sam Hyde", "role": "professional", "label": "+Worker"},
+            {"category": "organisation", "text": "'Tis Nursery", "role": "", "label": ""}]
+    written = to_csv(rows)
+    assert "\nperson,'=Sam Hyde,professional,'+Worker\n" in written  # safe to open in a spreadsheet
+    path = tmp_path / "KNOWN.csv"
+    path.write_text(written, encoding="utf-8")
+    assert read_known_csv(path) == [KnownEntity("person", "=Sam Hyde", "professional", "+Worker"),
+                                    KnownEntity("organisation", "'Tis Nursery", "", "")]
+    assert read_known(path) == rows

@@ -46,6 +46,7 @@ _WHERE = {
     "parts_count": "returns",
     "postcode_parts": "postcode",
     "read_fields_up_to": "readers",
+    "restore_formula": "text",
     "return_parts": "returns",
 }
 
@@ -85,6 +86,7 @@ __all__ = [
     "parts_count",
     "postcode_parts",
     "read_fields_up_to",
+    "restore_formula",
     "return_parts",
 ]
 
@@ -99,7 +101,7 @@ if TYPE_CHECKING:
     from .readers import FeedFile, FeedFileError, discover, open_feed, read_fields_up_to
     from .returns import ReturnPart, csww, is_return, parts_count, return_parts
     from .rows import PARSERS, STORED_COLUMNS, RowRejected
-    from .text import neutralise_formula
+    from .text import neutralise_formula, restore_formula
     from .vocabulary import (
         EVENT_TYPES,
         INJURY_TYPES,

@@ -3,7 +3,8 @@
 The columns are fixed by DESIGN.md: ``category`` (person, organisation, address, place),
 ``text``, ``role`` (for people: child, mother, father, sibling, carer, relative, professional,
 other) and an optional ``label``, the pseudonym to use. A case review's records supply the same
-list through :class:`KnownEntity` without a file.
+list through :class:`KnownEntity` without a file. A text or label Jigsaw neutralised for
+spreadsheets (``'=...``) is read back as it was.
 """
 
 from __future__ import annotations
@@ -13,6 +14,8 @@ import io
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
+
+from jigsaw.feeds import restore_formula
 
 CATEGORIES = ("person", "organisation", "address", "place")
 ROLES = ("child", "mother", "father", "sibling", "carer", "relative", "professional", "other")
@@ -86,8 +89,8 @@ def parse_known_csv(text: str, name: str = "KNOWN.csv") -> list[KnownEntity]:
         for row in reader:
             if not any((v or "").strip() for k, v in row.items() if k is not None):
                 continue
-            entity = KnownEntity(row["category"] or "", row["text"] or "", row["role"] or "",
-                                 row.get("label") or "")
+            entity = KnownEntity(row["category"] or "", restore_formula((row["text"] or "").strip()),
+                                 row["role"] or "", restore_formula((row.get("label") or "").strip()))
             entities.append(entity.validated(f"{name} line {reader.line_num}"))
     except csv.Error as exc:
         raise RedactionError(f"{name} line {reader.line_num}: {exc}") from None

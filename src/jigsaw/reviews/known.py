@@ -15,6 +15,7 @@ import csv
 import io
 from pathlib import Path
 
+from jigsaw.feeds import neutralise_formula, restore_formula
 from jigsaw.signpost.names import people_names
 
 from .models import CaseReview, EvidenceSnapshot
@@ -57,7 +58,7 @@ def read_known(path: Path) -> list[dict[str, str]]:
         )
     rows = []
     for line, row in enumerate(reader, 2):
-        row = {k.strip(): (v or "").strip() for k, v in row.items() if k}
+        row = {k.strip(): restore_formula((v or "").strip()) for k, v in row.items() if k}
         if row["category"] not in CATEGORIES:
             raise ReviewError(f"{path.name} line {line}: category must be one of {', '.join(CATEGORIES)}")
         if not row["text"]:
@@ -121,8 +122,10 @@ def known_rows(review: CaseReview, using: str = "default") -> list[dict[str, str
 
 
 def to_csv(rows: list[dict[str, str]]) -> str:
+    """The rows as KNOWN.csv; a reviewer opens it in a spreadsheet, so formula-like names (from
+    the feeds) are neutralised, and :func:`read_known` takes the added quote off again."""
     out = io.StringIO()
     writer = csv.DictWriter(out, fieldnames=COLUMNS, lineterminator="\n")
     writer.writeheader()
-    writer.writerows(rows)
+    writer.writerows({c: neutralise_formula(row.get(c, "")) for c in COLUMNS} for row in rows)
     return out.getvalue()
