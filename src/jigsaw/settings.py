@@ -335,6 +335,8 @@ JIGSAW_REVIEW_SUPPRESS_BELOW = int(os.environ.get("JIGSAW_REVIEW_SUPPRESS_BELOW"
 # --- Machine clients: OAuth2 client credentials and the FHIR R4 API (docs/api.md) ---------------
 # Where other agencies' systems reach this server (printed with a new client's token URL).
 JIGSAW_API_BASE_URL = os.environ.get("JIGSAW_API_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
+# False while that is only the default, which no other agency's system can reach.
+JIGSAW_API_BASE_URL_SET = bool(os.environ.get("JIGSAW_API_BASE_URL"))
 # Paths whose views authenticate each request by bearer token, not by a signed-in session: the
 # sign-in gate lets them through, and they are CSRF-exempt (no cookie is ever trusted there).
 JIGSAW_TOKEN_AUTH_PREFIXES = ("/fhir/", "/oauth/")

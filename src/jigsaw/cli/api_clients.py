@@ -6,8 +6,6 @@ revoking a client are written to the access log as administration.
 
 from __future__ import annotations
 
-import os
-
 import click
 
 from .common import UserError, acting_user, echo_json, setup_django
@@ -60,7 +58,9 @@ def create(name: str, agency: str, scopes: tuple[str, ...], as_json: bool, as_us
     click.echo(f"  client_id:     {made.client_id}")
     click.echo(f"  client_secret: {made.client_secret}")
     click.echo(f"  token_url:     {made.token_url}")
-    if not os.environ.get("JIGSAW_API_BASE_URL"):
+    from django.conf import settings
+
+    if not settings.JIGSAW_API_BASE_URL_SET:
         click.echo("That address is `jigsaw serve`'s default on this machine: set JIGSAW_API_BASE_URL to "
                    "the address other agencies reach, then give them the token URL under it.")
 
