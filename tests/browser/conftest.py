@@ -16,6 +16,7 @@ from __future__ import annotations
 import os
 import re
 import socket
+import sqlite3
 import subprocess
 import sys
 import time
@@ -89,7 +90,9 @@ def server(tmp_path_factory, chromium, jigsaw) -> Server:
     env = {"JIGSAW_DATA_DIR": str(data_dir),
            "JIGSAW_DATABASE_URL": f"sqlite:///{data_dir / 'jigsaw.sqlite3'}",
            "JIGSAW_DEBUG": "false"}
-    prepared = run_jigsaw("demo", "--children", "200", "--no-serve", env=env, timeout=600)
+    # 1,000 children, so that a few are on a child protection plan (a demo of 200 had none, and no
+    # page then showed a plan's status)
+    prepared = run_jigsaw("demo", "--children", "1000", "--no-serve", env=env, timeout=600)
     assert prepared.returncode == 0, f"jigsaw demo failed:\n{prepared.stdout}\n{prepared.stderr}"
 
     port = _free_port()
@@ -328,3 +331,9 @@ def sign_in(server, checkpoint):
         sign_in_to(server, page, username, checkpoint=checkpoint, password=password)
 
     return sign_in
+
+
+def query_demo_db(server: Server, sql: str, *params: object) -> list[tuple]:
+    """Read the server's demo database directly (read-only), to pick a child or an alert to use."""
+    with sqlite3.connect(f"file:{server.data_dir / 'jigsaw.sqlite3'}?mode=ro", uri=True) as db:
+        return db.execute(sql, params).fetchall()

@@ -6,10 +6,11 @@ Every page visited is screenshotted and checked with axe-core (``checkpoint``); 
 from __future__ import annotations
 
 import re
-import sqlite3
 
 import pytest
 from django.urls import reverse
+
+from tests.browser.conftest import query_demo_db
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -24,12 +25,6 @@ def misspelt(name: str) -> str:
         if name[i] != name[i + 1]:
             return name[:i] + name[i + 1] + name[i] + name[i + 2:]
     return name
-
-
-def query_demo_db(server, sql: str, *params: object) -> list[tuple]:
-    """Read the server's demo database directly (read-only), to pick a child or an alert to use."""
-    with sqlite3.connect(f"file:{server.data_dir / 'jigsaw.sqlite3'}?mode=ro", uri=True) as db:
-        return db.execute(sql, params).fetchall()
 
 
 def heading(page):
