@@ -110,6 +110,11 @@ BAD_BODIES = {
     "no birth date": (json.dumps(parameters(patient(born=None))), "required"),
     "a partial birth date": (json.dumps(parameters(patient(born="2017-03"))), "invalid"),
     "a bad NHS number": (json.dumps(parameters(patient(nhs="9434765910"))), "invalid"),
+    # neither PostgreSQL nor the access log can store a NUL (a probe's 500, in the identifier's
+    # system, which only the log keeps; and in a name, which the search reads)
+    "a NUL in an identifier system": (json.dumps(parameters({**patient(), "identifier": [
+        {"system": "urn:x\u0000y", "value": "1"}]})), "invalid"),
+    "a NUL in a name": (json.dumps(parameters(patient(given="Oli\u0000via"))), "invalid"),
 }
 
 

@@ -256,4 +256,8 @@ def test_bad_entries_are_refused(db_alias):
         clean_detail({"score": 0.5})
     with pytest.raises(AuditError, match="larger than"):
         clean_detail({"ids": list(range(1000))})
+    with pytest.raises(AuditError, match=r"detail\.system holds text longer than 200"):
+        clean_detail({"system": "x" * 201})
+    with pytest.raises(AuditError, match=r"detail\.system holds a NUL character"):
+        clean_detail({"system": "urn:x\x00y"})
     assert not AccessEntry.objects.using(db_alias).exists()

@@ -99,6 +99,8 @@ def parse_query(body: bytes) -> PersonQuery:
         raise BadRequest("the body is not JSON: send a FHIR Parameters resource", "structure") from None
     if not isinstance(data, dict) or data.get("resourceType") != "Parameters":
         raise BadRequest("the body must be a FHIR Parameters resource (resourceType Parameters)", "structure")
+    if _holds_nul(data):
+        raise BadRequest("the body holds a NUL character (\\u0000): remove it and send the query again")
     try:
         parameters = Parameters.model_validate(data)
     except ValidationError as exc:
@@ -130,6 +132,19 @@ def parse_query(body: bytes) -> PersonQuery:
         raise BadRequest("the reason parameter must be a valueUri (the legal basis)", "required",
                          "Parameters.parameter.reason")
     return _person(patient, reason.valueUri if reason is not None else None)
+
+
+def _holds_nul(value: Any) -> bool:
+    """True if any text in the parsed JSON, key or value, holds a NUL. FHIR R4's string "SHOULD
+    not" hold a control character but tab, CR and LF (Datatypes, string); a NUL is refused as
+    well because neither PostgreSQL nor the access log can store it."""
+    if isinstance(value, str):
+        return "\x00" in value
+    if isinstance(value, dict):
+        return any(_holds_nul(k) or _holds_nul(v) for k, v in value.items())
+    if isinstance(value, list):
+        return any(_holds_nul(v) for v in value)
+    return False
 
 
 def _person(patient: Patient, reason_uri: str | None) -> PersonQuery:

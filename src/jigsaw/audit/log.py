@@ -240,8 +240,10 @@ def _detail_value(value: Any, where: str) -> Any:
             raise AuditError(f"audit {where} holds an integer too large to hash portably")
         return value
     if isinstance(value, str):
-        if len(value) > MAX_DETAIL_TEXT or "\x00" in value:
+        if len(value) > MAX_DETAIL_TEXT:
             raise AuditError(f"audit {where} holds text longer than {MAX_DETAIL_TEXT} characters")
+        if "\x00" in value:
+            raise AuditError(f"audit {where} holds a NUL character, which PostgreSQL cannot store")
         return value
     if isinstance(value, list | tuple):
         return [_detail_value(v, where) for v in value]
