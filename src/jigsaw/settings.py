@@ -131,6 +131,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
+    # a NUL in a query or a form is a 400 before any view: PostgreSQL cannot store it
+    "jigsaw.accounts.nul_guard.RefuseNulCharacters",
     # every URL but sign-in, static files and the health check needs password + one-time code
     "jigsaw.accounts.middleware.RequireVerifiedSignIn",
     "django.contrib.messages.middleware.MessageMiddleware",

@@ -107,3 +107,35 @@ def test_script_bearing_input_is_shown_as_text(loaded, make_user):
     assert script not in page and "&lt;script&gt;alert(1)&lt;/script&gt;" in page
     child = client.get(reverse("chronology:child", args=[olivia]), {"reason": script, "agency": script})
     assert child.status_code == 400 and script not in child.content.decode()
+
+
+def test_a_nul_in_a_typed_reason_is_refused_not_a_server_error(loaded, make_user):
+    """The escalation reason goes to the alert and the access log; neither can store a NUL."""
+    alert = make_alert(loaded, person_of("csc", "C1", loaded))
+    client = verified_client(make_user(Role.HUB_OFFICER, username="hub"))
+    response = client.post(reverse("alerts:alert", args=[alert.pk]),
+                           {"step": "escalate", "reason": "needs a manager\x00 now"})
+    assert response.status_code == 400
+    alert.refresh_from_db(using=loaded)
+    assert alert.status == Alert.OPEN
+    assert not AccessEntry.objects.using(loaded).filter(action="alert_action").exists()
+
+
+@pytest.mark.parametrize(("path", "kind"), [
+    ("/audit/?actor=hub%00", "page"), ("/fhir/r4/metadata?x=%00", "fhir")])
+def test_a_nul_in_an_address_is_refused(loaded, make_user, path, kind):
+    client = verified_client(make_user(Role.AUDITOR))
+    response = client.get(path)
+    assert response.status_code == 400
+    if kind == "fhir":
+        assert response.json()["resourceType"] == "OperationOutcome"
+    else:
+        assert "NUL character" in page_of(response)
+
+
+def test_a_nul_at_the_token_endpoint_is_an_oauth_error(loaded):
+    from django.test import Client
+
+    response = Client().post("/oauth/token/", {"grant_type": "client_credentials",
+                                               "client_id": "x\x00", "client_secret": "y"})
+    assert response.status_code == 400 and response.json()["error"] == "invalid_request"
