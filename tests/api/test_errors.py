@@ -194,3 +194,25 @@ def test_the_api_paths_never_ask_for_sign_in_and_a_post_without_a_token_is_401(l
     assert client.post("/fhir/r4/Patient/$person-info-query").status_code == 415  # multipart: never parsed
     assert client.post("/oauth/token/").status_code in (400, 401)
     assert client.get("/fhir/r4/metadata").status_code == 200
+
+
+def _chunked(token: str, body: bytes, terminated: bool = True):
+    """POST ``body`` as gunicorn hands a chunked request to Django: no Content-Length, the input
+    de-chunked and marked terminated."""
+    import io
+
+    return Client().generic("POST", QUERY, b"", HTTP_AUTHORIZATION=f"Bearer {token}",
+                            HTTP_TRANSFER_ENCODING="chunked", CONTENT_TYPE="application/fhir+json",
+                            CONTENT_LENGTH="",
+                            **{"wsgi.input": io.BytesIO(body), "wsgi.input_terminated": terminated})
+
+
+def test_a_chunked_body_is_read(token, loaded, settings):
+    body = json.dumps(parameters(patient())).encode()
+    response = _chunked(token, body)
+    assert response.status_code == 200 and response.json()["resourceType"] == "Parameters"
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = len(body) - 1
+    too_big = _chunked(token, body)
+    assert too_big.status_code == 413 and too_big.json()["issue"][0]["code"] == "too-long"
+    unmarked = _chunked(token, body, terminated=False)
+    assert unmarked.status_code == 411 and "Content-Length" in unmarked.json()["issue"][0]["diagnostics"]

@@ -10,6 +10,7 @@ import logging
 from collections.abc import Callable
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import RequestDataTooBig
 from django.db import router
 from django.http import HttpRequest, HttpResponse, JsonResponse
@@ -86,6 +87,8 @@ def person_info_query(request: HttpRequest) -> HttpResponse:
         return _error(429, str(exc), "throttled", Retry_After=str(exc.retry_after))
     except RequestDataTooBig:
         return _error(413, "the body is too large for a query", "too-long")
+    except LengthRequired:
+        return _error(411, "send the body with a Content-Length header", "structure")
     except BadRequest as exc:
         return fhir(outcome(str(exc), exc.code, expression=exc.expression), 400)
     except (ReasonRefused, SearchRefused) as exc:
@@ -94,6 +97,30 @@ def person_info_query(request: HttpRequest) -> HttpResponse:
     except Exception:  # an answer is owed even for a fault: FHIR's, not an HTML error page
         logger.exception("person-info-query failed")
         return _error(500, "the server could not answer this query; it has been logged", "exception")
+
+
+class LengthRequired(Exception):
+    """A chunked body from a server that cannot say where it ends: 411."""
+
+
+def _body(request: HttpRequest) -> bytes:
+    """The request's body, a chunked one too (``Transfer-Encoding: chunked``, no Content-Length).
+
+    Django reads only Content-Length bytes, so a chunked body arrived empty and was refused as
+    "not JSON". gunicorn de-chunks the input and marks it ``wsgi.input_terminated``, the WSGI
+    servers' convention that reading to its end is safe; it is read up to the upload limit. A
+    server that does not mark it cannot be read safely: the client is asked for a length.
+    """
+    chunked = "chunked" in request.META.get("HTTP_TRANSFER_ENCODING", "").lower()
+    if request.META.get("CONTENT_LENGTH") or not chunked:
+        return request.body
+    if not request.META.get("wsgi.input_terminated"):
+        raise LengthRequired
+    limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+    data = request.META["wsgi.input"].read(limit + 1)
+    if len(data) > limit:
+        raise RequestDataTooBig
+    return data
 
 
 def _answer(request: HttpRequest, using: str) -> HttpResponse:
@@ -106,7 +133,7 @@ def _answer(request: HttpRequest, using: str) -> HttpResponse:
     auth.throttle(granted.client_id)
     if not kind:
         return _error(415, "send the Parameters as application/fhir+json", "not-supported")
-    query = parse_query(request.body)
+    query = parse_query(_body(request))
     caller = Caller(granted.name, granted.client_id, granted.agency,
                     request.META.get("REMOTE_ADDR", ""), request.META.get("HTTP_USER_AGENT", ""))
     return fhir(person_info(query, caller, using))
