@@ -13,7 +13,7 @@ from jigsaw.audit.models import AccessEntry
 from jigsaw.records.models import Agency
 from tests.conftest import BOTH
 
-from .support import QUERY, ask, get_token, issue_of, parameters, patient
+from .support import QUERY, ask, fhir_of, get_token, issue_of, parameters, patient
 
 pytestmark = pytest.mark.django_db(databases=BOTH)
 
@@ -216,3 +216,12 @@ def test_a_chunked_body_is_read(token, loaded, settings):
     assert too_big.status_code == 413 and too_big.json()["issue"][0]["code"] == "too-long"
     unmarked = _chunked(token, body, terminated=False)
     assert unmarked.status_code == 411 and "Content-Length" in unmarked.json()["issue"][0]["diagnostics"]
+
+
+@pytest.mark.parametrize(("method", "path"), [
+    ("post", "/fhir/r4/Patient/$match"), ("get", "/fhir/r4/Patient/1"), ("delete", "/fhir/r4/metadata/"),
+    ("get", "/fhir/")])
+def test_an_unknown_fhir_address_is_a_404_operation_outcome(method, path, loaded):
+    response = getattr(Client(), method)(path)
+    assert response.status_code == 404 and response["Content-Type"] == "application/fhir+json"
+    assert issue_of(fhir_of(response))[0] == "not-found"

@@ -71,6 +71,14 @@ def openapi(request: HttpRequest) -> HttpResponse:
 
 @never_cache
 @csrf_exempt
+def not_found(request: HttpRequest) -> HttpResponse:
+    """Any other address under /fhir/: a FHIR client reads an OperationOutcome, not an HTML page."""
+    return _error(404, "no such FHIR endpoint: this server offers metadata and "
+                  "Patient/$person-info-query (see metadata)", "not-found")
+
+
+@never_cache
+@csrf_exempt
 @_methods("POST")
 def person_info_query(request: HttpRequest) -> HttpResponse:
     """``POST Patient/$person-info-query``: authorise, throttle, parse, answer, log."""
