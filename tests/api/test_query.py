@@ -107,6 +107,34 @@ def test_a_shielded_child_known_exactly_gives_the_hub_never_the_agencies(token, 
     assert person.detail["shielded"] is True
 
 
+def test_a_shield_contact_with_a_number_gives_it_as_the_telecom(token, shielded, loaded):
+    """`jigsaw shield --contact` asks for "the MASH and its number": the number is the telecom."""
+    shielding.shield(shielded, "Northtown MASH, tel 01632 960999 or mash@northtown.example", "refuge",
+                     by="hub", using=loaded)
+    _, model, _ = ask(token, parameters(patient(postcode="M1 1AA")))
+    contact = answer_of(model)[1]
+    assert contact.name == "Northtown MASH"
+    assert [(t.system, t.value) for t in contact.telecom] == [
+        ("phone", "01632 960999"), ("email", "mash@northtown.example")]  # not the hub's settings
+
+
+@pytest.mark.parametrize(("text", "name", "telecom"), [
+    ("Northtown MASH 01632 960999", "Northtown MASH", [("phone", "01632 960999")]),
+    ("MASH (01632) 960 999; email: mash@x.example", "MASH",
+     [("phone", "(01632) 960 999"), ("email", "mash@x.example")]),
+    ("Call the hub on +44 1632 960999", "Call the hub", [("phone", "+44 1632 960999")]),
+    ("Team 7 hub", "Team 7 hub", [("phone", "0161 555 9999")]),  # no number: the hub's
+    ("01632 960999", "Safeguarding hub", [("phone", "01632 960999")]),  # no name: the hub's
+])
+def test_shield_contact_text_is_split_into_name_and_telecom(text, name, telecom, settings):
+    from jigsaw.api.query import shield_organization
+
+    settings.JIGSAW_HUB_NAME, settings.JIGSAW_HUB_PHONE = "Safeguarding hub", "0161 555 9999"
+    org = shield_organization(text)
+    assert org["name"] == name
+    assert [(t["system"], t["value"]) for t in org.get("telecom", [])] == telecom
+
+
 def test_a_shielded_child_is_not_found_from_a_near_miss(token, shielded, loaded):
     _, model, _ = ask(token, parameters(patient(given="Olivai")))
     assert answer_of(model) == (False, None)

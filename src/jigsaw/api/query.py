@@ -22,6 +22,7 @@ answer), with one entry per person the answer disclosed, as a practitioner's sea
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -77,6 +78,29 @@ def hub() -> dict[str, Any]:
     return organization(settings.JIGSAW_HUB_NAME, settings.JIGSAW_HUB_PHONE, settings.JIGSAW_HUB_EMAIL)
 
 
+_EMAIL = re.compile(r"[^\s@<>(),;:]+@[^\s@<>(),;:]+\.[^\s@<>(),;:]+")
+_PHONE = re.compile(r"\+?\(?\d[\d ()-]{4,28}\d")
+#: words that only introduce a number or an address ("Northvale MASH, tel 01632 960999")
+_LEAD_INS = re.compile(
+    r"(?:[\s,;:.\-\u2013\u2014]|\b(?:on|or|and|tel|telephone|phone|call|email|e-mail)\b)+$", re.IGNORECASE)
+
+
+def shield_organization(contact: str) -> dict[str, Any]:
+    """Whom to call about a shielded child, from the text its shield gave (``jigsaw shield
+    --contact``, "the MASH and its number"): the number and the address found in the text become
+    the Organization's telecom and the rest its name; the hub's settings fill what it lacks."""
+    text = " ".join(contact.split())
+    email = next(iter(_EMAIL.findall(text)), "")
+    text = _EMAIL.sub(" ", text)
+    phone = next((p.strip() for p in _PHONE.findall(text) if sum(c.isdigit() for c in p) >= 6), "")
+    if phone:
+        text = text.replace(phone, " ")
+    name = _LEAD_INS.sub("", " ".join(text.split())).strip()
+    if not phone and not email:
+        phone, email = settings.JIGSAW_HUB_PHONE, settings.JIGSAW_HUB_EMAIL
+    return organization(name or settings.JIGSAW_HUB_NAME, phone, email)
+
+
 def _contact(high: list[Match], using: str, states: Sequence[State] = ()) -> dict[str, Any]:
     if len(high) > 1:
         return hub()
@@ -84,8 +108,7 @@ def _contact(high: list[Match], using: str, states: Sequence[State] = ()) -> dic
     if match.shielded:
         named = (Person.objects.using(using).filter(pk=match.person_id)
                  .values_list("shield_contact", flat=True))
-        hub_name = next(iter(named), "") or settings.JIGSAW_HUB_NAME
-        return organization(hub_name, settings.JIGSAW_HUB_PHONE, settings.JIGSAW_HUB_EMAIL)
+        return shield_organization(next(iter(named), ""))
     if not match.signposts and not states:
         return hub()
     return _agency_contact(match.signposts, using, states)
