@@ -94,6 +94,7 @@ def server(tmp_path_factory, chromium, jigsaw) -> Server:
     # page then showed a plan's status)
     prepared = run_jigsaw("demo", "--children", "1000", "--no-serve", env=env, timeout=600)
     assert prepared.returncode == 0, f"jigsaw demo failed:\n{prepared.stdout}\n{prepared.stderr}"
+    assert "Run `jigsaw serve --port 8000`, then sign in at" in prepared.stdout  # it serves nothing
 
     port = _free_port()
     log = data_dir / "serve.log"

@@ -51,8 +51,9 @@ def _agency(name: str, using: str) -> Agency:
     if found is None:
         names = sorted(Agency.objects.using(using).filter(is_active=True).values_list("name", flat=True))
         there = "; ".join(names) if names else "none yet"
-        raise ClientError(f"no agency called {name.strip()[:100]!r} (there are: {there}): add it "
-                          "first, or check the spelling")
+        raise ClientError(f"no agency called {name.strip()[:100]!r} (there are: {there}): check the "
+                          "spelling, or add it (an administrator's Agencies page, or the source.json "
+                          "of a feed that names it)")
     agency = Agency.objects.using(using).get(pk=found)
     if not agency.is_active:
         raise ClientError(f"the agency {agency.name!r} is deactivated: no new clients can be made for it")

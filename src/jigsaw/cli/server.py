@@ -96,7 +96,7 @@ def demo(children: int, port: int, no_serve: bool, seed: int) -> None:
                f"{linked['review_items']:,} pairs to review ({time.perf_counter() - started:.1f}s so far)")
     from jigsaw.alerts.run import run
 
-    _demo_users(port)  # before the rules run: an alert goes to the account its involvement names
+    _demo_users(port, no_serve)  # before the rules run: an alert goes to the account its involvement names
     with status("Running the alert rules"):
         alerted = run()
     click.echo(f"Alerts: {alerted['raised']:,} raised from {alerted['events']:,} events "
@@ -133,7 +133,7 @@ def _serve_in_a_fresh_process(port: int) -> None:
     os.execv(sys.executable, [sys.executable, "-m", "jigsaw", "serve", "--port", str(port)])  # noqa: S606
 
 
-def _demo_users(port: int) -> None:
+def _demo_users(port: int, no_serve: bool = False) -> None:
     """One demo user per role (two administrators), and how to sign in as them."""
     from jigsaw.accounts.services import DEMO_PASSWORD, AccountError, create_demo_users
 
@@ -142,5 +142,6 @@ def _demo_users(port: int) -> None:
     except AccountError as exc:
         raise UserError(str(exc)) from None
     click.echo(f"Demo users (one per role), password {DEMO_PASSWORD!r}: {', '.join(names)}")
-    click.echo(f"Sign in at http://127.0.0.1:{port}/sign-in/ ; for the 6-digit code run "
+    start = f"Run `jigsaw serve --port {port}`, then sign" if no_serve else "Sign"
+    click.echo(f"{start} in at http://127.0.0.1:{port}/sign-in/ ; for the 6-digit code run "
                f"`jigsaw otp-code USERNAME` (e.g. `jigsaw otp-code {names[0]}`). All data is synthetic.")
