@@ -21,7 +21,7 @@ ROLES = tuple(Role.values)
 ALL = dict.fromkeys(ROLES, 200)
 OPEN = {"accounts:sign-in", "accounts:code", "accounts:sign-out", "health"}
 # The machine API authenticates by bearer token, not sign-in (tests/api check its refusals).
-TOKEN_AUTH = {"api:token", "api:metadata", "api:openapi", "api:person-info-query"}
+TOKEN_AUTH = {"api:token", "api:metadata", "api:openapi", "api:person-info-query", "api:fhir-not-found"}
 
 
 def only(*allowed: str) -> dict[str, int]:
@@ -102,6 +102,7 @@ EXPECTED: dict[str, dict[str, int]] = {
     "api:metadata": ALL,  # the CapabilityStatement, no personal data
     "api:openapi": ALL,
     "api:person-info-query": dict.fromkeys(ROLES, 405),  # POST only, and then a bearer token
+    "api:fhir-not-found": dict.fromkeys(ROLES, 404),  # any other /fhir/ address: an OperationOutcome
 }
 
 # An id no test makes: with 1, /users/1/ would be the fixture's first user on SQLite (sequences roll back).

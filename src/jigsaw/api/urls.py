@@ -12,5 +12,5 @@ urlpatterns = [
     path("fhir/r4/metadata", views.metadata, name="metadata"),
     path("fhir/r4/openapi.json", views.openapi, name="openapi"),
     path("fhir/r4/Patient/$person-info-query", views.person_info_query, name="person-info-query"),
-    re_path(r"^fhir/", views.not_found),  # last: any other FHIR address, for any method
+    re_path(r"^fhir/", views.not_found, name="fhir-not-found"),  # last: any other FHIR address
 ]
