@@ -116,3 +116,42 @@ def test_a_read_acts_as_a_named_account_with_its_own_reason(linked, jigsaw):
     rows = [r for r in json.loads(done.stdout) if r["action"] == "view_chronology"]
     assert rows and rows[-1]["actor"] == "reader" and rows[-1]["role"] == "social_worker"
     assert rows[-1]["reason_code"] == "s17"
+
+
+def test_significance_is_rated_as_a_checked_account_and_logged(linked, tmp_path, jigsaw):
+    """A rating changes a child's chronology: it names its account, as a read does, and is refused
+    for a protected child."""
+    import shutil
+
+    env, amy = linked
+    db = tmp_path / "copy.sqlite3"
+    shutil.copy(env["JIGSAW_DATABASE_URL"].removeprefix("sqlite:///"), db)  # the module's stays unrated
+    env = {**env, "JIGSAW_DATABASE_URL": f"sqlite:///{db}"}
+    anonymous = {k: v for k, v in env.items() if k != "JIGSAW_USER"}
+    nobody = jigsaw("significance", "csc:E3", "high", "--reason", "hindsight", env=anonymous)
+    assert nobody.returncode == 1 and "--as USER" in nobody.stderr
+    done = jigsaw("significance", "csc:E3", "high", "--reason", "seen again at strategy", env=env)
+    assert done.returncode == 0, done.stderr
+    assert "rated high by reader" in done.stdout
+    entries = json.loads(jigsaw("chronology", str(amy), "--reason", "s47", "--format", "json",
+                                env=env).stdout)["entries"]
+    rated = next(e for e in entries if e["event_key"] == "csc:E3")
+    assert (rated["significance"], rated["significance_source"]) == ("high", "set by reader")
+
+    leo = next(e for e in json.loads(jigsaw("chronology", str(amy), "--reason", "s47", "--household",
+                                            "--format", "json", env=env).stdout)["subjects"]
+               if e["name"] == "Leo Smith")["person_id"]
+    assert jigsaw("shield", str(leo), "--contact", "Northvale MASH 01632 960999", "--reason", "refuge",
+                  env=env).returncode == 0
+    refused = jigsaw("significance", "school:S-1", "low", "--reason", "minor", env=env)
+    assert refused.returncode == 1 and "protected" in refused.stderr and "01632 960999" in refused.stderr
+
+    made = create_account(jigsaw, env, "auditor", "auditor")  # made already if another test ran first
+    assert made.returncode == 0 or "already exists" in made.stderr
+    log = json.loads(jigsaw("audit", "user", "reader", "--json", "--as", "auditor", env=env).stdout)
+    rating = [e for e in log if e["action"] == "record_practice"]
+    assert [(e["person_id"], e["detail"]) for e in rating] == [
+        (amy, {"what": "significance", "event": "csc:E3", "level": "high"})]
+    assert rating[0]["reason_text"] == "seen again at strategy"
+    assert [(e["person_id"], e["detail"]["view"]) for e in log if e["action"] == "refused"] == [
+        (leo, "cli:significance")]

@@ -116,17 +116,39 @@ def chronology(person_id: int, household: bool, anonymise: bool, fmt: str, out: 
 @click.command()
 @click.argument("event_key")
 @click.argument("level", type=click.Choice(["high", "medium", "low"]))
-@click.option("--reason", default="", help="Why (shown with the chronology).")
-@click.option("--by", default=None, help="Who (default: the OS user).")
-def significance(event_key: str, level: str, reason: str, by: str | None) -> None:
-    """Rate an event's significance (SOURCE:EVENT_ID), overriding the recorded or suggested one."""
-    import getpass
+@click.option("--reason", default="", help="Why (shown with the chronology): required.")
+@click.option("--as", "as_user", metavar="USER", envvar="JIGSAW_USER",
+              help="The Jigsaw account rating it, shown as who set it (else JIGSAW_USER).")
+def significance(event_key: str, level: str, reason: str, as_user: str | None) -> None:
+    """Rate an event's significance (SOURCE:EVENT_ID), overriding the recorded or suggested one.
 
+    A change to a child's chronology, so it is made as a checked account, as a read is: one whose
+    role may open a child's record, not for a protected child, and written to the access log.
+    """
     setup_django()
-    from jigsaw.chronology.significance import SignificanceError, set_significance
+    from django.db import transaction
+
+    from jigsaw.accounts.operator import OperatorError, operator
+    from jigsaw.audit.log import record_cli
+    from jigsaw.chronology.significance import SignificanceError, person_of_event, set_significance
+    from jigsaw.signpost import gate
 
     try:
-        set_significance(event_key, level, by or getpass.getuser(), reason)
+        acting = operator(as_user, "child")
+    except OperatorError as exc:
+        raise UserError(str(exc)) from None
+    common = {"role": acting.role, "agency": acting.agency}
+    try:
+        person_id = person_of_event(event_key)
+        if person_id is not None and gate.protected([person_id], "default"):
+            record_cli(acting.username, "refused", person_id=person_id,
+                       detail={"view": "cli:significance", "why": "protected record"}, **common)
+            raise UserError(f"person {person_id}'s record is protected: contact "
+                            f"{gate.hub_contact(person_id, 'default')}")
+        with transaction.atomic():
+            set_significance(event_key, level, acting.username, reason)
+            record_cli(acting.username, "record_practice", person_id=person_id, reason_text=reason[:300],
+                       detail={"what": "significance", "event": event_key[:200], "level": level}, **common)
     except SignificanceError as exc:
         raise UserError(str(exc)) from None
-    click.echo(f"{event_key} rated {level}.")
+    click.echo(f"{event_key} rated {level} by {acting.username}.")
