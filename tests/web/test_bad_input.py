@@ -122,7 +122,7 @@ def test_a_nul_in_a_typed_reason_is_refused_not_a_server_error(loaded, make_user
 
 
 @pytest.mark.parametrize(("path", "kind"), [
-    ("/audit/?actor=hub%00", "page"), ("/fhir/r4/metadata?x=%00", "fhir")])
+    ("/audit/?actor=hub%00", "page"), ("/fhir/r4/metadata?x=%00", "fhir"), ("/children/%00/", "page")])
 def test_a_nul_in_an_address_is_refused(loaded, make_user, path, kind):
     client = verified_client(make_user(Role.AUDITOR))
     response = client.get(path)

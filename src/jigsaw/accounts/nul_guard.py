@@ -1,4 +1,4 @@
-"""A NUL character in an address's query or a submitted form is refused before any view runs.
+"""A NUL character in an address (its path or query) or a form is refused before any view runs.
 
 PostgreSQL cannot store or compare text holding U+0000 (psycopg raises ``DataError``), so a NUL
 typed into a free-text reason, or put in an address's filter, would be a server error on one
@@ -43,6 +43,8 @@ class RefuseNulCharacters:
 
 
 def _holds_nul(request: HttpRequest) -> bool:
+    if "\x00" in request.path:
+        return True
     forms = [request.GET]
     if request.method == "POST" and request.content_type in FORMS:  # not JSON: the API checks its own
         with suppress(MultiPartParserError):  # a broken body is the view's to refuse, as before
