@@ -126,13 +126,15 @@ MIDDLEWARE = [
     # static files (GOV.UK Frontend) served by the app itself, with far-future caching
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "csp.middleware.CSPMiddleware",
+    # a cookie holding a NUL is dropped before the session is looked up (PostgreSQL cannot compare it)
+    "jigsaw.accounts.input_guard.DropNulCookies",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
-    # a NUL in a query or a form is a 400 before any view: PostgreSQL cannot store it
-    "jigsaw.accounts.nul_guard.RefuseNulCharacters",
+    # a NUL or an overlong number in an address or a form is a 400 before any view: no database holds it
+    "jigsaw.accounts.input_guard.RefuseUnstorableInput",
     # every URL but sign-in, static files and the health check needs password + one-time code
     "jigsaw.accounts.middleware.RequireVerifiedSignIn",
     "django.contrib.messages.middleware.MessageMiddleware",

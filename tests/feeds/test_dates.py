@@ -224,3 +224,22 @@ def test_fast_and_slow_paths_agree(text):
             parse_event_time(text)
         return
     assert parse_event_time(text) == expected
+
+
+@pytest.mark.parametrize(("day", "month", "year", "said"), [
+    ("8", "3", "2017", ""),
+    ("08", "03", "2017", ""),
+    ("31", "2", "2017", "Enter a real date"),
+    ("8", "3", "17", "Year must include 4 numbers"),
+    ("8", "3", "99999999999999999999", "Year must include 4 numbers"),  # was an OverflowError
+    ("31", "12", "9999", "Enter a year from 1000 to 9998"),  # a day later would overflow
+    ("8", "3", "0999", "Enter a year from 1000 to 9998"),
+    ("x", "3", "2017", "Enter a real date"),
+    ("٨", "3", "2017", "Enter a real date"),  # an Arabic-Indic digit
+    ("8", "", "2017", "Enter a day, month and year"),
+])
+def test_date_from_parts_never_raises(day, month, year, said):
+    from jigsaw.feeds import date_from_parts
+
+    found, message = date_from_parts(day, month, year)
+    assert message == said and (found is None) == bool(said)

@@ -139,3 +139,42 @@ def test_a_nul_at_the_token_endpoint_is_an_oauth_error(loaded):
     response = Client().post("/oauth/token/", {"grant_type": "client_credentials",
                                                "client_id": "x\x00", "client_secret": "y"})
     assert response.status_code == 400 and response.json()["error"] == "invalid_request"
+
+
+def test_a_nul_in_the_session_cookie_is_ignored_as_a_forged_one_is(loaded, make_user):
+    """PostgreSQL cannot look up a session key holding a NUL: the cookie is dropped, not a 500."""
+    from django.test import Client
+
+    client = Client()
+    client.cookies[settings.SESSION_COOKIE_NAME] = "abc\x00defghijk"
+    for path in ("/", "/health/", "/sign-in/"):
+        assert client.get(path).status_code in (200, 302), path
+
+
+def test_a_nul_in_basic_credentials_at_the_token_endpoint_is_an_oauth_error(loaded):
+    import base64
+
+    from django.test import Client
+
+    for secret in (b"ab\x00c:x", b"ab%00c:x"):
+        response = Client().post("/oauth/token/", {"grant_type": "client_credentials"},
+                                 HTTP_AUTHORIZATION="Basic " + base64.b64encode(secret).decode())
+        assert response.status_code == 400 and response.json()["error"] == "invalid_request", secret
+
+
+@pytest.mark.parametrize("path", ["/audit/?child=99999999999999999999",
+                                  "/children/1/?reason=s47&from-year=" + "9" * 20])
+def test_a_number_no_database_holds_is_refused(loaded, make_user, path):
+    client = verified_client(make_user(Role.AUDITOR))
+    response = client.get(path)
+    assert response.status_code == 400 and "longer than any Jigsaw stores" in page_of(response)
+
+
+def test_an_overlong_assignee_is_refused_and_nothing_changes(loaded, make_user):
+    alert = make_alert(loaded, person_of("csc", "C1", loaded))
+    client = verified_client(make_user(Role.HUB_OFFICER, username="hub"))
+    response = client.post(reverse("alerts:alert", args=[alert.pk]),
+                           {"step": "assign", "assignee": "9" * 5000})
+    assert response.status_code == 400
+    alert.refresh_from_db(using=loaded)
+    assert alert.assignee_id is None

@@ -151,6 +151,11 @@ def parse_event_time(text: str) -> tuple[datetime, str]:
     return _parse_slowly(text)
 
 
+#: The years a date typed into a page may have: every page adds or takes days from it (a period's
+#: exclusive end, a week before), which year 1 or 9999 would overflow.
+FIRST_YEAR, LAST_YEAR = 1000, 9998
+
+
 def date_from_parts(day: str, month: str, year: str) -> tuple[date | None, str]:
     """A GOV.UK date input's three boxes as a date, or (None, the message to show).
 
@@ -161,10 +166,18 @@ def date_from_parts(day: str, month: str, year: str) -> tuple[date | None, str]:
         return None, ""
     if not all(parts):
         return None, "Enter a day, month and year"
+    day, month, year = parts
+    if not all(p.isascii() and p.isdecimal() for p in parts) or len(day) > 2 or len(month) > 2:
+        return None, "Enter a real date"
+    if len(year) != 4:
+        return None, "Year must include 4 numbers"  # the GOV.UK date input's own message
     try:
-        return date(int(parts[2]), int(parts[1]), int(parts[0])), ""
+        found = date(int(year), int(month), int(day))
     except ValueError:
         return None, "Enter a real date"
+    if not FIRST_YEAR <= found.year <= LAST_YEAR:  # room for a day's arithmetic either side
+        return None, f"Enter a year from {FIRST_YEAR} to {LAST_YEAR}"
+    return found, ""
 
 
 def age_in_words(born: date | None, today: date) -> str:
