@@ -225,3 +225,27 @@ def test_an_unknown_fhir_address_is_a_404_operation_outcome(method, path, loaded
     response = getattr(Client(), method)(path)
     assert response.status_code == 404 and response["Content-Type"] == "application/fhir+json"
     assert issue_of(fhir_of(response))[0] == "not-found"
+
+
+def test_a_reason_padded_past_the_logs_limit_is_logged_in_its_canonical_form(token, loaded):
+    """The reason URI with 500 trailing slashes is still the s47 basis; the log keeps the URI
+    compared, not the padding (which the log would refuse, answering 500)."""
+    from .support import S47
+
+    status, _, _ = ask(token, parameters(patient(), reason=S47 + "/" * 500))
+    assert status == 200
+    head = AccessEntry.objects.using(loaded).filter(action="search").order_by("sequence").first()
+    assert head.reason_text == S47
+
+
+def test_a_malformed_chunked_body_is_a_400(token, loaded):
+    import io
+
+    class Broken(io.BytesIO):
+        def read(self, size: int | None = -1) -> bytes:
+            raise ValueError("Invalid chunk size")  # as gunicorn's InvalidChunkSize, a ParseException
+
+    response = Client().generic("POST", QUERY, b"", HTTP_AUTHORIZATION=f"Bearer {token}",
+                                HTTP_TRANSFER_ENCODING="chunked", CONTENT_TYPE="application/fhir+json",
+                                CONTENT_LENGTH="", **{"wsgi.input": Broken(), "wsgi.input_terminated": True})
+    assert response.status_code == 400 and "malformed" in response.json()["issue"][0]["diagnostics"]

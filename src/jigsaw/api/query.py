@@ -31,7 +31,7 @@ from django.conf import settings
 
 from jigsaw.api.fhir import PersonQuery, answer, organization
 from jigsaw.api.protection import State, current_states, extension
-from jigsaw.api.reasons import reason_of
+from jigsaw.api.reasons import canonical, reason_of
 from jigsaw.audit.log import query_digest, record_many
 from jigsaw.audit.models import Action
 from jigsaw.records import sql
@@ -194,7 +194,8 @@ def _entries(caller: Caller, query: PersonQuery, echo: dict[str, Any], high: lis
     The entry names the organisation given as the contact, so whom a client was sent to call
     can be traced (an agency's name, never a practitioner's)."""
     using = common.pop("using")
-    head = {"actor": caller.actor, "action": Action.SEARCH, "reason_text": query.reason_uri or "", "detail": {
+    reason = canonical(query.reason_uri or "")  # the URI compared: a valid one padded past the log's limit
+    head = {"actor": caller.actor, "action": Action.SEARCH, "reason_text": reason, "detail": {
         "client_id": caller.client_id, "fields": sorted(k for k, v in echo.items() if v not in (None, "")),
         "identifier_systems": systems, "match": bool(high), "states_disclosed": states,
         "results": len(high), "query_digest": query_digest(echo), "contact_given": contact}, **common}

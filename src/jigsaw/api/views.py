@@ -125,7 +125,11 @@ def _body(request: HttpRequest) -> bytes:
     if not request.META.get("wsgi.input_terminated"):
         raise LengthRequired
     limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
-    data = request.META["wsgi.input"].read(limit + 1)
+    try:
+        data = request.META["wsgi.input"].read(limit + 1)
+    except Exception:  # the server's own parse errors (gunicorn's InvalidChunkSize, ...)
+        raise BadRequest("the chunked body is malformed: send it again, or with a Content-Length",
+                         "structure") from None
     if len(data) > limit:
         raise RequestDataTooBig
     return data
