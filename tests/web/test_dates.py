@@ -18,6 +18,7 @@ from jigsaw.web.templatetags.dates import long_date
     ("not a date", "not a date"),
     (None, ""),
     ("", ""),
+    ("0001-01-01T00:00+14:00", "1 January 0001 00:00"),  # local time would be before year 1
 ])
 def test_long_date(value, shown, settings):
     settings.TIME_ZONE = "Europe/London"

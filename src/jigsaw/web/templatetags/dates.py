@@ -6,6 +6,7 @@ API); Django's own ``date`` filter shows such text as nothing, so pages use this
 
 from __future__ import annotations
 
+from contextlib import suppress
 from datetime import date, datetime
 
 from django import template
@@ -27,6 +28,7 @@ def long_date(value: date | str | None) -> str:
             return value
     if isinstance(value, datetime):
         if timezone.is_aware(value):
-            value = timezone.localtime(value)
+            with suppress(OverflowError):  # year 1 or 9999 moved past the calendar: as given
+                value = timezone.localtime(value)
         return dateformat.format(value, "j F Y H:i")
     return dateformat.format(value, "j F Y")
