@@ -268,3 +268,15 @@ def test_a_source_json_that_names_nothing_is_said_once(env, tmp_path, jigsaw, te
     assert ran.returncode == 0, ran.stderr
     assert ran.stderr.count(said) == 1 and "correct it and import again" in ran.stderr
     assert "read 2, accepted 2" in ran.stdout
+
+
+def test_an_argument_that_is_not_utf8_is_one_line_exit_2(env):
+    """A terminal in another encoding passes bytes Python cannot read as UTF-8: no traceback."""
+    import os
+
+    full_env = {**os.environ, **env}
+    full_env.pop("DJANGO_SETTINGS_MODULE", None)
+    command = [sys.executable, "-m", "jigsaw", "significance", "gp:E1", "high", "--reason", b"bad \xff"]
+    done = subprocess.run(command, capture_output=True, text=True, env=full_env, timeout=120, check=False)
+    assert done.returncode == 2 and "argument 5 is not valid UTF-8" in done.stderr
+    assert "Traceback" not in done.stderr and done.stderr.count("\n") == 1

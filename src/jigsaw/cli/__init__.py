@@ -52,6 +52,13 @@ def main(args: Sequence[str] | None = None) -> None:
     """
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "jigsaw.settings")
     common.ONE_SHOT = args is None  # a process of its own, which ends with this one command
+    given = sys.argv[1:] if args is None else list(args)
+    for n, arg in enumerate(given, 1):
+        try:
+            arg.encode("utf-8")  # bytes that were not UTF-8 arrive as lone surrogates
+        except UnicodeEncodeError:
+            click.echo(f"jigsaw: argument {n} is not valid UTF-8 text: retype it", err=True)
+            sys.exit(2)
     try:
         cli.main(args=None if args is None else list(args), prog_name="jigsaw", standalone_mode=False)
     except click.exceptions.Exit as exc:
