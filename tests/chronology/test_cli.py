@@ -155,3 +155,31 @@ def test_significance_is_rated_as_a_checked_account_and_logged(linked, tmp_path,
     assert rating[0]["reason_text"] == "seen again at strategy"
     assert [(e["person_id"], e["detail"]["view"]) for e in log if e["action"] == "refused"] == [
         (leo, "cli:significance")]
+
+
+def test_a_scoped_practitioner_reads_and_rates_only_their_agencys_children(linked, tmp_path, jigsaw):
+    """As on the child's page (a 403 there): a practitioner's agency must hold or involve the child."""
+    import datetime as dt
+    import shutil
+
+    env, amy = linked
+    db = tmp_path / "copy.sqlite3"
+    shutil.copy(env["JIGSAW_DATABASE_URL"].removeprefix("sqlite:///"), db)
+    env = {**env, "JIGSAW_DATABASE_URL": f"sqlite:///{db}", "JIGSAW_USER": "teacher"}
+    recent = (dt.date.today() - dt.timedelta(days=30)).isoformat()
+    made = jigsaw("createuser", "teacher", "--role", "practitioner", "--agency", "Northvale Primary School",
+                  "--vetted-on", recent, "--trained-on", recent, "--password-stdin", env=env,
+                  input="a-long-enough-password\n")
+    assert made.returncode == 0, made.stderr
+    read = jigsaw("chronology", str(amy), "--reason", "s47", "--format", "json", env=env)
+    assert read.returncode == 1 and "your agency holds no record of this child" in read.stderr
+    assert read.stdout == ""
+    rated = jigsaw("significance", "csc:E3", "low", "--reason", "not ours", env=env)
+    assert rated.returncode == 1 and "your agency holds no record of this child" in rated.stderr
+    household = json.loads(jigsaw("chronology", str(amy), "--reason", "s47", "--household", "--format",
+                                  "json", env={**env, "JIGSAW_USER": "reader"}).stdout)
+    leo = next(s["person_id"] for s in household["subjects"] if s["name"] == "Leo Smith")
+    own = json.loads(jigsaw("chronology", str(leo), "--reason", "s47", "--household", "--format", "json",
+                            env=env).stdout)
+    assert {e["agency"] for e in own["entries"]} == {"Northvale Primary School"}  # its own events only
+    assert amy not in {s["person_id"] for s in own["subjects"]}  # the sister the school does not know

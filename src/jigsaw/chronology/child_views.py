@@ -37,7 +37,7 @@ from jigsaw.signpost.signposts import signposts_for
 from . import summary
 from .build import Chronology, Entry, Filters, Subject, assemble
 from .export import render as render_chronology
-from .household import anonymise_chronology, household_subjects
+from .household import anonymise_chronology, household_subjects, scoped
 from .override_views import shielded_page
 
 FILTERS = ("agency", "type", "significance", "kind")
@@ -67,16 +67,6 @@ def _options(chronology: Chronology) -> dict[str, list[tuple[str, str]]]:
             "significance": [(level, level.capitalize()) for level in levels],
             "kind": [(k, "Professional judgement" if k == "judgement" else "Fact")
                      for k in sorted({e.kind for e in entries if e.kind})]}
-
-
-def _scoped(full: Chronology, scope: Scope, shown: frozenset[int]) -> Chronology:
-    """The chronology cut to the user's agency: its events, of the people it holds or involves."""
-    if not scope.limited:
-        return full
-    entries = [dataclasses.replace(e, also_recorded_by=()) for e in full.entries
-               if e.person_id in shown and scope.admits(e)]
-    return dataclasses.replace(full, subjects=[s for s in full.subjects if s.person_id in shown],
-                               entries=entries)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -158,7 +148,7 @@ def _chronology(opened: Opened, household: bool, using: str) -> tuple[Chronology
     subjects = list(opened.subjects)
     built = assemble(subjects if household else subjects[:1], using, Filters(), household=household)
     whole = gate.guard_chronology(built, set(opened.hidden) - {person_id})
-    full = _scoped(whole, opened.scope, opened.openable | {person_id})
+    full = scoped(whole, opened.scope, opened.openable | {person_id})
     return full, len(whole.entries) - len(full.entries), built
 
 

@@ -41,6 +41,7 @@ from jigsaw.identity import address_tokens
 from jigsaw.records.models import PersonRecord, Relationship, SourceSystem
 from jigsaw.signpost.models import RecordLink
 from jigsaw.signpost.names import people_names
+from jigsaw.signpost.scope import Scope
 
 from .build import CHILD, Chronology, Filters, Subject, assemble, require_person
 
@@ -254,3 +255,13 @@ def _scrubber(people: list[tuple[str, tuple[str, ...]]]):
         return text
 
     return scrub
+
+
+def scoped(full: Chronology, scope: Scope, shown: frozenset[int]) -> Chronology:
+    """The chronology cut to the reader's agency (a scoped role): its events, of the people it
+    holds or involves (``shown``); the whole of it for a role that is not scoped."""
+    if not scope.limited:
+        return full
+    entries = [replace(e, also_recorded_by=()) for e in full.entries
+               if e.person_id in shown and scope.admits(e)]
+    return replace(full, subjects=[s for s in full.subjects if s.person_id in shown], entries=entries)

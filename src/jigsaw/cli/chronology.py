@@ -9,10 +9,14 @@ from __future__ import annotations
 
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from .common import UserError, setup_django
+
+if TYPE_CHECKING:
+    from jigsaw.signpost.scope import Scope
 
 
 def _day(text: str | None, option: str) -> date | None:
@@ -62,8 +66,9 @@ def chronology(person_id: int, household: bool, anonymise: bool, fmt: str, out: 
     from jigsaw.accounts.operator import OperatorError, operator
     from jigsaw.chronology.build import Filters, PersonNotFound
     from jigsaw.chronology.export import render
-    from jigsaw.chronology.household import child_chronology, household_chronology
+    from jigsaw.chronology.household import child_chronology, household_chronology, scoped
     from jigsaw.signpost import gate
+    from jigsaw.signpost.scope import may_open
 
     try:
         acting = operator(as_user, "child")
@@ -87,6 +92,13 @@ def chronology(person_id: int, household: bool, anonymise: bool, fmt: str, out: 
         result = build(person_id, filters=filters)
     except PersonNotFound as exc:
         raise UserError(f"{exc}; find people with `jigsaw search`") from None
+    scope = _scope(acting.username)
+    openable = may_open(scope, [s.person_id for s in result.subjects], "default")
+    if person_id not in openable:
+        record_cli(acting.username, "refused", person_id=person_id, detail={"view": "cli:chronology",
+                   "why": "outside the agency's scope"}, **common)
+        raise UserError(NOT_YOURS)
+    result = scoped(result, scope, frozenset(openable))
     hidden = gate.protected([s.person_id for s in result.subjects], "default")
     if person_id in hidden:
         record_cli(acting.username, "refused", person_id=person_id, detail={"view": "cli:chronology",
@@ -113,6 +125,20 @@ def chronology(person_id: int, household: bool, anonymise: bool, fmt: str, out: 
     click.echo(f"Wrote {len(result.entries):,} entries ({fmt}) to {out}", err=True)
 
 
+NOT_YOURS = ("your agency holds no record of this child and is not involved with them: "
+             "`jigsaw search` shows which agencies to contact")
+
+
+def _scope(username: str) -> Scope:
+    """The account's scope, as the child's page takes it (a scoped role sees its agency's only)."""
+    from django.contrib.auth import get_user_model
+
+    from jigsaw.signpost.scope import scope_of
+
+    user = get_user_model().objects.select_related("profile", "profile__agency").get(username=username)
+    return scope_of(user, "default")
+
+
 @click.command()
 @click.argument("event_key")
 @click.argument("level", type=click.Choice(["high", "medium", "low"]))
@@ -132,6 +158,7 @@ def significance(event_key: str, level: str, reason: str, as_user: str | None) -
     from jigsaw.audit.log import record_cli
     from jigsaw.chronology.significance import SignificanceError, person_of_event, set_significance
     from jigsaw.signpost import gate
+    from jigsaw.signpost.scope import may_open
 
     try:
         acting = operator(as_user, "child")
@@ -140,6 +167,10 @@ def significance(event_key: str, level: str, reason: str, as_user: str | None) -
     common = {"role": acting.role, "agency": acting.agency}
     try:
         person_id = person_of_event(event_key)
+        if person_id is not None and not may_open(_scope(acting.username), [person_id], "default"):
+            record_cli(acting.username, "refused", person_id=person_id,
+                       detail={"view": "cli:significance", "why": "outside the agency's scope"}, **common)
+            raise UserError(NOT_YOURS)
         if person_id is not None and gate.protected([person_id], "default"):
             record_cli(acting.username, "refused", person_id=person_id,
                        detail={"view": "cli:significance", "why": "protected record"}, **common)
