@@ -124,6 +124,9 @@ def test_a_shield_contact_with_a_number_gives_it_as_the_telecom(token, shielded,
      [("phone", "(01632) 960 999"), ("email", "mash@x.example")]),
     ("Call the hub on +44 1632 960999", "Call the hub", [("phone", "+44 1632 960999")]),
     ("Team 7 hub", "Team 7 hub", [("phone", "0161 555 9999")]),  # no number: the hub's
+    ("MASH Room 12-14 01632 960999", "MASH Room 12-14", [("phone", "01632 960999")]),
+    ("http://user@host.example/path", "http://user@host.example/path", [("phone", "0161 555 9999")]),
+    ("MASH ٠١٦٣٢ ٩٦٠٩٩٩", "MASH ٠١٦٣٢ ٩٦٠٩٩٩", [("phone", "0161 555 9999")]),  # not dialable digits
     ("01632 960999", "Safeguarding hub", [("phone", "01632 960999")]),  # no name: the hub's
 ])
 def test_shield_contact_text_is_split_into_name_and_telecom(text, name, telecom, settings):

@@ -78,8 +78,11 @@ def hub() -> dict[str, Any]:
     return organization(settings.JIGSAW_HUB_NAME, settings.JIGSAW_HUB_PHONE, settings.JIGSAW_HUB_EMAIL)
 
 
-_EMAIL = re.compile(r"[^\s@<>(),;:]+@[^\s@<>(),;:]+\.[^\s@<>(),;:]+")
-_PHONE = re.compile(r"\+?\(?\d[\d ()-]{4,28}\d")
+_EMAIL = re.compile(r"(?<![\w/.])[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}\b(?![@/])")
+#: a UK number as written: an optional +44, an area code (in brackets or not), then the rest in
+#: one or two groups (ASCII digits only)
+_PHONE = re.compile(
+    r"(?<![0-9])(?:\+[0-9]{1,3}[ -]?)?\(?0?[0-9]{2,5}\)?[ -]?[0-9]{3,4}[ -]?[0-9]{3,4}(?![0-9])")
 #: words that only introduce a number or an address ("Northvale MASH, tel 01632 960999")
 _LEAD_INS = re.compile(
     r"(?:[\s,;:.\-\u2013\u2014]|\b(?:on|or|and|tel|telephone|phone|call|email|e-mail)\b)+$", re.IGNORECASE)
@@ -92,7 +95,7 @@ def shield_organization(contact: str) -> dict[str, Any]:
     text = " ".join(contact.split())
     email = next(iter(_EMAIL.findall(text)), "")
     text = _EMAIL.sub(" ", text)
-    phone = next((p.strip() for p in _PHONE.findall(text) if sum(c.isdigit() for c in p) >= 6), "")
+    phone = next(iter(_PHONE.findall(text)), "").strip()
     if phone:
         text = text.replace(phone, " ")
     name = _LEAD_INS.sub("", " ".join(text.split())).strip()
