@@ -42,6 +42,9 @@ def test_an_item_only_listed_to_check_has_no_replacement_and_is_flagged():
         ([{k: v for k, v in ITEM.items() if k != "reason"}], "has no reason"),
         ([{**ITEM, "start": 5, "end": 2}], "bad offsets"),
         ([ITEM, {**ITEM, "start": 2, "end": 6}], "overlaps"),
+        ([{**ITEM, "start": 0, "end": 2**70}], "bad offsets"),  # no column holds it (a probe's 500)
+        ([{**ITEM, "replacement": "Chi\x00ld"}], "NUL character"),  # PostgreSQL cannot store it
+        ([{**ITEM, "reason": "a\x00b"}], "NUL character"),
     ],
 )
 def test_a_bad_report_is_refused(raw, message):

@@ -26,6 +26,10 @@ REQUIRED = ("start", "end", "category", "replacement", "reason")
 FORBIDDEN = ("text", "original", "original_text", "source_text")
 
 
+#: the largest offset an item may have: a 64-bit integer column holds it (no report is that long)
+MAX_OFFSET = 2**63 - 1
+
+
 def parse_report(raw: str | bytes | list | dict) -> list[dict[str, Any]]:
     """The replacements of a report, checked; raises :class:`ReviewError` with the first problem."""
     if isinstance(raw, str | bytes):
@@ -52,7 +56,7 @@ def parse_report(raw: str | bytes | list | dict) -> list[dict[str, Any]]:
         if (
             not (isinstance(start, int) and isinstance(end, int))
             or isinstance(start, bool)
-            or not 0 <= start < end
+            or not 0 <= start < end <= MAX_OFFSET
         ):
             raise ReviewError(f"replacement {n} has bad offsets")
         if start < last_end:
@@ -61,6 +65,8 @@ def parse_report(raw: str | bytes | list | dict) -> list[dict[str, Any]]:
         replacement = item["replacement"]
         if replacement is not None and not isinstance(replacement, str):
             raise ReviewError(f"replacement {n} has a replacement that is not text")
+        if any("\x00" in str(item[k] or "") for k in ("category", "replacement", "reason") if k in item):
+            raise ReviewError(f"replacement {n} holds a NUL character, which cannot be stored")
         items.append(
             {
                 "start": start,
