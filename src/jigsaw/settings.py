@@ -314,8 +314,14 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"stderr": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "filters": {"no_detail": {"()": "jigsaw.web.logs.ErrorWithoutDetail"}},
+    "handlers": {
+        "stderr": {"class": "logging.StreamHandler", "formatter": "plain"},
+        "errors": {"class": "logging.StreamHandler", "formatter": "plain", "filters": ["no_detail"]},
+    },
     "loggers": {
+        # an unhandled error (500): its kind, path and where it was raised, never its message
+        "django.request": {"handlers": ["errors"], "level": "ERROR", "propagate": False},
         "jigsaw": {"handlers": ["stderr"], "level": os.environ.get("JIGSAW_LOG_LEVEL", "WARNING")},
         # refused requests: oversized bodies, bad hosts, CSRF failures (method and path only)
         "django.security": {"handlers": ["stderr"], "level": "WARNING", "propagate": False},

@@ -52,3 +52,24 @@ def test_a_working_session_leaves_no_personal_data_in_the_logs(loaded, make_user
     assert caplog.records, "nothing was logged: the test would prove nothing"
     leaked = sorted(v for v in _personal_values(loaded) if v.casefold() in text.casefold())
     assert not leaked, f"personal data in application logs: {leaked}"
+
+
+def test_an_unhandled_error_is_logged_by_its_kind_never_its_message():
+    """A 500's exception text can quote the data; the log keeps its class and where it was raised."""
+    import sys
+
+    from django.conf import settings
+
+    from jigsaw.web.logs import ErrorWithoutDetail
+
+    try:
+        raise ValueError('Key (name)=(Amy Smith) already exists')
+    except ValueError:
+        record = logging.LogRecord("django.request", logging.ERROR, __file__, 1, "Internal Server Error: %s",
+                                   ("/children/7/",), sys.exc_info())
+    assert ErrorWithoutDetail().filter(record) is True
+    line = logging.Formatter("%(message)s").format(record)
+    assert line.startswith("Internal Server Error: /children/7/ (ValueError")
+    assert "Amy" not in line and "Traceback" not in line
+    assert settings.LOGGING["loggers"]["django.request"]["handlers"] == ["errors"]
+    assert settings.LOGGING["handlers"]["errors"]["filters"] == ["no_detail"]
