@@ -115,6 +115,8 @@ BAD_BODIES = {
     "a NUL in an identifier system": (json.dumps(parameters({**patient(), "identifier": [
         {"system": "urn:x\u0000y", "value": "1"}]})), "invalid"),
     "a NUL in a name": (json.dumps(parameters(patient(given="Oli\u0000via"))), "invalid"),
+    # nested as deep as the JSON parser allows: any check walking it would exhaust the stack
+    "deep nesting": ('{"resourceType": "Parameters", "x": ' + "[" * 900 + "]" * 900 + "}", "structure"),
 }
 
 

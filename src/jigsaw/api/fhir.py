@@ -13,6 +13,7 @@ resource its own validator would reject; every request is parsed by one (:func:`
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
@@ -26,6 +27,12 @@ from pydantic import ValidationError
 NHS_NUMBER_SYSTEM = "https://fhir.nhs.uk/Id/nhs-number"
 FHIR_JSON = "application/fhir+json"
 MAX_ERRORS = 5
+#: a NUL in JSON text: the escape \u0000 after an even number of backslashes (JSON allows no raw
+#: control character in a string). FHIR R4's string "SHOULD not" hold a control character but
+#: tab, CR and LF (Datatypes, string); a NUL is refused because neither PostgreSQL nor the access
+#: log can store it. Found in the text, not by walking the parsed value, which nests as deep as
+#: the parser allows and would exhaust the stack.
+_NUL = re.compile(rb"(?<!\\)(?:\\\\)*\\u0000")
 
 
 class BadRequest(ValueError):
@@ -99,7 +106,7 @@ def parse_query(body: bytes) -> PersonQuery:
         raise BadRequest("the body is not JSON: send a FHIR Parameters resource", "structure") from None
     if not isinstance(data, dict) or data.get("resourceType") != "Parameters":
         raise BadRequest("the body must be a FHIR Parameters resource (resourceType Parameters)", "structure")
-    if _holds_nul(data):
+    if _NUL.search(body):
         raise BadRequest("the body holds a NUL character (\\u0000): remove it and send the query again")
     try:
         parameters = Parameters.model_validate(data)
@@ -132,19 +139,6 @@ def parse_query(body: bytes) -> PersonQuery:
         raise BadRequest("the reason parameter must be a valueUri (the legal basis)", "required",
                          "Parameters.parameter.reason")
     return _person(patient, reason.valueUri if reason is not None else None)
-
-
-def _holds_nul(value: Any) -> bool:
-    """True if any text in the parsed JSON, key or value, holds a NUL. FHIR R4's string "SHOULD
-    not" hold a control character but tab, CR and LF (Datatypes, string); a NUL is refused as
-    well because neither PostgreSQL nor the access log can store it."""
-    if isinstance(value, str):
-        return "\x00" in value
-    if isinstance(value, dict):
-        return any(_holds_nul(k) or _holds_nul(v) for k, v in value.items())
-    if isinstance(value, list):
-        return any(_holds_nul(v) for v in value)
-    return False
 
 
 def _person(patient: Patient, reason_uri: str | None) -> PersonQuery:
