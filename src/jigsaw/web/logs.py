@@ -12,12 +12,16 @@ import logging
 import traceback
 from pathlib import Path
 
+#: Jigsaw's own source files: a frame elsewhere (Django, a library) does not say where in Jigsaw
+PACKAGE = Path(__file__).resolve().parent.parent
+
 
 class ErrorWithoutDetail(logging.Filter):
     def filter(self, record: logging.LogRecord) -> bool:
         exc_type, exc, tb = record.exc_info or (None, None, None)
         if exc is not None:
-            frames = [f for f in traceback.extract_tb(tb) if "/jigsaw/" in Path(f.filename).as_posix()]
+            frames = [f for f in traceback.extract_tb(tb)
+                      if Path(f.filename).resolve().is_relative_to(PACKAGE)]
             where = f" at {Path(frames[-1].filename).name}:{frames[-1].lineno}" if frames else ""
             record.msg = f"{record.getMessage()} ({exc_type.__name__}{where})"
             record.args = ()
